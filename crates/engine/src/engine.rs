@@ -1,0 +1,422 @@
+//! The engine API: the one surface the CLI, the desktop shell and the tests drive. It owns the
+//! store, reads settings and secrets, builds providers for accounts, runs syncs (one per
+//! account at a time, across processes) and broadcasts what happens.
+
+use chrono::{DateTime, Duration, Local, NaiveDate, TimeZone, Utc};
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::error::EngineError;
+use crate::http::RetryPolicy;
+use crate::paths::DataDir;
+use crate::provider::demo::{self, DemoProvider};
+use crate::provider::google::{self, GoogleConfig, GoogleProvider, TokenSet};
+use crate::secrets::{SecretStore, Sensitive};
+use crate::settings::Settings;
+use crate::store::{Account, Calendar, EventFilter, EventView, QueryRange, Store};
+use crate::sync::{sync_account, AccountLock, SyncOptions, SyncProgress, SyncReport};
+
+pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+
+/// Where the engine keeps things and how it reaches Google; from the environment by default.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub data_dir: DataDir,
+    pub secrets: SecretStore,
+    pub google_auth_url: String,
+    pub google_token_url: String,
+    pub google_revoke_url: String,
+    pub google_api_url: String,
+    pub retry: RetryPolicy,
+    pub sign_in_timeout: std::time::Duration,
+}
+
+impl EngineConfig {
+    /// Reads `CALBUDDY_DATA_DIR`, `CALBUDDY_SECRET_STORE` and the `CALBUDDY_GOOGLE_*_URL`
+    /// endpoints (Google's real ones by default).
+    pub fn from_env() -> Result<EngineConfig> {
+        let data_dir = DataDir::from_env().ok_or(EngineError::NoDataDir)?;
+        let secrets = SecretStore::from_env(data_dir.secrets_file())?;
+        let endpoint = |name: &str, default: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
+        let sign_in_secs = std::env::var("CALBUDDY_SIGN_IN_TIMEOUT_SECS")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(300);
+        Ok(EngineConfig {
+            data_dir,
+            secrets,
+            google_auth_url: endpoint("CALBUDDY_GOOGLE_AUTH_URL", google::AUTH_URL),
+            google_token_url: endpoint("CALBUDDY_GOOGLE_TOKEN_URL", google::TOKEN_URL),
+            google_revoke_url: endpoint("CALBUDDY_GOOGLE_REVOKE_URL", google::REVOKE_URL),
+            google_api_url: endpoint("CALBUDDY_GOOGLE_API_URL", google::API_URL),
+            retry: RetryPolicy::from_env(),
+            sign_in_timeout: std::time::Duration::from_secs(sign_in_secs),
+        })
+    }
+}
+
+/// What the engine tells its listeners (the desktop shell turns these into UI updates, tray
+/// refreshes and reminder re-planning).
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EngineEvent {
+    SyncStarted {
+        account_id: i64,
+    },
+    SyncProgress(SyncProgress),
+    SyncFinished(SyncReport),
+    /// The data changed in another way (account connected or removed, calendar toggled).
+    DataChanged,
+}
+
+/// A summary for `calbuddy status`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub data_dir: String,
+    pub database: String,
+    pub secret_store: &'static str,
+    pub accounts: Vec<Account>,
+    pub calendars: usize,
+    pub enabled_calendars: usize,
+    pub events: i64,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub sync_interval_minutes: u32,
+}
+
+/// What disconnecting did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Disconnected {
+    pub account: Account,
+    /// The grant was revoked at the provider (false for the demo, or when revoking failed).
+    pub revoked: bool,
+    /// Why revoking failed; the account is removed locally all the same.
+    pub revoke_error: Option<String>,
+}
+
+pub struct Engine {
+    config: EngineConfig,
+    store: Store,
+    events: broadcast::Sender<EngineEvent>,
+}
+
+impl Engine {
+    /// Opens the data directory and database (creating them), applying migrations.
+    pub async fn open(config: EngineConfig) -> Result<Engine> {
+        let root = config.data_dir.root();
+        std::fs::create_dir_all(root).map_err(|e| EngineError::DataDir {
+            path: root.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let store = Store::open(&config.data_dir.database()).await?;
+        let (events, _) = broadcast::channel(256);
+        Ok(Engine {
+            config,
+            store,
+            events,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<EngineEvent> {
+        self.events.subscribe()
+    }
+
+    fn emit(&self, event: EngineEvent) {
+        // Nobody listening is fine.
+        let _ = self.events.send(event);
+    }
+
+    /// The settings file, read afresh (another process may have changed it).
+    pub fn settings(&self) -> Result<Settings> {
+        Ok(Settings::load(&self.config.data_dir.config())?)
+    }
+
+    /// Changes one setting (`sync.interval_minutes`, `"30"`) and saves it.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<Settings> {
+        let mut settings = self.settings()?;
+        settings.set(key, value)?;
+        settings.save(&self.config.data_dir.config())?;
+        Ok(settings)
+    }
+
+    /// Replaces the settings (validated) and saves them.
+    pub fn save_settings(&self, settings: &Settings) -> Result<()> {
+        Ok(settings.save(&self.config.data_dir.config())?)
+    }
+
+    /// The Google client and endpoints. The environment overrides the settings file.
+    pub fn google_config(&self) -> Result<GoogleConfig> {
+        let settings = self.settings()?;
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let client_id = env("CALBUDDY_GOOGLE_CLIENT_ID")
+            .or(settings.google.client_id)
+            .ok_or(EngineError::NoGoogleClient)?;
+        let client_secret = env("CALBUDDY_GOOGLE_CLIENT_SECRET")
+            .or(settings.google.client_secret)
+            .map(Sensitive::new);
+        Ok(GoogleConfig {
+            client_id,
+            client_secret,
+            auth_url: self.config.google_auth_url.clone(),
+            token_url: self.config.google_token_url.clone(),
+            revoke_url: self.config.google_revoke_url.clone(),
+            api_url: self.config.google_api_url.clone(),
+            retry: self.config.retry,
+            sign_in_timeout: self.config.sign_in_timeout,
+        })
+    }
+
+    fn sync_options(&self) -> Result<SyncOptions> {
+        let settings = self.settings()?;
+        Ok(SyncOptions {
+            days_back: settings.sync.days_back,
+            days_ahead: settings.sync.days_ahead,
+        })
+    }
+
+    /// Adds the built-in demo calendar (or finds it) and syncs it.
+    pub async fn connect_demo(&self, now: DateTime<Utc>) -> Result<Account> {
+        let (id, _) = self
+            .store
+            .upsert_account("demo", demo::ACCOUNT_ID, "Demo calendar", now)
+            .await?;
+        self.emit(EngineEvent::DataChanged);
+        self.sync_one(id, now).await?;
+        self.account(id).await
+    }
+
+    /// Signs in to Google in the browser (`open_browser` gets the URL), saves the tokens in the
+    /// secret store, adds the account — or re-authorizes it if it is already connected — and
+    /// runs its first sync.
+    pub async fn connect_google(
+        &self,
+        open_browser: impl FnOnce(&str),
+        now: DateTime<Utc>,
+    ) -> Result<(Account, SyncReport)> {
+        let config = self.google_config()?;
+        let tokens = google::authorize(&config, open_browser).await?;
+        let provider = GoogleProvider::with_tokens(&config, self.config.secrets.clone(), tokens)?;
+        let calendars = crate::provider::Provider::list_calendars(&provider).await?;
+        let email = calendars
+            .iter()
+            .find(|c| c.primary)
+            .map(|c| c.external_id.clone())
+            .ok_or_else(|| {
+                crate::provider::ProviderError::Malformed(
+                    "the calendar list has no primary calendar".into(),
+                )
+            })?;
+        let tokens = provider.tokens().await.ok_or_else(|| {
+            crate::provider::ProviderError::ReauthRequired("sign-in produced no tokens".into())
+        })?;
+        self.config
+            .secrets
+            .set(&google::secret_key(&email), &tokens.to_secret())
+            .await?;
+        let (id, _) = self
+            .store
+            .upsert_account("google", &email, &email, now)
+            .await?;
+        self.emit(EngineEvent::DataChanged);
+        let report = self.sync_one(id, now).await?;
+        Ok((self.account(id).await?, report))
+    }
+
+    pub async fn account(&self, id: i64) -> Result<Account> {
+        self.store
+            .account(id)
+            .await?
+            .ok_or(EngineError::NotFound("account", id))
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<Account>> {
+        Ok(self.store.accounts().await?)
+    }
+
+    pub async fn calendars(&self) -> Result<Vec<Calendar>> {
+        Ok(self.store.calendars(None).await?)
+    }
+
+    pub async fn set_calendar_enabled(&self, id: i64, enabled: bool) -> Result<()> {
+        if !self.store.set_calendar_enabled(id, enabled).await? {
+            return Err(EngineError::NotFound("calendar", id));
+        }
+        self.emit(EngineEvent::DataChanged);
+        Ok(())
+    }
+
+    /// Syncs one account, or all of them. An account another process is syncing is reported
+    /// as busy in its place.
+    pub async fn sync(
+        &self,
+        account: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<SyncReport>>> {
+        let ids = match account {
+            Some(id) => vec![self.account(id).await?.id],
+            None => self
+                .store
+                .accounts()
+                .await?
+                .into_iter()
+                .map(|a| a.id)
+                .collect(),
+        };
+        let mut reports = Vec::with_capacity(ids.len());
+        for id in ids {
+            reports.push(self.sync_one(id, now).await);
+        }
+        Ok(reports)
+    }
+
+    async fn sync_one(&self, account_id: i64, now: DateTime<Utc>) -> Result<SyncReport> {
+        let account = self.account(account_id).await?;
+        let _lock = AccountLock::try_acquire(&self.config.data_dir.locks(), account_id)
+            .map_err(|e| EngineError::Lock(e.to_string()))?
+            .ok_or(EngineError::Busy(account_id))?;
+        let options = self.sync_options()?;
+        self.emit(EngineEvent::SyncStarted { account_id });
+        let events = self.events.clone();
+        let progress = move |p: SyncProgress| {
+            let _ = events.send(EngineEvent::SyncProgress(p));
+        };
+        let report = match account.provider.as_str() {
+            "demo" => {
+                let provider = DemoProvider::new(
+                    account_created(&self.store, account_id, now).await?,
+                    local_zone(),
+                );
+                sync_account(&self.store, &provider, account_id, options, now, &progress).await?
+            }
+            "google" => {
+                let provider = GoogleProvider::new(
+                    &self.google_config()?,
+                    self.config.secrets.clone(),
+                    &account.external_id,
+                )?;
+                sync_account(&self.store, &provider, account_id, options, now, &progress).await?
+            }
+            other => {
+                return Err(EngineError::Provider(
+                    crate::provider::ProviderError::Rejected(format!("unknown provider {other:?}")),
+                ))
+            }
+        };
+        self.emit(EngineEvent::SyncFinished(report.clone()));
+        Ok(report)
+    }
+
+    /// Removes the account: revokes its grant at the provider (best effort), deletes its
+    /// secret and deletes its calendars and events.
+    pub async fn disconnect(&self, account_id: i64) -> Result<Disconnected> {
+        let account = self.account(account_id).await?;
+        let mut revoked = false;
+        let mut revoke_error = None;
+        if account.provider == "google" {
+            let key = google::secret_key(&account.external_id);
+            let tokens = self.config.secrets.get(&key).await?;
+            if let Some(tokens) = tokens.as_ref().and_then(TokenSet::from_secret) {
+                let outcome = match self.google_config() {
+                    Ok(config) => google::revoke(&config, &tokens)
+                        .await
+                        .map_err(EngineError::from),
+                    Err(e) => Err(e),
+                };
+                match outcome {
+                    Ok(()) => revoked = true,
+                    Err(e) => revoke_error = Some(e.to_string()),
+                }
+            }
+            self.config.secrets.delete(&key).await?;
+        }
+        self.store.delete_account(account_id).await?;
+        self.emit(EngineEvent::DataChanged);
+        Ok(Disconnected {
+            account,
+            revoked,
+            revoke_error,
+        })
+    }
+
+    /// Occurrences from `now` for `days` days (ongoing ones included), declined ones left out
+    /// unless asked for.
+    pub async fn upcoming(
+        &self,
+        now: DateTime<Utc>,
+        days: u32,
+        limit: u32,
+        include_declined: bool,
+    ) -> Result<Vec<EventView>> {
+        let range = QueryRange::new(now, now + Duration::days(i64::from(days)), &Local);
+        let filter = EventFilter {
+            include_declined,
+            limit: Some(limit),
+        };
+        Ok(self.store.events_between(range, filter).await?)
+    }
+
+    /// Occurrences on the local days `from` to `to`, both included.
+    pub async fn events_on_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<EventView>> {
+        let start = local_midnight(from);
+        let end = local_midnight(to + Duration::days(1));
+        let range = QueryRange::new(start, end, &Local);
+        let filter = EventFilter {
+            include_declined: true,
+            limit: None,
+        };
+        Ok(self.store.events_between(range, filter).await?)
+    }
+
+    pub async fn status(&self) -> Result<Status> {
+        let accounts = self.store.accounts().await?;
+        let calendars = self.store.calendars(None).await?;
+        Ok(Status {
+            data_dir: self.config.data_dir.root().display().to_string(),
+            database: self.config.data_dir.database().display().to_string(),
+            secret_store: match self.config.secrets {
+                SecretStore::Os { .. } => "os",
+                SecretStore::File { .. } => "file",
+            },
+            last_synced_at: accounts.iter().filter_map(|a| a.last_synced_at).max(),
+            accounts,
+            enabled_calendars: calendars.iter().filter(|c| c.enabled).count(),
+            calendars: calendars.len(),
+            events: self.store.event_count().await?,
+            sync_interval_minutes: self.settings()?.sync.interval_minutes,
+        })
+    }
+}
+
+/// The demo's events are placed relative to when it was connected.
+async fn account_created(store: &Store, id: i64, fallback: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    Ok(store.account_created_at(id).await?.unwrap_or(fallback))
+}
+
+/// The local IANA time zone (UTC when it cannot be told).
+pub fn local_zone() -> chrono_tz::Tz {
+    iana_time_zone::get_timezone()
+        .ok()
+        .and_then(|name| name.parse().ok())
+        .unwrap_or(chrono_tz::UTC)
+}
+
+fn local_midnight(day: NaiveDate) -> DateTime<Utc> {
+    let naive = day.and_time(chrono::NaiveTime::MIN);
+    Local
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| naive.and_utc())
+}

@@ -1,0 +1,85 @@
+//! The engine's error: what the CLI prints on one line and the desktop shell sends to its UI
+//! as `{code, message}`. Messages never contain a secret.
+
+use serde::Serialize;
+
+use crate::loopback::LoopbackError;
+use crate::provider::google::ConnectError;
+use crate::provider::ProviderError;
+use crate::secrets::SecretError;
+use crate::settings::SettingsError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("no data directory: set CALBUDDY_DATA_DIR")]
+    NoDataDir,
+    #[error("cannot create the data directory {path}: {message}")]
+    DataDir { path: String, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Secrets(#[from] SecretError),
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error(
+        "no Google OAuth client is configured. Create a Desktop app client in Google Cloud \
+         (see the README), then set CALBUDDY_GOOGLE_CLIENT_ID and CALBUDDY_GOOGLE_CLIENT_SECRET, \
+         or run `calbuddy settings set google.client_id ...` and `... google.client_secret ...`"
+    )]
+    NoGoogleClient,
+    #[error("no {0} with id {1}")]
+    NotFound(&'static str, i64),
+    #[error("account {0} is already being synced by another process")]
+    Busy(i64),
+    #[error("cannot lock the account for syncing: {0}")]
+    Lock(String),
+}
+
+/// The form errors take on their way to a UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorPayload {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl EngineError {
+    /// A stable, machine-readable code, so a UI never matches on message text.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EngineError::NoDataDir | EngineError::DataDir { .. } => "data_dir",
+            EngineError::Store(_) => "database",
+            EngineError::Settings(_) => "settings",
+            EngineError::Secrets(SecretError::NoKeychain(_)) => "no_keychain",
+            EngineError::Secrets(_) => "secrets",
+            EngineError::Provider(e) | EngineError::Connect(ConnectError::Token(e)) => match e {
+                ProviderError::ReauthRequired(_) => "needs_reauth",
+                ProviderError::RateLimited(_) => "rate_limited",
+                ProviderError::Network(_) => "network",
+                _ => "provider",
+            },
+            EngineError::Connect(ConnectError::Browser(LoopbackError::Timeout(_))) => {
+                "sign_in_timeout"
+            }
+            EngineError::Connect(ConnectError::Browser(LoopbackError::Denied(_))) => {
+                "sign_in_denied"
+            }
+            EngineError::Connect(_) => "sign_in",
+            EngineError::NoGoogleClient => "no_google_client",
+            EngineError::NotFound(..) => "not_found",
+            EngineError::Busy(_) => "busy",
+            EngineError::Lock(_) => "lock",
+        }
+    }
+
+    pub fn payload(&self) -> ErrorPayload {
+        ErrorPayload {
+            code: self.code(),
+            message: self.to_string(),
+        }
+    }
+}

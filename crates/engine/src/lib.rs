@@ -1,0 +1,21 @@
+//! Calendar Buddy's engine: everything but the GUI. Providers fetch calendars, the store keeps
+//! them in SQLite, the sync layer moves changes from one to the other, and [`Engine`] ties it
+//! together for the CLI, the desktop shell and tests.
+
+pub mod browser;
+mod engine;
+mod error;
+pub mod http;
+pub mod loopback;
+pub mod meeting_link;
+pub mod model;
+pub mod paths;
+pub mod provider;
+pub mod recurrence;
+pub mod secrets;
+pub mod settings;
+pub mod store;
+pub mod sync;
+
+pub use engine::{local_zone, Disconnected, Engine, EngineConfig, EngineEvent, Status};
+pub use error::{EngineError, ErrorPayload};

@@ -1,0 +1,177 @@
+//! The loopback redirect listener of an OAuth sign-in in the system browser (RFC 8252 §7.3):
+//! it listens on 127.0.0.1 at a random port, answers the browser with a small page, accepts only
+//! the `state` it was given, and gives up after a timeout.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// How a sign-in in the browser ended.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum LoopbackError {
+    #[error("cannot listen on 127.0.0.1 for the sign-in redirect: {0}")]
+    Bind(String),
+    #[error("sign-in was not completed within {0} seconds")]
+    Timeout(u64),
+    #[error("sign-in was refused in the browser ({0})")]
+    Denied(String),
+}
+
+/// A listener waiting for the browser to come back.
+pub struct Loopback {
+    listener: TcpListener,
+    port: u16,
+}
+
+impl Loopback {
+    pub async fn bind() -> Result<Loopback, LoopbackError> {
+        let listener = TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .map_err(|e| LoopbackError::Bind(e.to_string()))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| LoopbackError::Bind(e.to_string()))?
+            .port();
+        Ok(Loopback { listener, port })
+    }
+
+    /// The redirect URI to register in the authorization request.
+    pub fn redirect_uri(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+
+    /// Waits for the redirect that carries `state` and returns its authorization code.
+    /// Requests with another state (or none) get an error page and are otherwise ignored.
+    pub async fn wait_for_code(
+        self,
+        state: &str,
+        timeout: Duration,
+    ) -> Result<String, LoopbackError> {
+        tokio::time::timeout(timeout, self.serve(state))
+            .await
+            .map_err(|_| LoopbackError::Timeout(timeout.as_secs()))?
+    }
+
+    async fn serve(self, state: &str) -> Result<String, LoopbackError> {
+        loop {
+            let Ok((stream, _)) = self.listener.accept().await else {
+                continue;
+            };
+            if let Some(outcome) = handle(stream, state).await {
+                return outcome;
+            }
+        }
+    }
+}
+
+/// Answers one browser request; `Some` when it ends the sign-in.
+async fn handle(mut stream: TcpStream, state: &str) -> Option<Result<String, LoopbackError>> {
+    let target = read_request_target(&mut stream).await?;
+    let params = query_params(&target);
+    let state_ok = params.get("state").map(String::as_str) == Some(state);
+    let (status, page, outcome) = match (state_ok, params.get("code"), params.get("error")) {
+        (true, Some(code), _) => ("200 OK", PAGE_DONE, Some(Ok(code.clone()))),
+        (true, None, Some(error)) => (
+            "200 OK",
+            PAGE_DENIED,
+            Some(Err(LoopbackError::Denied(error.clone()))),
+        ),
+        (false, _, _) if params.contains_key("code") || params.contains_key("error") => {
+            ("400 Bad Request", PAGE_FOREIGN, None)
+        }
+        _ => ("404 Not Found", PAGE_FOREIGN, None),
+    };
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nConnection: close\r\n\r\n{page}",
+        page.len()
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
+    outcome
+}
+
+/// Reads the request head (up to 16 KiB, a few seconds) and returns the request target.
+async fn read_request_target(stream: &mut TcpStream) -> Option<String> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    let read_head = async {
+        while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 16 * 1024 {
+            let n = stream.read(&mut chunk).await.ok()?;
+            if n == 0 {
+                break;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        Some(())
+    };
+    tokio::time::timeout(Duration::from_secs(5), read_head)
+        .await
+        .ok()??;
+    let head = String::from_utf8_lossy(&buf);
+    let mut parts = head.lines().next()?.split_whitespace();
+    (parts.next()? == "GET").then_some(())?;
+    parts.next().map(str::to_owned)
+}
+
+fn query_params(target: &str) -> HashMap<String, String> {
+    let query = target.split_once('?').map_or("", |(_, q)| q);
+    url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+const PAGE_DONE: &str = "<!doctype html><meta charset=utf-8><title>Calendar Buddy</title>\
+<body style=\"font-family:system-ui,sans-serif;margin:3em\"><h1>You are signed in</h1>\
+<p>Calendar Buddy is connected. You can close this tab.</p></body>";
+const PAGE_DENIED: &str = "<!doctype html><meta charset=utf-8><title>Calendar Buddy</title>\
+<body style=\"font-family:system-ui,sans-serif;margin:3em\"><h1>Sign-in cancelled</h1>\
+<p>Calendar Buddy was not given access. You can close this tab.</p></body>";
+const PAGE_FOREIGN: &str = "<!doctype html><meta charset=utf-8><title>Calendar Buddy</title>\
+<body style=\"font-family:system-ui,sans-serif;margin:3em\"><h1>Not a current sign-in</h1>\
+<p>This link does not belong to the sign-in Calendar Buddy is waiting for.</p></body>";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn get(url: &str) -> (u16, String) {
+        let r = reqwest::get(url).await.unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn returns_the_code_for_the_matching_state_only() {
+        let lb = Loopback::bind().await.unwrap();
+        let base = lb.redirect_uri();
+        assert!(base.starts_with("http://127.0.0.1:"));
+        let wait =
+            tokio::spawn(async move { lb.wait_for_code("s1", Duration::from_secs(10)).await });
+        assert_eq!(get(&format!("{base}favicon.ico")).await.0, 404);
+        let (status, _) = get(&format!("{base}?code=evil&state=other")).await;
+        assert_eq!(status, 400);
+        let (status, body) = get(&format!("{base}?code=c%2F1&state=s1&scope=x")).await;
+        assert_eq!(status, 200);
+        assert!(body.contains("close this tab"));
+        assert_eq!(wait.await.unwrap(), Ok("c/1".to_owned()));
+    }
+
+    #[tokio::test]
+    async fn a_refusal_and_a_timeout_are_errors() {
+        let lb = Loopback::bind().await.unwrap();
+        let base = lb.redirect_uri();
+        let wait =
+            tokio::spawn(async move { lb.wait_for_code("s", Duration::from_secs(10)).await });
+        get(&format!("{base}?error=access_denied&state=s")).await;
+        assert_eq!(
+            wait.await.unwrap(),
+            Err(LoopbackError::Denied("access_denied".into()))
+        );
+
+        let lb = Loopback::bind().await.unwrap();
+        let out = lb.wait_for_code("s", Duration::from_millis(50)).await;
+        assert_eq!(out, Err(LoopbackError::Timeout(0)));
+    }
+}

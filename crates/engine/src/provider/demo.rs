@@ -1,0 +1,174 @@
+//! The demo calendar built into the app, so a newcomer sees everything work before setting up
+//! a Google client: a meeting with a Meet link a few minutes after connecting, a recurring
+//! stand-up, a one-to-one with a Teams link, a declined meeting, and all-day events. Times are
+//! placed relative to when the demo was connected, in the local time zone.
+
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+
+use super::{ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError};
+use crate::model::{EventStatus, EventTime, RemoteCalendar, RemoteChange, RemoteEvent, Response};
+
+/// The demo account's id and its one calendar's id.
+pub const ACCOUNT_ID: &str = "demo";
+pub const CALENDAR_ID: &str = "demo-calendar";
+/// The demo never changes after it is made, so one cursor says "nothing new".
+const CURSOR: &str = "demo-v1";
+
+pub struct DemoProvider {
+    /// When the demo was connected: events are placed relative to it.
+    anchor: DateTime<Utc>,
+    zone: Tz,
+}
+
+impl DemoProvider {
+    pub fn new(anchor: DateTime<Utc>, zone: Tz) -> Self {
+        DemoProvider { anchor, zone }
+    }
+
+    /// A local wall-clock time `days` after the anchor's date, as a timed value.
+    fn local(&self, days: i64, hour: u32, minute: u32) -> EventTime {
+        let date = self.anchor.with_timezone(&self.zone).date_naive() + Duration::days(days);
+        let naive =
+            date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN));
+        let utc = self
+            .zone
+            .from_local_datetime(&naive)
+            .earliest()
+            .unwrap_or_else(|| self.zone.from_utc_datetime(&naive))
+            .with_timezone(&Utc);
+        self.at(utc)
+    }
+
+    fn at(&self, utc: DateTime<Utc>) -> EventTime {
+        EventTime::DateTime {
+            utc,
+            tz: Some(self.zone.name().to_owned()),
+        }
+    }
+
+    fn day(&self, days: i64) -> EventTime {
+        EventTime::Date(self.anchor.with_timezone(&self.zone).date_naive() + Duration::days(days))
+    }
+
+    pub fn events(&self) -> Vec<RemoteEvent> {
+        // The first meeting starts on the next 5-minute mark at least 5 minutes from now.
+        let soon = self.anchor + Duration::minutes(5);
+        let soon = soon + Duration::minutes(i64::from((5 - soon.minute() % 5) % 5))
+            - Duration::seconds(i64::from(soon.second()));
+        let event = |id: &str, title: &str, start: EventTime, end: EventTime| RemoteEvent {
+            external_id: id.to_owned(),
+            title: title.to_owned(),
+            description: None,
+            location: None,
+            start,
+            end,
+            recurrence: vec![],
+            series: None,
+            status: EventStatus::Confirmed,
+            my_response: None,
+            meeting_url: None,
+            etag: Some(CURSOR.to_owned()),
+            updated: Some(self.anchor),
+        };
+        vec![
+            RemoteEvent {
+                description: Some(
+                    "Walk through this week's launch checklist.\nAgenda: status, risks, next steps."
+                        .into(),
+                ),
+                meeting_url: Some("https://meet.google.com/abc-mnop-xyz".into()),
+                ..event(
+                    "demo-product-sync",
+                    "Product sync",
+                    self.at(soon),
+                    self.at(soon + Duration::minutes(30)),
+                )
+            },
+            RemoteEvent {
+                location: Some("https://zoom.us/j/5550100123".into()),
+                meeting_url: Some("https://zoom.us/j/5550100123".into()),
+                recurrence: vec!["RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR".into()],
+                ..event("demo-standup", "Daily stand-up", self.local(0, 9, 30), self.local(0, 9, 45))
+            },
+            RemoteEvent {
+                location: Some("Room 4.2".into()),
+                ..event("demo-focus", "Focus time: write the design doc", self.local(1, 10, 0), self.local(1, 12, 0))
+            },
+            RemoteEvent {
+                meeting_url: Some(
+                    "https://teams.microsoft.com/l/meetup-join/19%3ameeting_demo%40thread.v2/0".into(),
+                ),
+                ..event("demo-one-on-one", "1:1 with Alex", self.local(1, 14, 0), self.local(1, 14, 30))
+            },
+            RemoteEvent {
+                my_response: Some(Response::Declined),
+                ..event("demo-declined", "Quarterly planning (declined)", self.local(2, 11, 0), self.local(2, 12, 0))
+            },
+            RemoteEvent {
+                location: Some("Lakeside lodge".into()),
+                ..event("demo-offsite", "Team offsite", self.day(3), self.day(5))
+            },
+            event("demo-holiday", "Company holiday", self.day(7), self.day(8)),
+        ]
+    }
+}
+
+impl Provider for DemoProvider {
+    async fn list_calendars(&self) -> Result<Vec<RemoteCalendar>, ProviderError> {
+        Ok(vec![RemoteCalendar {
+            external_id: CALENDAR_ID.to_owned(),
+            name: "Demo calendar".to_owned(),
+            color: Some("#7c5cff".to_owned()),
+            time_zone: Some(self.zone.name().to_owned()),
+            primary: true,
+            read_only: true,
+        }])
+    }
+
+    async fn fetch_changes(
+        &self,
+        request: FetchRequest<'_>,
+        progress: Progress<'_>,
+    ) -> Result<ChangeSet, ProviderError> {
+        if request.cursor == Some(CURSOR) {
+            return Ok(ChangeSet {
+                kind: ChangeSetKind::Delta,
+                changes: vec![],
+                cursor: Some(CURSOR.to_owned()),
+            });
+        }
+        let changes: Vec<RemoteChange> = self
+            .events()
+            .into_iter()
+            .map(RemoteChange::Upsert)
+            .collect();
+        progress(changes.len());
+        Ok(ChangeSet {
+            kind: ChangeSetKind::Full,
+            changes,
+            cursor: Some(CURSOR.to_owned()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_meeting_is_a_few_minutes_away_on_a_round_time() {
+        let anchor: DateTime<Utc> = "2026-11-25T10:02:13Z".parse().unwrap();
+        let demo = DemoProvider::new(anchor, chrono_tz::Europe::Berlin);
+        let events = demo.events();
+        assert_eq!(events[0].start.to_wire(), "2026-11-25T10:10:00Z");
+        assert!(events[0].meeting_url.is_some());
+        // The stand-up is at 09:30 Berlin time (08:30 UTC in winter).
+        assert_eq!(events[1].start.to_wire(), "2026-11-25T08:30:00Z");
+        assert!(!events[1].recurrence.is_empty());
+        assert!(events.iter().any(|e| e.start.is_all_day()));
+        assert!(events
+            .iter()
+            .any(|e| e.my_response == Some(Response::Declined)));
+    }
+}

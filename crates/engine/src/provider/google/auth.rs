@@ -1,0 +1,249 @@
+//! Google OAuth 2.0 for an installed app: the client (the user's own Google Cloud client id),
+//! the tokens kept in the secret store, refreshing the access token before it expires or when
+//! Google answers 401, and revoking the grant on disconnect.
+
+use chrono::{DateTime, Duration, Utc};
+use oauth2::basic::{BasicClient, BasicErrorResponseType};
+use oauth2::{
+    AuthType, AuthUrl, ClientId, ClientSecret, EndpointNotSet, EndpointSet, RefreshToken,
+    RequestTokenError, RevocationUrl, StandardRevocableToken, TokenResponse, TokenUrl,
+};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+
+use super::GoogleConfig;
+use crate::provider::ProviderError;
+use crate::secrets::{SecretStore, Sensitive};
+
+/// The oauth2 client with authorization, token and revocation endpoints set.
+pub(super) type OAuthClient =
+    BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointSet, EndpointSet>;
+
+/// Builds the oauth2 client from the configuration. Credentials go in the form body, as
+/// Google's installed-app documentation shows.
+pub(super) fn oauth_client(config: &GoogleConfig) -> Result<OAuthClient, ProviderError> {
+    let bad_url = |e: url::ParseError| ProviderError::Rejected(format!("bad Google endpoint: {e}"));
+    let mut client = BasicClient::new(ClientId::new(config.client_id.clone()))
+        .set_auth_type(AuthType::RequestBody)
+        .set_auth_uri(AuthUrl::new(config.auth_url.clone()).map_err(bad_url)?)
+        .set_token_uri(TokenUrl::new(config.token_url.clone()).map_err(bad_url)?)
+        .set_revocation_url(RevocationUrl::new(config.revoke_url.clone()).map_err(bad_url)?);
+    if let Some(secret) = &config.client_secret {
+        client = client.set_client_secret(ClientSecret::new(secret.expose().clone()));
+    }
+    Ok(client)
+}
+
+/// What the secret store keeps for a Google account (one JSON value per account).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct TokenSet {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for TokenSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSet")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenSet {
+    pub fn from_response(
+        response: &oauth2::basic::BasicTokenResponse,
+        previous_refresh: Option<String>,
+        now: DateTime<Utc>,
+    ) -> TokenSet {
+        let lifetime = response
+            .expires_in()
+            .and_then(|d| Duration::from_std(d).ok())
+            .unwrap_or_else(|| Duration::seconds(3600));
+        TokenSet {
+            access_token: response.access_token().secret().clone(),
+            // Google sends no new refresh token when refreshing: keep the old one.
+            refresh_token: response
+                .refresh_token()
+                .map(|t| t.secret().clone())
+                .or(previous_refresh),
+            expires_at: now + lifetime,
+        }
+    }
+
+    pub fn to_secret(&self) -> Sensitive<String> {
+        Sensitive::new(serde_json::to_string(self).unwrap_or_default())
+    }
+
+    pub fn from_secret(secret: &Sensitive<String>) -> Option<TokenSet> {
+        serde_json::from_str(secret.expose()).ok()
+    }
+
+    /// The access token should be replaced before it is used (a minute of slack).
+    fn is_stale(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at - Duration::seconds(60) <= now
+    }
+}
+
+/// Hands out valid access tokens for one account, refreshing and saving them as needed.
+pub struct Authorizer {
+    client: OAuthClient,
+    http: reqwest::Client,
+    secrets: SecretStore,
+    /// Where the tokens are saved; `None` while connecting, before the account is known.
+    secret_key: Option<String>,
+    tokens: Mutex<Option<TokenSet>>,
+}
+
+impl Authorizer {
+    pub(super) fn new(
+        client: OAuthClient,
+        http: reqwest::Client,
+        secrets: SecretStore,
+        secret_key: Option<String>,
+        tokens: Option<TokenSet>,
+    ) -> Self {
+        Authorizer {
+            client,
+            http,
+            secrets,
+            secret_key,
+            tokens: Mutex::new(tokens),
+        }
+    }
+
+    /// The tokens in use now (after any refresh).
+    pub async fn tokens(&self) -> Option<TokenSet> {
+        self.tokens.lock().await.clone()
+    }
+
+    /// A current access token: the cached one, else the stored one, refreshed if stale.
+    pub async fn access_token(&self) -> Result<Sensitive<String>, ProviderError> {
+        let mut guard = self.tokens.lock().await;
+        if let (None, Some(key)) = (guard.as_ref(), &self.secret_key) {
+            let stored = self
+                .secrets
+                .get(key)
+                .await
+                .map_err(|e| ProviderError::Network(e.to_string()))?;
+            let tokens = stored
+                .as_ref()
+                .and_then(TokenSet::from_secret)
+                .ok_or_else(|| {
+                    ProviderError::ReauthRequired("no saved sign-in for this account".into())
+                })?;
+            *guard = Some(tokens);
+        }
+        let tokens = guard.as_ref().ok_or_else(|| {
+            ProviderError::ReauthRequired("no saved sign-in for this account".into())
+        })?;
+        if tokens.is_stale(Utc::now()) {
+            let fresh = self.refresh(tokens).await?;
+            *guard = Some(fresh);
+        }
+        Ok(Sensitive::new(
+            guard
+                .as_ref()
+                .map(|t| t.access_token.clone())
+                .unwrap_or_default(),
+        ))
+    }
+
+    /// Google refused `rejected` (401): get a new access token unless another task already
+    /// did.
+    pub async fn renew(&self, rejected: &Sensitive<String>) -> Result<(), ProviderError> {
+        let mut guard = self.tokens.lock().await;
+        let Some(tokens) = guard.as_ref() else {
+            return Ok(());
+        };
+        if tokens.access_token != *rejected.expose() {
+            return Ok(());
+        }
+        let fresh = self.refresh(tokens).await?;
+        *guard = Some(fresh);
+        Ok(())
+    }
+
+    async fn refresh(&self, tokens: &TokenSet) -> Result<TokenSet, ProviderError> {
+        let refresh = tokens.refresh_token.clone().ok_or_else(|| {
+            ProviderError::ReauthRequired("Google gave no refresh token; sign in again".into())
+        })?;
+        let response = self
+            .client
+            .exchange_refresh_token(&RefreshToken::new(refresh.clone()))
+            .request_async(&self.http)
+            .await
+            .map_err(token_error)?;
+        let fresh = TokenSet::from_response(&response, Some(refresh), Utc::now());
+        if let Some(key) = &self.secret_key {
+            self.secrets
+                .set(key, &fresh.to_secret())
+                .await
+                .map_err(|e| ProviderError::Network(format!("cannot save the new token: {e}")))?;
+        }
+        tracing::debug!("access token refreshed");
+        Ok(fresh)
+    }
+}
+
+/// Revokes the grant at Google (the refresh token if there is one, revoking the access token
+/// with it).
+pub(super) async fn revoke(
+    client: &OAuthClient,
+    http: &reqwest::Client,
+    tokens: &TokenSet,
+) -> Result<(), ProviderError> {
+    let token = match &tokens.refresh_token {
+        Some(r) => StandardRevocableToken::RefreshToken(RefreshToken::new(r.clone())),
+        None => StandardRevocableToken::AccessToken(oauth2::AccessToken::new(
+            tokens.access_token.clone(),
+        )),
+    };
+    client
+        .revoke_token(token)
+        .map_err(|e| ProviderError::Rejected(e.to_string()))?
+        .request_async(http)
+        .await
+        .map_err(|e| match e {
+            RequestTokenError::ServerResponse(r) => ProviderError::Rejected(r.error().to_string()),
+            RequestTokenError::Request(e) => ProviderError::Network(e.to_string()),
+            other => ProviderError::Malformed(other.to_string()),
+        })
+}
+
+/// Maps a token-endpoint failure: `invalid_grant` means the grant is gone (revoked, expired,
+/// or the user changed their password) and only signing in again helps.
+pub(super) fn token_error<RE: std::error::Error + 'static>(
+    e: RequestTokenError<RE, oauth2::basic::BasicErrorResponse>,
+) -> ProviderError {
+    match e {
+        RequestTokenError::ServerResponse(r) => match r.error() {
+            BasicErrorResponseType::InvalidGrant => ProviderError::ReauthRequired(
+                r.error_description()
+                    .cloned()
+                    .unwrap_or_else(|| "the sign-in is no longer valid".into()),
+            ),
+            BasicErrorResponseType::InvalidClient => ProviderError::Rejected(
+                "Google does not accept the OAuth client id/secret (invalid_client)".into(),
+            ),
+            other => ProviderError::Rejected(format!("token endpoint said {other}")),
+        },
+        RequestTokenError::Request(e) => ProviderError::Network(error_chain(&e)),
+        RequestTokenError::Parse(_, _) => {
+            ProviderError::Malformed("the token endpoint's answer is not valid JSON".into())
+        }
+        RequestTokenError::Other(msg) => ProviderError::Malformed(msg),
+    }
+}
+
+/// An error and its sources on one line (reqwest's top-level message alone says little).
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,298 @@
+//! Google Calendar: OAuth for installed apps and Calendar API v3 (calendar list, events with
+//! sync tokens). Protocol facts and sources: shared/PROVIDERS.md.
+
+mod auth;
+mod connect;
+mod wire;
+
+use std::time::Duration;
+
+use url::Url;
+
+pub use auth::{Authorizer, TokenSet};
+pub use connect::{authorize, revoke, ConnectError};
+
+use super::{ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError};
+use crate::http::{retry_after, with_retries, Failure, RetryPolicy};
+use crate::model::RemoteCalendar;
+use crate::secrets::{SecretStore, Sensitive};
+
+/// Read-only access to calendars and events is all Calendar Buddy asks for.
+pub const SCOPE: &str = "https://www.googleapis.com/auth/calendar.readonly";
+
+/// Where Google is and who we are to it. Every endpoint can be pointed elsewhere (tests use
+/// a local fake), through `CALBUDDY_GOOGLE_*_URL`.
+#[derive(Debug, Clone)]
+pub struct GoogleConfig {
+    pub client_id: String,
+    pub client_secret: Option<Sensitive<String>>,
+    pub auth_url: String,
+    pub token_url: String,
+    pub revoke_url: String,
+    /// Calendar API base, `https://www.googleapis.com/calendar/v3`.
+    pub api_url: String,
+    pub retry: RetryPolicy,
+    /// How long to wait for the user to finish signing in in the browser.
+    pub sign_in_timeout: Duration,
+}
+
+/// Google's real endpoints.
+pub const AUTH_URL: &str = "https://accounts.google.com/o/oauth2/v2/auth";
+pub const TOKEN_URL: &str = "https://oauth2.googleapis.com/token";
+pub const REVOKE_URL: &str = "https://oauth2.googleapis.com/revoke";
+pub const API_URL: &str = "https://www.googleapis.com/calendar/v3";
+
+/// Page sizes: the documented maximums, so a sync takes as few requests as possible.
+const EVENTS_PAGE: &str = "2500";
+const CALENDARS_PAGE: &str = "250";
+
+/// The key of an account's tokens in the secret store.
+pub fn secret_key(email: &str) -> String {
+    format!("google:{email}")
+}
+
+/// One Google account's calendars, through the Calendar API.
+pub struct GoogleProvider {
+    api: Url,
+    http: reqwest::Client,
+    retry: RetryPolicy,
+    auth: Authorizer,
+}
+
+impl GoogleProvider {
+    /// The provider of a connected account, whose tokens are in the secret store.
+    pub fn new(
+        config: &GoogleConfig,
+        secrets: SecretStore,
+        email: &str,
+    ) -> Result<Self, ProviderError> {
+        GoogleProvider::build(config, secrets, Some(secret_key(email)), None)
+    }
+
+    /// A provider for tokens just obtained, before the account (and so the key to save them
+    /// under) is known.
+    pub fn with_tokens(
+        config: &GoogleConfig,
+        secrets: SecretStore,
+        tokens: TokenSet,
+    ) -> Result<Self, ProviderError> {
+        GoogleProvider::build(config, secrets, None, Some(tokens))
+    }
+
+    fn build(
+        config: &GoogleConfig,
+        secrets: SecretStore,
+        secret_key: Option<String>,
+        tokens: Option<TokenSet>,
+    ) -> Result<Self, ProviderError> {
+        let http = config.retry.client();
+        let api = Url::parse(config.api_url.trim_end_matches('/'))
+            .map_err(|e| ProviderError::Rejected(format!("bad Google API address: {e}")))?;
+        let client = auth::oauth_client(config)?;
+        Ok(GoogleProvider {
+            api,
+            auth: Authorizer::new(client, http.clone(), secrets, secret_key, tokens),
+            http,
+            retry: config.retry,
+        })
+    }
+
+    /// The tokens in use now (they may have been refreshed).
+    pub async fn tokens(&self) -> Option<TokenSet> {
+        self.auth.tokens().await
+    }
+
+    fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
+        let mut url = self.api.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url.query_pairs_mut().extend_pairs(query);
+        url
+    }
+
+    /// GETs a JSON document, with a fresh access token, retries and error mapping.
+    async fn get<T: serde::de::DeserializeOwned>(&self, url: &Url) -> Result<T, ProviderError> {
+        let mut renewed = false;
+        loop {
+            let token = self.auth.access_token().await?;
+            let outcome = with_retries(&self.retry, || self.attempt(url, &token)).await;
+            match outcome {
+                Err(Attempt::Unauthorized) if !renewed => {
+                    renewed = true;
+                    self.auth.renew(&token).await?;
+                }
+                Err(Attempt::Unauthorized) => {
+                    return Err(ProviderError::ReauthRequired(
+                        "Google refused a freshly refreshed access token".into(),
+                    ))
+                }
+                Err(Attempt::Failed(e)) => return Err(e),
+                Ok(bytes) => {
+                    return serde_json::from_slice(&bytes)
+                        .map_err(|e| ProviderError::Malformed(format!("{}: {e}", url.path())))
+                }
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        url: &Url,
+        token: &Sensitive<String>,
+    ) -> Result<bytes::Bytes, Failure<Attempt>> {
+        let network = |e: reqwest::Error| {
+            Failure::transient(
+                Attempt::Failed(ProviderError::Network(auth::error_chain(&e.without_url()))),
+                None,
+            )
+        };
+        let response = self
+            .http
+            .get(url.clone())
+            .bearer_auth(token.expose())
+            .send()
+            .await
+            .map_err(network)?;
+        let status = response.status().as_u16();
+        let wait = retry_after(response.headers());
+        let body = response.bytes().await.map_err(network)?;
+        if status == 200 {
+            return Ok(body);
+        }
+        let error = wire_error(&body);
+        let fail = |e: ProviderError| Failure::fatal(Attempt::Failed(e));
+        Err(match (status, error.reason.as_str()) {
+            (401, _) => Failure::fatal(Attempt::Unauthorized),
+            (410, _) => fail(ProviderError::CursorExpired),
+            (404, _) => fail(ProviderError::CalendarGone),
+            (429, _) | (403, "rateLimitExceeded" | "userRateLimitExceeded") => Failure::transient(
+                Attempt::Failed(ProviderError::RateLimited(error.describe(status))),
+                wait,
+            ),
+            (500..=599, _) => Failure::transient(
+                Attempt::Failed(ProviderError::Network(error.describe(status))),
+                wait,
+            ),
+            _ => fail(ProviderError::Rejected(error.describe(status))),
+        })
+    }
+}
+
+/// How one attempt at a request went wrong.
+#[derive(Debug)]
+enum Attempt {
+    /// 401: the access token must be renewed, then the request tried again.
+    Unauthorized,
+    Failed(ProviderError),
+}
+
+/// The `reason` and `message` of a Google error body, when it has one.
+struct WireError {
+    reason: String,
+    message: String,
+}
+
+impl WireError {
+    fn describe(&self, status: u16) -> String {
+        match (self.reason.is_empty(), self.message.is_empty()) {
+            (true, true) => format!("HTTP {status}"),
+            (false, true) => format!("HTTP {status} {}", self.reason),
+            (_, false) => format!("HTTP {status} {}: {}", self.reason, self.message),
+        }
+    }
+}
+
+fn wire_error(body: &[u8]) -> WireError {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let err = &v["error"];
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    WireError {
+        reason: text(&err["errors"][0]["reason"]),
+        message: text(&err["message"]),
+    }
+}
+
+impl Provider for GoogleProvider {
+    async fn list_calendars(&self) -> Result<Vec<RemoteCalendar>, ProviderError> {
+        let mut calendars = Vec::new();
+        let mut page_token: Option<String> = None;
+        loop {
+            let mut query = vec![("maxResults", CALENDARS_PAGE)];
+            if let Some(token) = &page_token {
+                query.push(("pageToken", token));
+            }
+            let url = self.url(&["users", "me", "calendarList"], &query);
+            let page: wire::CalendarListPage = self.get(&url).await?;
+            calendars.extend(
+                page.items
+                    .into_iter()
+                    .filter(|c| !c.deleted)
+                    .map(wire::CalendarListEntry::into_remote),
+            );
+            match page.next_page_token {
+                Some(next) => page_token = Some(next),
+                None => return Ok(calendars),
+            }
+        }
+    }
+
+    async fn fetch_changes(
+        &self,
+        request: FetchRequest<'_>,
+        progress: Progress<'_>,
+    ) -> Result<ChangeSet, ProviderError> {
+        let time_min = request
+            .window
+            .start
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let time_max = request
+            .window
+            .end
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        // Every page repeats the first page's query, as Google requires.
+        let mut base = vec![("maxResults", EVENTS_PAGE), ("singleEvents", "false")];
+        match request.cursor {
+            Some(token) => base.push(("syncToken", token)),
+            None => {
+                base.push(("timeMin", &time_min));
+                base.push(("timeMax", &time_max));
+            }
+        }
+        let mut changes = Vec::new();
+        let mut page_token: Option<String> = None;
+        loop {
+            let mut query = base.clone();
+            if let Some(token) = &page_token {
+                query.push(("pageToken", token));
+            }
+            let url = self.url(
+                &["calendars", request.calendar_external_id, "events"],
+                &query,
+            );
+            let page: wire::EventsPage = self.get(&url).await?;
+            let tz = page.time_zone.as_deref();
+            for item in page.items {
+                changes.push(item.into_change(tz).map_err(ProviderError::Malformed)?);
+            }
+            progress(changes.len());
+            if let Some(next) = page.next_page_token {
+                page_token = Some(next);
+                continue;
+            }
+            let cursor = page.next_sync_token.ok_or_else(|| {
+                ProviderError::Malformed("the last page has no nextSyncToken".into())
+            })?;
+            let kind = if request.cursor.is_some() {
+                ChangeSetKind::Delta
+            } else {
+                ChangeSetKind::Full
+            };
+            return Ok(ChangeSet {
+                kind,
+                changes,
+                cursor: Some(cursor),
+            });
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! Google Calendar v3 JSON, as far as we read it, and its translation into model types.
+//! Field names follow the discovery document (see shared/PROVIDERS.md).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::Deserialize;
+
+use crate::meeting_link::find_meeting_url;
+use crate::model::{
+    EventStatus, EventTime, RemoteCalendar, RemoteChange, RemoteEvent, Response, SeriesRef,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarListPage {
+    #[serde(default)]
+    pub items: Vec<CalendarListEntry>,
+    pub next_page_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarListEntry {
+    pub id: String,
+    pub summary: Option<String>,
+    pub summary_override: Option<String>,
+    pub time_zone: Option<String>,
+    pub background_color: Option<String>,
+    #[serde(default)]
+    pub primary: bool,
+    pub access_role: Option<String>,
+    #[serde(default)]
+    pub deleted: bool,
+}
+
+impl CalendarListEntry {
+    pub fn into_remote(self) -> RemoteCalendar {
+        let read_only = !matches!(self.access_role.as_deref(), Some("owner" | "writer"));
+        RemoteCalendar {
+            name: self
+                .summary_override
+                .or(self.summary)
+                .unwrap_or_else(|| self.id.clone()),
+            external_id: self.id,
+            color: self.background_color.filter(|c| is_hex_colour(c)),
+            time_zone: self.time_zone,
+            primary: self.primary,
+            read_only,
+        }
+    }
+}
+
+fn is_hex_colour(c: &str) -> bool {
+    c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventsPage {
+    #[serde(default)]
+    pub items: Vec<Event>,
+    pub next_page_token: Option<String>,
+    pub next_sync_token: Option<String>,
+    /// The calendar's zone: how to read a `dateTime` written without an offset.
+    pub time_zone: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    pub id: String,
+    pub status: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub start: Option<EventDateTime>,
+    pub end: Option<EventDateTime>,
+    pub recurrence: Option<Vec<String>>,
+    pub recurring_event_id: Option<String>,
+    pub original_start_time: Option<EventDateTime>,
+    pub hangout_link: Option<String>,
+    pub conference_data: Option<ConferenceData>,
+    pub attendees: Option<Vec<Attendee>>,
+    pub etag: Option<String>,
+    pub updated: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventDateTime {
+    pub date: Option<String>,
+    pub date_time: Option<String>,
+    pub time_zone: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConferenceData {
+    #[serde(default)]
+    pub entry_points: Vec<EntryPoint>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryPoint {
+    pub entry_point_type: Option<String>,
+    pub uri: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attendee {
+    #[serde(default, rename = "self")]
+    pub is_self: bool,
+    pub response_status: Option<String>,
+}
+
+impl EventDateTime {
+    /// Resolves the value; `calendar_tz` reads a `dateTime` written without an offset.
+    fn resolve(&self, calendar_tz: Option<&str>) -> Result<EventTime, String> {
+        if let Some(date) = &self.date {
+            return date
+                .parse::<NaiveDate>()
+                .map(EventTime::Date)
+                .map_err(|_| format!("bad date {date:?}"));
+        }
+        let Some(text) = &self.date_time else {
+            return Err("a time has neither date nor dateTime".into());
+        };
+        let tz = self
+            .time_zone
+            .clone()
+            .or_else(|| calendar_tz.map(str::to_owned));
+        let utc = match DateTime::parse_from_rfc3339(text) {
+            Ok(t) => t.with_timezone(&Utc),
+            Err(_) => {
+                // An offset may be left out when timeZone is given.
+                let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                    .map_err(|_| format!("bad dateTime {text:?}"))?;
+                let zone: chrono_tz::Tz =
+                    tz.as_deref().and_then(|z| z.parse().ok()).ok_or_else(|| {
+                        format!("dateTime {text:?} has no offset and no known time zone")
+                    })?;
+                // In a DST gap take the offset before the gap (RFC 5545 §3.3.5).
+                zone.from_local_datetime(&naive)
+                    .earliest()
+                    .or_else(|| {
+                        zone.from_local_datetime(&(naive + chrono::Duration::hours(1)))
+                            .earliest()
+                    })
+                    .ok_or_else(|| format!("dateTime {text:?} does not exist in its time zone"))?
+                    .with_timezone(&Utc)
+            }
+        };
+        Ok(EventTime::DateTime { utc, tz })
+    }
+}
+
+fn response(attendees: &Option<Vec<Attendee>>) -> Option<Response> {
+    let me = attendees.as_ref()?.iter().find(|a| a.is_self)?;
+    match me.response_status.as_deref()? {
+        "accepted" => Some(Response::Accepted),
+        "declined" => Some(Response::Declined),
+        "tentative" => Some(Response::Tentative),
+        "needsAction" => Some(Response::NeedsAction),
+        _ => None,
+    }
+}
+
+impl Event {
+    /// Translates one item of an events listing. Fails (with a message naming the event) when a
+    /// live event lacks what every event must have.
+    pub fn into_change(self, calendar_tz: Option<&str>) -> Result<RemoteChange, String> {
+        let bad = |msg: String| format!("event {}: {msg}", self.id);
+        let status = match self.status.as_deref() {
+            None | Some("confirmed") => EventStatus::Confirmed,
+            Some("tentative") => EventStatus::Tentative,
+            Some("cancelled") => EventStatus::Cancelled,
+            Some(other) => return Err(bad(format!("unknown status {other:?}"))),
+        };
+        let series = match (&self.recurring_event_id, &self.original_start_time) {
+            (Some(master), Some(original)) => Some(SeriesRef {
+                master_external_id: master.clone(),
+                original_start: original.resolve(calendar_tz).map_err(bad)?,
+            }),
+            _ => None,
+        };
+        if status == EventStatus::Cancelled && series.is_none() {
+            return Ok(RemoteChange::Delete {
+                external_id: self.id,
+            });
+        }
+        let (start, end) = match (&self.start, &self.end, &series) {
+            (Some(s), Some(e), _) => (
+                s.resolve(calendar_tz).map_err(bad)?,
+                e.resolve(calendar_tz).map_err(bad)?,
+            ),
+            // A cancelled instance only promises id, recurringEventId and originalStartTime.
+            (_, _, Some(series)) if status == EventStatus::Cancelled => {
+                (series.original_start.clone(), series.original_start.clone())
+            }
+            _ => return Err(bad("start or end is missing".into())),
+        };
+        if start.is_all_day() != end.is_all_day() {
+            return Err(bad("start and end mix a date and a dateTime".into()));
+        }
+        let video = self
+            .conference_data
+            .as_ref()
+            .and_then(|c| {
+                c.entry_points
+                    .iter()
+                    .find(|p| p.entry_point_type.as_deref() == Some("video"))
+            })
+            .and_then(|p| p.uri.clone());
+        let meeting_url = self
+            .hangout_link
+            .clone()
+            .or(video)
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+            .or_else(|| {
+                find_meeting_url(
+                    [self.location.as_deref(), self.description.as_deref()]
+                        .into_iter()
+                        .flatten(),
+                )
+            });
+        let my_response = response(&self.attendees);
+        let updated = self
+            .updated
+            .as_deref()
+            .and_then(|u| DateTime::parse_from_rfc3339(u).ok())
+            .map(|t| t.with_timezone(&Utc));
+        Ok(RemoteChange::Upsert(RemoteEvent {
+            external_id: self.id,
+            title: self
+                .summary
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| "(No title)".to_owned()),
+            description: self.description,
+            location: self.location,
+            start,
+            end,
+            recurrence: self.recurrence.unwrap_or_default(),
+            series,
+            status,
+            my_response,
+            meeting_url,
+            etag: self.etag,
+            updated,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn convert(v: serde_json::Value) -> Result<RemoteChange, String> {
+        serde_json::from_value::<Event>(v)
+            .unwrap()
+            .into_change(Some("Europe/Berlin"))
+    }
+
+    fn upsert(v: serde_json::Value) -> RemoteEvent {
+        match convert(v).unwrap() {
+            RemoteChange::Upsert(e) => e,
+            other => panic!("expected an upsert, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn timed_event_with_offset_and_zone() {
+        let e = upsert(json!({
+            "id": "abc", "summary": "Review", "etag": "\"1\"",
+            "start": {"dateTime": "2026-03-29T09:00:00+02:00", "timeZone": "Europe/Berlin"},
+            "end": {"dateTime": "2026-03-29T10:00:00+02:00", "timeZone": "Europe/Berlin"},
+            "hangoutLink": "https://meet.google.com/abc-defg-hij",
+            "attendees": [{"email": "x@y", "responseStatus": "accepted"},
+                          {"email": "me@y", "self": true, "responseStatus": "declined"}]
+        }));
+        assert_eq!(e.start.to_wire(), "2026-03-29T07:00:00Z");
+        assert_eq!(e.my_response, Some(Response::Declined));
+        assert_eq!(
+            e.meeting_url.as_deref(),
+            Some("https://meet.google.com/abc-defg-hij")
+        );
+        assert_eq!(e.status, EventStatus::Confirmed);
+    }
+
+    #[test]
+    fn date_time_without_offset_uses_the_zone() {
+        let e = upsert(json!({
+            "id": "a", "start": {"dateTime": "2026-07-01T09:00:00"},
+            "end": {"dateTime": "2026-07-01T09:30:00", "timeZone": "America/New_York"}
+        }));
+        assert_eq!(e.start.to_wire(), "2026-07-01T07:00:00Z"); // calendar zone: Berlin, CEST
+        assert_eq!(e.end.to_wire(), "2026-07-01T13:30:00Z");
+        assert_eq!(e.title, "(No title)");
+    }
+
+    #[test]
+    fn all_day_and_conference_entry_point() {
+        let e = upsert(json!({
+            "id": "a", "summary": "Offsite",
+            "start": {"date": "2026-05-04"}, "end": {"date": "2026-05-06"},
+            "conferenceData": {"entryPoints": [
+                {"entryPointType": "phone", "uri": "tel:+1-555"},
+                {"entryPointType": "video", "uri": "https://meet.google.com/xyz-abcd-efg"}]}
+        }));
+        assert_eq!(e.start, EventTime::Date("2026-05-04".parse().unwrap()));
+        assert_eq!(e.end.to_wire(), "2026-05-06");
+        assert_eq!(
+            e.meeting_url.as_deref(),
+            Some("https://meet.google.com/xyz-abcd-efg")
+        );
+    }
+
+    #[test]
+    fn meeting_link_from_location_or_description() {
+        let e = upsert(json!({
+            "id": "a", "start": {"date": "2026-05-04"}, "end": {"date": "2026-05-05"},
+            "description": "Join: <a href=\"https://us02web.zoom.us/j/123?pwd=x&amp;a=1\">zoom</a>"
+        }));
+        assert!(e
+            .meeting_url
+            .unwrap()
+            .starts_with("https://us02web.zoom.us/j/123"));
+    }
+
+    #[test]
+    fn cancelled_items() {
+        assert_eq!(
+            convert(json!({"id": "gone", "status": "cancelled"})).unwrap(),
+            RemoteChange::Delete {
+                external_id: "gone".into()
+            }
+        );
+        let e = upsert(json!({
+            "id": "s_20260105T080000Z", "status": "cancelled", "recurringEventId": "s",
+            "originalStartTime": {"dateTime": "2026-01-05T09:00:00+01:00", "timeZone": "Europe/Berlin"}
+        }));
+        assert_eq!(e.status, EventStatus::Cancelled);
+        assert_eq!(
+            e.series.unwrap().original_start.to_wire(),
+            "2026-01-05T08:00:00Z"
+        );
+    }
+
+    #[test]
+    fn malformed_events_name_the_event() {
+        let err = convert(json!({"id": "x1", "summary": "no times"})).unwrap_err();
+        assert!(err.contains("x1") && err.contains("missing"), "{err}");
+        let err = convert(json!({"id": "x2", "start": {"dateTime": "tomorrow"},
+                                 "end": {"dateTime": "later"}}))
+        .unwrap_err();
+        assert!(err.contains("x2"), "{err}");
+        assert!(convert(json!({"id": "x3", "status": "weird",
+            "start": {"date": "2026-01-01"}, "end": {"date": "2026-01-02"}}))
+        .is_err());
+    }
+
+    #[test]
+    fn calendar_entries() {
+        let c: CalendarListEntry = serde_json::from_value(json!({
+            "id": "me@x", "summary": "me@x", "summaryOverride": "Work",
+            "backgroundColor": "#9fe1e7", "primary": true, "accessRole": "owner"
+        }))
+        .unwrap();
+        let c = c.into_remote();
+        assert_eq!(
+            (c.name.as_str(), c.primary, c.read_only),
+            ("Work", true, false)
+        );
+        assert_eq!(c.color.as_deref(), Some("#9fe1e7"));
+    }
+}

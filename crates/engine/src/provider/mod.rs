@@ -1,0 +1,105 @@
+//! The provider boundary: one trait that every calendar service implements (Google now;
+//! Microsoft Graph, CalDAV and ICS feeds later; the built-in demo calendar).
+//!
+//! A provider only talks to its service and translates what it hears into [`crate::model`]
+//! types. It never touches the database: the sync layer decides what a change set means for the
+//! store and applies it in one transaction together with the new cursor.
+
+pub mod demo;
+pub mod google;
+
+use std::future::Future;
+
+use crate::model::{RemoteCalendar, RemoteChange, SyncWindow};
+
+/// What the sync layer asks for when it fetches one calendar's changes.
+#[derive(Debug, Clone)]
+pub struct FetchRequest<'a> {
+    /// The provider's id of the calendar.
+    pub calendar_external_id: &'a str,
+    /// The opaque cursor saved after the last successful sync (Google sync token, Graph delta
+    /// link, CalDAV sync-token, HTTP ETag). `None` asks for a full listing of `window`.
+    pub cursor: Option<&'a str>,
+    /// The span a full listing covers. Incremental fetches report changes wherever they are.
+    pub window: SyncWindow,
+}
+
+/// How to read a change set against what the store already holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeSetKind {
+    /// Everything the calendar holds in the window: events the store has that are not in the
+    /// set are gone.
+    Full,
+    /// Only what changed since the cursor.
+    Delta,
+}
+
+/// One calendar's changes, complete (every page fetched), with the cursor to save with them.
+#[derive(Debug, Clone)]
+pub struct ChangeSet {
+    pub kind: ChangeSetKind,
+    pub changes: Vec<RemoteChange>,
+    /// The cursor for the next incremental fetch (`None`: the provider has no cursors).
+    pub cursor: Option<String>,
+}
+
+/// Why a provider call failed. The sync layer decides what each kind means for the account.
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    /// The saved cursor is no longer accepted (Google 410 `fullSyncRequired`): sync in full.
+    #[error("the sync token is no longer valid")]
+    CursorExpired,
+    /// The credentials are expired or revoked: the user must sign in again.
+    #[error("access was revoked or expired; reconnect the account ({0})")]
+    ReauthRequired(String),
+    /// Still rate limited after the retries.
+    #[error("rate limited by the server ({0})")]
+    RateLimited(String),
+    /// The network failed, timed out or the server had an error, after the retries.
+    #[error("could not reach the server: {0}")]
+    Network(String),
+    /// The server's answer could not be understood.
+    #[error("unexpected response from the server: {0}")]
+    Malformed(String),
+    /// The calendar does not exist any more (or is not shared with the user now).
+    #[error("calendar not found on the server")]
+    CalendarGone,
+    /// Any other refusal from the server (4xx) that retrying will not fix.
+    #[error("the server refused the request: {0}")]
+    Rejected(String),
+}
+
+impl ProviderError {
+    /// Failures that a later attempt may not hit again.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::RateLimited(_) | ProviderError::Network(_)
+        )
+    }
+
+    pub fn is_auth_expired(&self) -> bool {
+        matches!(self, ProviderError::ReauthRequired(_))
+    }
+}
+
+/// Reports progress while a provider pages through a listing (events received so far).
+pub type Progress<'a> = &'a (dyn Fn(usize) + Send + Sync);
+
+/// A calendar service, as the sync layer sees it.
+pub trait Provider: Send + Sync {
+    /// Every calendar of the account. Only a complete listing is returned: if any page fails,
+    /// the whole call fails, so a calendar is never dropped because of a partial listing.
+    fn list_calendars(
+        &self,
+    ) -> impl Future<Output = Result<Vec<RemoteCalendar>, ProviderError>> + Send;
+
+    /// The changes of one calendar since `request.cursor`, every page fetched, or a full listing
+    /// of `request.window` when there is no cursor. An expired cursor is reported as
+    /// [`ProviderError::CursorExpired`]; the caller then asks again without one.
+    fn fetch_changes(
+        &self,
+        request: FetchRequest<'_>,
+        progress: Progress<'_>,
+    ) -> impl Future<Output = Result<ChangeSet, ProviderError>> + Send;
+}

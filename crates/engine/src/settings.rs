@@ -1,0 +1,304 @@
+//! User settings shared by the CLI and the desktop app: one TOML file in the data directory,
+//! with defaults for everything, validation, and a clear error for a bad value.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// Why settings could not be read, changed or written.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid: {message}")]
+    Parse { path: String, message: String },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("unknown setting {0:?} (see `calbuddy settings`)")]
+    UnknownKey(String),
+    #[error("invalid value for {key}: {message}")]
+    Invalid { key: String, message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub sync: SyncSettings,
+    pub notifications: NotificationSettings,
+    pub google: GoogleClientSettings,
+    pub general: GeneralSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SyncSettings {
+    /// Days before today that a full sync fetches.
+    pub days_back: u32,
+    /// Days after today that a full sync fetches.
+    pub days_ahead: u32,
+    /// Minutes between background syncs.
+    pub interval_minutes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotificationSettings {
+    pub enabled: bool,
+    /// Minutes before the start that the reminder comes.
+    pub lead_minutes: u32,
+    /// Also remind when the event starts.
+    pub at_start: bool,
+    /// Only remind of events that have a meeting link.
+    pub only_with_meeting_link: bool,
+    /// Do not remind of events the user declined.
+    pub skip_declined: bool,
+}
+
+/// The user's own Google Cloud OAuth client (as gcalcli asks for). The environment variables
+/// `CALBUDDY_GOOGLE_CLIENT_ID` / `CALBUDDY_GOOGLE_CLIENT_SECRET` take precedence.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GoogleClientSettings {
+    pub client_id: Option<String>,
+    /// Google calls an installed app's secret "not treated as a secret"; it is still never
+    /// printed.
+    pub client_secret: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GeneralSettings {
+    pub start_at_login: bool,
+}
+
+impl Default for SyncSettings {
+    fn default() -> Self {
+        SyncSettings {
+            days_back: 30,
+            days_ahead: 90,
+            interval_minutes: 15,
+        }
+    }
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        NotificationSettings {
+            enabled: true,
+            lead_minutes: 10,
+            at_start: false,
+            only_with_meeting_link: false,
+            skip_declined: true,
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            sync: SyncSettings::default(),
+            notifications: NotificationSettings::default(),
+            google: GoogleClientSettings::default(),
+            general: GeneralSettings::default(),
+        }
+    }
+}
+
+/// Every settable key, for `calbuddy settings set` and error messages.
+pub const KEYS: &[&str] = &[
+    "sync.days_back",
+    "sync.days_ahead",
+    "sync.interval_minutes",
+    "notifications.enabled",
+    "notifications.lead_minutes",
+    "notifications.at_start",
+    "notifications.only_with_meeting_link",
+    "notifications.skip_declined",
+    "google.client_id",
+    "google.client_secret",
+    "general.start_at_login",
+];
+
+impl Settings {
+    /// Reads the file, or the defaults when there is none.
+    pub fn load(path: &Path) -> Result<Settings, SettingsError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+            Err(source) => {
+                return Err(SettingsError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })
+            }
+        };
+        let settings: Settings = toml::from_str(&text).map_err(|e| SettingsError::Parse {
+            path: path.display().to_string(),
+            message: e.message().to_owned(),
+        })?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Writes the file atomically (a crash never leaves half a file).
+    pub fn save(&self, path: &Path) -> Result<(), SettingsError> {
+        self.validate()?;
+        let write_err = |source| SettingsError::Write {
+            path: path.display().to_string(),
+            source,
+        };
+        let text = toml::to_string_pretty(self).map_err(|e| SettingsError::Parse {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(write_err)?;
+        }
+        let tmp = path.with_extension("toml.tmp");
+        std::fs::write(&tmp, text).map_err(write_err)?;
+        std::fs::rename(&tmp, path).map_err(write_err)
+    }
+
+    /// Checks every value is in its allowed range.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        check("sync.days_back", self.sync.days_back, 0, 365)?;
+        check("sync.days_ahead", self.sync.days_ahead, 1, 730)?;
+        check("sync.interval_minutes", self.sync.interval_minutes, 1, 1440)?;
+        check(
+            "notifications.lead_minutes",
+            self.notifications.lead_minutes,
+            0,
+            1440,
+        )?;
+        Ok(())
+    }
+
+    /// Changes one setting from its text form (`sync.days_ahead`, `"120"`).
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingsError> {
+        let invalid = |message: &str| SettingsError::Invalid {
+            key: key.to_owned(),
+            message: message.to_owned(),
+        };
+        let number = || {
+            value
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| invalid("expected a whole number"))
+        };
+        let flag = || match value.trim() {
+            "true" | "on" | "yes" | "1" => Ok(true),
+            "false" | "off" | "no" | "0" => Ok(false),
+            _ => Err(invalid("expected true or false")),
+        };
+        let text = || {
+            let v = value.trim();
+            (!v.is_empty()).then(|| v.to_owned())
+        };
+        match key {
+            "sync.days_back" => self.sync.days_back = number()?,
+            "sync.days_ahead" => self.sync.days_ahead = number()?,
+            "sync.interval_minutes" => self.sync.interval_minutes = number()?,
+            "notifications.enabled" => self.notifications.enabled = flag()?,
+            "notifications.lead_minutes" => self.notifications.lead_minutes = number()?,
+            "notifications.at_start" => self.notifications.at_start = flag()?,
+            "notifications.only_with_meeting_link" => {
+                self.notifications.only_with_meeting_link = flag()?
+            }
+            "notifications.skip_declined" => self.notifications.skip_declined = flag()?,
+            "google.client_id" => self.google.client_id = text(),
+            "google.client_secret" => self.google.client_secret = text(),
+            "general.start_at_login" => self.general.start_at_login = flag()?,
+            _ => return Err(SettingsError::UnknownKey(key.to_owned())),
+        }
+        self.validate()
+    }
+}
+
+fn check(key: &str, value: u32, min: u32, max: u32) -> Result<(), SettingsError> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(SettingsError::Invalid {
+            key: key.to_owned(),
+            message: format!("{value} is out of range (allowed: {min} to {max})"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_file_gives_defaults_and_a_round_trip_keeps_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let mut s = Settings::load(&path).unwrap();
+        assert_eq!(s, Settings::default());
+        assert_eq!(s.sync.interval_minutes, 15);
+        s.set("sync.days_ahead", "120").unwrap();
+        s.set("notifications.at_start", "on").unwrap();
+        s.set("google.client_id", " abc ").unwrap();
+        s.save(&path).unwrap();
+        let back = Settings::load(&path).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.google.client_id.as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn every_listed_key_is_settable() {
+        let mut s = Settings::default();
+        for key in KEYS {
+            let value = if key.starts_with("google.") {
+                "x"
+            } else if matches!(
+                *key,
+                "sync.days_back"
+                    | "sync.days_ahead"
+                    | "sync.interval_minutes"
+                    | "notifications.lead_minutes"
+            ) {
+                "5"
+            } else {
+                "true"
+            };
+            s.set(key, value).unwrap_or_else(|e| panic!("{key}: {e}"));
+        }
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_key_named() {
+        let mut s = Settings::default();
+        let err = s.set("sync.interval_minutes", "0").unwrap_err().to_string();
+        assert!(
+            err.contains("sync.interval_minutes") && err.contains("1 to 1440"),
+            "{err}"
+        );
+        assert!(s.set("sync.days_ahead", "soon").is_err());
+        assert!(s.set("notifications.enabled", "maybe").is_err());
+        assert!(matches!(
+            s.set("colour", "red"),
+            Err(SettingsError::UnknownKey(_))
+        ));
+    }
+
+    #[test]
+    fn a_broken_or_out_of_range_file_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[sync]\ninterval_minutes = \"often\"\n").unwrap();
+        let err = Settings::load(&path).unwrap_err().to_string();
+        assert!(err.contains("config.toml is not valid"), "{err}");
+        std::fs::write(&path, "[sync]\ndays_ahead = 5000\n").unwrap();
+        let err = Settings::load(&path).unwrap_err().to_string();
+        assert!(err.contains("sync.days_ahead"), "{err}");
+        std::fs::write(&path, "[sink]\n").unwrap();
+        assert!(Settings::load(&path).is_err());
+    }
+}

@@ -1,0 +1,195 @@
+//! Syncing one account: list its calendars (dropping a calendar only on a complete listing),
+//! then fetch each enabled calendar's changes — incrementally with its cursor, in full when
+//! there is none, when the cursor expired (HTTP 410) or when the window has moved on — plan
+//! them and apply them in one transaction per calendar.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use super::plan::plan;
+use crate::model::SyncWindow;
+use crate::provider::{ChangeSet, FetchRequest, Provider, ProviderError};
+use crate::store::{Calendar, Store, StoreError};
+
+/// How far the window may have moved before a calendar is listed in full again: an
+/// incremental sync only reports changes, so events that came into the window as days passed
+/// are picked up by this periodic full listing.
+const WINDOW_SLACK_DAYS: i64 = 7;
+
+/// The span synced around "now".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    pub days_back: u32,
+    pub days_ahead: u32,
+}
+
+/// Progress while an account syncs, for a progress bar or the desktop shell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncProgress {
+    pub account_id: i64,
+    pub calendar: String,
+    /// Events received so far for this calendar.
+    pub fetched: usize,
+}
+
+/// How one calendar's sync went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarReport {
+    pub calendar_id: i64,
+    pub name: String,
+    /// Listed in full rather than incrementally.
+    pub full: bool,
+    /// The saved cursor had expired (HTTP 410), so the calendar was listed in full.
+    pub cursor_expired: bool,
+    pub upserted: usize,
+    pub deleted: usize,
+    pub unchanged: usize,
+    pub error: Option<String>,
+}
+
+/// How an account's sync went. A failure leaves the data as it was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    pub account_id: i64,
+    pub calendars: Vec<CalendarReport>,
+    /// The first failure, if any (the account's `last_error`).
+    pub error: Option<String>,
+    pub needs_reauth: bool,
+}
+
+impl SyncReport {
+    pub fn ok(&self) -> bool {
+        self.error.is_none()
+    }
+}
+
+/// Syncs every enabled calendar of the account. Provider failures end up in the report (and in
+/// the account's and calendar's `last_error`); only a failing database is an `Err`.
+pub async fn sync_account<P: Provider>(
+    store: &Store,
+    provider: &P,
+    account_id: i64,
+    options: SyncOptions,
+    now: DateTime<Utc>,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+) -> Result<SyncReport, StoreError> {
+    let mut report = SyncReport {
+        account_id,
+        calendars: vec![],
+        error: None,
+        needs_reauth: false,
+    };
+    let listing = match provider.list_calendars().await {
+        Ok(listing) => listing,
+        Err(e) => return fail_account(store, report, &e).await,
+    };
+    store.reconcile_calendars(account_id, &listing).await?;
+
+    let window = SyncWindow::around(now, options.days_back, options.days_ahead);
+    for calendar in store.calendars(Some(account_id)).await? {
+        if !calendar.enabled {
+            continue;
+        }
+        let progress = |fetched| {
+            progress(SyncProgress {
+                account_id,
+                calendar: calendar.name.clone(),
+                fetched,
+            })
+        };
+        match sync_calendar(store, provider, &calendar, window, now, &progress).await? {
+            Ok(calendar_report) => report.calendars.push(calendar_report),
+            Err(e) => {
+                store
+                    .record_calendar_failure(calendar.id, now, &e.to_string())
+                    .await?;
+                report.calendars.push(CalendarReport {
+                    calendar_id: calendar.id,
+                    name: calendar.name.clone(),
+                    full: false,
+                    cursor_expired: false,
+                    upserted: 0,
+                    deleted: 0,
+                    unchanged: 0,
+                    error: Some(e.to_string()),
+                });
+                if e.is_auth_expired() {
+                    return fail_account(store, report, &e).await;
+                }
+                if report.error.is_none() {
+                    report.error = Some(format!("{}: {e}", calendar.name));
+                }
+            }
+        }
+    }
+    match &report.error {
+        None => store.record_account_success(account_id, now).await?,
+        Some(message) => {
+            store
+                .record_account_failure(account_id, message, false)
+                .await?
+        }
+    }
+    Ok(report)
+}
+
+async fn fail_account(
+    store: &Store,
+    mut report: SyncReport,
+    error: &ProviderError,
+) -> Result<SyncReport, StoreError> {
+    report.needs_reauth = error.is_auth_expired();
+    report.error = Some(error.to_string());
+    store
+        .record_account_failure(report.account_id, &error.to_string(), report.needs_reauth)
+        .await?;
+    Ok(report)
+}
+
+/// Syncs one calendar. The outer `Result` is the store's, the inner one the provider's.
+async fn sync_calendar<P: Provider>(
+    store: &Store,
+    provider: &P,
+    calendar: &Calendar,
+    window: SyncWindow,
+    now: DateTime<Utc>,
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> Result<Result<CalendarReport, ProviderError>, StoreError> {
+    let state = store.calendar_sync_state(calendar.id).await?;
+    let still_covered = state.window.is_some_and(|w| {
+        w.start <= window.start && w.end + Duration::days(WINDOW_SLACK_DAYS) >= window.end
+    });
+    let cursor = state.cursor.as_deref().filter(|_| still_covered);
+    let mut request = FetchRequest {
+        calendar_external_id: &calendar.external_id,
+        cursor,
+        window,
+    };
+    let mut cursor_expired = false;
+    let changes: ChangeSet = match provider.fetch_changes(request.clone(), progress).await {
+        Err(ProviderError::CursorExpired) if cursor.is_some() => {
+            tracing::info!(calendar = %calendar.name, "sync token expired; listing in full");
+            cursor_expired = true;
+            request.cursor = None;
+            match provider.fetch_changes(request, progress).await {
+                Ok(changes) => changes,
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+        Err(e) => return Ok(Err(e)),
+        Ok(changes) => changes,
+    };
+    let stored = store.event_etags(calendar.id).await?;
+    let plan = plan(changes, &stored);
+    let stats = store.apply_plan(calendar.id, &plan, window, now).await?;
+    Ok(Ok(CalendarReport {
+        calendar_id: calendar.id,
+        name: calendar.name.clone(),
+        full: plan.full,
+        cursor_expired,
+        upserted: stats.upserted,
+        deleted: stats.deleted,
+        unchanged: plan.unchanged,
+        error: None,
+    }))
+}
