@@ -147,6 +147,8 @@ pub struct RemoteEvent {
 }
 
 /// One entry of a change set.
+// Nearly every change is an upsert: boxing it would cost an allocation per event for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RemoteChange {
     /// Create or replace the event with this external id.

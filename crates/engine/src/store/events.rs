@@ -156,3 +156,316 @@ impl Store {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        EventStatus, EventTime, RemoteCalendar, RemoteEvent, Response, SeriesRef, SyncWindow,
+    };
+    use crate::sync::plan::Plan;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn timed(s: &str) -> EventTime {
+        EventTime::DateTime {
+            utc: utc(s),
+            tz: Some("Europe/Berlin".into()),
+        }
+    }
+
+    fn date(s: &str) -> EventTime {
+        EventTime::Date(s.parse().unwrap())
+    }
+
+    fn event(id: &str, start: EventTime, end: EventTime) -> RemoteEvent {
+        RemoteEvent {
+            external_id: id.into(),
+            title: id.into(),
+            description: None,
+            location: None,
+            start,
+            end,
+            recurrence: vec![],
+            series: None,
+            status: EventStatus::Confirmed,
+            my_response: None,
+            meeting_url: None,
+            etag: Some("1".into()),
+            updated: None,
+        }
+    }
+
+    const NOW: &str = "2026-01-05T12:00:00Z";
+
+    async fn store_with(events: Vec<RemoteEvent>) -> (Store, i64) {
+        let store = Store::open_in_memory().await.unwrap();
+        let (acc, _) = store
+            .upsert_account("google", "me@x", "me@x", utc(NOW))
+            .await
+            .unwrap();
+        store
+            .reconcile_calendars(
+                acc,
+                &[RemoteCalendar {
+                    external_id: "me@x".into(),
+                    name: "Me".into(),
+                    color: None,
+                    time_zone: None,
+                    primary: true,
+                    read_only: false,
+                }],
+            )
+            .await
+            .unwrap();
+        let cal = store.calendars(None).await.unwrap()[0].id;
+        apply(&store, cal, events, vec![]).await;
+        (store, cal)
+    }
+
+    async fn apply(store: &Store, cal: i64, upserts: Vec<RemoteEvent>, deletes: Vec<&str>) {
+        let plan = Plan {
+            upserts,
+            deletes: deletes.into_iter().map(String::from).collect(),
+            cursor: Some("c".into()),
+            full: false,
+            unchanged: 0,
+        };
+        let window = SyncWindow::around(utc(NOW), 30, 90);
+        store
+            .apply_plan(cal, &plan, window, utc(NOW))
+            .await
+            .unwrap();
+    }
+
+    fn all() -> EventFilter {
+        EventFilter {
+            include_declined: true,
+            limit: None,
+        }
+    }
+
+    async fn titles(store: &Store, from: &str, to: &str, filter: EventFilter) -> Vec<String> {
+        let range = QueryRange::new(utc(from), utc(to), &Utc);
+        store
+            .events_between(range, filter)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| format!("{} {}", e.title, e.start))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn overlapping_events_in_start_order_including_ongoing_and_all_day() {
+        let (store, _) = store_with(vec![
+            event(
+                "later",
+                timed("2026-01-05T15:00:00Z"),
+                timed("2026-01-05T16:00:00Z"),
+            ),
+            event(
+                "ongoing",
+                timed("2026-01-05T11:00:00Z"),
+                timed("2026-01-05T13:00:00Z"),
+            ),
+            event(
+                "ended",
+                timed("2026-01-05T10:00:00Z"),
+                timed("2026-01-05T12:00:00Z"),
+            ),
+            event("holiday", date("2026-01-05"), date("2026-01-06")),
+            event("long trip", date("2025-12-20"), date("2026-01-10")),
+            event(
+                "next week",
+                timed("2026-01-13T09:00:00Z"),
+                timed("2026-01-13T10:00:00Z"),
+            ),
+        ])
+        .await;
+        assert_eq!(
+            titles(&store, NOW, "2026-01-12T12:00:00Z", all()).await,
+            [
+                "long trip 2025-12-20",
+                "holiday 2026-01-05",
+                "ongoing 2026-01-05T11:00:00Z",
+                "later 2026-01-05T15:00:00Z"
+            ]
+        );
+        let first_two = EventFilter {
+            include_declined: true,
+            limit: Some(2),
+        };
+        assert_eq!(
+            titles(&store, NOW, "2026-01-12T12:00:00Z", first_two)
+                .await
+                .len(),
+            2
+        );
+    }
+
+    #[tokio::test]
+    async fn all_day_events_follow_the_local_day() {
+        let (store, _) = store_with(vec![event(
+            "tuesday",
+            date("2026-01-06"),
+            date("2026-01-07"),
+        )])
+        .await;
+        // 23:30 UTC on Monday is already Tuesday in Berlin, not yet in New York.
+        let (from, to) = (utc("2026-01-05T23:30:00Z"), utc("2026-01-05T23:45:00Z"));
+        let berlin = QueryRange::new(from, to, &chrono_tz::Europe::Berlin);
+        let new_york = QueryRange::new(from, to, &chrono_tz::America::New_York);
+        assert_eq!(store.events_between(berlin, all()).await.unwrap().len(), 1);
+        assert_eq!(
+            store.events_between(new_york, all()).await.unwrap().len(),
+            0
+        );
+    }
+
+    #[tokio::test]
+    async fn declined_and_disabled_calendars_are_left_out_when_asked() {
+        let mut declined = event(
+            "declined",
+            timed("2026-01-05T15:00:00Z"),
+            timed("2026-01-05T16:00:00Z"),
+        );
+        declined.my_response = Some(Response::Declined);
+        let (store, cal) = store_with(vec![
+            declined,
+            event(
+                "kept",
+                timed("2026-01-05T17:00:00Z"),
+                timed("2026-01-05T18:00:00Z"),
+            ),
+        ])
+        .await;
+        let upcoming = EventFilter {
+            include_declined: false,
+            limit: None,
+        };
+        assert_eq!(
+            titles(&store, NOW, "2026-01-06T00:00:00Z", upcoming).await,
+            ["kept 2026-01-05T17:00:00Z"]
+        );
+        assert_eq!(
+            titles(&store, NOW, "2026-01-06T00:00:00Z", all())
+                .await
+                .len(),
+            2
+        );
+        store.set_calendar_enabled(cal, false).await.unwrap();
+        assert!(titles(&store, NOW, "2026-01-06T00:00:00Z", all())
+            .await
+            .is_empty());
+    }
+
+    #[tokio::test]
+    async fn series_with_moved_and_cancelled_instances() {
+        let mut master = event(
+            "standup",
+            timed("2026-01-05T08:00:00Z"),
+            timed("2026-01-05T08:15:00Z"),
+        );
+        master.recurrence = vec!["RRULE:FREQ=DAILY;COUNT=5".into()];
+        let mut moved = event(
+            "standup_20260106T080000Z",
+            timed("2026-01-06T10:00:00Z"),
+            timed("2026-01-06T10:15:00Z"),
+        );
+        moved.title = "standup moved".into();
+        moved.series = Some(SeriesRef {
+            master_external_id: "standup".into(),
+            original_start: timed("2026-01-06T08:00:00Z"),
+        });
+        let mut cancelled = event(
+            "standup_20260107T080000Z",
+            timed("2026-01-07T08:00:00Z"),
+            timed("2026-01-07T08:00:00Z"),
+        );
+        cancelled.status = EventStatus::Cancelled;
+        cancelled.series = Some(SeriesRef {
+            master_external_id: "standup".into(),
+            original_start: timed("2026-01-07T08:00:00Z"),
+        });
+        // The exceptions arrive before their master: order must not matter.
+        let (store, cal) = store_with(vec![moved, cancelled, master]).await;
+        let expected = [
+            "standup 2026-01-05T08:00:00Z",
+            "standup moved 2026-01-06T10:00:00Z",
+            "standup 2026-01-08T08:00:00Z",
+            "standup 2026-01-09T08:00:00Z",
+        ];
+        assert_eq!(
+            titles(
+                &store,
+                "2026-01-01T00:00:00Z",
+                "2026-02-01T00:00:00Z",
+                all()
+            )
+            .await,
+            expected
+        );
+        let views = store
+            .events_between(
+                QueryRange::new(
+                    utc("2026-01-01T00:00:00Z"),
+                    utc("2026-02-01T00:00:00Z"),
+                    &Utc,
+                ),
+                all(),
+            )
+            .await
+            .unwrap();
+        assert!(views.iter().all(|v| v.recurring));
+        assert_eq!(
+            views[0].id,
+            format!(
+                "{}@2026-01-05T08:00:00Z",
+                views[0].id.split('@').next().unwrap()
+            )
+        );
+
+        // Deleting the moved exception brings the original instance back.
+        apply(&store, cal, vec![], vec!["standup_20260106T080000Z"]).await;
+        let back = titles(
+            &store,
+            "2026-01-06T00:00:00Z",
+            "2026-01-07T00:00:00Z",
+            all(),
+        )
+        .await;
+        assert_eq!(back, ["standup 2026-01-06T08:00:00Z"]);
+
+        // Deleting the master removes its instances.
+        apply(&store, cal, vec![], vec!["standup"]).await;
+        assert!(titles(
+            &store,
+            "2026-01-01T00:00:00Z",
+            "2026-02-01T00:00:00Z",
+            all()
+        )
+        .await
+        .is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_exception_without_its_master_shows_as_a_single_event() {
+        let mut orphan = event(
+            "x_20260106",
+            timed("2026-01-06T10:00:00Z"),
+            timed("2026-01-06T11:00:00Z"),
+        );
+        orphan.series = Some(SeriesRef {
+            master_external_id: "not-shared-with-me".into(),
+            original_start: timed("2026-01-06T10:00:00Z"),
+        });
+        let (store, _) = store_with(vec![orphan]).await;
+        assert_eq!(
+            titles(&store, NOW, "2026-01-07T00:00:00Z", all()).await,
+            ["x_20260106 2026-01-06T10:00:00Z"]
+        );
+    }
+}
