@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use oauth2::basic::{BasicClient, BasicErrorResponseType};
 use oauth2::{
     AuthType, AuthUrl, ClientId, ClientSecret, EndpointNotSet, EndpointSet, RefreshToken,
-    RequestTokenError, RevocationUrl, StandardRevocableToken, TokenResponse, TokenUrl,
+    RequestTokenError, TokenResponse, TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
@@ -15,9 +15,9 @@ use super::GoogleConfig;
 use crate::provider::ProviderError;
 use crate::secrets::{SecretStore, Sensitive};
 
-/// The oauth2 client with authorization, token and revocation endpoints set.
+/// The oauth2 client with its authorization and token endpoints set.
 pub(super) type OAuthClient =
-    BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointSet, EndpointSet>;
+    BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 
 /// Builds the oauth2 client from the configuration. Credentials go in the form body, as
 /// Google's installed-app documentation shows.
@@ -26,8 +26,7 @@ pub(super) fn oauth_client(config: &GoogleConfig) -> Result<OAuthClient, Provide
     let mut client = BasicClient::new(ClientId::new(config.client_id.clone()))
         .set_auth_type(AuthType::RequestBody)
         .set_auth_uri(AuthUrl::new(config.auth_url.clone()).map_err(bad_url)?)
-        .set_token_uri(TokenUrl::new(config.token_url.clone()).map_err(bad_url)?)
-        .set_revocation_url(RevocationUrl::new(config.revoke_url.clone()).map_err(bad_url)?);
+        .set_token_uri(TokenUrl::new(config.token_url.clone()).map_err(bad_url)?);
     if let Some(secret) = &config.client_secret {
         client = client.set_client_secret(ClientSecret::new(secret.expose().clone()));
     }
@@ -186,29 +185,28 @@ impl Authorizer {
     }
 }
 
-/// Revokes the grant at Google (the refresh token if there is one, revoking the access token
-/// with it).
+/// Revokes the grant at Google: the refresh token if there is one (which revokes the access
+/// token with it). A plain form POST, as Google documents it (`token=...`); the oauth2 crate's
+/// revocation insists on https, which would rule out pointing it at a local endpoint.
 pub(super) async fn revoke(
-    client: &OAuthClient,
+    revoke_url: &str,
     http: &reqwest::Client,
     tokens: &TokenSet,
 ) -> Result<(), ProviderError> {
-    let token = match &tokens.refresh_token {
-        Some(r) => StandardRevocableToken::RefreshToken(RefreshToken::new(r.clone())),
-        None => StandardRevocableToken::AccessToken(oauth2::AccessToken::new(
-            tokens.access_token.clone(),
-        )),
-    };
-    client
-        .revoke_token(token)
-        .map_err(|e| ProviderError::Rejected(e.to_string()))?
-        .request_async(http)
+    let token = tokens.refresh_token.as_ref().unwrap_or(&tokens.access_token);
+    let response = http
+        .post(revoke_url)
+        .form(&[("token", token.as_str())])
+        .send()
         .await
-        .map_err(|e| match e {
-            RequestTokenError::ServerResponse(r) => ProviderError::Rejected(r.error().to_string()),
-            RequestTokenError::Request(e) => ProviderError::Network(e.to_string()),
-            other => ProviderError::Malformed(other.to_string()),
-        })
+        .map_err(|e| ProviderError::Network(error_chain(&e.without_url())))?;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    let reason = body["error"].as_str().unwrap_or("unknown error").to_owned();
+    Err(ProviderError::Rejected(format!("HTTP {} {reason}", status.as_u16())))
 }
 
 /// Maps a token-endpoint failure: `invalid_grant` means the grant is gone (revoked, expired,

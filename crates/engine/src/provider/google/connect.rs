@@ -63,6 +63,5 @@ pub async fn authorize(
 
 /// Revokes the account's grant at Google.
 pub async fn revoke(config: &GoogleConfig, tokens: &TokenSet) -> Result<(), ProviderError> {
-    let client = oauth_client(config)?;
-    revoke_tokens(&client, &config.retry.client(), tokens).await
+    revoke_tokens(&config.revoke_url, &config.retry.client(), tokens).await
 }

@@ -1,0 +1,130 @@
+//! Shared set-up for the engine's integration tests: a fake Google, an engine pointed at it
+//! with a private data directory and file secrets, and a "browser" that approves sign-in.
+
+#![allow(dead_code)] // Each test binary uses a different part of this module.
+
+use std::time::Duration;
+
+use calbuddy_engine::http::RetryPolicy;
+use calbuddy_engine::paths::DataDir;
+use calbuddy_engine::secrets::SecretStore;
+use calbuddy_engine::store::{EventFilter, EventView, QueryRange};
+use calbuddy_engine::{Engine, EngineConfig};
+use chrono::{DateTime, Utc};
+use fake_google::{FakeGoogle, CLIENT_ID, CLIENT_SECRET};
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+pub const EMAIL: &str = "user@example.com";
+
+pub struct World {
+    pub fake: FakeGoogle,
+    pub engine: Engine,
+    pub dir: TempDir,
+}
+
+/// Retries quick enough for tests, and a short request timeout.
+pub fn quick_retries() -> RetryPolicy {
+    RetryPolicy {
+        retries: 3,
+        min_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(50),
+        max_retry_after: Duration::from_secs(2),
+        timeout: Duration::from_secs(2),
+    }
+}
+
+pub async fn world() -> World {
+    let fake = FakeGoogle::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = DataDir::new(dir.path());
+    let config = EngineConfig {
+        secrets: SecretStore::File {
+            path: data_dir.secrets_file(),
+        },
+        data_dir,
+        google_auth_url: fake.auth_url(),
+        google_token_url: fake.token_url(),
+        google_revoke_url: fake.revoke_url(),
+        google_api_url: fake.api_url(),
+        retry: quick_retries(),
+        sign_in_timeout: Duration::from_secs(10),
+    };
+    let engine = Engine::open(config).await.unwrap();
+    engine.set_setting("google.client_id", CLIENT_ID).unwrap();
+    engine.set_setting("google.client_secret", CLIENT_SECRET).unwrap();
+    World { fake, engine, dir }
+}
+
+/// Plays the user's browser: follows the authorization URL (the fake approves and redirects
+/// to the engine's loopback listener).
+pub fn browser(url: &str) {
+    let url = url.to_owned();
+    tokio::spawn(async move {
+        let _ = reqwest::get(url).await;
+    });
+}
+
+impl World {
+    /// Connects the fake's user; returns the account id.
+    pub async fn connect(&self) -> i64 {
+        let (account, report) = self.engine.connect_google(browser, Utc::now()).await.unwrap();
+        assert!(report.ok(), "{report:?}");
+        account.id
+    }
+
+    pub async fn sync(&self, account: i64) -> calbuddy_engine::sync::SyncReport {
+        let mut results = self.engine.sync(Some(account), Utc::now()).await.unwrap();
+        results.remove(0).unwrap()
+    }
+
+    /// Every occurrence in the 30 days around now, declined ones included.
+    pub async fn events(&self) -> Vec<EventView> {
+        let now = Utc::now();
+        let range = QueryRange::new(
+            now - chrono::Duration::days(30),
+            now + chrono::Duration::days(90),
+            &Utc,
+        );
+        let filter = EventFilter {
+            include_declined: true,
+            limit: None,
+        };
+        self.engine.store().events_between(range, filter).await.unwrap()
+    }
+
+    pub async fn titles(&self) -> Vec<String> {
+        let mut titles: Vec<String> = self.events().await.into_iter().map(|e| e.title).collect();
+        titles.sort();
+        titles
+    }
+
+    /// Requests for events listings since the log was last cleared.
+    pub fn event_list_requests(&self) -> Vec<fake_google::RecordedRequest> {
+        self.fake
+            .requests()
+            .into_iter()
+            .filter(|r| r.path.ends_with("/events"))
+            .collect()
+    }
+}
+
+pub fn at(offset_hours: i64) -> DateTime<Utc> {
+    let secs = Utc::now().timestamp();
+    let hour = DateTime::from_timestamp(secs - secs.rem_euclid(3600), 0).unwrap();
+    hour + chrono::Duration::hours(offset_hours)
+}
+
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A one-hour timed event starting `offset_hours` from the current hour.
+pub fn timed(id: &str, title: &str, offset_hours: i64) -> Value {
+    json!({
+        "id": id,
+        "summary": title,
+        "start": {"dateTime": rfc3339(at(offset_hours)), "timeZone": "UTC"},
+        "end": {"dateTime": rfc3339(at(offset_hours + 1)), "timeZone": "UTC"},
+    })
+}
