@@ -31,6 +31,7 @@ fn main() -> ExitCode {
 
 /// One clear line on stderr, never a backtrace.
 fn fail(message: &str) -> ExitCode {
+    let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
     eprintln!("calbuddy: error: {message}");
     ExitCode::FAILURE
 }

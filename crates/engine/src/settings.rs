@@ -138,9 +138,18 @@ impl Settings {
                 })
             }
         };
-        let settings: Settings = toml::from_str(&text).map_err(|e| SettingsError::Parse {
-            path: path.display().to_string(),
-            message: e.message().to_owned(),
+        let settings: Settings = toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+            let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+            SettingsError::Parse {
+                path: path.display().to_string(),
+                message: match line {
+                    Some(line) => format!("line {line}: {message}"),
+                    None => message,
+                },
+            }
         })?;
         settings.validate()?;
         Ok(settings)
