@@ -96,7 +96,9 @@ fn color_id(hex: &str) -> String {
         return "1".into();
     };
     let distance = |color: &str| {
-        rgb(color).map_or(i32::MAX, |c| (0..3).map(|i| (c[i] - target[i]).pow(2)).sum())
+        rgb(color).map_or(i32::MAX, |c| {
+            (0..3).map(|i| (c[i] - target[i]).pow(2)).sum()
+        })
     };
     let best = (0..PALETTE.len())
         .min_by_key(|&i| distance(PALETTE[i]))
@@ -221,6 +223,21 @@ impl Calendars {
         };
         calendar.store.put(&info, event)
     }
+
+    /// Deletes an event (it becomes a tombstone).
+    pub(crate) fn delete_event(&mut self, calendar_id: &str, event_id: &str) -> Result<(), String> {
+        self.find_mut(calendar_id)
+            .ok_or_else(|| format!("no calendar {calendar_id:?}"))?
+            .store
+            .delete(event_id)
+    }
+
+    /// Makes every earlier sync token of the calendar give 410. False if unknown.
+    pub(crate) fn invalidate_sync_tokens(&mut self, calendar_id: &str) -> bool {
+        self.find_mut(calendar_id)
+            .map(|calendar| calendar.store.epoch += 1)
+            .is_some()
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -257,7 +274,11 @@ pub(crate) async fn list(
     }
 }
 
-fn list_page(shared: &Shared, headers: &HeaderMap, request: &RecordedRequest) -> Result<String, ApiError> {
+fn list_page(
+    shared: &Shared,
+    headers: &HeaderMap,
+    request: &RecordedRequest,
+) -> Result<String, ApiError> {
     let fake = shared.lock();
     check_bearer(&fake, headers)?;
     let limit = max_results(request, 100, 250)?;
@@ -289,7 +310,11 @@ fn list_page(shared: &Shared, headers: &HeaderMap, request: &RecordedRequest) ->
                 .sealer
                 .open::<PageToken>(PAGE_PURPOSE, token)
                 .filter(|page| page.fingerprint == fingerprint)
-                .ok_or_else(|| ApiError::new(400, "invalid").with_message("Invalid Value").at_parameter("pageToken"))?;
+                .ok_or_else(|| {
+                    ApiError::new(400, "invalid")
+                        .with_message("Invalid Value")
+                        .at_parameter("pageToken")
+                })?;
             (page.next, page.snapshot)
         }
     };
@@ -313,7 +338,14 @@ fn list_page(shared: &Shared, headers: &HeaderMap, request: &RecordedRequest) ->
         kind: "calendar#calendarList",
         etag: format!("\"p{snapshot}\""),
         next_page_token: next.map(|next| {
-            shared.sealer.seal(PAGE_PURPOSE, &PageToken { fingerprint, next, snapshot })
+            shared.sealer.seal(
+                PAGE_PURPOSE,
+                &PageToken {
+                    fingerprint,
+                    next,
+                    snapshot,
+                },
+            )
         }),
         next_sync_token: next
             .is_none()
@@ -339,7 +371,10 @@ mod tests {
         let mut calendars = Calendars::new("a@example.com");
         calendars.set_user_email("b@example.com");
         assert_eq!(calendars.owner_email(), "b@example.com");
-        assert_eq!(calendars.find("primary").map(|c| c.summary()), Some("b@example.com"));
+        assert_eq!(
+            calendars.find("primary").map(|c| c.summary()),
+            Some("b@example.com")
+        );
         assert!(!calendars.remove("primary"));
         calendars.add("team@group.calendar.google.com", "Team", "#16a765");
         assert!(calendars.remove("team@group.calendar.google.com"));

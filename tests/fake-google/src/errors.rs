@@ -154,7 +154,9 @@ fn default_message(reason: &str) -> Option<&'static str> {
         "syncTokenWithRequestRestrictions" => {
             "Sync token cannot be used with other request restrictions."
         }
-        "updatedMinTooLongAgo" => "The requested minimum modification time lies too far in the past.",
+        "updatedMinTooLongAgo" => {
+            "The requested minimum modification time lies too far in the past."
+        }
         "deleted" => "Resource has been deleted",
         "duplicate" => "The requested identifier already exists.",
         "conditionNotMet" => "Precondition Failed",

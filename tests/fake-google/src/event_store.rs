@@ -43,8 +43,7 @@ impl StoredEvent {
         let Some((start, end)) = self.span else {
             return true;
         };
-        from.is_none_or(|from| end.is_none_or(|end| end > from))
-            && to.is_none_or(|to| start < to)
+        from.is_none_or(|from| end.is_none_or(|end| end > from)) && to.is_none_or(|to| start < to)
     }
 }
 
@@ -111,7 +110,9 @@ impl EventStore {
         };
         let status = match fields.get("status") {
             None => "confirmed".to_owned(),
-            Some(Value::String(s)) if matches!(s.as_str(), "confirmed" | "tentative" | "cancelled") => {
+            Some(Value::String(s))
+                if matches!(s.as_str(), "confirmed" | "tentative" | "cancelled") =>
+            {
                 s.clone()
             }
             Some(other) => return Err(format!("invalid status {other}")),
@@ -134,14 +135,19 @@ impl EventStore {
             Some(Value::String(id)) if !id.is_empty() && !id.contains('/') => id.clone(),
             Some(other) => return Err(format!("invalid event id {other}")),
             None => match (&parent, &original) {
-                (Some((master, key)), Some(original)) => instance_id(master, *key, original.is_date()),
+                (Some((master, key)), Some(original)) => {
+                    instance_id(master, *key, original.is_date())
+                }
                 _ => random_id(),
             },
         };
         if status == "cancelled" {
             return Ok(self.store_tombstone(id, parent, fields.get("originalStartTime").cloned()));
         }
-        let start = EventTime::parse(fields.get("start").ok_or("an event needs a start")?, "start")?;
+        let start = EventTime::parse(
+            fields.get("start").ok_or("an event needs a start")?,
+            "start",
+        )?;
         let end = EventTime::parse(fields.get("end").ok_or("an event needs an end")?, "end")?;
         let (start_at, end_at) = (start.instant(calendar.zone), end.instant(calendar.zone));
         if end_at <= start_at {
@@ -154,8 +160,10 @@ impl EventStore {
                 return Err("an instance cannot have a recurrence".into())
             }
             Some(Value::Array(lines)) => {
-                let lines: Option<Vec<String>> =
-                    lines.iter().map(|line| line.as_str().map(str::to_owned)).collect();
+                let lines: Option<Vec<String>> = lines
+                    .iter()
+                    .map(|line| line.as_str().map(str::to_owned))
+                    .collect();
                 let lines = lines.ok_or("recurrence must be a list of strings")?;
                 Some(Series::new(&lines, &start, &end, calendar.zone)?)
             }
@@ -176,11 +184,15 @@ impl EventStore {
             .or_else(|| previous.and_then(|json| json.get("iCalUID")))
             .cloned()
             .or_else(|| {
-                let master = parent.as_ref().and_then(|(master, _)| self.events.get(master))?;
+                let master = parent
+                    .as_ref()
+                    .and_then(|(master, _)| self.events.get(master))?;
                 master.json.get("iCalUID").cloned()
             })
             .unwrap_or_else(|| {
-                let base = parent.as_ref().map_or(id.as_str(), |(master, _)| master.as_str());
+                let base = parent
+                    .as_ref()
+                    .map_or(id.as_str(), |(master, _)| master.as_str());
                 json!(format!("{base}@google.com"))
             });
         let eid = URL_SAFE_NO_PAD.encode(format!("{id} {}", calendar.id));
@@ -190,7 +202,10 @@ impl EventStore {
             json!({"email": calendar.id, "displayName": calendar.summary, "self": true})
         };
         let defaults = [
-            ("creator", json!({"email": calendar.owner_email, "self": true})),
+            (
+                "creator",
+                json!({"email": calendar.owner_email, "self": true}),
+            ),
             ("organizer", organizer),
             ("sequence", json!(0)),
             ("reminders", json!({"useDefault": true})),
@@ -204,7 +219,10 @@ impl EventStore {
             ("etag", json!(Self::etag(seq, now))),
             ("id", json!(id)),
             ("status", json!(status)),
-            ("htmlLink", json!(format!("https://www.google.com/calendar/event?eid={eid}"))),
+            (
+                "htmlLink",
+                json!(format!("https://www.google.com/calendar/event?eid={eid}")),
+            ),
             ("created", created),
             ("updated", json!(format_timestamp(now))),
             ("iCalUID", ical_uid),
@@ -237,19 +255,18 @@ impl EventStore {
             }
             let parent = event.parent.clone();
             let original = event.json.get("originalStartTime").cloned();
-            let exceptions: Vec<(String, Option<(String, i64)>, Option<Value>)> =
-                if event.series.is_some() {
-                    self.exceptions_of(id)
-                        .filter(|exception| !exception.cancelled)
-                        .filter_map(|exception| {
-                            let exception_id = exception.json.get("id")?.as_str()?.to_owned();
-                            let original = exception.json.get("originalStartTime").cloned();
-                            Some((exception_id, exception.parent.clone(), original))
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                };
+            let exceptions: Vec<Tombstone> = if event.series.is_some() {
+                self.exceptions_of(id)
+                    .filter(|exception| !exception.cancelled)
+                    .filter_map(|exception| {
+                        let exception_id = exception.json.get("id")?.as_str()?.to_owned();
+                        let original = exception.json.get("originalStartTime").cloned();
+                        Some((exception_id, exception.parent.clone(), original))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             self.store_tombstone(id.to_owned(), parent, original);
             for (exception_id, parent, original) in exceptions {
                 self.store_tombstone(exception_id, parent, original);
@@ -320,6 +337,9 @@ impl EventStore {
     }
 }
 
+/// What a tombstone keeps: id, and for an instance its master and original start.
+type Tombstone = (String, Option<(String, i64)>, Option<Value>);
+
 /// A new event id: 26 base32hex characters.
 fn random_id() -> String {
     const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuv";
@@ -365,7 +385,10 @@ mod tests {
         assert!(store.delete("nope").is_err());
         assert!(store.put(&calendar(), json!("text")).is_err());
         assert!(store
-            .put(&calendar(), json!({"start": {"date": "2024-01-02"}, "end": {"date": "2024-01-02"}}))
+            .put(
+                &calendar(),
+                json!({"start": {"date": "2024-01-02"}, "end": {"date": "2024-01-02"}})
+            )
             .is_err());
     }
 

@@ -53,6 +53,8 @@ struct Query {
     limit: usize,
     /// The change sequence number of the sync token: list only what changed after it.
     since: Option<u64>,
+    /// Where instances of series are expanded in an incremental listing.
+    sync_window: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
     time_min: Option<DateTime<Utc>>,
     time_max: Option<DateTime<Utc>>,
     updated_min: Option<DateTime<Utc>>,
@@ -68,6 +70,9 @@ struct SyncToken {
     calendar: String,
     epoch: u64,
     seq: u64,
+    /// The window of the full listing the sync started from (Unix seconds): incremental
+    /// listings expand changed series over it.
+    window: (Option<i64>, Option<i64>),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -158,10 +163,17 @@ fn list_page(
             .sealer
             .open::<SyncToken>(SYNC_PURPOSE, token)
             .filter(|token| {
-                token.calendar == calendar.id && token.epoch == store.epoch && token.seq <= store.seq
+                token.calendar == calendar.id
+                    && token.epoch == store.epoch
+                    && token.seq <= store.seq
             })
             .ok_or_else(ApiError::full_sync_required)?;
         query.since = Some(token.seq);
+        let (from, to) = token.window;
+        query.sync_window = (
+            from.and_then(|secs| DateTime::from_timestamp(secs, 0)),
+            to.and_then(|secs| DateTime::from_timestamp(secs, 0)),
+        );
     }
     let mut items = collect(store, &query, after.as_ref());
     if query.order != Order::Stable {
@@ -188,6 +200,10 @@ fn list_page(
             calendar: calendar.id.clone(),
             epoch: store.epoch,
             seq: snapshot,
+            window: (
+                query.sync_window.0.map(|at| at.timestamp()),
+                query.sync_window.1.map(|at| at.timestamp()),
+            ),
         };
         shared.sealer.seal(SYNC_PURPOSE, &token)
     });
@@ -249,6 +265,7 @@ fn read_query(request: &RecordedRequest) -> Result<(Query, Option<&str>, Option<
     let query = Query {
         limit,
         since: None,
+        sync_window: (time_min, time_max),
         time_min,
         time_max,
         updated_min,
@@ -399,7 +416,7 @@ fn expand<'a>(
 ) {
     let syncing = query.since.is_some();
     let (from, to) = if syncing {
-        (None, None)
+        query.sync_window
     } else {
         (query.time_min, query.time_max)
     };
@@ -444,13 +461,18 @@ fn expand<'a>(
                     master_changed || changed(exception, query)
                 } else {
                     query.updated_min.is_none_or(|min| exception.updated >= min)
-                        && (!exception.cancelled || query.show_deleted || query.updated_min.is_some())
+                        && (!exception.cancelled
+                            || query.show_deleted
+                            || query.updated_min.is_some())
                         && exception.overlaps(query.time_min, query.time_max)
                         && matches_text(&exception.json, query)
                 };
                 if wanted {
                     out.push(Item {
-                        position: position(exception.span.map(|(start, _)| start), exception.updated),
+                        position: position(
+                            exception.span.map(|(start, _)| start),
+                            exception.updated,
+                        ),
                         body: Cow::Borrowed(&exception.json),
                     });
                 }
@@ -460,10 +482,18 @@ fn expand<'a>(
 }
 
 /// An instance as Google shows it: the master's fields at the occurrence's time.
-fn instance_json(master: &StoredEvent, master_id: &str, occurrence: &Occurrence, all_day: bool) -> Value {
+fn instance_json(
+    master: &StoredEvent,
+    master_id: &str,
+    occurrence: &Occurrence,
+    all_day: bool,
+) -> Value {
     let mut fields = master.json.as_object().cloned().unwrap_or_default();
     fields.remove("recurrence");
-    fields.insert("id".into(), json!(instance_id(master_id, occurrence.key, all_day)));
+    fields.insert(
+        "id".into(),
+        json!(instance_id(master_id, occurrence.key, all_day)),
+    );
     fields.insert("recurringEventId".into(), json!(master_id));
     fields.insert("originalStartTime".into(), occurrence.start_json.clone());
     fields.insert("start".into(), occurrence.start_json.clone());
@@ -486,5 +516,4 @@ mod tests {
         assert!(at(0, "a", 5) < at(0, "a_1", i64::MIN));
         assert!(at(0, "b", i64::MIN) < at(1, "a", i64::MIN));
     }
-
 }

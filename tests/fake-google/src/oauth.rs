@@ -35,7 +35,10 @@ pub(crate) async fn authorize(
         return error_page("invalid_client", "The OAuth client was not found.");
     }
     let Some(redirect_uri) = param("redirect_uri") else {
-        return error_page("invalid_request", "Missing required parameter: redirect_uri");
+        return error_page(
+            "invalid_request",
+            "Missing required parameter: redirect_uri",
+        );
     };
     let Some(mut target) = loopback_redirect(redirect_uri) else {
         return error_page(
@@ -46,15 +49,26 @@ pub(crate) async fn authorize(
     match param("response_type") {
         Some("code") => {}
         Some(other) => {
-            return error_page("unsupported_response_type", &format!("Invalid response_type: {other}"))
+            return error_page(
+                "unsupported_response_type",
+                &format!("Invalid response_type: {other}"),
+            )
         }
-        None => return error_page("invalid_request", "Missing required parameter: response_type"),
+        None => {
+            return error_page(
+                "invalid_request",
+                "Missing required parameter: response_type",
+            )
+        }
     }
     let Some(scope) = param("scope").filter(|scope| !scope.trim().is_empty()) else {
         return error_page("invalid_request", "Missing required parameter: scope");
     };
     let Some(challenge) = param("code_challenge") else {
-        return error_page("invalid_request", "Missing required parameter: code_challenge");
+        return error_page(
+            "invalid_request",
+            "Missing required parameter: code_challenge",
+        );
     };
     if !is_pkce_text(challenge) {
         return error_page("invalid_request", "Invalid code_challenge value.");
@@ -141,10 +155,14 @@ pub(crate) async fn token(
 ) -> Response {
     let (client_id, client_secret) = match client_credentials(&headers, &request) {
         Ok(pair) => pair,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let Some(client_id) = client_id else {
-        return oauth_error(400, "invalid_request", "Could not determine client ID from request.");
+        return oauth_error(
+            400,
+            "invalid_request",
+            "Could not determine client ID from request.",
+        );
     };
     if client_id != CLIENT_ID {
         return oauth_error(401, "invalid_client", "The OAuth client was not found.");
@@ -159,18 +177,32 @@ pub(crate) async fn token(
         Some("authorization_code") => exchange_code(&mut fake, &request, &client_id),
         Some("refresh_token") => {
             let Some(refresh_token) = request.form_param("refresh_token") else {
-                return oauth_error(400, "invalid_request", "Missing required parameter: refresh_token");
+                return oauth_error(
+                    400,
+                    "invalid_request",
+                    "Missing required parameter: refresh_token",
+                );
             };
             match fake.credentials.refresh(refresh_token, &client_id) {
                 Ok(minted) => token_response(minted),
                 Err(RefreshError::InvalidGrant) => {
                     oauth_error(400, "invalid_grant", "Token has been expired or revoked.")
                 }
-                Err(RefreshError::WrongClient) => oauth_error(400, "unauthorized_client", "Unauthorized"),
+                Err(RefreshError::WrongClient) => {
+                    oauth_error(400, "unauthorized_client", "Unauthorized")
+                }
             }
         }
-        Some(other) => oauth_error(400, "unsupported_grant_type", &format!("Invalid grant_type: {other}")),
-        None => oauth_error(400, "invalid_request", "Missing required parameter: grant_type"),
+        Some(other) => oauth_error(
+            400,
+            "unsupported_grant_type",
+            &format!("Invalid grant_type: {other}"),
+        ),
+        None => oauth_error(
+            400,
+            "invalid_request",
+            "Missing required parameter: grant_type",
+        ),
     }
 }
 
@@ -178,7 +210,7 @@ pub(crate) async fn token(
 fn client_credentials(
     headers: &HeaderMap,
     request: &RecordedRequest,
-) -> Result<(Option<String>, Option<String>), Response> {
+) -> Result<(Option<String>, Option<String>), Box<Response>> {
     let basic = headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -189,7 +221,13 @@ fn client_credentials(
             request.form_param("client_secret").map(str::to_owned),
         ));
     };
-    let invalid = || oauth_error(401, "invalid_client", "Invalid client authentication.");
+    let invalid = || {
+        Box::new(oauth_error(
+            401,
+            "invalid_client",
+            "Invalid client authentication.",
+        ))
+    };
     let decoded = STANDARD.decode(encoded.trim()).map_err(|_| invalid())?;
     let text = String::from_utf8(decoded).map_err(|_| invalid())?;
     let (id, secret) = text.split_once(':').ok_or_else(invalid)?;

@@ -32,12 +32,16 @@ pub(crate) fn flag(request: &RecordedRequest, name: &str) -> Result<Option<bool>
 }
 
 /// An RFC 3339 time parameter with a mandatory offset.
-pub(crate) fn time(request: &RecordedRequest, name: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+pub(crate) fn time(
+    request: &RecordedRequest,
+    name: &str,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
     request
         .query_param(name)
         .map(|text| {
             parse_rfc3339_param(text).ok_or_else(|| {
-                ApiError::bad_request(format!("Invalid value for {name}: {text}")).at_parameter(name)
+                ApiError::bad_request(format!("Invalid value for {name}: {text}"))
+                    .at_parameter(name)
             })
         })
         .transpose()

@@ -117,7 +117,7 @@ impl Series {
                 .into_iter()
                 .take(MAX_SCAN)
                 .last()
-                .map(|last| series.occurrence(&last).end);
+                .map(|last| series.bounds(&last).1);
         }
         Ok(series)
     }
@@ -140,14 +140,14 @@ impl Series {
     ) -> Vec<Occurrence> {
         let mut found = Vec::new();
         for at in self.set.clone().into_iter().take(MAX_SCAN) {
-            let occurrence = self.occurrence(&at);
-            if to.is_some_and(|to| occurrence.start >= to) {
+            let (start, end) = self.bounds(&at);
+            if to.is_some_and(|to| start >= to) {
                 break;
             }
-            if from.is_some_and(|from| occurrence.end <= from) {
+            if from.is_some_and(|from| end <= from) {
                 continue;
             }
-            found.push(occurrence);
+            found.push(self.occurrence(&at));
             if found.len() >= MAX_INSTANCES {
                 break;
             }
@@ -166,18 +166,15 @@ impl Series {
         Some(self.occurrence(&at))
     }
 
-    fn occurrence(&self, at: &DateTime<rrule::Tz>) -> Occurrence {
+    /// Start and end instants of the occurrence at `at`.
+    fn bounds(&self, at: &DateTime<rrule::Tz>) -> (DateTime<Utc>, DateTime<Utc>) {
         let local = at.naive_local();
         if self.all_day {
             let first = local.date();
-            let last = first + self.length;
-            return Occurrence {
-                key: EventTime::Date(first).key(),
-                start: midnight(first, self.calendar_zone),
-                end: midnight(last, self.calendar_zone),
-                start_json: date_json(first),
-                end_json: date_json(last),
-            };
+            return (
+                midnight(first, self.calendar_zone),
+                midnight(first + self.length, self.calendar_zone),
+            );
         }
         let start = at.with_timezone(&Utc);
         let end = self
@@ -185,6 +182,21 @@ impl Series {
             .from_local_datetime(&(local + self.length))
             .earliest()
             .map_or(start + self.length, |end| end.with_timezone(&Utc));
+        (start, end)
+    }
+
+    fn occurrence(&self, at: &DateTime<rrule::Tz>) -> Occurrence {
+        let (start, end) = self.bounds(at);
+        if self.all_day {
+            let first = at.naive_local().date();
+            return Occurrence {
+                key: EventTime::Date(first).key(),
+                start,
+                end,
+                start_json: date_json(first),
+                end_json: date_json(first + self.length),
+            };
+        }
         Occurrence {
             key: start.timestamp(),
             start,
@@ -242,9 +254,7 @@ fn list_dates<'a>(
     let mut line_zone = zone;
     for param in params {
         if let Some(name) = param.strip_prefix("TZID=") {
-            line_zone = name
-                .parse()
-                .map_err(|_| format!("unknown TZID {name:?}"))?;
+            line_zone = name.parse().map_err(|_| format!("unknown TZID {name:?}"))?;
         }
     }
     value
@@ -266,15 +276,19 @@ fn list_dates<'a>(
                     .map_err(|_| invalid())?
                     .and_utc()
             } else {
-                let local = NaiveDateTime::parse_from_str(item, "%Y%m%dT%H%M%S")
-                    .map_err(|_| invalid())?;
+                let local =
+                    NaiveDateTime::parse_from_str(item, "%Y%m%dT%H%M%S").map_err(|_| invalid())?;
                 line_zone
                     .from_local_datetime(&local)
                     .earliest()
                     .ok_or_else(invalid)?
                     .with_timezone(&Utc)
             };
-            let series_zone = if all_day { rrule::Tz::UTC } else { rrule::Tz::Tz(zone) };
+            let series_zone = if all_day {
+                rrule::Tz::UTC
+            } else {
+                rrule::Tz::Tz(zone)
+            };
             Ok(utc.with_timezone(&series_zone))
         })
         .collect()
@@ -294,7 +308,11 @@ mod tests {
 
     #[test]
     fn weekly_series_in_a_zone_keeps_wall_clock_time_across_dst() {
-        let (start, end) = timed("2024-03-20T09:00:00+01:00", "2024-03-20T10:00:00+01:00", "Europe/Paris");
+        let (start, end) = timed(
+            "2024-03-20T09:00:00+01:00",
+            "2024-03-20T10:00:00+01:00",
+            "Europe/Paris",
+        );
         let lines = vec!["RRULE:FREQ=WEEKLY;COUNT=3".to_owned()];
         let series = Series::new(&lines, &start, &end, Tz::UTC).expect("series");
         let found = series.occurrences(None, None);
@@ -304,7 +322,11 @@ mod tests {
             .collect();
         assert_eq!(
             starts,
-            ["2024-03-20T09:00:00+01:00", "2024-03-27T09:00:00+01:00", "2024-04-03T09:00:00+02:00"]
+            [
+                "2024-03-20T09:00:00+01:00",
+                "2024-03-27T09:00:00+01:00",
+                "2024-04-03T09:00:00+02:00"
+            ]
         );
         assert_eq!(series.span_end(), Some(found[2].end));
     }
@@ -317,7 +339,11 @@ mod tests {
             "EXDATE;TZID=UTC:20240102T090000".to_owned(),
         ];
         let series = Series::new(&lines, &start, &end, Tz::UTC).expect("series");
-        let keys: Vec<i64> = series.occurrences(None, None).iter().map(|o| o.key).collect();
+        let keys: Vec<i64> = series
+            .occurrences(None, None)
+            .iter()
+            .map(|o| o.key)
+            .collect();
         assert_eq!(keys.len(), 4);
         let from = crate::times::parse_rfc3339_param("2024-01-03T09:15:00Z");
         let to = crate::times::parse_rfc3339_param("2024-01-05T09:00:00Z");
@@ -328,14 +354,26 @@ mod tests {
     fn all_day_and_endless_series() {
         let day = |d: &str| EventTime::parse(&json!({"date": d}), "t").expect("date");
         let lines = vec!["RRULE:FREQ=YEARLY".to_owned()];
-        let series = Series::new(&lines, &day("2020-02-29"), &day("2020-03-01"), Tz::UTC)
-            .expect("series");
+        let series =
+            Series::new(&lines, &day("2020-02-29"), &day("2020-03-01"), Tz::UTC).expect("series");
         assert!(series.all_day());
         assert_eq!(series.span_end(), None);
         let first = &series.occurrences(None, None)[0];
         assert_eq!(first.start_json, json!({"date": "2020-02-29"}));
         assert_eq!(first.end_json, json!({"date": "2020-03-01"}));
-        assert!(Series::new(&["EXRULE:FREQ=DAILY".to_owned()], &day("2020-01-01"), &day("2020-01-02"), Tz::UTC).is_err());
-        assert!(Series::new(&["RRULE:FREQ=NOPE".to_owned()], &day("2020-01-01"), &day("2020-01-02"), Tz::UTC).is_err());
+        assert!(Series::new(
+            &["EXRULE:FREQ=DAILY".to_owned()],
+            &day("2020-01-01"),
+            &day("2020-01-02"),
+            Tz::UTC
+        )
+        .is_err());
+        assert!(Series::new(
+            &["RRULE:FREQ=NOPE".to_owned()],
+            &day("2020-01-01"),
+            &day("2020-01-02"),
+            Tz::UTC
+        )
+        .is_err());
     }
 }

@@ -35,7 +35,10 @@ pub(crate) fn midnight(date: NaiveDate, zone: Tz) -> DateTime<Utc> {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum EventTime {
     Date(NaiveDate),
-    DateTime { utc: DateTime<Utc>, zone: Option<Tz> },
+    DateTime {
+        utc: DateTime<Utc>,
+        zone: Option<Tz>,
+    },
 }
 
 impl EventTime {
@@ -65,7 +68,8 @@ impl EventTime {
         }
         let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
             .map_err(|_| format!("{field}.dateTime: invalid date-time {text:?}"))?;
-        let zone = zone.ok_or_else(|| format!("{field}: a dateTime without offset needs a timeZone"))?;
+        let zone =
+            zone.ok_or_else(|| format!("{field}: a dateTime without offset needs a timeZone"))?;
         let utc = zone
             .from_local_datetime(&local)
             .earliest()
@@ -145,13 +149,19 @@ mod tests {
         let paris: Tz = "Europe/Paris".parse().expect("zone");
         let date = EventTime::parse(&json!({"date": "2024-01-02"}), "start").expect("date");
         assert!(date.is_date());
-        assert_eq!(format_timestamp(date.instant(paris)), "2024-01-01T23:00:00.000Z");
+        assert_eq!(
+            format_timestamp(date.instant(paris)),
+            "2024-01-01T23:00:00.000Z"
+        );
         let local = EventTime::parse(
             &json!({"dateTime": "2024-07-01T09:00:00", "timeZone": "Europe/Paris"}),
             "start",
         )
         .expect("local");
-        assert_eq!(format_timestamp(local.instant(paris)), "2024-07-01T07:00:00.000Z");
+        assert_eq!(
+            format_timestamp(local.instant(paris)),
+            "2024-07-01T07:00:00.000Z"
+        );
         assert!(EventTime::parse(&json!({"dateTime": "2024-07-01T09:00:00"}), "start").is_err());
         assert!(EventTime::parse(&json!({"dateTime": 5}), "start").is_err());
         assert!(EventTime::parse(&json!({"date": "2024-13-01"}), "start").is_err());
@@ -159,7 +169,9 @@ mod tests {
 
     #[test]
     fn instance_ids_round_trip() {
-        let key = parse_rfc3339_param("2024-01-08T09:00:00Z").expect("valid").timestamp();
+        let key = parse_rfc3339_param("2024-01-08T09:00:00Z")
+            .expect("valid")
+            .timestamp();
         assert_eq!(instance_id("abc", key, false), "abc_20240108T090000Z");
         assert_eq!(key_from_suffix("20240108T090000Z"), Some((key, false)));
         let day = EventTime::Date(NaiveDate::from_ymd_opt(2024, 1, 8).expect("date")).key();

@@ -77,7 +77,10 @@ mod tests {
     fn tokens_round_trip_and_detect_tampering() {
         let sealer = Sealer::random();
         let token = sealer.seal("sync", &(7_u64, "cal"));
-        assert_eq!(sealer.open::<(u64, String)>("sync", &token), Some((7, "cal".into())));
+        assert_eq!(
+            sealer.open::<(u64, String)>("sync", &token),
+            Some((7, "cal".into()))
+        );
         assert_eq!(sealer.open::<(u64, String)>("page", &token), None);
         assert_eq!(Sealer::random().open::<(u64, String)>("sync", &token), None);
         let mut tampered = token.into_bytes();
