@@ -36,7 +36,15 @@ fn main() {
 
 /// The child process: one sync of every account in CALBUDDY_DATA_DIR, then its figures.
 async fn sync_child() {
-    let engine = Engine::open(EngineConfig::from_env().expect("config")).await.expect("engine");
+    if std::env::var_os("CALBUDDY_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_env("CALBUDDY_LOG"))
+            .with_writer(std::io::stderr)
+            .init();
+    }
+    let engine = Engine::open(EngineConfig::from_env().expect("config"))
+        .await
+        .expect("engine");
     let started = Instant::now();
     let reports = engine.sync(None, Utc::now()).await.expect("sync");
     let elapsed = started.elapsed();
@@ -101,7 +109,10 @@ fn google_event(i: usize, now: DateTime<Utc>) -> Value {
 }
 
 async fn benchmarks() {
-    println!("Calendar Buddy benchmarks ({} cores)", std::thread::available_parallelism().map_or(1, |n| n.get()));
+    println!(
+        "Calendar Buddy benchmarks ({} cores)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
     let fake = FakeGoogle::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
@@ -109,7 +120,9 @@ async fn benchmarks() {
     for (k, v) in &vars {
         std::env::set_var(k, v);
     }
-    let engine = Engine::open(EngineConfig::from_env().expect("config")).await.expect("engine");
+    let engine = Engine::open(EngineConfig::from_env().expect("config"))
+        .await
+        .expect("engine");
     let (account, _) = engine
         .connect_google(
             |url| {
@@ -126,16 +139,26 @@ async fn benchmarks() {
     // 1. First sync of 10,000 events: a new calendar, synced by a child process.
     let now = Utc::now();
     fake.add_calendar("big", "Big calendar", "#336699");
-    fake.put_events("big", (0..SYNC_EVENTS).map(|i| google_event(i, now)).collect());
+    fake.put_events(
+        "big",
+        (0..SYNC_EVENTS).map(|i| google_event(i, now)).collect(),
+    );
     let child = tokio::process::Command::new(std::env::current_exe().expect("own path"))
         .arg("--sync-child")
         .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
         .output()
         .await
         .expect("child sync");
-    assert!(child.status.success(), "{}", String::from_utf8_lossy(&child.stderr));
+    assert!(
+        child.status.success(),
+        "{}",
+        String::from_utf8_lossy(&child.stderr)
+    );
+    eprint!("{}", String::from_utf8_lossy(&child.stderr));
     let out = String::from_utf8_lossy(&child.stdout);
-    let mut fields = out.split_whitespace().map(|f| f.parse::<u64>().unwrap_or(0));
+    let mut fields = out
+        .split_whitespace()
+        .map(|f| f.parse::<u64>().unwrap_or(0));
     let (micros, peak_kib) = (fields.next().unwrap_or(0), fields.next().unwrap_or(0));
     println!(
         "first sync of {SYNC_EVENTS} events:       {:>8.1} ms   (target <= 1000 ms)",
@@ -150,7 +173,10 @@ async fn benchmarks() {
     let mut runs = Vec::with_capacity(INCREMENTAL_RUNS);
     for _ in 0..INCREMENTAL_RUNS {
         let started = Instant::now();
-        let report = engine.sync(Some(account.id), Utc::now()).await.expect("sync");
+        let report = engine
+            .sync(Some(account.id), Utc::now())
+            .await
+            .expect("sync");
         runs.push(started.elapsed());
         assert!(report[0].as_ref().is_ok_and(|r| r.ok()));
     }
@@ -161,7 +187,9 @@ async fn benchmarks() {
     );
 
     // 3. `upcoming` over 100,000 stored events.
-    let store = Store::open(&dir.path().join("query.db")).await.expect("store");
+    let store = Store::open(&dir.path().join("query.db"))
+        .await
+        .expect("store");
     seed_store(&store, QUERY_EVENTS, now).await;
     let filter = EventFilter {
         include_declined: false,
@@ -184,7 +212,10 @@ async fn benchmarks() {
 
 /// Stores `n` single events spread over 30 days back and 90 ahead, straight through the store.
 async fn seed_store(store: &Store, n: usize, now: DateTime<Utc>) {
-    let (account, _) = store.upsert_account("google", "q@x", "q@x", now).await.expect("account");
+    let (account, _) = store
+        .upsert_account("google", "q@x", "q@x", now)
+        .await
+        .expect("account");
     store
         .reconcile_calendars(
             account,

@@ -29,7 +29,11 @@ impl Cli {
             "#!/usr/bin/env python3\nimport sys, urllib.request\nurllib.request.urlopen(sys.argv[1]).read()\n",
         )
         .unwrap();
-        std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(
+            &browser,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
         Cli {
             fake: FakeGoogle::start().await,
             dir,
@@ -101,13 +105,19 @@ impl Cli {
         for token in self.fake.issued_tokens() {
             assert!(!printed.contains(&token), "a token was printed");
         }
-        assert!(!printed.contains(CLIENT_SECRET), "the client secret was printed");
+        assert!(
+            !printed.contains(CLIENT_SECRET),
+            "the client secret was printed"
+        );
     }
 }
 
 fn assert_clean_error(stderr: &str) {
     assert!(stderr.starts_with("calbuddy: error: "), "{stderr}");
-    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
     assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
 }
 
@@ -150,23 +160,48 @@ async fn demo_calendar_shows_meeting_standup_and_all_day_events() {
     let events = events.as_array().unwrap();
     let first = &events[0];
     assert_eq!(first["title"], "Product sync");
-    assert!(first["meeting_url"].as_str().unwrap().starts_with("https://meet.google.com/"));
+    assert!(first["meeting_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://meet.google.com/"));
     assert!(first["start"].as_str().unwrap().ends_with('Z'));
     for field in [
-        "id", "account_id", "calendar_id", "calendar_name", "provider", "external_id", "title",
-        "description", "location", "start", "end", "all_day", "recurring", "status", "meeting_url",
+        "id",
+        "account_id",
+        "calendar_id",
+        "calendar_name",
+        "provider",
+        "external_id",
+        "title",
+        "description",
+        "location",
+        "start",
+        "end",
+        "all_day",
+        "recurring",
+        "status",
+        "meeting_url",
     ] {
         assert!(first.get(field).is_some(), "missing {field}");
     }
     let all_day = events.iter().find(|e| e["all_day"] == true).unwrap();
     assert_eq!(all_day["start"].as_str().unwrap().len(), 10, "YYYY-MM-DD");
     assert!(events.iter().any(|e| e["recurring"] == true));
-    assert!(events.iter().all(|e| e["title"] != "Quarterly planning (declined)"));
+    assert!(events
+        .iter()
+        .all(|e| e["title"] != "Quarterly planning (declined)"));
     let text = cli.ok(&["upcoming"]).await;
     assert!(text.contains("Product sync") && text.contains("Today"));
     // Connecting the demo again does not duplicate it.
     cli.ok(&["connect", "demo"]).await;
-    assert_eq!(cli.json(&["accounts", "--json"]).await.as_array().unwrap().len(), 1);
+    assert_eq!(
+        cli.json(&["accounts", "--json"])
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -174,15 +209,30 @@ async fn connect_google_sync_and_read_back_through_the_json_contract() {
     let cli = Cli::new().await;
     cli.fake.add_calendar("team", "Team", "#336699");
     cli.fake.put_event(EMAIL, timed("e1", "Design review", 2));
-    cli.fake.put_event("team", json!({"id": "e2", "summary": "Offsite",
-        "start": {"date": "2030-01-07"}, "end": {"date": "2030-01-09"}}));
+    cli.fake.put_event(
+        "team",
+        json!({"id": "e2", "summary": "Offsite",
+        "start": {"date": "2030-01-07"}, "end": {"date": "2030-01-09"}}),
+    );
     let text = cli.ok(&["connect", "google"]).await;
     assert!(text.contains("Connected user@example.com"), "{text}");
 
     let accounts = cli.json(&["accounts", "--json"]).await;
     assert_eq!(
-        accounts[0].as_object().unwrap().keys().cloned().collect::<Vec<_>>(),
-        ["id", "last_error", "last_synced_at", "name", "needs_reauth", "provider"]
+        accounts[0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>(),
+        [
+            "id",
+            "last_error",
+            "last_synced_at",
+            "name",
+            "needs_reauth",
+            "provider"
+        ]
     );
     assert_eq!(accounts[0]["provider"], "google");
     assert_eq!(accounts[0]["needs_reauth"], false);
@@ -196,14 +246,36 @@ async fn connect_google_sync_and_read_back_through_the_json_contract() {
 
     // `--to` is the last day included; all-day ends are exclusive.
     cli.fake.put_event("team", json!({"id": "e3", "summary": "Far", "start": {"date": "2026-12-30"}, "end": {"date": "2026-12-31"}}));
-    let range = cli.json(&["events", "--from", "2030-01-08", "--to", "2030-01-08", "--json"]).await;
-    assert_eq!(range.as_array().unwrap().len(), 0, "the offsite is outside the synced window");
+    let range = cli
+        .json(&[
+            "events",
+            "--from",
+            "2030-01-08",
+            "--to",
+            "2030-01-08",
+            "--json",
+        ])
+        .await;
+    assert_eq!(
+        range.as_array().unwrap().len(),
+        0,
+        "the offsite is outside the synced window"
+    );
 
-    let team = calendars.as_array().unwrap().iter().find(|c| c["name"] == "Team").unwrap();
+    let team = calendars
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Team")
+        .unwrap();
     let team_id = team["id"].to_string();
     cli.ok(&["calendars", "disable", &team_id]).await;
     let calendars = cli.json(&["calendars", "--json"]).await;
-    assert!(calendars.as_array().unwrap().iter().any(|c| c["enabled"] == false));
+    assert!(calendars
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["enabled"] == false));
 
     let out = cli.ok(&["sync"]).await;
     assert!(out.contains("synced"), "{out}");
@@ -231,18 +303,56 @@ async fn events_between_days_uses_local_days_inclusive() {
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     cli.fake.put_event(EMAIL, json!({"id": "d1", "summary": "Tomorrow all day",
         "start": {"date": day(tomorrow)}, "end": {"date": day(tomorrow + chrono::Duration::days(1))}}));
-    cli.fake.put_event(EMAIL, json!({"id": "d2", "summary": "Tomorrow noon",
+    cli.fake.put_event(
+        EMAIL,
+        json!({"id": "d2", "summary": "Tomorrow noon",
         "start": {"dateTime": format!("{}T12:00:00Z", day(tomorrow))},
-        "end": {"dateTime": format!("{}T13:00:00Z", day(tomorrow))}}));
+        "end": {"dateTime": format!("{}T13:00:00Z", day(tomorrow))}}),
+    );
     cli.ok(&["connect", "google"]).await;
-    let only_today = cli.json(&["events", "--from", &day(today), "--to", &day(today), "--json"]).await;
-    assert!(only_today.as_array().unwrap().iter().all(|e| e["external_id"] != "d1" && e["external_id"] != "d2"));
-    let tomorrow_events = cli.json(&["events", "--from", &day(tomorrow), "--to", &day(tomorrow), "--json"]).await;
-    let titles: Vec<_> = tomorrow_events.as_array().unwrap().iter().map(|e| e["title"].as_str().unwrap()).collect();
+    let only_today = cli
+        .json(&[
+            "events",
+            "--from",
+            &day(today),
+            "--to",
+            &day(today),
+            "--json",
+        ])
+        .await;
+    assert!(only_today
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["external_id"] != "d1" && e["external_id"] != "d2"));
+    let tomorrow_events = cli
+        .json(&[
+            "events",
+            "--from",
+            &day(tomorrow),
+            "--to",
+            &day(tomorrow),
+            "--json",
+        ])
+        .await;
+    let titles: Vec<_> = tomorrow_events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["title"].as_str().unwrap())
+        .collect();
     assert_eq!(titles, ["Tomorrow all day", "Tomorrow noon"]);
-    assert_eq!(tomorrow_events[0]["end"], day(tomorrow + chrono::Duration::days(1)));
-    assert_eq!(tomorrow_events[1]["start"], format!("{}T12:00:00Z", day(tomorrow)));
-    let err = cli.fails(&["events", "--from", &day(tomorrow), "--to", &day(today)]).await;
+    assert_eq!(
+        tomorrow_events[0]["end"],
+        day(tomorrow + chrono::Duration::days(1))
+    );
+    assert_eq!(
+        tomorrow_events[1]["start"],
+        format!("{}T12:00:00Z", day(tomorrow))
+    );
+    let err = cli
+        .fails(&["events", "--from", &day(tomorrow), "--to", &day(today)])
+        .await;
     assert!(err.contains("--to"), "{err}");
 }
 
@@ -253,8 +363,13 @@ async fn errors_are_one_clear_line_with_a_non_zero_exit() {
     assert!(err.contains("no account with id 42"), "{err}");
     let err = cli.fails(&["calendars", "enable", "7"]).await;
     assert!(err.contains("no calendar with id 7"), "{err}");
-    let err = cli.fails(&["settings", "set", "sync.interval_minutes", "0"]).await;
-    assert!(err.contains("sync.interval_minutes") && err.contains("1 to 1440"), "{err}");
+    let err = cli
+        .fails(&["settings", "set", "sync.interval_minutes", "0"])
+        .await;
+    assert!(
+        err.contains("sync.interval_minutes") && err.contains("1 to 1440"),
+        "{err}"
+    );
     let err = cli.fails(&["settings", "set", "sync.colour", "red"]).await;
     assert!(err.contains("unknown setting"), "{err}");
 
@@ -282,13 +397,22 @@ async fn errors_are_one_clear_line_with_a_non_zero_exit() {
 async fn settings_are_shown_and_changed_without_revealing_the_client_secret() {
     let cli = Cli::new().await;
     cli.ok(&["settings", "set", "sync.days_ahead", "120"]).await;
-    cli.ok(&["settings", "set", "google.client_secret", "my-client-secret"]).await;
+    cli.ok(&[
+        "settings",
+        "set",
+        "google.client_secret",
+        "my-client-secret",
+    ])
+    .await;
     let settings = cli.json(&["settings", "--json"]).await;
     assert_eq!(settings["sync"]["days_ahead"], 120);
     assert_eq!(settings["notifications"]["lead_minutes"], 10);
     assert_eq!(settings["google"]["client_secret"], "(set)");
     let text = cli.ok(&["settings"]).await;
-    assert!(text.contains("sync.days_ahead = 120") && !text.contains("my-client-secret"), "{text}");
+    assert!(
+        text.contains("sync.days_ahead = 120") && !text.contains("my-client-secret"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -304,7 +428,10 @@ async fn a_revoked_grant_says_to_reconnect_and_keeps_the_events() {
     assert_eq!(accounts[0]["needs_reauth"], true);
     assert_eq!(cli.json(&["upcoming", "--json"]).await[0]["title"], "Kept");
     cli.ok(&["connect", "google"]).await;
-    assert_eq!(cli.json(&["accounts", "--json"]).await[0]["needs_reauth"], false);
+    assert_eq!(
+        cli.json(&["accounts", "--json"]).await[0]["needs_reauth"],
+        false
+    );
     cli.assert_no_secret_printed();
 }
 
@@ -319,37 +446,96 @@ async fn no_keychain_is_reported_with_the_fix() {
     assert!(!out.status.success());
     let last = stderr.trim_end().lines().last().unwrap();
     assert_clean_error(&format!("{last}\n"));
-    assert!(last.contains("no OS keychain") && last.contains("CALBUDDY_SECRET_STORE=file"), "{last}");
+    assert!(
+        last.contains("no OS keychain") && last.contains("CALBUDDY_SECRET_STORE=file"),
+        "{last}"
+    );
     cli.assert_no_secret_printed();
 }
 
 #[tokio::test]
 async fn kill_9_between_pages_leaves_the_previous_data() {
     let cli = Cli::new().await;
-    cli.fake.put_events(EMAIL, (0..3000).map(|i| timed(&format!("old{i:04}"), "Old", i % 300)).collect());
+    cli.fake.put_events(
+        EMAIL,
+        (0..3000)
+            .map(|i| timed(&format!("old{i:04}"), "Old", i % 300))
+            .collect(),
+    );
     cli.ok(&["connect", "google"]).await;
-    let before = cli.json(&["events", "--from", "2000-01-01", "--to", "2100-01-01", "--json"]).await;
-    cli.fake.put_events(EMAIL, (0..3000).map(|i| timed(&format!("new{i:04}"), "New", i % 300)).collect());
+    let before = cli
+        .json(&[
+            "events",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2100-01-01",
+            "--json",
+        ])
+        .await;
+    cli.fake.put_events(
+        EMAIL,
+        (0..3000)
+            .map(|i| timed(&format!("new{i:04}"), "New", i % 300))
+            .collect(),
+    );
     cli.fake.clear_requests();
     // Page 1 comes at once; page 2 takes long enough for the kill to land between them.
-    cli.fake.inject(Fault::new("/events", 1, FaultKind::Delay(Duration::ZERO)));
-    cli.fake.inject(Fault::new("/events", 1, FaultKind::Delay(Duration::from_secs(30))));
+    cli.fake
+        .inject(Fault::new("/events", 1, FaultKind::Delay(Duration::ZERO)));
+    cli.fake.inject(Fault::new(
+        "/events",
+        1,
+        FaultKind::Delay(Duration::from_secs(30)),
+    ));
     let mut child = cli.command(&["sync"]).spawn().unwrap();
     for _ in 0..200 {
-        if cli.fake.requests().iter().filter(|r| r.path.ends_with("/events")).count() >= 2 {
+        if cli
+            .fake
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/events"))
+            .count()
+            >= 2
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    assert_eq!(cli.fake.requests().iter().filter(|r| r.path.ends_with("/events")).count(), 2);
+    assert_eq!(
+        cli.fake
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/events"))
+            .count(),
+        2
+    );
     child.start_kill().unwrap(); // SIGKILL
     child.wait().await.unwrap();
 
-    let after = cli.json(&["events", "--from", "2000-01-01", "--to", "2100-01-01", "--json"]).await;
+    let after = cli
+        .json(&[
+            "events",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2100-01-01",
+            "--json",
+        ])
+        .await;
     assert_eq!(before, after, "the killed sync changed nothing");
     cli.fake.clear_faults();
     cli.ok(&["sync"]).await;
-    let synced = cli.json(&["events", "--from", "2000-01-01", "--to", "2100-01-01", "--json"]).await;
+    let synced = cli
+        .json(&[
+            "events",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2100-01-01",
+            "--json",
+        ])
+        .await;
     assert_eq!(synced.as_array().unwrap().len(), 6000);
 }
 
@@ -357,7 +543,11 @@ async fn kill_9_between_pages_leaves_the_previous_data() {
 async fn two_processes_never_sync_one_account_at_once() {
     let cli = Cli::new().await;
     cli.ok(&["connect", "google"]).await;
-    cli.fake.inject(Fault::new("/events", 1, FaultKind::Delay(Duration::from_secs(2))));
+    cli.fake.inject(Fault::new(
+        "/events",
+        1,
+        FaultKind::Delay(Duration::from_secs(2)),
+    ));
     let first = cli.command(&["sync"]).output();
     let second = async {
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -368,7 +558,10 @@ async fn two_processes_never_sync_one_account_at_once() {
     let second = second.unwrap();
     assert!(!second.status.success());
     let stderr = String::from_utf8(second.stderr).unwrap();
-    assert!(stderr.contains("already being synced by another process"), "{stderr}");
+    assert!(
+        stderr.contains("already being synced by another process"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test]
@@ -376,7 +569,8 @@ async fn output_to_a_closed_pipe_ends_quietly() {
     let cli = Cli::new().await;
     cli.ok(&["connect", "demo"]).await;
     let mut cmd = cli.command(&["upcoming", "--json"]);
-    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     drop(child.stdout.take()); // the reader goes away at once
     let out = child.wait_with_output().await.unwrap();

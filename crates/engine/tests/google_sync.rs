@@ -11,14 +11,21 @@ use serde_json::json;
 #[tokio::test]
 async fn first_connect_syncs_every_calendar_and_keeps_tokens_out_of_the_database() {
     let w = world().await;
-    w.fake.add_calendar("team@group.calendar.google.com", "Team", "#ff0000");
+    w.fake
+        .add_calendar("team@group.calendar.google.com", "Team", "#ff0000");
     w.fake.put_event(EMAIL, timed("a1", "Planning", 2));
-    w.fake.put_event("team@group.calendar.google.com", timed("b1", "Team lunch", 26));
+    w.fake.put_event(
+        "team@group.calendar.google.com",
+        timed("b1", "Team lunch", 26),
+    );
     let id = w.connect().await;
 
     let accounts = w.engine.accounts().await.unwrap();
     assert_eq!(accounts.len(), 1);
-    assert_eq!((accounts[0].provider.as_str(), accounts[0].name.as_str()), ("google", EMAIL));
+    assert_eq!(
+        (accounts[0].provider.as_str(), accounts[0].name.as_str()),
+        ("google", EMAIL)
+    );
     assert!(accounts[0].last_synced_at.is_some());
     let calendars = w.engine.calendars().await.unwrap();
     assert_eq!(calendars.len(), 2);
@@ -27,7 +34,12 @@ async fn first_connect_syncs_every_calendar_and_keeps_tokens_out_of_the_database
     assert_eq!(w.titles().await, ["Planning", "Team lunch"]);
 
     // The sign-in used PKCE S256 and asked for offline access.
-    let auth = w.fake.requests().into_iter().find(|r| r.path.ends_with("/auth")).unwrap();
+    let auth = w
+        .fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/auth"))
+        .unwrap();
     assert_eq!(auth.param("code_challenge_method"), Some("S256"));
     assert_eq!(auth.param("access_type"), Some("offline"));
     assert!(auth.param("state").is_some_and(|s| s.len() >= 16));
@@ -36,7 +48,12 @@ async fn first_connect_syncs_every_calendar_and_keeps_tokens_out_of_the_database
     let mut stored = Vec::new();
     for entry in std::fs::read_dir(w.dir.path()).unwrap() {
         let path = entry.unwrap().path();
-        if path.file_name().unwrap().to_string_lossy().starts_with("calbuddy.db") {
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("calbuddy.db")
+        {
             stored.extend(std::fs::read(&path).unwrap());
         }
     }
@@ -45,7 +62,9 @@ async fn first_connect_syncs_every_calendar_and_keeps_tokens_out_of_the_database
     assert!(issued.len() >= 2, "an access and a refresh token");
     for token in issued {
         assert!(
-            !stored.windows(token.len()).any(|win| win == token.as_bytes()),
+            !stored
+                .windows(token.len())
+                .any(|win| win == token.as_bytes()),
             "a token is in the database"
         );
     }
@@ -61,10 +80,15 @@ async fn incremental_sync_with_no_change_lists_each_calendar_once_with_its_sync_
 
     let report = w.sync(id).await;
     assert!(report.ok());
-    assert!(report.calendars.iter().all(|c| !c.full && c.upserted == 0 && c.deleted == 0));
+    assert!(report
+        .calendars
+        .iter()
+        .all(|c| !c.full && c.upserted == 0 && c.deleted == 0));
     let lists = w.event_list_requests();
     assert_eq!(lists.len(), 2, "one events request per calendar");
-    assert!(lists.iter().all(|r| r.param("syncToken").is_some() && r.param("timeMin").is_none()));
+    assert!(lists
+        .iter()
+        .all(|r| r.param("syncToken").is_some() && r.param("timeMin").is_none()));
     assert_eq!(w.titles().await, ["One"]);
 }
 
@@ -80,7 +104,10 @@ async fn changes_and_deletions_arrive_incrementally() {
     w.fake.delete_event(EMAIL, "drop");
     w.fake.put_event(EMAIL, timed("new", "New", 5));
     let report = w.sync(id).await;
-    assert_eq!((report.calendars[0].upserted, report.calendars[0].deleted), (2, 1));
+    assert_eq!(
+        (report.calendars[0].upserted, report.calendars[0].deleted),
+        (2, 1)
+    );
     assert_eq!(w.titles().await, ["After", "Keep", "New"]);
 }
 
@@ -111,7 +138,9 @@ async fn an_expired_sync_token_means_a_full_resync_without_duplicates() {
 #[tokio::test]
 async fn large_calendars_are_fetched_page_by_page() {
     let w = world().await;
-    let events = (0..6000).map(|i| timed(&format!("ev{i:05}"), &format!("Event {i}"), i % 500)).collect();
+    let events = (0..6000)
+        .map(|i| timed(&format!("ev{i:05}"), &format!("Event {i}"), i % 500))
+        .collect();
     w.fake.put_events(EMAIL, events);
     w.connect().await;
     let lists = w.event_list_requests();
@@ -126,7 +155,11 @@ async fn recurring_series_with_moved_and_cancelled_instances() {
     let w = world().await;
     let start = common::at(-48);
     let instance = |days: i64| common::rfc3339(start + chrono::Duration::days(days));
-    let compact = |days: i64| (start + chrono::Duration::days(days)).format("%Y%m%dT%H%M%SZ").to_string();
+    let compact = |days: i64| {
+        (start + chrono::Duration::days(days))
+            .format("%Y%m%dT%H%M%SZ")
+            .to_string()
+    };
     w.fake.put_event(EMAIL, json!({
         "id": "standup", "summary": "Stand-up",
         "start": {"dateTime": instance(0), "timeZone": "UTC"},
@@ -145,16 +178,25 @@ async fn recurring_series_with_moved_and_cancelled_instances() {
     assert_eq!(w.events().await.len(), 5);
 
     // Cancelling one instance (a tombstone with recurringEventId) hides it.
-    w.fake.put_event(EMAIL, json!({
-        "id": format!("standup_{}", compact(3)), "status": "cancelled",
-        "recurringEventId": "standup",
-        "originalStartTime": {"dateTime": instance(3), "timeZone": "UTC"},
-    }));
+    w.fake.put_event(
+        EMAIL,
+        json!({
+            "id": format!("standup_{}", compact(3)), "status": "cancelled",
+            "recurringEventId": "standup",
+            "originalStartTime": {"dateTime": instance(3), "timeZone": "UTC"},
+        }),
+    );
     w.sync(id).await;
     let events = w.events().await;
     assert_eq!(events.len(), 4);
     assert!(events.iter().all(|e| e.recurring));
-    assert_eq!(events.iter().filter(|e| e.title == "Stand-up (moved)").count(), 1);
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.title == "Stand-up (moved)")
+            .count(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -166,7 +208,13 @@ async fn declined_events_are_kept_but_left_out_of_upcoming() {
     w.fake.put_event(EMAIL, timed("yes", "Accepted meeting", 2));
     w.connect().await;
     let upcoming = w.engine.upcoming(Utc::now(), 7, 20, false).await.unwrap();
-    assert_eq!(upcoming.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(), ["Accepted meeting"]);
+    assert_eq!(
+        upcoming
+            .iter()
+            .map(|e| e.title.as_str())
+            .collect::<Vec<_>>(),
+        ["Accepted meeting"]
+    );
     let all = w.engine.upcoming(Utc::now(), 7, 20, true).await.unwrap();
     assert_eq!(all[0].my_response.as_deref(), Some("declined"));
 }
@@ -183,7 +231,9 @@ async fn an_expired_access_token_is_refreshed_and_the_request_retried() {
     let report = w.sync(id).await;
     assert!(report.ok(), "{report:?}");
     let requests = w.fake.requests();
-    let refreshes = requests.iter().filter(|r| r.form_param("grant_type") == Some("refresh_token"));
+    let refreshes = requests
+        .iter()
+        .filter(|r| r.form_param("grant_type") == Some("refresh_token"));
     assert_eq!(refreshes.count(), 1);
     assert_eq!(w.titles().await, ["A", "B"]);
 }
@@ -197,7 +247,9 @@ async fn a_token_about_to_expire_is_refreshed_before_use() {
     assert!(w.sync(id).await.ok());
     let requests = w.fake.requests();
     assert_eq!(requests[0].form_param("grant_type"), Some("refresh_token"));
-    assert!(requests.iter().all(|r| !r.authorized || r.path.contains("calendar")));
+    assert!(requests
+        .iter()
+        .all(|r| !r.authorized || r.path.contains("calendar")));
 }
 
 #[tokio::test]
@@ -246,14 +298,21 @@ async fn disconnect_revokes_the_grant_and_deletes_secret_and_data() {
     assert_eq!(w.engine.store().event_count().await.unwrap(), 0);
     let secrets = std::fs::read_to_string(w.dir.path().join("secrets.json")).unwrap();
     assert!(!secrets.contains("google:"));
-    assert!(matches!(w.engine.disconnect(id).await, Err(EngineError::NotFound(..))));
+    assert!(matches!(
+        w.engine.disconnect(id).await,
+        Err(EngineError::NotFound(..))
+    ));
 }
 
 #[tokio::test]
 async fn refusing_access_in_the_browser_is_a_clear_error() {
     let w = world().await;
     w.fake.set_consent(fake_google::Consent::Deny);
-    let err = w.engine.connect_google(common::browser, Utc::now()).await.unwrap_err();
+    let err = w
+        .engine
+        .connect_google(common::browser, Utc::now())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "sign_in_denied");
     assert!(err.to_string().contains("access_denied"));
     assert!(w.engine.accounts().await.unwrap().is_empty());
@@ -263,7 +322,11 @@ async fn refusing_access_in_the_browser_is_a_clear_error() {
 async fn a_missing_google_client_names_the_fix() {
     let w = world().await;
     w.engine.set_setting("google.client_id", "").unwrap();
-    let err = w.engine.connect_google(|_| {}, Utc::now()).await.unwrap_err();
+    let err = w
+        .engine
+        .connect_google(|_| {}, Utc::now())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "no_google_client");
     assert!(err.to_string().contains("CALBUDDY_GOOGLE_CLIENT_ID"));
 }
@@ -277,7 +340,11 @@ async fn a_calendar_is_removed_only_after_a_complete_listing_without_it() {
     w.fake.remove_calendar("team");
 
     // The listing fails: nothing is removed.
-    w.fake.inject(fake_google::Fault::new("calendarList", 10, fake_google::FaultKind::status(500, "backendError")));
+    w.fake.inject(fake_google::Fault::new(
+        "calendarList",
+        10,
+        fake_google::FaultKind::status(500, "backendError"),
+    ));
     let report = w.sync(id).await;
     assert!(!report.ok());
     assert_eq!(w.engine.calendars().await.unwrap().len(), 2);
@@ -298,13 +365,10 @@ async fn two_syncs_of_one_account_never_overlap() {
         1,
         fake_google::FaultKind::Delay(std::time::Duration::from_millis(500)),
     ));
-    let (first, second) = tokio::join!(
-        w.engine.sync(Some(id), Utc::now()),
-        async {
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            w.engine.sync(Some(id), Utc::now()).await
-        }
-    );
+    let (first, second) = tokio::join!(w.engine.sync(Some(id), Utc::now()), async {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        w.engine.sync(Some(id), Utc::now()).await
+    });
     assert!(first.unwrap().remove(0).is_ok());
     let second = second.unwrap().remove(0);
     assert!(matches!(second, Err(EngineError::Busy(_))), "{second:?}");

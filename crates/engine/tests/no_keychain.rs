@@ -5,7 +5,10 @@ use calbuddy_engine::secrets::{SecretError, SecretStore, Sensitive};
 
 #[tokio::test]
 async fn no_keychain_is_a_clear_error_naming_the_fix() {
-    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/calbuddy-test-bus");
+    std::env::set_var(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/calbuddy-test-bus",
+    );
     let secrets = SecretStore::Os {
         service: "calendar-buddy-test".into(),
     };

@@ -5,10 +5,11 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
 
 use super::{fmt_utc, Result, Store, StoreError};
-use crate::model::{EventTime, RemoteEvent, SyncWindow};
+use crate::model::{EventStatus, EventTime, RemoteEvent, SyncWindow};
 use crate::recurrence::{self, Series};
 use crate::sync::plan::Plan;
 
@@ -44,6 +45,9 @@ impl Store {
 
     /// Applies `plan` to the calendar in one transaction, expands recurring series over
     /// `window` and records the sync as successful at `now`.
+    ///
+    /// Rows travel to SQLite as one JSON array per statement (read back with `json_each`), so
+    /// a sync of thousands of events costs a handful of statements, not one per event.
     pub async fn apply_plan(
         &self,
         calendar_id: i64,
@@ -56,36 +60,32 @@ impl Store {
         // Series whose instances must be computed again.
         let mut touched_series: BTreeSet<String> = BTreeSet::new();
 
-        for external_id in &plan.deletes {
-            let row = sqlx::query!(
-                "DELETE FROM events WHERE calendar_id = ? AND external_id = ?
-                 RETURNING series_external_id, recurrence",
+        if !plan.deletes.is_empty() {
+            let ids = to_json(&plan.deletes)?;
+            let deleted = sqlx::query_scalar!(
+                "DELETE FROM events
+                 WHERE calendar_id = ?1 AND external_id IN (SELECT value FROM json_each(?2))
+                 RETURNING series_external_id",
                 calendar_id,
-                external_id
+                ids
             )
-            .fetch_optional(&mut *tx)
+            .fetch_all(&mut *tx)
             .await?;
-            if let Some(row) = row {
-                stats.deleted += 1;
-                if let Some(master) = row.series_external_id {
-                    touched_series.insert(master);
-                }
-            }
+            stats.deleted = deleted.len();
+            touched_series.extend(deleted.into_iter().flatten());
         }
 
-        for event in &plan.upserts {
-            let id = upsert_event(&mut tx, calendar_id, event).await?;
-            stats.upserted += 1;
-            sqlx::query!("DELETE FROM occurrences WHERE event_id = ?", id)
-                .execute(&mut *tx)
-                .await?;
-            if let Some(series) = &event.series {
-                touched_series.insert(series.master_external_id.clone());
-            }
-            if !event.recurrence.is_empty() {
-                touched_series.insert(event.external_id.clone());
-            } else if event.status != crate::model::EventStatus::Cancelled {
-                insert_occurrence(&mut tx, id, calendar_id, "", &event.start, &event.end).await?;
+        for batch in plan.upserts.chunks(BATCH) {
+            let rows: Vec<EventRow<'_>> = batch.iter().map(EventRow::new).collect::<Result<_>>()?;
+            upsert_events(&mut tx, calendar_id, &to_json(&rows)?).await?;
+            stats.upserted += batch.len();
+            for event in batch {
+                if let Some(series) = &event.series {
+                    touched_series.insert(series.master_external_id.clone());
+                }
+                if !event.recurrence.is_empty() {
+                    touched_series.insert(event.external_id.clone());
+                }
             }
         }
 
@@ -150,35 +150,93 @@ impl Store {
     }
 }
 
-async fn upsert_event(
+/// Events per statement: large enough that statements are few, small enough that the JSON of
+/// a batch stays a few hundred kilobytes.
+const BATCH: usize = 500;
+
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// An event as one element of the JSON array that `upsert_events` reads.
+#[derive(Serialize)]
+struct EventRow<'a> {
+    external_id: &'a str,
+    series_external_id: Option<&'a str>,
+    original_start: Option<String>,
+    title: &'a str,
+    description: Option<&'a str>,
+    location: Option<&'a str>,
+    start_at: String,
+    end_at: String,
+    all_day: bool,
+    time_zone: Option<&'a str>,
+    recurrence: Option<String>,
+    status: &'static str,
+    my_response: Option<&'static str>,
+    meeting_url: Option<&'a str>,
+    etag: Option<&'a str>,
+    updated_at: Option<String>,
+    start_key: i64,
+    end_key: i64,
+    /// A single event or an exception that happens: it gets one occurrence of its own.
+    /// (Series masters get theirs from expansion; cancelled instances get none.)
+    occurs: bool,
+}
+
+impl<'a> EventRow<'a> {
+    fn new(e: &'a RemoteEvent) -> Result<Self> {
+        Ok(EventRow {
+            external_id: &e.external_id,
+            series_external_id: e.series.as_ref().map(|s| s.master_external_id.as_str()),
+            original_start: e.series.as_ref().map(|s| s.original_start.to_wire()),
+            title: &e.title,
+            description: e.description.as_deref(),
+            location: e.location.as_deref(),
+            start_at: e.start.to_wire(),
+            end_at: e.end.to_wire(),
+            all_day: e.start.is_all_day(),
+            time_zone: match &e.start {
+                EventTime::DateTime { tz, .. } => tz.as_deref(),
+                EventTime::Date(_) => None,
+            },
+            recurrence: if e.recurrence.is_empty() {
+                None
+            } else {
+                Some(to_json(&e.recurrence)?)
+            },
+            status: e.status.as_str(),
+            my_response: e.my_response.map(|r| r.as_str()),
+            meeting_url: e.meeting_url.as_deref(),
+            etag: e.etag.as_deref(),
+            updated_at: e.updated.map(fmt_utc),
+            start_key: e.start.key(),
+            end_key: e.end.key(),
+            occurs: e.recurrence.is_empty() && e.status != EventStatus::Cancelled,
+        })
+    }
+}
+
+/// Inserts or replaces the events in `rows` (a JSON array of [`EventRow`]) and rebuilds the
+/// occurrences of those that occur on their own. `CROSS JOIN` keeps the JSON rows as the outer
+/// loop, so each looks its event up by the (calendar_id, external_id) index; left to itself the
+/// planner may scan the JSON once per event, which is quadratic.
+async fn upsert_events(
     tx: &mut Transaction<'_, Sqlite>,
     calendar_id: i64,
-    e: &RemoteEvent,
-) -> Result<i64> {
-    let series_id = e.series.as_ref().map(|s| s.master_external_id.as_str());
-    let original_start = e.series.as_ref().map(|s| s.original_start.to_wire());
-    let (start, end) = (e.start.to_wire(), e.end.to_wire());
-    let all_day = e.start.is_all_day();
-    let time_zone = match &e.start {
-        EventTime::DateTime { tz, .. } => tz.as_deref(),
-        EventTime::Date(_) => None,
-    };
-    let recurrence = if e.recurrence.is_empty() {
-        None
-    } else {
-        Some(
-            serde_json::to_string(&e.recurrence)
-                .map_err(|err| StoreError::Corrupt(err.to_string()))?,
-        )
-    };
-    let status = e.status.as_str();
-    let response = e.my_response.map(|r| r.as_str());
-    let updated = e.updated.map(fmt_utc);
-    let id = sqlx::query_scalar!(
+    rows: &str,
+) -> Result<()> {
+    sqlx::query!(
         "INSERT INTO events (calendar_id, external_id, series_external_id, original_start, title,
                              description, location, start_at, end_at, all_day, time_zone,
                              recurrence, status, my_response, meeting_url, etag, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         SELECT ?1, value ->> '$.external_id', value ->> '$.series_external_id',
+                value ->> '$.original_start', value ->> '$.title', value ->> '$.description',
+                value ->> '$.location', value ->> '$.start_at', value ->> '$.end_at',
+                value ->> '$.all_day', value ->> '$.time_zone', value ->> '$.recurrence',
+                value ->> '$.status', value ->> '$.my_response', value ->> '$.meeting_url',
+                value ->> '$.etag', value ->> '$.updated_at'
+         FROM json_each(?2) WHERE true
          ON CONFLICT (calendar_id, external_id) DO UPDATE SET
             series_external_id = excluded.series_external_id,
             original_start = excluded.original_start, title = excluded.title,
@@ -187,54 +245,64 @@ async fn upsert_event(
             time_zone = excluded.time_zone, recurrence = excluded.recurrence,
             status = excluded.status, my_response = excluded.my_response,
             meeting_url = excluded.meeting_url, etag = excluded.etag,
-            updated_at = excluded.updated_at
-         RETURNING id",
+            updated_at = excluded.updated_at",
         calendar_id,
-        e.external_id,
-        series_id,
-        original_start,
-        e.title,
-        e.description,
-        e.location,
-        start,
-        end,
-        all_day,
-        time_zone,
-        recurrence,
-        status,
-        response,
-        e.meeting_url,
-        e.etag,
-        updated
+        rows
     )
-    .fetch_one(&mut **tx)
+    .execute(&mut **tx)
     .await?;
-    Ok(id)
-}
-
-async fn insert_occurrence(
-    tx: &mut Transaction<'_, Sqlite>,
-    event_id: i64,
-    calendar_id: i64,
-    instance_key: &str,
-    start: &EventTime,
-    end: &EventTime,
-) -> Result<()> {
-    let (start_key, end_key) = (start.key(), end.key());
-    let (start_at, end_at) = (start.to_wire(), end.to_wire());
-    let all_day = start.is_all_day();
+    sqlx::query!(
+        "DELETE FROM occurrences WHERE event_id IN (
+            SELECT e.id FROM json_each(?2) AS j
+            CROSS JOIN events AS e ON e.calendar_id = ?1 AND e.external_id = j.value ->> '$.external_id')",
+        calendar_id,
+        rows
+    )
+    .execute(&mut **tx)
+    .await?;
     sqlx::query!(
         "INSERT INTO occurrences (event_id, calendar_id, instance_key, start_key, end_key, all_day,
                                   start_at, end_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         SELECT e.id, ?1, '', j.value ->> '$.start_key', j.value ->> '$.end_key', e.all_day,
+                e.start_at, e.end_at
+         FROM json_each(?2) AS j
+         CROSS JOIN events AS e ON e.calendar_id = ?1 AND e.external_id = j.value ->> '$.external_id'
+         WHERE j.value ->> '$.occurs'",
+        calendar_id,
+        rows
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// One generated instance, as an element of the JSON array `insert_instances` reads.
+#[derive(Serialize)]
+struct InstanceRow {
+    instance_key: String,
+    start_key: i64,
+    end_key: i64,
+    all_day: bool,
+    start_at: String,
+    end_at: String,
+}
+
+async fn insert_instances(
+    tx: &mut Transaction<'_, Sqlite>,
+    event_id: i64,
+    calendar_id: i64,
+    rows: &[InstanceRow],
+) -> Result<()> {
+    let rows = to_json(rows)?;
+    sqlx::query!(
+        "INSERT INTO occurrences (event_id, calendar_id, instance_key, start_key, end_key, all_day,
+                                  start_at, end_at)
+         SELECT ?1, ?2, value ->> '$.instance_key', value ->> '$.start_key', value ->> '$.end_key',
+                value ->> '$.all_day', value ->> '$.start_at', value ->> '$.end_at'
+         FROM json_each(?3)",
         event_id,
         calendar_id,
-        instance_key,
-        start_key,
-        end_key,
-        all_day,
-        start_at,
-        end_at
+        rows
     )
     .execute(&mut **tx)
     .await?;
@@ -285,21 +353,19 @@ async fn expand_series(
             }]
         }
     };
-    for instance in instances {
-        if overridden.contains(&instance.original_start.key()) {
-            continue;
-        }
-        let key = instance.original_start.to_wire();
-        insert_occurrence(
-            tx,
-            master.id,
-            calendar_id,
-            &key,
-            &instance.start,
-            &instance.end,
-        )
-        .await?;
-    }
+    let rows: Vec<InstanceRow> = instances
+        .into_iter()
+        .filter(|i| !overridden.contains(&i.original_start.key()))
+        .map(|i| InstanceRow {
+            instance_key: i.original_start.to_wire(),
+            start_key: i.start.key(),
+            end_key: i.end.key(),
+            all_day: i.start.is_all_day(),
+            start_at: i.start.to_wire(),
+            end_at: i.end.to_wire(),
+        })
+        .collect();
+    insert_instances(tx, master.id, calendar_id, &rows).await?;
     Ok(true)
 }
 

@@ -166,6 +166,7 @@ async fn sync_calendar<P: Provider>(
         window,
     };
     let mut cursor_expired = false;
+    let started = std::time::Instant::now();
     let changes: ChangeSet = match provider.fetch_changes(request.clone(), progress).await {
         Err(ProviderError::CursorExpired) if cursor.is_some() => {
             tracing::info!(calendar = %calendar.name, "sync token expired; listing in full");
@@ -179,9 +180,17 @@ async fn sync_calendar<P: Provider>(
         Err(e) => return Ok(Err(e)),
         Ok(changes) => changes,
     };
+    let fetched = started.elapsed();
     let stored = store.event_etags(calendar.id).await?;
     let plan = plan(changes, &stored);
     let stats = store.apply_plan(calendar.id, &plan, window, now).await?;
+    tracing::debug!(
+        calendar = %calendar.name,
+        changes = plan.upserts.len() + plan.deletes.len(),
+        fetch_ms = fetched.as_millis() as u64,
+        apply_ms = (started.elapsed() - fetched).as_millis() as u64,
+        "calendar synced"
+    );
     Ok(Ok(CalendarReport {
         calendar_id: calendar.id,
         name: calendar.name.clone(),

@@ -52,7 +52,9 @@ pub async fn world() -> World {
     };
     let engine = Engine::open(config).await.unwrap();
     engine.set_setting("google.client_id", CLIENT_ID).unwrap();
-    engine.set_setting("google.client_secret", CLIENT_SECRET).unwrap();
+    engine
+        .set_setting("google.client_secret", CLIENT_SECRET)
+        .unwrap();
     World { fake, engine, dir }
 }
 
@@ -68,7 +70,11 @@ pub fn browser(url: &str) {
 impl World {
     /// Connects the fake's user; returns the account id.
     pub async fn connect(&self) -> i64 {
-        let (account, report) = self.engine.connect_google(browser, Utc::now()).await.unwrap();
+        let (account, report) = self
+            .engine
+            .connect_google(browser, Utc::now())
+            .await
+            .unwrap();
         assert!(report.ok(), "{report:?}");
         account.id
     }
@@ -90,7 +96,11 @@ impl World {
             include_declined: true,
             limit: None,
         };
-        self.engine.store().events_between(range, filter).await.unwrap()
+        self.engine
+            .store()
+            .events_between(range, filter)
+            .await
+            .unwrap()
     }
 
     pub async fn titles(&self) -> Vec<String> {

@@ -193,7 +193,10 @@ pub(super) async fn revoke(
     http: &reqwest::Client,
     tokens: &TokenSet,
 ) -> Result<(), ProviderError> {
-    let token = tokens.refresh_token.as_ref().unwrap_or(&tokens.access_token);
+    let token = tokens
+        .refresh_token
+        .as_ref()
+        .unwrap_or(&tokens.access_token);
     let response = http
         .post(revoke_url)
         .form(&[("token", token.as_str())])
@@ -206,7 +209,10 @@ pub(super) async fn revoke(
     }
     let body: serde_json::Value = response.json().await.unwrap_or_default();
     let reason = body["error"].as_str().unwrap_or("unknown error").to_owned();
-    Err(ProviderError::Rejected(format!("HTTP {} {reason}", status.as_u16())))
+    Err(ProviderError::Rejected(format!(
+        "HTTP {} {reason}",
+        status.as_u16()
+    )))
 }
 
 /// Maps a token-endpoint failure: `invalid_grant` means the grant is gone (revoked, expired,
