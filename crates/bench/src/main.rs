@@ -99,10 +99,10 @@ fn google_event(i: usize, now: DateTime<Utc>) -> Value {
             {"email": "sam@example.com", "responseStatus": "needsAction"}
         ],
     });
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         event["hangoutLink"] = json!(format!("https://meet.google.com/abc-defg-{:03}", i % 1000));
     }
-    if i % 100 == 0 {
+    if i.is_multiple_of(100) {
         event["recurrence"] = json!(["RRULE:FREQ=WEEKLY;COUNT=10"]);
     }
     event

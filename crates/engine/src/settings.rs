@@ -26,7 +26,7 @@ pub enum SettingsError {
     Invalid { key: String, message: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub sync: SyncSettings,
@@ -99,16 +99,6 @@ impl Default for NotificationSettings {
     }
 }
 
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            sync: SyncSettings::default(),
-            notifications: NotificationSettings::default(),
-            google: GoogleClientSettings::default(),
-            general: GeneralSettings::default(),
-        }
-    }
-}
 
 /// Every settable key, for `calbuddy settings set` and error messages.
 pub const KEYS: &[&str] = &[
