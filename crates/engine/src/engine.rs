@@ -151,11 +151,6 @@ impl Engine {
         Ok(settings)
     }
 
-    /// Replaces the settings (validated) and saves them.
-    pub fn save_settings(&self, settings: &Settings) -> Result<()> {
-        Ok(settings.save(&self.config.data_dir.config())?)
-    }
-
     /// The Google client and endpoints. The environment overrides the settings file.
     pub fn google_config(&self) -> Result<GoogleConfig> {
         let settings = self.settings()?;

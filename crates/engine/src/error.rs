@@ -83,3 +83,35 @@ impl EngineError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_reach_a_ui_as_stable_codes() {
+        let cases = [
+            (EngineError::NoGoogleClient, "no_google_client"),
+            (EngineError::Busy(3), "busy"),
+            (
+                EngineError::Provider(ProviderError::ReauthRequired("revoked".into())),
+                "needs_reauth",
+            ),
+            (
+                EngineError::Secrets(SecretError::NoKeychain("no bus".into())),
+                "no_keychain",
+            ),
+            (
+                EngineError::Connect(ConnectError::Browser(LoopbackError::Timeout(300))),
+                "sign_in_timeout",
+            ),
+        ];
+        for (error, code) in cases {
+            let payload = error.payload();
+            assert_eq!(payload.code, code);
+            assert_eq!(payload.message, error.to_string());
+        }
+        let json = serde_json::to_value(EngineError::Busy(3).payload()).unwrap();
+        assert_eq!(json["code"], "busy");
+    }
+}

@@ -72,15 +72,6 @@ impl EventStatus {
             EventStatus::Cancelled => "cancelled",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "confirmed" => Some(EventStatus::Confirmed),
-            "tentative" => Some(EventStatus::Tentative),
-            "cancelled" => Some(EventStatus::Cancelled),
-            _ => None,
-        }
-    }
 }
 
 /// The calendar owner's answer to an invitation.
@@ -100,16 +91,6 @@ impl Response {
             Response::Accepted => "accepted",
             Response::Tentative => "tentative",
             Response::Declined => "declined",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "needs_action" => Some(Response::NeedsAction),
-            "accepted" => Some(Response::Accepted),
-            "tentative" => Some(Response::Tentative),
-            "declined" => Some(Response::Declined),
-            _ => None,
         }
     }
 }

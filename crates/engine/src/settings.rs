@@ -99,7 +99,6 @@ impl Default for NotificationSettings {
     }
 }
 
-
 /// Every settable key, for `calbuddy settings set` and error messages.
 pub const KEYS: &[&str] = &[
     "sync.days_back",

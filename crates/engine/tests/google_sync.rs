@@ -373,3 +373,30 @@ async fn two_syncs_of_one_account_never_overlap() {
     let second = second.unwrap().remove(0);
     assert!(matches!(second, Err(EngineError::Busy(_))), "{second:?}");
 }
+
+#[tokio::test]
+async fn a_calendar_is_listed_in_full_again_once_its_window_has_moved_on() {
+    let w = world().await;
+    w.fake.put_event(EMAIL, timed("a", "A", 1));
+    let id = w.connect().await;
+    let sync_at = |days: i64| {
+        let engine = &w.engine;
+        async move {
+            let now = Utc::now() + chrono::Duration::days(days);
+            engine.sync(Some(id), now).await.unwrap().remove(0).unwrap()
+        }
+    };
+    assert!(
+        !sync_at(6).await.calendars[0].full,
+        "six days on, the window still covers"
+    );
+    w.fake.clear_requests();
+    let report = sync_at(9).await;
+    assert!(
+        report.calendars[0].full,
+        "nine days on, the window is listed again"
+    );
+    let lists = w.event_list_requests();
+    assert!(lists[0].param("syncToken").is_none() && lists[0].param("timeMin").is_some());
+    assert_eq!(w.titles().await, ["A"]);
+}

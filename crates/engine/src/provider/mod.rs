@@ -70,14 +70,6 @@ pub enum ProviderError {
 }
 
 impl ProviderError {
-    /// Failures that a later attempt may not hit again.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            ProviderError::RateLimited(_) | ProviderError::Network(_)
-        )
-    }
-
     pub fn is_auth_expired(&self) -> bool {
         matches!(self, ProviderError::ReauthRequired(_))
     }

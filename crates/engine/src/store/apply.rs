@@ -24,11 +24,11 @@ pub struct ApplyStats {
 
 /// A stored event row, as needed to expand a series.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredEvent {
-    pub id: i64,
-    pub start: EventTime,
-    pub end: EventTime,
-    pub recurrence: Vec<String>,
+struct StoredEvent {
+    id: i64,
+    start: EventTime,
+    end: EventTime,
+    recurrence: Vec<String>,
 }
 
 impl Store {

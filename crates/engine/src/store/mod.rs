@@ -15,7 +15,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use accounts::Account;
-pub use apply::{ApplyStats, StoredEvent};
+pub use apply::ApplyStats;
 pub use calendars::{Calendar, CalendarSyncState};
 pub use events::{EventFilter, EventView, QueryRange};
 
