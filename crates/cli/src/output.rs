@@ -147,6 +147,7 @@ impl Out {
                         } else {
                             " Data from the last successful sync is kept."
                         };
+                        let error = error.split_whitespace().collect::<Vec<_>>().join(" ");
                         eprintln!("calbuddy: error: {name}: {error}.{hint}");
                     }
                 }

@@ -64,6 +64,9 @@ pub enum ProviderError {
     /// The calendar does not exist any more (or is not shared with the user now).
     #[error("calendar not found on the server")]
     CalendarGone,
+    /// The saved sign-in could not be read or written (keychain unavailable or locked).
+    #[error("cannot use the saved sign-in: {0}")]
+    Credentials(String),
     /// Any other refusal from the server (4xx) that retrying will not fix.
     #[error("the server refused the request: {0}")]
     Rejected(String),

@@ -124,7 +124,7 @@ impl Authorizer {
                 .secrets
                 .get(key)
                 .await
-                .map_err(|e| ProviderError::Network(e.to_string()))?;
+                .map_err(|e| ProviderError::Credentials(e.to_string()))?;
             let tokens = stored
                 .as_ref()
                 .and_then(TokenSet::from_secret)
@@ -178,7 +178,9 @@ impl Authorizer {
             self.secrets
                 .set(key, &fresh.to_secret())
                 .await
-                .map_err(|e| ProviderError::Network(format!("cannot save the new token: {e}")))?;
+                .map_err(|e| {
+                    ProviderError::Credentials(format!("cannot save the new token: {e}"))
+                })?;
         }
         tracing::debug!("access token refreshed");
         Ok(fresh)
