@@ -252,6 +252,30 @@ impl Engine {
         Ok(())
     }
 
+    /// Gives a calendar the user's own colour (`#rrggbb`).
+    pub async fn set_calendar_color(&self, id: i64, color: &str) -> Result<()> {
+        let valid = color.len() == 7
+            && color.starts_with('#')
+            && color[1..].chars().all(|c| c.is_ascii_hexdigit());
+        if !valid {
+            return Err(EngineError::Settings(
+                crate::settings::SettingsError::Invalid {
+                    key: "color".into(),
+                    message: format!("{color:?} is not a #rrggbb colour"),
+                },
+            ));
+        }
+        if !self
+            .store
+            .set_calendar_color(id, &color.to_ascii_lowercase())
+            .await?
+        {
+            return Err(EngineError::NotFound("calendar", id));
+        }
+        self.emit(EngineEvent::DataChanged);
+        Ok(())
+    }
+
     /// Syncs one account, or all of them. An account another process is syncing is reported
     /// as busy in its place.
     pub async fn sync(

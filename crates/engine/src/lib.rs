@@ -2,6 +2,7 @@
 //! them in SQLite, the sync layer moves changes from one to the other, and [`Engine`] ties it
 //! together for the CLI, the desktop shell and tests.
 
+pub mod agenda;
 pub mod browser;
 mod engine;
 mod error;
@@ -12,6 +13,7 @@ pub mod model;
 pub mod paths;
 pub mod provider;
 pub mod recurrence;
+pub mod reminders;
 pub mod secrets;
 pub mod settings;
 pub mod store;

@@ -81,7 +81,8 @@ impl Store {
     /// The calendars of one account, or of every account; primary first, then by name.
     pub async fn calendars(&self, account_id: Option<i64>) -> Result<Vec<Calendar>> {
         let rows = sqlx::query!(
-            r#"SELECT id AS "id!", account_id, external_id, name, color, time_zone,
+            r#"SELECT id AS "id!", account_id, external_id, name,
+                      COALESCE(color_override, color) AS "color: String", time_zone,
                       is_primary AS "is_primary: bool", read_only AS "read_only: bool",
                       enabled AS "enabled: bool", last_attempt_at, last_success_at, last_error
                FROM calendars
@@ -118,6 +119,19 @@ impl Store {
         let done = sqlx::query!("UPDATE calendars SET enabled = ? WHERE id = ?", enabled, id)
             .execute(&self.pool)
             .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Sets the user's own colour for a calendar (`#rrggbb`), kept across syncs. Returns false
+    /// if there is no such id.
+    pub async fn set_calendar_color(&self, id: i64, color: &str) -> Result<bool> {
+        let done = sqlx::query!(
+            "UPDATE calendars SET color_override = ? WHERE id = ?",
+            color,
+            id
+        )
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected() > 0)
     }
 

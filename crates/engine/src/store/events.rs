@@ -92,7 +92,8 @@ impl Store {
                       e.external_id, e.title, e.description, e.location, e.status, e.my_response,
                       e.meeting_url,
                       (e.recurrence IS NOT NULL OR e.series_external_id IS NOT NULL) AS "recurring!: bool",
-                      c.id AS "calendar_id!", c.name AS calendar_name, c.color AS calendar_color,
+                      c.id AS "calendar_id!", c.name AS calendar_name,
+                      COALESCE(c.color_override, c.color) AS "calendar_color: String",
                       a.id AS "account_id!", a.provider
                FROM occurrences o
                JOIN events e ON e.id = o.event_id

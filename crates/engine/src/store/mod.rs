@@ -5,6 +5,7 @@ mod accounts;
 mod apply;
 mod calendars;
 mod events;
+mod reminders;
 
 use std::path::Path;
 use std::str::FromStr;

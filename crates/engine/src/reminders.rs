@@ -1,0 +1,285 @@
+//! Reminder planning: which notifications are due, which are stale, and when to look again —
+//! a pure function of (events, settings, already fired, now). Each (occurrence, lead time)
+//! fires once. After sleep, a late start or a clock change, reminders for events that have
+//! already started are dropped silently (no flood of stale notifications), while any reminder
+//! whose event is still ahead fires at once, late rather than never.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::agenda::span;
+use crate::settings::NotificationSettings;
+use crate::store::EventView;
+
+/// Identifies one reminder: the occurrence and how long before its start it comes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReminderKey {
+    /// `provider:external_id:start`: stable across resyncs, new when the event moves.
+    pub occurrence: String,
+    pub lead_minutes: u32,
+}
+
+impl ReminderKey {
+    pub fn for_event(event: &EventView, lead_minutes: u32) -> Self {
+        ReminderKey {
+            occurrence: format!("{}:{}:{}", event.provider, event.external_id, event.start),
+            lead_minutes,
+        }
+    }
+}
+
+/// A notification to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    pub key: ReminderKey,
+    pub event_id: String,
+    pub title: String,
+    /// "Starts in 10 min · 14:00 · Room 4" / "Starting now · Join with Google Meet".
+    pub body: String,
+    pub meeting_url: Option<String>,
+    pub start: DateTime<Utc>,
+}
+
+/// What to do now and when to look again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReminderPlan {
+    /// Show these now.
+    pub due: Vec<Reminder>,
+    /// Their time has passed and their event has started: record them as done, show nothing.
+    pub stale: Vec<ReminderKey>,
+    /// The next time a reminder falls due, if any.
+    pub next_due: Option<DateTime<Utc>>,
+}
+
+/// Plans reminders for `events` (the upcoming occurrences, declined ones included).
+pub fn plan(
+    events: &[EventView],
+    settings: &NotificationSettings,
+    fired: &HashSet<ReminderKey>,
+    now: DateTime<Utc>,
+) -> ReminderPlan {
+    let mut plan = ReminderPlan::default();
+    if !settings.enabled {
+        return plan;
+    }
+    let mut leads = vec![settings.lead_minutes];
+    if settings.at_start && settings.lead_minutes != 0 {
+        leads.push(0);
+    }
+    for event in events {
+        if event.all_day || event.status == "cancelled" {
+            continue;
+        }
+        if settings.skip_declined && event.my_response.as_deref() == Some("declined") {
+            continue;
+        }
+        if settings.only_with_meeting_link && event.meeting_url.is_none() {
+            continue;
+        }
+        let Some(s) = span(event, &Utc) else { continue };
+        for &lead in &leads {
+            let key = ReminderKey::for_event(event, lead);
+            if fired.contains(&key) {
+                continue;
+            }
+            let due = s.start - Duration::minutes(i64::from(lead));
+            if due > now {
+                plan.next_due = Some(plan.next_due.map_or(due, |n| n.min(due)));
+            } else if now < s.start || (lead == 0 && now < s.start + Duration::minutes(1)) {
+                plan.due.push(reminder(event, key, s.start, now));
+            } else {
+                plan.stale.push(key);
+            }
+        }
+    }
+    plan.due.sort_by_key(|r| r.start);
+    plan
+}
+
+fn reminder(
+    event: &EventView,
+    key: ReminderKey,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Reminder {
+    let mut parts = vec![if start <= now {
+        "Starting now".to_owned()
+    } else {
+        format!("Starts in {}", crate::agenda::duration_words(start - now))
+    }];
+    parts.push(
+        start
+            .with_timezone(&chrono::Local)
+            .format("%H:%M")
+            .to_string(),
+    );
+    match (&event.meeting_url, &event.location) {
+        (Some(_), _) => parts.push("Click to join".to_owned()),
+        (None, Some(location)) => {
+            parts.push(location.split_whitespace().collect::<Vec<_>>().join(" "))
+        }
+        (None, None) => {}
+    }
+    Reminder {
+        key,
+        event_id: event.id.clone(),
+        title: event.title.clone(),
+        body: parts.join(" · "),
+        meeting_url: event.meeting_url.clone(),
+        start,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agenda::tests::event;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn settings() -> NotificationSettings {
+        NotificationSettings::default()
+    }
+
+    fn keys(plan: &[Reminder]) -> Vec<(String, u32)> {
+        plan.iter()
+            .map(|r| (r.title.clone(), r.key.lead_minutes))
+            .collect()
+    }
+
+    fn day() -> Vec<EventView> {
+        vec![
+            event(
+                "1",
+                "Stand-up",
+                "2026-11-25T09:30:00Z",
+                "2026-11-25T09:45:00Z",
+            ),
+            event(
+                "2",
+                "Review",
+                "2026-11-25T14:00:00Z",
+                "2026-11-25T15:00:00Z",
+            ),
+            event("3", "Holiday", "2026-11-25", "2026-11-26"),
+        ]
+    }
+
+    #[test]
+    fn sleeps_until_the_first_lead_time_then_fires_once() {
+        let events = day();
+        let mut fired = HashSet::new();
+        let plan1 = plan(&events, &settings(), &fired, t("2026-11-25T08:00:00Z"));
+        assert!(plan1.due.is_empty() && plan1.stale.is_empty());
+        assert_eq!(plan1.next_due, Some(t("2026-11-25T09:20:00Z")));
+
+        let at_due = plan(&events, &settings(), &fired, t("2026-11-25T09:20:00Z"));
+        assert_eq!(keys(&at_due.due), [("Stand-up".to_owned(), 10)]);
+        assert_eq!(
+            at_due.due[0].body.split(" · ").next(),
+            Some("Starts in 10 min")
+        );
+        assert_eq!(at_due.next_due, Some(t("2026-11-25T13:50:00Z")));
+
+        fired.insert(at_due.due[0].key.clone());
+        let again = plan(&events, &settings(), &fired, t("2026-11-25T09:21:00Z"));
+        assert!(again.due.is_empty(), "a reminder fires once");
+    }
+
+    #[test]
+    fn after_sleep_stale_reminders_are_dropped_and_ahead_ones_fire_late() {
+        let events = day();
+        // Woke at 13:55: the stand-up is long over, the review is 5 minutes away.
+        let woke = plan(
+            &events,
+            &settings(),
+            &HashSet::new(),
+            t("2026-11-25T13:55:00Z"),
+        );
+        assert_eq!(keys(&woke.due), [("Review".to_owned(), 10)]);
+        assert_eq!(
+            woke.due[0].body.split(" · ").next(),
+            Some("Starts in 5 min")
+        );
+        assert_eq!(woke.stale, vec![ReminderKey::for_event(&events[0], 10)]);
+        assert_eq!(woke.next_due, None);
+    }
+
+    #[test]
+    fn a_clock_jumping_back_fires_nothing_twice() {
+        let events = day();
+        let fired: HashSet<_> = [ReminderKey::for_event(&events[0], 10)].into();
+        let back = plan(&events, &settings(), &fired, t("2026-11-25T09:00:00Z"));
+        assert!(back.due.is_empty());
+        assert_eq!(back.next_due, Some(t("2026-11-25T13:50:00Z")));
+    }
+
+    #[test]
+    fn at_start_reminders_and_filters() {
+        let mut events = day();
+        events[0].meeting_url = Some("https://zoom.us/j/1".into());
+        events[1].my_response = Some("declined".into());
+        let s = NotificationSettings {
+            at_start: true,
+            ..settings()
+        };
+        let at_start = plan(&events, &s, &HashSet::new(), t("2026-11-25T09:30:20Z"));
+        assert_eq!(keys(&at_start.due), [("Stand-up".to_owned(), 0)]);
+        assert!(at_start.due[0].body.starts_with("Starting now"));
+        assert!(at_start.due[0].body.ends_with("Click to join"));
+        assert_eq!(at_start.stale.len(), 1, "the 10-minute one was missed");
+        assert_eq!(at_start.next_due, None, "declined events are skipped");
+
+        let only_links = NotificationSettings {
+            only_with_meeting_link: true,
+            skip_declined: false,
+            ..settings()
+        };
+        let p = plan(
+            &events,
+            &only_links,
+            &HashSet::new(),
+            t("2026-11-25T08:00:00Z"),
+        );
+        assert_eq!(p.next_due, Some(t("2026-11-25T09:20:00Z")));
+        let p = plan(
+            &events,
+            &only_links,
+            &HashSet::new(),
+            t("2026-11-25T10:00:00Z"),
+        );
+        assert_eq!(p.next_due, None, "the review has no link");
+
+        let off = NotificationSettings {
+            enabled: false,
+            ..settings()
+        };
+        assert_eq!(
+            plan(&events, &off, &HashSet::new(), t("2026-11-25T09:20:00Z")),
+            ReminderPlan::default()
+        );
+    }
+
+    #[test]
+    fn a_moved_event_gets_a_new_reminder() {
+        let before = event(
+            "1",
+            "Review",
+            "2026-11-25T14:00:00Z",
+            "2026-11-25T15:00:00Z",
+        );
+        let moved = event(
+            "1",
+            "Review",
+            "2026-11-25T16:00:00Z",
+            "2026-11-25T17:00:00Z",
+        );
+        assert_ne!(
+            ReminderKey::for_event(&before, 10),
+            ReminderKey::for_event(&moved, 10)
+        );
+    }
+}

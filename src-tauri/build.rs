@@ -1,0 +1,24 @@
+// Generates the permissions of the app's own commands, so the capability file can grant the
+// webview exactly these and nothing else.
+fn main() {
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
+            "upcoming_events",
+            "sync_status",
+            "sync_now",
+            "accounts",
+            "calendars",
+            "set_calendar_enabled",
+            "set_calendar_color",
+            "connect_google",
+            "cancel_connect",
+            "disconnect",
+            "add_demo",
+            "settings",
+            "save_settings",
+            "open_link",
+            "open_window",
+        ]),
+    ))
+    .expect("tauri build script");
+}
