@@ -1,1 +1,129 @@
-pub fn run() {}
+//! Calendar Buddy's desktop shell: a thin Tauri layer over the engine. It lives in the tray,
+//! opens the dashboard and settings windows on demand (and destroys them when closed, so an
+//! idle app has no webview), forwards engine events to the UI, and shows reminders.
+
+mod background;
+mod commands;
+mod notifications;
+mod state;
+mod tray;
+mod windows;
+
+use std::sync::Arc;
+
+use calbuddy_engine::sync::SyncService;
+use calbuddy_engine::{Engine, EngineConfig};
+use tauri::{Manager, RunEvent};
+
+use state::AppState;
+
+/// Starts the app. `--hidden` starts in the tray with no window (what start-at-login uses).
+pub fn run() {
+    init_logging();
+    let hidden = std::env::args().any(|a| a == "--hidden");
+    let engine = match tauri::async_runtime::block_on(open_engine()) {
+        Ok(engine) => Arc::new(engine),
+        Err(message) => {
+            eprintln!("calbuddy-desktop: error: {message}");
+            std::process::exit(1);
+        }
+    };
+
+    let app = tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            windows::show(app, windows::Window::Dashboard);
+        }))
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--hidden"]),
+        ))
+        .invoke_handler(tauri::generate_handler![
+            commands::upcoming_events,
+            commands::sync_status,
+            commands::sync_now,
+            commands::accounts,
+            commands::calendars,
+            commands::set_calendar_enabled,
+            commands::set_calendar_color,
+            commands::connect_google,
+            commands::cancel_connect,
+            commands::disconnect,
+            commands::add_demo,
+            commands::settings,
+            commands::save_settings,
+            commands::open_link,
+            commands::open_window,
+        ])
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            // The service's task runs on Tauri's tokio runtime.
+            let sync = tauri::async_runtime::block_on({
+                let engine = engine.clone();
+                async move { SyncService::spawn(engine) }
+            });
+            app.manage(AppState::new(engine.clone(), sync));
+            tray::create(&handle)?;
+            background::start(&handle);
+            if !hidden {
+                windows::show(&handle, windows::Window::Dashboard);
+            }
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("calbuddy-desktop: error: cannot start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|_app, event| {
+        // Closing the last window keeps the app in the tray; only "Quit" (an explicit exit
+        // code) ends it.
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+        {
+            api.prevent_exit();
+        }
+    });
+}
+
+/// Opens the engine on the same data directory and settings as the CLI, adding the demo
+/// calendar on the very first start so there is something to see.
+async fn open_engine() -> Result<Engine, String> {
+    let config = EngineConfig::from_env().map_err(|e| e.to_string())?;
+    let engine = Engine::open(config).await.map_err(|e| e.to_string())?;
+    let first_start = engine
+        .accounts()
+        .await
+        .map_err(|e| e.to_string())?
+        .is_empty()
+        && !engine.config().data_dir.config().exists();
+    if first_start {
+        engine
+            .connect_demo(chrono::Utc::now())
+            .await
+            .map_err(|e| e.to_string())?;
+        // Writing the settings file marks the first start as done: removing the demo later
+        // does not bring it back.
+        let settings = engine.settings().map_err(|e| e.to_string())?;
+        settings
+            .save(&engine.config().data_dir.config())
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(engine)
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CALBUDDY_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}

@@ -135,7 +135,6 @@ where
 {
     let today = now.with_timezone(tz).date_naive();
     let mut groups: Vec<MenuGroup> = Vec::new();
-    let mut listed = 0;
     let mut entries: Vec<(&EventView, Span)> = events
         .iter()
         .filter_map(|e| span(e, tz).map(|s| (e, s)))
@@ -149,10 +148,7 @@ where
             s.start,
         )
     });
-    for (event, s) in entries {
-        if listed == MENU_EVENTS {
-            break;
-        }
+    for (event, s) in entries.into_iter().take(MENU_EVENTS) {
         let day = s.start.with_timezone(tz).date_naive().max(today);
         let label = match (day - today).num_days() {
             0 => "Today".to_owned(),
@@ -182,7 +178,6 @@ where
                 items: vec![item],
             }),
         }
-        listed += 1;
     }
     groups
 }

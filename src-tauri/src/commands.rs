@@ -1,0 +1,277 @@
+//! The commands the web UI may call (and nothing else: see capabilities/default.json). Each is
+//! a thin call into the engine; errors reach the UI as `{code, message}`.
+
+use calbuddy_engine::settings::{GeneralSettings, NotificationSettings, Settings, SyncSettings};
+use calbuddy_engine::store::{Account, Calendar, EventView};
+use calbuddy_engine::sync::SyncProgress;
+use calbuddy_engine::{EngineError, ErrorPayload};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Manager, State};
+use tauri_plugin_autostart::ManagerExt;
+use tauri_plugin_opener::OpenerExt;
+
+use crate::state::AppState;
+use crate::windows::{self, Window};
+
+type Result<T> = std::result::Result<T, ErrorPayload>;
+
+fn fail(e: EngineError) -> ErrorPayload {
+    e.payload()
+}
+
+fn error(code: &'static str, message: impl Into<String>) -> ErrorPayload {
+    ErrorPayload {
+        code,
+        message: message.into(),
+    }
+}
+
+/// Occurrences from now for `days` days (ongoing ones included, declined ones left out).
+#[tauri::command]
+pub async fn upcoming_events(state: State<'_, AppState>, days: u32) -> Result<Vec<EventView>> {
+    state
+        .engine
+        .upcoming(Utc::now(), days.clamp(1, 31), 500, false)
+        .await
+        .map_err(fail)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncStatus {
+    pub syncing: bool,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub accounts: Vec<Account>,
+    pub progress: Option<SyncProgress>,
+    pub last_error: Option<String>,
+}
+
+pub async fn sync_status_of(state: &AppState) -> Result<SyncStatus> {
+    let accounts = state.engine.accounts().await.map_err(fail)?;
+    let sync = state.sync_state();
+    Ok(SyncStatus {
+        syncing: sync.syncing,
+        last_synced_at: accounts.iter().filter_map(|a| a.last_synced_at).max(),
+        last_error: sync
+            .last_error
+            .or_else(|| accounts.iter().find_map(|a| a.last_error.clone())),
+        accounts,
+        progress: sync.progress,
+    })
+}
+
+#[tauri::command]
+pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncStatus> {
+    sync_status_of(&state).await
+}
+
+#[tauri::command]
+pub fn sync_now(state: State<'_, AppState>) {
+    state.sync.sync_now();
+}
+
+#[tauri::command]
+pub async fn accounts(state: State<'_, AppState>) -> Result<Vec<Account>> {
+    state.engine.accounts().await.map_err(fail)
+}
+
+#[tauri::command]
+pub async fn calendars(state: State<'_, AppState>) -> Result<Vec<Calendar>> {
+    state.engine.calendars().await.map_err(fail)
+}
+
+#[tauri::command]
+pub async fn set_calendar_enabled(
+    state: State<'_, AppState>,
+    id: i64,
+    enabled: bool,
+) -> Result<()> {
+    state
+        .engine
+        .set_calendar_enabled(id, enabled)
+        .await
+        .map_err(fail)?;
+    if enabled {
+        state.sync.sync_now();
+    }
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn set_calendar_color(state: State<'_, AppState>, id: i64, color: String) -> Result<()> {
+    state
+        .engine
+        .set_calendar_color(id, &color)
+        .await
+        .map_err(fail)
+}
+
+/// Signs in to Google in the system browser and runs the first sync. Resolves when done;
+/// `cancel_connect` ends it with `sign_in_cancelled`.
+#[tauri::command]
+pub async fn connect_google(state: State<'_, AppState>) -> Result<Account> {
+    let (cancel, cancelled) = tokio::sync::oneshot::channel();
+    if let Ok(mut slot) = state.connect_cancel.lock() {
+        // A new sign-in replaces one still waiting.
+        if let Some(previous) = slot.replace(cancel) {
+            let _ = previous.send(());
+        }
+    }
+    let connect = state.engine.connect_google(
+        |url| {
+            if !calbuddy_engine::browser::open(url) {
+                tracing::warn!("no browser could be opened for the sign-in");
+            }
+        },
+        Utc::now(),
+    );
+    let outcome = tokio::select! {
+        result = connect => result.map(|(account, _)| account).map_err(fail),
+        _ = cancelled => Err(error("sign_in_cancelled", "Sign-in was cancelled.")),
+    };
+    if outcome.is_ok() {
+        state.replan.notify_one();
+    }
+    outcome
+}
+
+#[tauri::command]
+pub fn cancel_connect(state: State<'_, AppState>) {
+    if let Some(cancel) = state.connect_cancel.lock().ok().and_then(|mut c| c.take()) {
+        let _ = cancel.send(());
+    }
+}
+
+#[tauri::command]
+pub async fn disconnect(state: State<'_, AppState>, account_id: i64) -> Result<()> {
+    state.engine.disconnect(account_id).await.map_err(fail)?;
+    state.replan.notify_one();
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn add_demo(state: State<'_, AppState>) -> Result<Account> {
+    let account = state.engine.connect_demo(Utc::now()).await.map_err(fail)?;
+    state.replan.notify_one();
+    Ok(account)
+}
+
+/// The settings as the UI sees them: the client secret only as "set or not".
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub sync: SyncSettings,
+    pub notifications: NotificationSettings,
+    pub google: GoogleView,
+    pub general: GeneralSettings,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct GoogleView {
+    pub client_id: Option<String>,
+    pub client_secret_set: bool,
+}
+
+/// Settings from the UI. A `null` client secret keeps the saved one.
+#[derive(Debug, Deserialize)]
+pub struct SettingsInput {
+    pub sync: SyncSettings,
+    pub notifications: NotificationSettings,
+    pub google: GoogleInput,
+    pub general: GeneralSettings,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GoogleInput {
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+fn view(s: Settings) -> SettingsView {
+    SettingsView {
+        sync: s.sync,
+        notifications: s.notifications,
+        google: GoogleView {
+            client_id: s.google.client_id,
+            client_secret_set: s.google.client_secret.is_some(),
+        },
+        general: s.general,
+    }
+}
+
+#[tauri::command]
+pub fn settings(state: State<'_, AppState>) -> Result<SettingsView> {
+    state.engine.settings().map(view).map_err(fail)
+}
+
+/// Validates and saves the settings; they take effect at once (sync interval, reminders,
+/// start at login).
+#[tauri::command]
+pub fn save_settings(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    settings: SettingsInput,
+) -> Result<SettingsView> {
+    let mut saved = state.engine.settings().map_err(fail)?;
+    let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    saved.sync = settings.sync;
+    saved.notifications = settings.notifications;
+    saved.google.client_id = clean(settings.google.client_id);
+    if let Some(secret) = clean(settings.google.client_secret) {
+        saved.google.client_secret = Some(secret);
+    }
+    let login_changed = saved.general.start_at_login != settings.general.start_at_login;
+    saved.general = settings.general;
+    saved
+        .save(&state.engine.config().data_dir.config())
+        .map_err(|e| fail(e.into()))?;
+    if login_changed {
+        let autostart = app.autolaunch();
+        let applied = if saved.general.start_at_login {
+            autostart.enable()
+        } else {
+            autostart.disable()
+        };
+        applied.map_err(|e| error("autostart", format!("cannot change start at login: {e}")))?;
+    }
+    state.sync.reschedule();
+    state.replan.notify_one();
+    Ok(view(saved))
+}
+
+/// Opens an http(s) link in the system browser; anything else is refused.
+#[tauri::command]
+pub fn open_link(app: AppHandle, url: String) -> Result<()> {
+    open_web_link(&app, &url)
+}
+
+pub fn open_web_link(app: &AppHandle, url: &str) -> Result<()> {
+    let parsed =
+        url::Url::parse(url).map_err(|_| error("bad_link", "That is not a valid link."))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(error("bad_link", "Only web links can be opened."));
+    }
+    app.opener()
+        .open_url(parsed.as_str(), None::<&str>)
+        .map_err(|e| error("open_link", format!("cannot open the browser: {e}")))
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowName {
+    Dashboard,
+    Settings,
+}
+
+#[tauri::command]
+pub fn open_window(app: AppHandle, which: WindowName) {
+    let window = match which {
+        WindowName::Dashboard => Window::Dashboard,
+        WindowName::Settings => Window::Settings,
+    };
+    windows::show(&app, window);
+}
+
+/// The managed state, for code outside commands.
+pub fn state(app: &AppHandle) -> State<'_, AppState> {
+    app.state::<AppState>()
+}

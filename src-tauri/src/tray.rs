@@ -1,0 +1,177 @@
+//! The tray icon: a title with the next event and a countdown, and a menu of the next events
+//! (grouped Today / Tomorrow), "Join next meeting", "Sync now", the windows and "Quit". Its
+//! text comes from the engine's pure `agenda` functions; this module only builds GTK/AppKit
+//! menus from it and handles clicks.
+
+use calbuddy_engine::agenda;
+use chrono::{DateTime, Duration, Local, Utc};
+use tauri::image::Image;
+use tauri::menu::{Menu, MenuBuilder, MenuEvent, MenuItemBuilder};
+use tauri::tray::TrayIconBuilder;
+use tauri::AppHandle;
+
+use crate::commands::{open_web_link, state, sync_status_of};
+use crate::state::TrayTargets;
+use crate::windows::{self, Window};
+
+const TRAY_ID: &str = "calendar-buddy";
+/// A sync that keeps failing for this long is shown in the tray.
+const FAILING_FOR: Duration = Duration::hours(1);
+
+pub fn create(app: &AppHandle) -> tauri::Result<()> {
+    let icon = Image::from_bytes(include_bytes!("../../icons/tray.png"))?;
+    let menu = MenuBuilder::new(app)
+        .text("open", "Open Calendar Buddy")
+        .text("quit", "Quit")
+        .build()?;
+    TrayIconBuilder::with_id(TRAY_ID)
+        .icon(icon)
+        .icon_as_template(true)
+        .tooltip("Calendar Buddy")
+        .menu(&menu)
+        .show_menu_on_left_click(true)
+        .on_menu_event(on_menu_event)
+        .build(app)?;
+    Ok(())
+}
+
+/// Rebuilds the title and menu from the store, as of `now`.
+pub async fn refresh(app: &AppHandle, now: DateTime<Utc>) {
+    let state = state(app);
+    let events = match state.engine.upcoming(now, 2, 50, false).await {
+        Ok(events) => events,
+        Err(e) => {
+            tracing::warn!("cannot read upcoming events for the tray: {e}");
+            return;
+        }
+    };
+    let alert = match sync_status_of(&state).await {
+        Ok(status) => alert(&status, now),
+        Err(_) => None,
+    };
+    let headline = agenda::headline(&events, now);
+    let join = agenda::join_next(&events, now).map(|e| (e.title.clone(), e.meeting_url.clone()));
+    let groups = agenda::menu(&events, now, &Local);
+
+    let mut targets = TrayTargets {
+        events: Vec::new(),
+        join: join.as_ref().and_then(|(_, url)| url.clone()),
+    };
+    let menu = build_menu(
+        app,
+        &groups,
+        alert.as_deref(),
+        join.as_ref().map(|(t, _)| t.as_str()),
+        &mut targets,
+    );
+    let Some(tray) = app.tray_by_id(TRAY_ID) else {
+        return;
+    };
+    match menu {
+        Ok(menu) => {
+            let _ = tray.set_menu(Some(menu));
+        }
+        Err(e) => tracing::warn!("cannot build the tray menu: {e}"),
+    }
+    if let Ok(mut slot) = state.tray_targets.lock() {
+        *slot = targets;
+    }
+    let title = alert.clone().or(headline.clone());
+    let _ = tray.set_tooltip(Some(
+        title
+            .as_deref()
+            .unwrap_or("Calendar Buddy — nothing coming up"),
+    ));
+    let _ = tray.set_title(headline.as_deref());
+}
+
+/// What the tray must warn about: an account that needs signing in again, or syncing that has
+/// failed for a while.
+fn alert(status: &crate::commands::SyncStatus, now: DateTime<Utc>) -> Option<String> {
+    if let Some(account) = status.accounts.iter().find(|a| a.needs_reauth) {
+        return Some(format!("{} needs you to sign in again", account.name));
+    }
+    let failing = status.accounts.iter().find(|a| {
+        a.last_error.is_some() && a.last_synced_at.is_none_or(|t| now - t > FAILING_FOR)
+    })?;
+    Some(format!("Sync of {} is failing", failing.name))
+}
+
+fn build_menu(
+    app: &AppHandle,
+    groups: &[agenda::MenuGroup],
+    alert: Option<&str>,
+    join_title: Option<&str>,
+    targets: &mut TrayTargets,
+) -> tauri::Result<Menu<tauri::Wry>> {
+    let mut menu = MenuBuilder::new(app);
+    if let Some(alert) = alert {
+        menu = menu.item(&MenuItemBuilder::with_id("alert", format!("⚠ {alert}…")).build(app)?);
+        menu = menu.separator();
+    }
+    if groups.is_empty() {
+        menu = menu.item(
+            &MenuItemBuilder::new("Nothing coming up")
+                .enabled(false)
+                .build(app)?,
+        );
+    }
+    for group in groups {
+        menu = menu.item(
+            &MenuItemBuilder::new(&group.label)
+                .enabled(false)
+                .build(app)?,
+        );
+        for item in &group.items {
+            let id = format!("event:{}", targets.events.len());
+            targets.events.push(item.meeting_url.clone());
+            menu = menu.item(&MenuItemBuilder::with_id(id, &item.label).build(app)?);
+        }
+    }
+    menu = menu.separator();
+    if let Some(title) = join_title {
+        menu = menu.item(
+            &MenuItemBuilder::with_id("join-next", format!("Join next meeting: {title}"))
+                .build(app)?,
+        );
+    }
+    menu.text("sync-now", "Sync now")
+        .text("open", "Open Calendar Buddy")
+        .text("settings", "Settings…")
+        .separator()
+        .text("quit", "Quit")
+        .build()
+}
+
+fn on_menu_event(app: &AppHandle, event: MenuEvent) {
+    let id = event.id().as_ref();
+    let state = state(app);
+    let targets = state
+        .tray_targets
+        .lock()
+        .map(|t| t.clone())
+        .unwrap_or_default();
+    let open = |url: Option<String>| match url {
+        Some(url) => {
+            if let Err(e) = open_web_link(app, &url) {
+                tracing::warn!("{}", e.message);
+            }
+        }
+        None => windows::show(app, Window::Dashboard),
+    };
+    match id {
+        "sync-now" => state.sync.sync_now(),
+        "open" => windows::show(app, Window::Dashboard),
+        "settings" | "alert" => windows::show(app, Window::Settings),
+        "join-next" => open(targets.join),
+        "quit" => app.exit(0),
+        other => {
+            let index = other
+                .strip_prefix("event:")
+                .and_then(|n| n.parse::<usize>().ok());
+            if let Some(url) = index.and_then(|i| targets.events.get(i).cloned()) {
+                open(url);
+            }
+        }
+    }
+}

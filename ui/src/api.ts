@@ -1,0 +1,148 @@
+// The one typed gateway to the Rust shell: the JSON shapes it sends, one function per command
+// and the two event listeners. Nothing else in the UI calls invoke() or listen() directly.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+
+export type { UnlistenFn };
+
+export type Account = {
+  id: number;
+  provider: string;
+  name: string;
+  needs_reauth: boolean;
+  last_synced_at: string | null;
+  last_error: string | null;
+};
+
+export type Calendar = {
+  id: number;
+  account_id: number;
+  external_id: string;
+  name: string;
+  color: string | null;
+  time_zone: string | null;
+  primary: boolean;
+  read_only: boolean;
+  enabled: boolean;
+  last_attempt_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+};
+
+/** start/end: timed = RFC 3339 UTC; all-day = "YYYY-MM-DD" with an exclusive end. */
+export type EventView = {
+  id: string;
+  account_id: number;
+  calendar_id: number;
+  calendar_name: string;
+  calendar_color: string | null;
+  provider: string;
+  external_id: string;
+  title: string;
+  description: string | null;
+  location: string | null;
+  start: string;
+  end: string;
+  all_day: boolean;
+  recurring: boolean;
+  status: string;
+  my_response: string | null;
+  meeting_url: string | null;
+};
+
+export type SyncProgress = { account_id: number; calendar: string; fetched: number };
+
+export type SyncStatus = {
+  syncing: boolean;
+  last_synced_at: string | null;
+  accounts: Account[];
+  progress: SyncProgress | null;
+  last_error: string | null;
+};
+
+export type Settings = {
+  sync: { days_back: number; days_ahead: number; interval_minutes: number };
+  notifications: {
+    enabled: boolean;
+    lead_minutes: number;
+    at_start: boolean;
+    only_with_meeting_link: boolean;
+    skip_declined: boolean;
+  };
+  google: { client_id: string | null; client_secret_set: boolean };
+  general: { start_at_login: boolean };
+};
+
+export type SettingsInput = Omit<Settings, "google"> & {
+  /** client_secret null keeps the saved secret. */
+  google: { client_id: string | null; client_secret: string | null };
+};
+
+/** The shape every command rejects with. */
+export type AppError = { code: string; message: string };
+
+export type WindowName = "dashboard" | "settings";
+
+/** A rejected command, as an Error (so it has a stack) that still carries the AppError fields. */
+export class CommandError extends Error implements AppError {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    // defineProperty, not assignment: safe even with the shell's frozen prototypes.
+    Object.defineProperty(this, "name", { value: "CommandError" });
+    this.code = code;
+  }
+}
+
+/** Normalises whatever a rejected invoke() gave us into a CommandError. */
+export function toCommandError(e: unknown): CommandError {
+  if (e instanceof CommandError) return e;
+  if (typeof e === "object" && e !== null) {
+    const o = e as Record<string, unknown>;
+    if (typeof o.message === "string") {
+      return new CommandError(typeof o.code === "string" ? o.code : "unknown", o.message);
+    }
+  }
+  if (typeof e === "string" && e !== "") return new CommandError("unknown", e);
+  return new CommandError("unknown", "Something went wrong.");
+}
+
+/** A message fit to show the user for any thrown value. */
+export function errorMessage(e: unknown): string {
+  return toCommandError(e).message;
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toCommandError(e);
+  }
+}
+
+export const upcomingEvents = (days: number) => call<EventView[]>("upcoming_events", { days });
+export const syncStatus = () => call<SyncStatus>("sync_status");
+export const syncNow = () => call<null>("sync_now");
+export const accounts = () => call<Account[]>("accounts");
+export const calendars = () => call<Calendar[]>("calendars");
+export const setCalendarEnabled = (id: number, enabled: boolean) =>
+  call<null>("set_calendar_enabled", { id, enabled });
+export const setCalendarColor = (id: number, color: string) =>
+  call<null>("set_calendar_color", { id, color });
+/** Long-running: resolves once the user signed in and the first sync finished. */
+export const connectGoogle = () => call<Account>("connect_google");
+export const cancelConnect = () => call<null>("cancel_connect");
+export const disconnect = (accountId: number) => call<null>("disconnect", { accountId });
+export const addDemo = () => call<Account>("add_demo");
+export const getSettings = () => call<Settings>("settings");
+export const saveSettings = (settings: SettingsInput) => call<Settings>("save_settings", { settings });
+export const openLink = (url: string) => call<null>("open_link", { url });
+export const openWindow = (which: WindowName) => call<null>("open_window", { which });
+
+/** Emitted when a sync starts, progresses and finishes. */
+export const onSyncState = (cb: (status: SyncStatus) => void): Promise<UnlistenFn> =>
+  listen<SyncStatus>("sync-state", (e) => cb(e.payload));
+
+/** Accounts, calendars or events changed: reload what is shown. */
+export const onDataChanged = (cb: () => void): Promise<UnlistenFn> =>
+  listen<null>("data-changed", () => cb());

@@ -1,0 +1,241 @@
+// Dashboard view against a mocked shell: loading, empty, error, events, re-auth, sync progress.
+import { emit } from "@tauri-apps/api/event";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import type { SyncStatus } from "../api";
+import { $, account, backend, event, named, NOW, settle, status } from "../test-helpers";
+import { mountDashboard, type MountedView } from "./dashboard";
+
+let view: MountedView | null = null;
+let root: HTMLElement;
+
+function mount(): MountedView {
+  view = mountDashboard(root, { now: () => NOW, locale: "en-GB" });
+  return view;
+}
+
+beforeEach(() => {
+  root = document.createElement("div");
+  document.body.replaceChildren(root);
+});
+
+afterEach(() => {
+  view?.destroy();
+  view = null;
+  clearMocks();
+});
+
+const texts = (sel: string) => [...root.querySelectorAll(sel)].map((e) => e.textContent);
+
+describe("states", () => {
+  test("loading until the first answer", async () => {
+    backend({ upcoming_events: () => new Promise(() => {}), sync_status: () => status() });
+    mount();
+    await settle();
+    const loading = $("#loading", root);
+    expect(loading.getAttribute("role")).toBe("status");
+    expect(loading.textContent).toBe("Loading…");
+  });
+
+  test("empty with no account: call to action opens settings", async () => {
+    const calls = backend({ upcoming_events: () => [], sync_status: () => status({ accounts: [], last_synced_at: null }) });
+    await mount().ready;
+    const empty = $("#empty-state", root);
+    expect(empty.textContent).toContain("No calendars connected");
+    expect(root.querySelector("#loading")).toBeNull();
+    const cta = [...empty.querySelectorAll("button")].find((b) => b.textContent === "Connect a calendar");
+    expect(cta).toBeDefined();
+    cta!.click();
+    await settle();
+    expect(named(calls, "open_window").map((c) => c.args)).toEqual([{ which: "settings" }]);
+    expect($("#last-synced", root).textContent).toBe("Not synced yet");
+  });
+
+  test("empty with accounts: nothing in the next 7 days", async () => {
+    backend({ upcoming_events: () => [], sync_status: () => status() });
+    await mount().ready;
+    expect($("#empty-state", root).textContent).toContain("Nothing in the next 7 days");
+    expect($("#error-banner", root).hidden).toBe(true);
+  });
+
+  test("a failing command shows the error banner", async () => {
+    backend({
+      upcoming_events: () => Promise.reject({ code: "database", message: "The database is locked" }),
+      sync_status: () => status(),
+    });
+    await mount().ready;
+    const banner = $("#error-banner", root);
+    expect(banner.getAttribute("role")).toBe("alert");
+    expect(banner.hidden).toBe(false);
+    expect(banner.textContent).toContain("The database is locked");
+    expect($("#retry", root)).toBeTruthy();
+  });
+
+  test("sync_status.last_error shows in the banner", async () => {
+    backend({ upcoming_events: () => [event()], sync_status: () => status({ last_error: "Google answered 500" }) });
+    await mount().ready;
+    expect($("#error-banner", root).textContent).toContain("Google answered 500");
+    expect(root.querySelectorAll(".event")).toHaveLength(1);
+  });
+});
+
+describe("events", () => {
+  const url = "https://meet.google.com/abc-defg-hij";
+  const events = [
+    event({ id: "later", title: "Review", start: "2026-11-25T13:00:00Z", end: "2026-11-25T14:00:00Z" }),
+    event({ id: "now", title: "Stand-up", start: "2026-11-25T09:30:00Z", end: "2026-11-25T10:00:00Z",
+      meeting_url: url, location: url }),
+    event({ id: "holiday", title: "Team day", all_day: true, start: "2026-11-25", end: "2026-11-26", calendar_color: null }),
+    event({ id: "tmrw", title: "1:1", start: "2026-11-26T08:00:00Z", end: "2026-11-26T08:30:00Z", location: "Room 4",
+      description: "Agenda:\n- things" }),
+    event({ id: "fri", title: "Retro", start: "2026-11-27T15:00:00Z", end: "2026-11-27T16:00:00Z" }),
+  ];
+
+  test("grouped by day, all-day first, times, calendar and location", async () => {
+    backend({ upcoming_events: () => events, sync_status: () => status() });
+    await mount().ready;
+    expect(texts(".day > h2")).toEqual(["Today", "Tomorrow", "Friday 27 November"]);
+    const today = root.querySelectorAll(".day")[0]!;
+    expect([...today.querySelectorAll(".event")].map((e) => e.getAttribute("data-event-id"))).toEqual(["holiday", "now", "later"]);
+    expect(texts(".event-title")).toEqual(["Team day", "Stand-up", "Review", "1:1", "Retro"]);
+    expect($('[data-event-id="now"] .event-time', root).textContent).toBe("09:30 – 10:00");
+    expect($('[data-event-id="holiday"] .event-time', root).textContent).toBe("All day");
+    expect($('[data-event-id="later"] .event-calendar', root).textContent).toBe("Work");
+    expect($('[data-event-id="later"] .cal-dot', root).style.getPropertyValue("--cal")).toBe("#3366ff");
+    expect($('[data-event-id="holiday"] .cal-dot', root).style.getPropertyValue("--cal")).toBe("");
+    // location equal to the meeting link is not repeated; a real one is shown
+    expect(root.querySelector('[data-event-id="now"] .event-location')).toBeNull();
+    expect($('[data-event-id="tmrw"] .event-location', root).textContent).toBe("Room 4");
+    // description collapsed by default, as text
+    const details = $('[data-event-id="tmrw"] details', root) as HTMLDetailsElement;
+    expect(details.open).toBe(false);
+    expect(details.querySelector(".event-description-text")?.textContent).toBe("Agenda:\n- things");
+  });
+
+  test("the ongoing event is highlighted with a Now badge", async () => {
+    backend({ upcoming_events: () => events, sync_status: () => status() });
+    await mount().ready;
+    const ongoing = root.querySelectorAll(".event.ongoing");
+    expect(ongoing).toHaveLength(1);
+    expect(ongoing[0]!.getAttribute("data-event-id")).toBe("now");
+    expect(ongoing[0]!.querySelector(".badge-now")?.textContent).toBe("Now");
+    expect(root.querySelectorAll(".badge-now")).toHaveLength(1);
+  });
+
+  test("Join opens the meeting link through open_link", async () => {
+    const calls = backend({ upcoming_events: () => events, sync_status: () => status() });
+    await mount().ready;
+    expect(root.querySelectorAll(".join")).toHaveLength(1);
+    const join = $('[data-event-id="now"] .join', root) as HTMLButtonElement;
+    expect(join.getAttribute("aria-label")).toBe("Join Stand-up");
+    join.click();
+    await settle();
+    expect(named(calls, "open_link").map((c) => c.args)).toEqual([{ url }]);
+  });
+
+  test("no Join button for a non-web link", async () => {
+    backend({ upcoming_events: () => [event({ meeting_url: "javascript:alert(1)" })], sync_status: () => status() });
+    await mount().ready;
+    expect(root.querySelector(".join")).toBeNull();
+  });
+
+  test("asks for 7 days", async () => {
+    const calls = backend({ upcoming_events: () => [], sync_status: () => status() });
+    await mount().ready;
+    expect(named(calls, "upcoming_events")[0]!.args).toEqual({ days: 7 });
+  });
+});
+
+describe("re-auth", () => {
+  test("banner names the account and Reconnect calls connect_google", async () => {
+    let resolveConnect: (v: unknown) => void = () => {};
+    const calls = backend({
+      upcoming_events: () => [],
+      sync_status: () => status({ accounts: [account({ name: "Work", needs_reauth: true })] }),
+      connect_google: () => new Promise((r) => { resolveConnect = r; }),
+    });
+    await mount().ready;
+    const banner = $("#error-banner", root);
+    expect(banner.hidden).toBe(false);
+    expect(banner.textContent).toContain("Work needs you to sign in again");
+    const btn = $("#reconnect", root) as HTMLButtonElement;
+    btn.click();
+    await settle();
+    expect(named(calls, "connect_google")).toHaveLength(1);
+    expect(($("#reconnect", root) as HTMLButtonElement).disabled).toBe(true);
+    resolveConnect(account({ name: "Work" }));
+    await settle();
+    expect(named(calls, "upcoming_events").length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("sync", () => {
+  test("progress text while syncing, reload when the sync finishes", async () => {
+    const syncing: SyncStatus = status({ syncing: true, progress: { account_id: 1, calendar: "Work", fetched: 120 } });
+    let current = syncing;
+    const calls = backend({ upcoming_events: () => [], sync_status: () => current });
+    await mount().ready;
+    const btn = $("#sync-now", root) as HTMLButtonElement;
+    expect(btn.disabled).toBe(true);
+    expect(btn.textContent).toBe("Syncing Work… 120 events");
+
+    await emit("sync-state", status({ syncing: true, progress: { account_id: 1, calendar: "Home", fetched: 7 } }));
+    expect(btn.textContent).toBe("Syncing Home… 7 events");
+
+    const before = named(calls, "upcoming_events").length;
+    current = status({ last_synced_at: "2026-11-25T09:45:00Z" });
+    await emit("sync-state", current);
+    await settle();
+    expect(btn.disabled).toBe(false);
+    expect(btn.textContent).toBe("Sync now");
+    expect($("#last-synced", root).textContent).toBe("Last synced just now");
+    expect(named(calls, "upcoming_events").length).toBe(before + 1);
+  });
+
+  test("Sync now calls sync_now and disables the button", async () => {
+    let finish: (v: unknown) => void = () => {};
+    const calls = backend({
+      upcoming_events: () => [],
+      sync_status: () => status(),
+      sync_now: () => new Promise((r) => { finish = r; }),
+    });
+    await mount().ready;
+    const btn = $("#sync-now", root) as HTMLButtonElement;
+    expect($("#last-synced", root).textContent).toBe("Last synced 3 min ago");
+    btn.click();
+    await settle();
+    expect(named(calls, "sync_now")).toHaveLength(1);
+    expect(btn.disabled).toBe(true);
+    expect(btn.textContent).toBe("Syncing…");
+    finish(null);
+    await settle();
+    expect(btn.disabled).toBe(false);
+  });
+
+  test("data-changed reloads", async () => {
+    let list = [event({ id: "one" })];
+    const calls = backend({ upcoming_events: () => list, sync_status: () => status() });
+    await mount().ready;
+    list = [event({ id: "one" }), event({ id: "two", start: "2026-11-25T12:00:00Z", end: "2026-11-25T13:00:00Z" })];
+    await emit("data-changed", null);
+    await settle();
+    expect(named(calls, "upcoming_events")).toHaveLength(2);
+    expect(root.querySelectorAll(".event")).toHaveLength(2);
+  });
+
+  test("the minute timer updates the last-synced line", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      let t = NOW;
+      backend({ upcoming_events: () => [], sync_status: () => status() });
+      view = mountDashboard(root, { now: () => t, locale: "en-GB" });
+      await view.ready;
+      expect($("#last-synced", root).textContent).toBe("Last synced 3 min ago");
+      t = new Date(NOW.getTime() + 60_000);
+      vi.advanceTimersByTime(60_000);
+      expect($("#last-synced", root).textContent).toBe("Last synced 4 min ago");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
