@@ -20,6 +20,11 @@ use state::AppState;
 /// Starts the app. `--hidden` starts in the tray with no window (what start-at-login uses).
 pub fn run() {
     init_logging();
+    // Run the main thread inside Tauri's tokio runtime, so that D-Bus work the plugins start
+    // from it (zbus) goes to tokio's blocking pool, whose idle threads exit, rather than to
+    // async-io's, whose idle thread wakes twice a second for as long as the app runs.
+    let runtime = tauri::async_runtime::handle();
+    let _runtime = runtime.inner().enter();
     let hidden = std::env::args().any(|a| a == "--hidden");
     let engine = match tauri::async_runtime::block_on(open_engine()) {
         Ok(engine) => Arc::new(engine),

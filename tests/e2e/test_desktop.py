@@ -1,0 +1,594 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the Calendar Buddy desktop app: the real binary in Xvfb, driven through
+WebKitWebDriver, talking to the fake Google server, with a private notification server and the
+tray menu read over D-Bus. Run through tests/e2e/run (which provides Xvfb and the D-Bus
+session). Prints one PASS/FAIL line per test and finally `e2e: N passed, M failed`."""
+
+import ctypes
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+import dbus
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import dbusmenu  # noqa: E402
+from fake_google import USER, FakeGoogle  # noqa: E402
+from webdriver import Session, WebDriverError, wait_until  # noqa: E402
+
+BIN_DIR = os.environ.get("E2E_BIN_DIR") or os.path.join(
+    os.environ.get("CARGO_TARGET_DIR") or os.path.expanduser("~/.cache/calbuddy-target"), "debug")
+APP_BIN = os.path.join(BIN_DIR, "calbuddy-desktop")
+FAKE_BIN = os.path.join(BIN_DIR, "fake-google")
+DRIVER_BIN = shutil.which("WebKitWebDriver") or "/usr/bin/WebKitWebDriver"
+ARTIFACTS = os.environ.get("E2E_ARTIFACTS") or os.path.join(HERE, "artifacts")
+
+XSS = '<img src=x onerror="window.__pwned=1">'
+T_STANDUP = "E2E Stand-up"
+T_REVIEW = "E2E Design review"
+T_REMINDER = "E2E Reminder check"
+T_ADDED = "E2E Added later"
+T_DEMO = "Product sync"
+MEET = "https://meet.google.com/abc-defg-hij"
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# processes
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _die_with_parent():
+    # PR_SET_PDEATHSIG = 1: our children get SIGKILL if this process dies without cleaning up.
+    _libc.prctl(1, signal.SIGKILL, 0, 0, 0)
+
+
+def _children_of(pid):
+    kids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read().decode(errors="replace")
+        except OSError:
+            continue
+        # pid (comm) state ppid ...: comm may hold spaces and parentheses.
+        fields = stat[stat.rfind(")") + 2:].split()
+        if len(fields) > 1 and int(fields[1]) == pid:
+            kids.append(int(entry))
+    return kids
+
+
+def descendants(pid):
+    out, stack = [], [pid]
+    while stack:
+        for kid in _children_of(stack.pop()):
+            out.append(kid)
+            stack.append(kid)
+    return out
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().split(b") ")[-1][:1] != b"Z"
+    except OSError:
+        return False
+
+
+def kill_pids(pids, grace=5.0):
+    """SIGTERM each pid, then SIGKILL what is still alive after `grace` seconds."""
+    pids = [p for p in pids if _alive(p)]
+    for p in pids:
+        try:
+            os.kill(p, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.05)
+    for p in pids:
+        if _alive(p):
+            try:
+                os.kill(p, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+class Procs:
+    """Every process the suite starts, so all of them (and their children) end at the end."""
+
+    def __init__(self):
+        self.procs = []
+
+    def popen(self, cmd, **kw):
+        kw.setdefault("stdin", subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, preexec_fn=_die_with_parent, **kw)
+        self.procs.append(proc)
+        return proc
+
+    def stop(self, proc, grace=5.0):
+        tree = descendants(proc.pid)
+        kill_pids([proc.pid] + tree, grace)
+        try:
+            proc.wait(2)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def stop_all(self):
+        for proc in reversed(self.procs):
+            if proc.poll() is None or descendants(proc.pid):
+                self.stop(proc)
+        self.procs.clear()
+
+
+PROCS = Procs()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def screenshot(name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    path = os.path.join(ARTIFACTS, name)
+    time.sleep(0.7)  # let WebKit paint the last change
+    subprocess.run(["import", "-window", "root", path], check=True, timeout=30,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return path
+
+
+# ----------------------------------------------------------------------------------------------
+# the notification server and the session bus
+
+class Notifications:
+    def __init__(self, workdir):
+        self.path = os.path.join(workdir, "notifications.jsonl")
+        open(self.path, "w").close()
+        self.proc = PROCS.popen([sys.executable, os.path.join(HERE, "notify_server.py"), self.path],
+                                stdout=subprocess.DEVNULL,
+                                stderr=open(os.path.join(ARTIFACTS, "notify-server.log"), "wb"))
+        bus = dbus.SessionBus()
+        wait_until("org.freedesktop.Notifications to have an owner",
+                   lambda: self.proc.poll() is None and bus.name_has_owner("org.freedesktop.Notifications"),
+                   timeout=10)
+        if self.proc.poll() is not None:
+            raise RuntimeError("the notification server exited")
+
+    def all(self):
+        with open(self.path, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def notifies(self, summary=None):
+        return [n for n in self.all() if n["method"] == "Notify" and (summary is None or n["summary"] == summary)]
+
+
+# ----------------------------------------------------------------------------------------------
+# the app under WebKitWebDriver
+
+class App:
+    """One run of calbuddy-desktop, started by WebKitWebDriver in a WebDriver session."""
+
+    def __init__(self, name, data_dir, env):
+        self.name = name
+        self._menu = None
+        self.port = free_port()
+        full_env = dict(os.environ)
+        full_env.update(env)
+        full_env.update({
+            "CALBUDDY_DATA_DIR": data_dir,
+            "TAURI_WEBVIEW_AUTOMATION": "true",
+            "CALBUDDY_LOG": os.environ.get("CALBUDDY_LOG", "info"),
+        })
+        self.log_path = os.path.join(ARTIFACTS, f"{name}-app.log")
+        self.driver = PROCS.popen([DRIVER_BIN, f"--port={self.port}"], env=full_env,
+                                  stdout=subprocess.DEVNULL, stderr=open(self.log_path, "wb"))
+        base = f"http://127.0.0.1:{self.port}"
+        wait_until("WebKitWebDriver to listen", lambda: self._listening(), timeout=15)
+        caps = {"alwaysMatch": {"webkitgtk:browserOptions": {"binary": APP_BIN, "args": []}}}
+        self.session = Session(base, caps, timeout=60)
+        self.pid = wait_until("the app process", self._find_pid, timeout=10)
+        self.base_url = self.session.url().split("#")[0]
+
+    def _listening(self):
+        if self.driver.poll() is not None:
+            raise RuntimeError(f"WebKitWebDriver exited with {self.driver.returncode}")
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            return s.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def _find_pid(self):
+        real = os.path.realpath(APP_BIN)
+        for pid in descendants(self.driver.pid):
+            try:
+                if os.path.realpath(f"/proc/{pid}/exe") == real:
+                    return pid
+            except OSError:
+                pass
+        return None
+
+    def alive(self):
+        return _alive(self.pid)
+
+    def show(self, view):
+        """Shows the dashboard or the settings view in the WebDriver-controlled window: sets the
+        hash and reloads, as a freshly opened window would load it."""
+        s = self.session
+        s.execute("location.hash = arguments[0];", "#settings" if view == "settings" else "")
+        s.refresh()
+        wait_until(f"the {view} view", lambda: s.execute(
+            "return document.body.dataset.view === arguments[0] && !document.querySelector('#loading');",
+            view), timeout=15)
+
+    def titles(self):
+        return self.session.texts(".event .event-title")
+
+    def menu(self, timeout=15.0):
+        """The app's tray menu over D-Bus (found once, found again if it went away)."""
+        if self._menu is not None:
+            try:
+                self._menu.items()
+                return self._menu
+            except dbus.DBusException:
+                self._menu = None
+        self._menu = dbusmenu.app_menu(dbus.SessionBus(), pid=self.pid, timeout=timeout)
+        return self._menu
+
+    def quit(self):
+        """Quits through the tray menu; kills the process tree if that does not end it."""
+        quit_ok = False
+        if self.alive():
+            try:
+                self.menu(timeout=5).click("Quit")
+                wait_until("the app to exit after Quit", lambda: not self.alive(), timeout=10)
+                quit_ok = True
+            except Exception as e:  # noqa: BLE001
+                log(f"NOTE: {self.name}: Quit from the tray did not end the app: {e}")
+        self.session.close()
+        PROCS.stop(self.driver)
+        if self.alive():
+            kill_pids([self.pid] + descendants(self.pid))
+        return quit_ok
+
+
+# ----------------------------------------------------------------------------------------------
+# the tests
+
+def iso(t):
+    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def event(ev_id, title, start, minutes=30, **extra):
+    body = {"id": ev_id, "summary": title,
+            "start": {"dateTime": iso(start)}, "end": {"dateTime": iso(start + dt.timedelta(minutes=minutes))}}
+    body.update(extra)
+    return body
+
+
+def hhmm(t):
+    return t.astimezone().strftime("%H:%M")
+
+
+def check(cond, message):
+    if not cond:
+        raise AssertionError(message)
+
+
+class Suite:
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.results = []  # (name, ok, seconds, message)
+        self.notes = []
+
+    def run(self, name, fn, *args):
+        t0 = time.monotonic()
+        try:
+            fn(*args)
+            ok, msg = True, ""
+        except Exception as e:  # noqa: BLE001
+            ok, msg = False, f"{type(e).__name__}: {e}"
+            with open(os.path.join(ARTIFACTS, "failures.log"), "a") as f:
+                f.write(f"== {name}\n{traceback.format_exc()}\n")
+        secs = time.monotonic() - t0
+        self.results.append((name, ok, secs, msg))
+        log(f"{'PASS' if ok else 'FAIL'} {name} ({secs:.1f}s){'' if ok else ': ' + msg}")
+        return ok
+
+    def skip(self, name, why):
+        self.results.append((name, False, 0.0, why))
+        log(f"FAIL {name} (0.0s): not run: {why}")
+
+
+class MainScenario:
+    """One app run against the fake: connect, sync, reminder, tray, XSS, disconnect."""
+
+    def __init__(self, suite, notifications):
+        self.suite = suite
+        self.notes = suite.notes
+        self.notifications = notifications
+        self.fake = None
+        self.app = None
+
+    def setup(self):
+        w = self.suite.workdir
+        self.data_dir = os.path.join(w, "main-data")
+        os.makedirs(self.data_dir)
+        # A settings file: no demo calendar; reminders 2 minutes ahead.
+        with open(os.path.join(self.data_dir, "config.toml"), "w") as f:
+            f.write("[notifications]\nlead_minutes = 2\n")
+        self.fake = FakeGoogle(FAKE_BIN, os.path.join(ARTIFACTS, "fake-google.log"), popen=PROCS.popen)
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        self.t_standup = now + dt.timedelta(hours=1)
+        self.t_review = now + dt.timedelta(days=1, hours=2)
+        self.t_reminder = now + dt.timedelta(seconds=100)
+        self.fake.put_events([
+            event("e2estandup", T_STANDUP, self.t_standup, location="Room 4"),
+            event("e2ereview", T_REVIEW, self.t_review, 60),
+            event("e2ereminder", T_REMINDER, self.t_reminder, hangoutLink=MEET),
+            event("e2exss", XSS, now + dt.timedelta(hours=3), description=XSS),
+        ])
+        browser = os.path.join(w, "fake-browser")
+        with open(browser, "w") as f:
+            f.write(f"""#!{sys.executable}
+# Plays the user's browser for the sign-in: opens the consent URL (the fake approves at once)
+# and follows its redirect to the app's loopback listener.
+import sys, urllib.request
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({{}}))
+with open({os.path.join(w, 'browser.log')!r}, 'a') as log:
+    log.write(sys.argv[-1] + '\\n')
+    try:
+        with opener.open(sys.argv[-1], timeout=30) as r:
+            log.write('-> %s %s\\n' % (r.status, r.geturl()))
+    except Exception as e:
+        log.write('-> error %r\\n' % e)
+""")
+        os.chmod(browser, 0o755)
+        env = self.fake.env()
+        env.update({"CALBUDDY_SECRET_STORE": "file", "CALBUDDY_RETRY_BASE_MS": "50", "BROWSER": browser})
+        self.app = App("main", self.data_dir, env)
+
+    def teardown(self):
+        if self.app:
+            if not self.app.quit():
+                self.notes.append("Quit from the tray menu did not end the app (killed instead)")
+        if self.fake:
+            self.fake.stop()
+
+    # a
+    def test_connect(self):
+        app, s = self.app, self.app.session
+        app.show("settings")
+        s.wait_for("#connect-google", visible=True).click()
+        # The shell's `settings` command reads only config.toml, so with the client given in
+        # CALBUDDY_GOOGLE_CLIENT_ID the UI still asks for one: fill the form like a user would.
+        form = wait_until("the sign-in to start or the client form", lambda: s.execute(
+            "const f = document.querySelector('#google-client-form');"
+            "if (f && !f.hidden) return 'form';"
+            "const w = document.querySelector('#connect-waiting');"
+            "const r = document.querySelector('#connect-result');"
+            "if ((w && !w.hidden) || (r && r.textContent)) return 'connecting';"
+            "return null;"), timeout=10)
+        if form == "form":
+            self.notes.append("settings.ts startConnect(): #connect-google showed the OAuth client form although "
+                              "CALBUDDY_GOOGLE_CLIENT_ID/_SECRET are set (the `settings` command only reports "
+                              "config.toml); the test fills the form")
+            s.find("#google-client-id").send_keys("test-client.apps.googleusercontent.com")
+            s.find("#google-client-secret").send_keys("test-secret")
+            s.find("#google-client-save").click()
+        s.wait_for_text("#connect-result", f"Connected {USER}", timeout=30)
+        err = s.texts("#connect-error")[0]
+        check(not err, f"connect error shown: {err!r}")
+        s.wait_for_text("#account-list .account-name", USER, timeout=10)
+        s.wait_for_text("#calendar-list .calendar-name", USER, timeout=10)
+        screenshot("settings-connected.png")
+        app.show("dashboard")
+        wait_until("the seeded events in the dashboard",
+                   lambda: {T_STANDUP, T_REVIEW, T_REMINDER, XSS} <= set(app.titles()), timeout=15)
+        banner_hidden = s.execute("return document.querySelector('#error-banner').hidden;")
+        check(banner_hidden, f"error banner shown: {s.texts('#error-banner')}")
+        # the dashboard's order is by start: reminder, stand-up, xss, review
+        titles = app.titles()
+        check(titles.index(T_REMINDER) < titles.index(T_STANDUP) < titles.index(XSS) < titles.index(T_REVIEW),
+              f"events out of order: {titles}")
+        screenshot("dashboard-events.png")
+
+    # b
+    def test_sync_now(self):
+        app, s = self.app, self.app.session
+        self.fake.put_events(event("e2eadded", T_ADDED, self.t_standup + dt.timedelta(minutes=45)))
+        time.sleep(0.5)
+        check(T_ADDED not in app.titles(), "the new event showed before Sync now")
+        before = len(self.fake.events_requests())
+        s.wait_for("#sync-now", visible=True).click()
+        wait_until(f"{T_ADDED!r} in the dashboard after Sync now", lambda: T_ADDED in app.titles(), timeout=20)
+        check(len(self.fake.events_requests()) > before, "no events request reached the fake")
+        wait_until("the Sync now button to be enabled again",
+                   lambda: s.execute("return !document.querySelector('#sync-now').disabled;"), timeout=15)
+        last = s.texts("#last-synced")[0]
+        check(last.strip(), "no 'last synced' text")
+
+    # c
+    def test_reminder(self):
+        got = wait_until(f"a Notify call for {T_REMINDER!r}",
+                         lambda: self.notifications.notifies(T_REMINDER), timeout=30)
+        n = got[0]
+        check(n["body"].startswith("Starts in"), f"unexpected body {n['body']!r}")
+        check(hhmm(self.t_reminder) in n["body"], f"start time {hhmm(self.t_reminder)} not in body {n['body']!r}")
+        # Later syncs re-plan: still exactly one.
+        check(len(got) == 1, f"{len(got)} notifications for {T_REMINDER!r}: {got}")
+        others = [x["summary"] for x in self.notifications.notifies() if x["summary"] != T_REMINDER]
+        check(not others, f"unexpected reminders: {others}")
+
+    # d
+    def test_tray(self):
+        app = self.app
+        want = {f"{hhmm(self.t_standup)}  {T_STANDUP}", f"{hhmm(self.t_reminder)}  {T_REMINDER}",
+                f"{hhmm(self.t_standup + dt.timedelta(minutes=45))}  {T_ADDED}"}
+
+        def ready():
+            labels = app.menu().labels()
+            return labels if want <= set(labels) else None
+        try:
+            labels = wait_until("the upcoming events in the tray menu", ready, timeout=20)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; menu: {app.menu().labels()}") from None
+        items = app.menu().items()
+        headers = [i for i in items if i["label"] in ("Today", "Tomorrow")]
+        check(headers and not any(i["enabled"] for i in headers), f"no disabled Today/Tomorrow header: {items}")
+        for fixed in ("Sync now", "Open Calendar Buddy", "Settings…", "Quit"):
+            check(fixed in labels, f"{fixed!r} missing from the tray menu: {labels}")
+        check(f"Join next meeting: {T_REMINDER}" in labels, f"no 'Join next meeting' item: {labels}")
+        self.fake.clear_requests()
+        app.menu().click("Sync now")
+        wait_until("/events requests after the tray's Sync now",
+                   lambda: self.fake.events_requests(), timeout=15)
+
+    # e
+    def test_xss(self):
+        app, s = self.app, self.app.session
+        app.show("dashboard")
+        wait_until("the XSS event title", lambda: XSS in app.titles(), timeout=10)
+        li = s.execute(
+            "const li = Array.from(document.querySelectorAll('.event')).find("
+            "  e => e.querySelector('.event-title').textContent === arguments[0]);"
+            "li.querySelector('details summary').click();"
+            "return {title: li.querySelector('.event-title').innerText,"
+            "        desc: li.querySelector('.event-description-text').innerText,"
+            "        open: li.querySelector('details').open};", XSS)
+        check(li["title"] == XSS, f"title shown as {li['title']!r}")
+        check(li["open"] and li["desc"] == XSS, f"description shown as {li['desc']!r} (open={li['open']})")
+        imgs = s.execute("return document.querySelectorAll('img').length;")
+        check(imgs == 0, f"{imgs} <img> element(s) in the document")
+        pwned = s.execute("return typeof window.__pwned;")
+        check(pwned == "undefined", f"window.__pwned is {pwned}")
+        tray = [label for label in app.menu().labels() if label.endswith(XSS)]
+        check(tray, f"the tray does not list the title literally: {app.menu().labels()}")
+        screenshot("dashboard-xss-details.png")
+
+    # f
+    def test_disconnect(self):
+        app, s = self.app, self.app.session
+        app.show("settings")
+        s.wait_for_text("#account-list .account-name", USER, timeout=10)
+        self.fake.clear_requests()
+        s.wait_for(".account .disconnect", visible=True).click()
+        wait_until("the confirmation dialog", lambda: s.execute(
+            "return document.querySelector('#confirm-dialog').open;"), timeout=5)
+        msg = s.texts("#confirm-message")[0]
+        check(USER in msg, f"dialog message {msg!r}")
+        s.wait_for("#confirm-yes", visible=True).click()
+        s.wait_for_text("#connect-result", f"Disconnected {USER}", timeout=20)
+        wait_until("the account list to be empty",
+                   lambda: not s.find_all("#account-list .account"), timeout=10)
+        check(any(r["path"] == "/revoke" for r in self.fake.requests()), "the token was not revoked at the fake")
+        app.show("dashboard")
+        s.wait_for("#empty-state", timeout=10)
+        check(not app.titles(), f"events still shown: {app.titles()}")
+        empty = s.texts("#empty-state .empty-title")[0]
+        check(empty == "No calendars connected", f"empty state says {empty!r}")
+        try:
+            wait_until("'Nothing coming up' in the tray",
+                       lambda: "Nothing coming up" in app.menu().labels(), timeout=15)
+        except TimeoutError:
+            raise AssertionError(f"tray still lists: {app.menu().labels()}") from None
+        screenshot("dashboard-empty.png")
+
+
+def test_first_start_demo(suite):
+    data_dir = os.path.join(suite.workdir, "fresh-data")  # does not exist yet
+    app = App("first-start", data_dir, {"CALBUDDY_SECRET_STORE": "file"})
+    try:
+        wait_until(f"{T_DEMO!r} in the dashboard", lambda: T_DEMO in app.titles(), timeout=20)
+        check(os.path.exists(os.path.join(data_dir, "config.toml")), "config.toml not written on first start")
+        s = app.session
+        joins = s.execute("return document.querySelectorAll('.event .join').length;")
+        check(joins >= 1, "no Join button on the demo's meeting")
+        screenshot("dashboard-demo.png")
+    finally:
+        if not app.quit():
+            suite.notes.append("first-start: Quit from the tray menu did not end the app (killed instead)")
+
+
+MAIN_TESTS = [
+    ("a_connect_google_lists_events", "test_connect"),
+    ("b_sync_now_picks_up_new_event", "test_sync_now"),
+    ("c_reminder_notification_on_dbus", "test_reminder"),
+    ("d_tray_menu_lists_events_and_syncs", "test_tray"),
+    ("e_event_text_is_not_html", "test_xss"),
+    ("f_disconnect_clears_dashboard", "test_disconnect"),
+]
+
+
+def main():
+    t0 = time.monotonic()
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    for old in os.listdir(ARTIFACTS):
+        os.remove(os.path.join(ARTIFACTS, old))
+    for b in (APP_BIN, FAKE_BIN, DRIVER_BIN):
+        if not os.access(b, os.X_OK):
+            log(f"e2e: missing binary {b} (build it first)")
+            log("e2e: 0 passed, 1 failed")
+            return 1
+    if not os.environ.get("DISPLAY") or not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        log("e2e: needs DISPLAY and a session bus: run tests/e2e/run")
+        log("e2e: 0 passed, 1 failed")
+        return 1
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+    signal.signal(signal.SIGTERM, on_signal)
+
+    workdir = tempfile.mkdtemp(prefix="calbuddy-e2e-")
+    suite = Suite(workdir)
+    try:
+        notifications = Notifications(workdir)
+        scenario = MainScenario(suite, notifications)
+        setup_ok = suite.run("setup_main_app", scenario.setup)
+        try:
+            for name, method in MAIN_TESTS:
+                if setup_ok:
+                    suite.run(name, getattr(scenario, method))
+                else:
+                    suite.skip(name, "setup failed")
+        finally:
+            scenario.teardown()
+        suite.run("g_first_start_shows_demo", test_first_start_demo, suite)
+    except KeyboardInterrupt as e:
+        suite.results.append(("interrupted", False, 0.0, str(e)))
+    finally:
+        PROCS.stop_all()
+        if os.environ.get("E2E_KEEP_WORKDIR"):
+            log(f"workdir kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    for note in suite.notes:
+        log(f"NOTE: {note}")
+    # The setup step is not a test of its own unless it failed.
+    counted = [r for r in suite.results if r[0] != "setup_main_app" or not r[1]]
+    passed = sum(1 for r in counted if r[1])
+    failed = len(counted) - passed
+    log(f"total {time.monotonic() - t0:.1f}s; artefacts in {ARTIFACTS}")
+    log(f"e2e: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
