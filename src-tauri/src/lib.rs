@@ -71,6 +71,7 @@ pub fn run() {
             });
             app.manage(AppState::new(engine.clone(), sync));
             tray::create(&handle)?;
+            notifications::init(&handle);
             background::start(&handle);
             if !hidden {
                 windows::show(&handle, windows::Window::Dashboard);
