@@ -6,6 +6,8 @@ mod background;
 mod commands;
 mod notifications;
 mod state;
+#[cfg(target_os = "linux")]
+mod system_events;
 mod tray;
 mod windows;
 
@@ -73,6 +75,8 @@ pub fn run() {
             tray::create(&handle)?;
             notifications::init(&handle);
             background::start(&handle);
+            #[cfg(target_os = "linux")]
+            system_events::start(&handle);
             if !hidden {
                 windows::show(&handle, windows::Window::Dashboard);
             }
