@@ -1,0 +1,151 @@
+// The Notifications, Sync and General preferences: checkbox and number fields, each saved as soon
+// as it changes (numbers after a debounce pause or on change), with "Saved" or the shell's error
+// beside the field; turning reminders off disables their options.
+import type { Settings } from "../../api";
+import { h } from "../../dom";
+import type { SettingsState, Timer } from "./state";
+
+type Editable = Omit<Settings, "google">;
+type Field =
+  | { kind: "bool"; id: string; label: string; hint?: string; get: (s: Editable) => boolean; set: (s: Editable, v: boolean) => void }
+  | { kind: "number"; id: string; label: string; hint?: string; min: number; max: number; unit: string;
+      get: (s: Editable) => number; set: (s: Editable, v: number) => void };
+
+const NOTIFY_ENABLED: Field = {
+  kind: "bool", id: "notify-enabled", label: "Remind me before events",
+  get: (s) => s.notifications.enabled, set: (s, v) => { s.notifications.enabled = v; },
+};
+const NOTIFY_FIELDS: Field[] = [
+  { kind: "number", id: "notify-lead", label: "Minutes before", min: 0, max: 1440, unit: "min",
+    get: (s) => s.notifications.lead_minutes, set: (s, v) => { s.notifications.lead_minutes = v; } },
+  { kind: "bool", id: "notify-at-start", label: "Also remind me when an event starts",
+    get: (s) => s.notifications.at_start, set: (s, v) => { s.notifications.at_start = v; } },
+  { kind: "bool", id: "notify-only-link", label: "Only events with a meeting link",
+    get: (s) => s.notifications.only_with_meeting_link, set: (s, v) => { s.notifications.only_with_meeting_link = v; } },
+  { kind: "bool", id: "notify-skip-declined", label: "Skip events I declined",
+    get: (s) => s.notifications.skip_declined, set: (s, v) => { s.notifications.skip_declined = v; } },
+];
+const SYNC_INTERVAL: Field = {
+  kind: "number", id: "sync-interval", label: "Sync every", min: 1, max: 1440, unit: "min",
+  hint: "Calendars are also synced when the app starts and when you press Sync now.",
+  get: (s) => s.sync.interval_minutes, set: (s, v) => { s.sync.interval_minutes = v; },
+};
+const START_AT_LOGIN: Field = {
+  kind: "bool", id: "start-at-login", label: "Start Calendar Buddy when I log in",
+  get: (s) => s.general.start_at_login, set: (s, v) => { s.general.start_at_login = v; },
+};
+
+export type PreferenceFields = {
+  /** Builds the fields from `s`: what goes in the Notifications, Sync and General sections. */
+  render(s: Settings): { notifications: Node[]; sync: Node; general: Node };
+  /** Enables the reminder options only while reminders are on (call once they are in the page). */
+  syncNotifyEnabled(): void;
+};
+
+export function createPreferences(state: SettingsState): PreferenceFields {
+  const fieldEls = new Map<string, { input: HTMLInputElement; status: HTMLElement; error: HTMLElement }>();
+  const statusTimers = new Map<string, Timer>();
+  let notifyFieldset: HTMLFieldSetElement | null = null;
+
+  /** Saves one field's new value; shows "Saved" or the error next to it. Resolves true if saved. */
+  function saveField(f: Field, value: boolean | number): Promise<boolean> {
+    const els = fieldEls.get(f.id);
+    if (!els) return Promise.resolve(false);
+    state.cancelLater(statusTimers.get(f.id));
+    return state.enqueueSave((input) => {
+      if (f.kind === "bool") f.set(input, value as boolean);
+      else f.set(input, value as number);
+    }, (message) => showFieldError(f.id, message)).then((ok) => {
+      if (state.destroyed) return ok;
+      if (!ok) {
+        // A checkbox shows what is saved; a number keeps the typed value next to its error.
+        if (f.kind === "bool" && state.saved) els.input.checked = f.get(state.saved);
+        return ok;
+      }
+      showFieldError(f.id, null);
+      els.status.textContent = "Saved";
+      statusTimers.set(f.id, state.later(() => { els.status.textContent = ""; }, 2500));
+      if (f === NOTIFY_ENABLED) syncNotifyEnabled();
+      return ok;
+    });
+  }
+
+  function showFieldError(id: string, message: string | null): void {
+    const els = fieldEls.get(id);
+    if (!els) return;
+    els.error.textContent = message ?? "";
+    if (message) {
+      els.status.textContent = "";
+      els.input.setAttribute("aria-invalid", "true");
+    } else {
+      els.input.removeAttribute("aria-invalid");
+    }
+  }
+
+  function renderField(f: Field, s: Settings): HTMLElement {
+    const statusEl = h("span", { class: "field-status", role: "status", "aria-live": "polite" });
+    const errId = `${f.id}-error`;
+    const hintId = `${f.id}-hint`;
+    const errorEl = h("span", { class: "field-error", id: errId, role: "alert" });
+    const hint = f.hint ? h("span", { class: "field-hint small muted", id: hintId }, f.hint) : null;
+    const describedBy = [errId, hint ? hintId : ""].filter(Boolean).join(" ");
+    if (f.kind === "bool") {
+      const input = h("input", { type: "checkbox", id: f.id, checked: f.get(s), "aria-describedby": describedBy,
+        onchange: () => void saveField(f, input.checked) });
+      fieldEls.set(f.id, { input, status: statusEl, error: errorEl });
+      return h("div", { class: "field field-check" }, input, h("label", { for: f.id }, f.label), statusEl, errorEl, hint);
+    }
+    const input = h("input", { type: "number", id: f.id, min: f.min, max: f.max, step: 1, inputmode: "numeric",
+      value: f.get(s), class: "number-input", "aria-describedby": describedBy });
+    let debounce: Timer | undefined;
+    let sending: number | null = null; // the value on its way, so blur after the debounce does not resend it
+    const flush = () => {
+      state.cancelLater(debounce);
+      debounce = undefined;
+      const raw = input.value.trim();
+      const v = Number(raw);
+      if (raw === "" || !Number.isInteger(v) || v < f.min || v > f.max) {
+        showFieldError(f.id, `Enter a whole number from ${f.min} to ${f.max}.`);
+        return;
+      }
+      if (v === sending) return;
+      if (state.saved && v === f.get(state.saved)) {
+        showFieldError(f.id, null);
+        return;
+      }
+      sending = v;
+      void saveField(f, v).then(() => {
+        sending = null;
+      });
+    };
+    input.addEventListener("input", () => {
+      state.cancelLater(debounce);
+      debounce = state.later(flush, state.debounceMs);
+    });
+    input.addEventListener("change", flush);
+    fieldEls.set(f.id, { input, status: statusEl, error: errorEl });
+    return h("div", { class: "field field-number" },
+      h("label", { for: f.id }, f.label),
+      h("span", { class: "number-wrap" }, input, h("span", { class: "unit muted", "aria-hidden": "true" }, f.unit)),
+      statusEl, errorEl, hint);
+  }
+
+  function syncNotifyEnabled(): void {
+    const box = fieldEls.get(NOTIFY_ENABLED.id)?.input;
+    if (notifyFieldset && box) notifyFieldset.disabled = !box.checked;
+  }
+
+  return {
+    render(s) {
+      notifyFieldset = h("fieldset", { class: "subfields" },
+        h("legend", { class: "sr-only" }, "Reminder options"),
+        NOTIFY_FIELDS.map((f) => renderField(f, s)));
+      return {
+        notifications: [renderField(NOTIFY_ENABLED, s), notifyFieldset],
+        sync: renderField(SYNC_INTERVAL, s),
+        general: renderField(START_AT_LOGIN, s),
+      };
+    },
+    syncNotifyEnabled,
+  };
+}
