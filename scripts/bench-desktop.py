@@ -190,6 +190,14 @@ def main():
         wait_for(lambda: not windows(), 20)
         time.sleep(10)
         report("Dashboard closed again (after 10 s):", app.pid)
+
+        started = time.monotonic()
+        subprocess.run([BINARY], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=30)
+        window = wait_for(lambda: (windows() or [None])[0], 20)
+        shown = window is not None and wait_for(lambda: painted(window), 20)
+        print(f"\nOpened again: {'painted' if shown else 'DID NOT PAINT'} after "
+              f"{(time.monotonic() - started) * 1000:.0f} ms")
     finally:
         app.terminate()
         app.wait(10)

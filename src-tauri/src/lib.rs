@@ -47,6 +47,11 @@ pub fn run() {
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec!["--hidden"]),
         ))
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Destroyed = event {
+                windows::on_destroyed(window.app_handle());
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::upcoming_events,
             commands::sync_status,

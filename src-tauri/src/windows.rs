@@ -1,6 +1,8 @@
 //! The dashboard and settings windows, created when asked for and destroyed when closed: an
 //! app with no window open runs no webview at all.
 
+use std::time::Duration;
+
 use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,5 +43,43 @@ pub fn show(app: &AppHandle, which: Window) {
         .build();
     if let Err(e) = built {
         tracing::error!("cannot open the {} window: {e}", which.label());
+    }
+}
+
+/// Called when a window is gone. Once no window is left, WebKitGTK still keeps its network
+/// process (~15 MB) for the app's lifetime; it is ended after a short grace period, and WebKit
+/// starts a new one with the next window.
+pub fn on_destroyed(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        if app.webview_windows().is_empty() {
+            #[cfg(target_os = "linux")]
+            end_webkit_helpers();
+        }
+    });
+}
+
+/// Ends the WebKit helper processes this process started (only called with no webview left).
+#[cfg(target_os = "linux")]
+fn end_webkit_helpers() {
+    let me = std::process::id();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{me}/task")) else {
+        return;
+    };
+    let children = tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok());
+    for pid in children.flat_map(|c| {
+        c.split_whitespace()
+            .filter_map(|p| p.parse::<i32>().ok())
+            .collect::<Vec<_>>()
+    }) {
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        if name.trim_end().starts_with("WebKit") {
+            if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+            }
+        }
     }
 }
