@@ -4,7 +4,7 @@
 use calbuddy_engine::settings::{GeneralSettings, NotificationSettings, Settings, SyncSettings};
 use calbuddy_engine::store::{Account, Calendar, EventView};
 use calbuddy_engine::sync::SyncProgress;
-use calbuddy_engine::{EngineError, ErrorPayload};
+use calbuddy_engine::{google_client_from_env, EngineError, ErrorPayload};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, State};
@@ -169,6 +169,8 @@ pub struct SettingsView {
 pub struct GoogleView {
     pub client_id: Option<String>,
     pub client_secret_set: bool,
+    /// The client comes from CALBUDDY_GOOGLE_CLIENT_ID/_SECRET and cannot be changed here.
+    pub from_environment: bool,
 }
 
 /// Settings from the UI. A `null` client secret keeps the saved one.
@@ -187,12 +189,15 @@ pub struct GoogleInput {
 }
 
 fn view(s: Settings) -> SettingsView {
+    let (env_id, env_secret) = google_client_from_env();
+    let from_environment = env_id.is_some();
     SettingsView {
         sync: s.sync,
         notifications: s.notifications,
         google: GoogleView {
-            client_id: s.google.client_id,
-            client_secret_set: s.google.client_secret.is_some(),
+            client_secret_set: env_secret.is_some() || s.google.client_secret.is_some(),
+            client_id: env_id.or(s.google.client_id),
+            from_environment,
         },
         general: s.general,
     }
@@ -215,9 +220,12 @@ pub fn save_settings(
     let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     saved.sync = settings.sync;
     saved.notifications = settings.notifications;
-    saved.google.client_id = clean(settings.google.client_id);
-    if let Some(secret) = clean(settings.google.client_secret) {
-        saved.google.client_secret = Some(secret);
+    // A client given in the environment is not written into the settings file.
+    if google_client_from_env().0.is_none() {
+        saved.google.client_id = clean(settings.google.client_id);
+        if let Some(secret) = clean(settings.google.client_secret) {
+            saved.google.client_secret = Some(secret);
+        }
     }
     let login_changed = saved.general.start_at_login != settings.general.start_at_login;
     saved.general = settings.general;

@@ -138,6 +138,7 @@ class Procs:
 
 
 PROCS = Procs()
+INTERRUPTED = False  # set on SIGTERM: tear down without further D-Bus calls
 
 
 def free_port():
@@ -254,7 +255,7 @@ class App:
     def quit(self):
         """Quits through the tray menu; kills the process tree if that does not end it."""
         quit_ok = False
-        if self.alive():
+        if self.alive() and not INTERRUPTED:
             try:
                 self.menu(timeout=5).click("Quit")
                 wait_until("the app to exit after Quit", lambda: not self.alive(), timeout=10)
@@ -366,7 +367,7 @@ with open({os.path.join(w, 'browser.log')!r}, 'a') as log:
 
     def teardown(self):
         if self.app:
-            if not self.app.quit():
+            if not self.app.quit() and not INTERRUPTED:
                 self.notes.append("Quit from the tray menu did not end the app (killed instead)")
         if self.fake:
             self.fake.stop()
@@ -386,9 +387,10 @@ with open({os.path.join(w, 'browser.log')!r}, 'a') as log:
             "if ((w && !w.hidden) || (r && r.textContent)) return 'connecting';"
             "return null;"), timeout=10)
         if form == "form":
-            self.notes.append("settings.ts startConnect(): #connect-google showed the OAuth client form although "
-                              "CALBUDDY_GOOGLE_CLIENT_ID/_SECRET are set (the `settings` command only reports "
-                              "config.toml); the test fills the form")
+            self.notes.append("#connect-google showed the OAuth client form although CALBUDDY_GOOGLE_CLIENT_ID/"
+                              "_SECRET are set (startConnect in ui/src/views/settings/accounts.ts checks "
+                              "settings.google.client_id, which src-tauri's `settings` command reads from "
+                              "config.toml only); the test fills the form")
             s.find("#google-client-id").send_keys("test-client.apps.googleusercontent.com")
             s.find("#google-client-secret").send_keys("test-secret")
             s.find("#google-client-save").click()
@@ -523,7 +525,7 @@ def test_first_start_demo(suite):
         check(joins >= 1, "no Join button on the demo's meeting")
         screenshot("dashboard-demo.png")
     finally:
-        if not app.quit():
+        if not app.quit() and not INTERRUPTED:
             suite.notes.append("first-start: Quit from the tray menu did not end the app (killed instead)")
 
 
@@ -541,7 +543,8 @@ def main():
     t0 = time.monotonic()
     os.makedirs(ARTIFACTS, exist_ok=True)
     for old in os.listdir(ARTIFACTS):
-        os.remove(os.path.join(ARTIFACTS, old))
+        if old != "session.log":  # written by tests/e2e/run while we run
+            os.remove(os.path.join(ARTIFACTS, old))
     for b in (APP_BIN, FAKE_BIN, DRIVER_BIN):
         if not os.access(b, os.X_OK):
             log(f"e2e: missing binary {b} (build it first)")
@@ -553,6 +556,8 @@ def main():
         return 1
 
     def on_signal(signum, _frame):
+        global INTERRUPTED
+        INTERRUPTED = True
         raise KeyboardInterrupt(f"signal {signum}")
     signal.signal(signal.SIGTERM, on_signal)
 
@@ -592,4 +597,10 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except Exception:  # noqa: BLE001 (a harness bug: still end with a result line)
+        traceback.print_exc(file=sys.stdout)
+        PROCS.stop_all()
+        log("e2e: 0 passed, 1 failed")
+        sys.exit(1)

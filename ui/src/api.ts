@@ -69,7 +69,7 @@ export type Settings = {
     only_with_meeting_link: boolean;
     skip_declined: boolean;
   };
-  google: { client_id: string | null; client_secret_set: boolean };
+  google: { client_id: string | null; client_secret_set: boolean; from_environment: boolean };
   general: { start_at_login: boolean };
 };
 

@@ -52,9 +52,11 @@ export function dayLabel(day: Date, now: Date, locale?: string): string {
   return new Intl.DateTimeFormat(locale, opts).format(day);
 }
 
-/** Local clock time, e.g. "09:30" (en-GB) or "09:30 AM" (en-US). */
+/** Local clock time, e.g. "09:30" (en-GB, 24-hour clocks pad the hour) or "9:30 AM" (en-US). */
 export function formatTime(d: Date, locale?: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" }).format(d);
+  const cycle = new Intl.DateTimeFormat(locale, { hour: "numeric" }).resolvedOptions().hourCycle;
+  const hour = cycle === "h23" || cycle === "h24" ? "2-digit" : "numeric";
+  return new Intl.DateTimeFormat(locale, { hour, minute: "2-digit" }).format(d);
 }
 
 /** "09:30 – 10:00"; when the end is on a later day its weekday is added: "22:00 – Sat 02:00". */

@@ -154,11 +154,11 @@ impl Engine {
     /// The Google client and endpoints. The environment overrides the settings file.
     pub fn google_config(&self) -> Result<GoogleConfig> {
         let settings = self.settings()?;
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let client_id = env("CALBUDDY_GOOGLE_CLIENT_ID")
+        let (env_id, env_secret) = google_client_from_env();
+        let client_id = env_id
             .or(settings.google.client_id)
             .ok_or(EngineError::NoGoogleClient)?;
-        let client_secret = env("CALBUDDY_GOOGLE_CLIENT_SECRET")
+        let client_secret = env_secret
             .or(settings.google.client_secret)
             .map(Sensitive::new);
         Ok(GoogleConfig {
@@ -416,6 +416,16 @@ impl Engine {
             sync_interval_minutes: self.settings()?.sync.interval_minutes,
         })
     }
+}
+
+/// The Google client given by `CALBUDDY_GOOGLE_CLIENT_ID` / `CALBUDDY_GOOGLE_CLIENT_SECRET`,
+/// which take precedence over the settings file.
+pub fn google_client_from_env() -> (Option<String>, Option<String>) {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    (
+        env("CALBUDDY_GOOGLE_CLIENT_ID"),
+        env("CALBUDDY_GOOGLE_CLIENT_SECRET"),
+    )
 }
 
 /// The demo's events are placed relative to when it was connected.

@@ -19,5 +19,7 @@ pub mod settings;
 pub mod store;
 pub mod sync;
 
-pub use engine::{local_zone, Disconnected, Engine, EngineConfig, EngineEvent, Status};
+pub use engine::{
+    google_client_from_env, local_zone, Disconnected, Engine, EngineConfig, EngineEvent, Status,
+};
 pub use error::{EngineError, ErrorPayload};

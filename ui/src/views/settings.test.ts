@@ -190,13 +190,13 @@ describe("connect Google", () => {
   });
 
   test("without a client ID, the client form comes first, then connect", async () => {
-    let current = settings({ google: { client_id: null, client_secret_set: false } });
+    let current = settings({ google: { client_id: null, client_secret_set: false, from_environment: false } });
     const calls = backend({
       ...base,
       settings: () => current,
       save_settings: (args) => {
         const s = (args as { settings: SettingsInput }).settings;
-        current = { ...current, google: { client_id: s.google.client_id, client_secret_set: !!s.google.client_secret } };
+        current = { ...current, google: { client_id: s.google.client_id, client_secret_set: !!s.google.client_secret, from_environment: false } };
         return current;
       },
       connect_google: () => account({ id: 9 }),
@@ -231,7 +231,7 @@ describe("connect Google", () => {
   });
 
   test("the console link goes through open_link", async () => {
-    const calls = backend({ ...base, settings: () => settings({ google: { client_id: null, client_secret_set: false } }) });
+    const calls = backend({ ...base, settings: () => settings({ google: { client_id: null, client_secret_set: false, from_environment: false } }) });
     await mount().ready;
     button("#connect-google").click();
     await settle();
@@ -251,6 +251,16 @@ describe("connect Google", () => {
     const saved = named(calls, "save_settings")[0]!.args as { settings: SettingsInput };
     expect(saved.settings.google).toEqual({ client_id: "client.apps.googleusercontent.com", client_secret: null });
     expect(named(calls, "connect_google")).toHaveLength(0);
+  });
+  test("a client set in the environment connects at once and cannot be edited here", async () => {
+    const fromEnv = settings({ google: { client_id: "env.apps.googleusercontent.com", client_secret_set: true, from_environment: true } });
+    const calls = backend({ ...base, settings: () => fromEnv });
+    await mount().ready;
+    expect(button("#google-client-edit").hidden).toBe(true);
+    button("#connect-google").click();
+    await settle();
+    expect(($("#google-client-form", root) as HTMLFormElement).hidden).toBe(true);
+    expect(named(calls, "connect_google")).toHaveLength(1);
   });
 });
 

@@ -62,9 +62,14 @@ export function createGoogleClientForm(state: SettingsState, hooks: GoogleClient
     clientId.focus();
   }
 
+  /** A client set through CALBUDDY_GOOGLE_CLIENT_ID cannot be changed here. */
+  function editable(): boolean {
+    return Boolean(state.saved?.google.client_id) && !state.saved?.google.from_environment;
+  }
+
   function hide(): void {
     form.hidden = true;
-    editButton.hidden = !state.saved?.google.client_id;
+    editButton.hidden = !editable();
   }
 
   async function save(): Promise<void> {
@@ -105,7 +110,7 @@ export function createGoogleClientForm(state: SettingsState, hooks: GoogleClient
       clientError.textContent = message;
     },
     refresh() {
-      if (form.hidden) editButton.hidden = !state.saved?.google.client_id;
+      if (form.hidden) editButton.hidden = !editable();
     },
   };
 }
