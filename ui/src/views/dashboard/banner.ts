@@ -1,0 +1,63 @@
+// The alert banner under the top bar: one line per account that needs signing in again (with
+// Reconnect for Google accounts and its waiting state), then the load, action and last sync
+// errors. Redrawn only when what it says changes, so focus stays on Reconnect.
+import { connectGoogle, toCommandError } from "../../api";
+import { h, replace } from "../../dom";
+import type { DashboardState } from "./state";
+
+export type BannerHooks = {
+  /** Loads the events and status again. */
+  reload: () => Promise<void>;
+};
+
+export type Banner = {
+  element: HTMLDivElement;
+  render(): void;
+};
+
+export function createBanner(state: DashboardState, hooks: BannerHooks): Banner {
+  const element = h("div", { id: "error-banner", class: "banner", role: "alert", hidden: true });
+
+  async function doReconnect(): Promise<void> {
+    state.actionError = null;
+    state.reconnecting = true;
+    render();
+    try {
+      await connectGoogle();
+      void hooks.reload();
+    } catch (e) {
+      const err = toCommandError(e);
+      if (err.code !== "sign_in_cancelled") state.actionError = err.message;
+    }
+    state.reconnecting = false;
+    if (!state.destroyed) render();
+  }
+
+  let bannerKey = "";
+  function render(): void {
+    const { status, reconnecting } = state;
+    const reauth = (status?.accounts ?? []).filter((a) => a.needs_reauth);
+    const messages = [...new Set([state.loadError, state.actionError, status?.last_error ?? null]
+      .filter((m): m is string => !!m))];
+    const key = JSON.stringify([reauth.map((a) => [a.id, a.name, a.provider]), messages, reconnecting]);
+    if (key === bannerKey) return; // keep focus on the Reconnect button across updates
+    bannerKey = key;
+    const lines: Node[] = [];
+    let first = true;
+    for (const a of reauth) {
+      const canReconnect = a.provider === "google";
+      lines.push(h("div", { class: "banner-line" },
+        h("span", null, `${a.name} needs you to sign in again`),
+        canReconnect && h("button", {
+          type: "button", class: "btn btn-small reconnect", id: first ? "reconnect" : null,
+          disabled: reconnecting, onclick: () => void doReconnect(),
+        }, reconnecting ? "Waiting for sign-in…" : "Reconnect")));
+      if (canReconnect) first = false;
+    }
+    for (const m of messages) lines.push(h("div", { class: "banner-line" }, h("span", null, m)));
+    replace(element, lines);
+    element.hidden = lines.length === 0;
+  }
+
+  return { element, render };
+}

@@ -1,0 +1,75 @@
+// The top bar: the "Upcoming" title with the last-synced line, Sync now (disabled and showing the
+// progress while a sync runs) and the Settings button, plus the screen-reader line that announces
+// when a sync starts and ends.
+import { errorMessage, openWindow, syncNow, syncStatus } from "../../api";
+import { h, icon, ICONS } from "../../dom";
+import { lastSyncedText, syncProgressText } from "../../format";
+import type { Act, DashboardState } from "./state";
+
+export type HeaderHooks = {
+  act: Act;
+  renderBanner: () => void;
+  /** Redraws the header, the banner and the content. */
+  renderAll: () => void;
+};
+
+export type Header = {
+  topbar: HTMLElement;
+  /** The polite live region (placed after the banner). */
+  liveStatus: HTMLParagraphElement;
+  render(): void;
+};
+
+export function createHeader(state: DashboardState, hooks: HeaderHooks): Header {
+  const syncLabel = h("span", { class: "btn-label" }, "Sync now");
+  const syncBtn = h("button", { id: "sync-now", type: "button", class: "btn", onclick: () => void doSyncNow() },
+    icon(ICONS.sync), syncLabel);
+  const lastSynced = h("p", { id: "last-synced", class: "muted small" });
+  const settingsBtn = h("button", {
+    type: "button", class: "icon-btn", id: "open-settings", "aria-label": "Settings", title: "Settings",
+    onclick: () => void hooks.act(() => openWindow("settings")),
+  }, icon(ICONS.gear));
+  const liveStatus = h("p", { id: "sync-live", class: "sr-only", role: "status", "aria-live": "polite" });
+  const topbar = h("header", { class: "topbar" },
+    h("div", { class: "topbar-title" }, h("h1", null, "Upcoming"), lastSynced),
+    h("div", { class: "topbar-actions" }, syncBtn, settingsBtn));
+
+  async function doSyncNow(): Promise<void> {
+    state.actionError = null;
+    state.syncRequested = true;
+    const seq = state.statusSeq;
+    render();
+    hooks.renderBanner();
+    try {
+      await syncNow();
+    } catch (e) {
+      state.actionError = errorMessage(e);
+    }
+    state.syncRequested = false;
+    if (seq === state.statusSeq) {
+      // No "sync-state" yet: ask, so the button never stays stuck.
+      try {
+        const s = await syncStatus();
+        if (seq === state.statusSeq) state.status = s;
+      } catch {
+        /* the banner already says what failed */
+      }
+    }
+    if (!state.destroyed) hooks.renderAll();
+  }
+
+  function render(): void {
+    const { status, now } = state;
+    const syncing = state.syncRequested || status?.syncing === true;
+    syncBtn.disabled = syncing;
+    syncBtn.setAttribute("aria-busy", String(syncing));
+    syncBtn.classList.toggle("syncing", syncing);
+    syncLabel.textContent = syncing ? syncProgressText(status?.syncing ? status.progress : null) : "Sync now";
+    lastSynced.textContent = status ? lastSyncedText(status.last_synced_at, now()) : "";
+    // Announce start and end only, not every progress tick.
+    const live = syncing ? "Syncing…" : status ? lastSyncedText(status.last_synced_at, now()) : "";
+    if (liveStatus.textContent !== live) liveStatus.textContent = live;
+  }
+
+  return { topbar, liveStatus, render };
+}
