@@ -1,6 +1,9 @@
 """A minimal org.freedesktop.Notifications server on the session bus. Each Notify call is
 appended to a file as one JSON line ({app_name, summary, body, ...}) so a test can assert on
-the reminders the app shows. Usage: notify_server.py OUT_FILE. Runs until SIGTERM."""
+the reminders the app shows. A test plays the user's click through the extra method
+org.calbuddy.E2E.InvokeAction(id, action_key): the server then emits ActionInvoked from
+/org/freedesktop/Notifications, as a real server does. Usage: notify_server.py OUT_FILE.
+Runs until SIGTERM."""
 
 import json
 import signal
@@ -13,6 +16,7 @@ from gi.repository import GLib
 
 NAME = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
+CONTROL = "org.calbuddy.E2E"  # the test's own interface, not part of the specification
 
 
 class Server(dbus.service.Object):
@@ -20,6 +24,7 @@ class Server(dbus.service.Object):
         super().__init__(bus, PATH)
         self.out = out
         self.next_id = 0
+        self.shown = set()  # ids returned by Notify and not closed since
 
     def _log(self, record):
         with open(self.out, "a", encoding="utf-8") as f:
@@ -27,11 +32,16 @@ class Server(dbus.service.Object):
 
     @dbus.service.method(NAME, in_signature="susssasa{sv}i", out_signature="u")
     def Notify(self, app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout):
-        self.next_id += 1
-        self._log({"method": "Notify", "id": self.next_id, "app_name": str(app_name),
+        if replaces_id:
+            nid = int(replaces_id)
+        else:
+            self.next_id += 1
+            nid = self.next_id
+        self.shown.add(nid)
+        self._log({"method": "Notify", "id": nid, "app_name": str(app_name),
                    "summary": str(summary), "body": str(body),
                    "actions": [str(a) for a in actions], "expire_timeout": int(expire_timeout)})
-        return dbus.UInt32(replaces_id or self.next_id)
+        return dbus.UInt32(nid)
 
     @dbus.service.method(NAME, in_signature="", out_signature="as")
     def GetCapabilities(self):
@@ -44,7 +54,19 @@ class Server(dbus.service.Object):
     @dbus.service.method(NAME, in_signature="u", out_signature="")
     def CloseNotification(self, notification_id):
         self._log({"method": "CloseNotification", "id": int(notification_id)})
+        self.shown.discard(int(notification_id))
         self.NotificationClosed(notification_id, 3)
+
+    @dbus.service.method(CONTROL, in_signature="us", out_signature="b")
+    def InvokeAction(self, notification_id, action_key):
+        """Plays the user's click on action `action_key` ("default": the notification itself) of
+        a shown notification. Returns false, emitting nothing, for an id not currently shown."""
+        known = int(notification_id) in self.shown
+        self._log({"method": "InvokeAction", "id": int(notification_id), "action": str(action_key),
+                   "known": known})
+        if known:
+            self.ActionInvoked(dbus.UInt32(notification_id), str(action_key))
+        return known
 
     @dbus.service.signal(NAME, signature="uu")
     def NotificationClosed(self, notification_id, reason):

@@ -180,6 +180,13 @@ class Notifications:
     def notifies(self, summary=None):
         return [n for n in self.all() if n["method"] == "Notify" and (summary is None or n["summary"] == summary)]
 
+    def invoke_action(self, notification_id, action_key):
+        """Has the server emit ActionInvoked(id, action_key), as for a user's click. Returns
+        whether the server knew the id."""
+        server = dbus.SessionBus().get_object("org.freedesktop.Notifications", "/org/freedesktop/Notifications")
+        return bool(server.InvokeAction(dbus.UInt32(notification_id), action_key,
+                                        dbus_interface="org.calbuddy.E2E", timeout=5))
+
 
 # ----------------------------------------------------------------------------------------------
 # the app under WebKitWebDriver
@@ -318,7 +325,7 @@ class Suite:
 
 
 class MainScenario:
-    """One app run against the fake: connect, sync, reminder, tray, XSS, disconnect."""
+    """One app run against the fake: connect, sync, reminder (and its click), tray, XSS, disconnect."""
 
     def __init__(self, suite, notifications):
         self.suite = suite
@@ -345,24 +352,47 @@ class MainScenario:
             event("e2ereminder", T_REMINDER, self.t_reminder, hangoutLink=MEET),
             event("e2exss", XSS, now + dt.timedelta(hours=3), description=XSS),
         ])
+        self.opened_log = os.path.join(w, "opened-urls.txt")
+        open(self.opened_log, "w").close()
         browser = os.path.join(w, "fake-browser")
         with open(browser, "w") as f:
             f.write(f"""#!{sys.executable}
-# Plays the user's browser for the sign-in: opens the consent URL (the fake approves at once)
-# and follows its redirect to the app's loopback listener.
-import sys, urllib.request
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({{}}))
+# Plays the user's browser: records every URL it is given (one a line, at once), and for the
+# sign-in opens the consent URL (the fake approves at once) and follows its redirect to the
+# app's loopback listener. Other URLs (a meeting link) are only recorded, never fetched.
+import sys, urllib.parse, urllib.request
+url = sys.argv[-1]
+with open({self.opened_log!r}, 'a') as opened:
+    opened.write(url + '\\n')
 with open({os.path.join(w, 'browser.log')!r}, 'a') as log:
-    log.write(sys.argv[-1] + '\\n')
+    log.write(url + '\\n')
+    if urllib.parse.urlsplit(url).hostname not in ('127.0.0.1', 'localhost', '::1'):
+        log.write('-> recorded only\\n')
+        sys.exit(0)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({{}}))
     try:
-        with opener.open(sys.argv[-1], timeout=30) as r:
+        with opener.open(url, timeout=30) as r:
             log.write('-> %s %s\\n' % (r.status, r.geturl()))
     except Exception as e:
         log.write('-> error %r\\n' % e)
 """)
         os.chmod(browser, 0o755)
+        # The app opens links (a reminder's meeting link) through tauri-plugin-opener, i.e. the
+        # `open` crate, which ignores $BROWSER and runs xdg-open, else gio open, ... Stand in for
+        # xdg-open as it behaves without a desktop environment: hand the URL to $BROWSER.
+        bin_dir = os.path.join(w, "bin")
+        os.makedirs(bin_dir)
+        with open(os.path.join(bin_dir, "xdg-open"), "w") as f:
+            f.write(f"""#!/bin/sh
+# e2e stand-in for xdg-open (generic mode): the URL goes to $BROWSER.
+printf '%s\\n' "$*" >> {os.path.join(ARTIFACTS, 'xdg-open.log')!r}
+[ -n "$BROWSER" ] || exit 3
+exec "$BROWSER" "$1"
+""")
+        os.chmod(os.path.join(bin_dir, "xdg-open"), 0o755)
         env = self.fake.env()
-        env.update({"CALBUDDY_SECRET_STORE": "file", "CALBUDDY_RETRY_BASE_MS": "50", "BROWSER": browser})
+        env.update({"CALBUDDY_SECRET_STORE": "file", "CALBUDDY_RETRY_BASE_MS": "50", "BROWSER": browser,
+                    "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin")})
         self.app = App("main", self.data_dir, env)
 
     def teardown(self):
@@ -437,6 +467,30 @@ with open({os.path.join(w, 'browser.log')!r}, 'a') as log:
         check(len(got) == 1, f"{len(got)} notifications for {T_REMINDER!r}: {got}")
         others = [x["summary"] for x in self.notifications.notifies() if x["summary"] != T_REMINDER]
         check(not others, f"unexpected reminders: {others}")
+
+    # c2
+    def test_reminder_click(self):
+        n = wait_until(f"a Notify call for {T_REMINDER!r}",
+                       lambda: self.notifications.notifies(T_REMINDER), timeout=30)[0]
+        keys = n["actions"][0::2]  # [key, label, key, label, ...]
+        check("default" in keys, f"the reminder offers no 'default' action (a click): actions {n['actions']}")
+        with open(self.opened_log) as f:
+            before = f.read().splitlines()
+        check(MEET not in before, f"the meeting link was opened before any click: {before}")
+        check(self.notifications.invoke_action(n["id"], "default"),
+              f"the notification server does not know id {n['id']}")
+
+        def opened():
+            with open(self.opened_log) as f:
+                return [u for u in f.read().splitlines() if u == MEET]
+        try:
+            wait_until(f"{MEET} to be opened after the click", opened, timeout=15)
+        except TimeoutError as e:
+            with open(self.opened_log) as f:
+                raise AssertionError(f"{e}; URLs opened: {f.read().splitlines()}") from None
+        time.sleep(0.5)  # one click, one open
+        count = len(opened())
+        check(count == 1, f"the meeting link was opened {count} times for one click")
 
     # d
     def test_tray(self):
@@ -533,6 +587,7 @@ MAIN_TESTS = [
     ("a_connect_google_lists_events", "test_connect"),
     ("b_sync_now_picks_up_new_event", "test_sync_now"),
     ("c_reminder_notification_on_dbus", "test_reminder"),
+    ("c2_reminder_click_opens_meeting_link", "test_reminder_click"),
     ("d_tray_menu_lists_events_and_syncs", "test_tray"),
     ("e_event_text_is_not_html", "test_xss"),
     ("f_disconnect_clears_dashboard", "test_disconnect"),
