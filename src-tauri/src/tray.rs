@@ -175,3 +175,81 @@ fn on_menu_event(app: &AppHandle, event: MenuEvent) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::SyncStatus;
+    use calbuddy_engine::store::Account;
+
+    fn account(
+        name: &str,
+        needs_reauth: bool,
+        error: Option<&str>,
+        synced: Option<&str>,
+    ) -> Account {
+        Account {
+            id: 1,
+            provider: "google".into(),
+            external_id: name.into(),
+            name: name.into(),
+            needs_reauth,
+            last_synced_at: synced.map(|s| s.parse().unwrap()),
+            last_error: error.map(str::to_owned),
+        }
+    }
+
+    fn status(accounts: Vec<Account>) -> SyncStatus {
+        SyncStatus {
+            syncing: false,
+            last_synced_at: None,
+            accounts,
+            progress: None,
+            last_error: None,
+        }
+    }
+
+    #[test]
+    fn the_tray_warns_of_reauth_at_once_and_of_failing_sync_after_an_hour() {
+        let now: DateTime<Utc> = "2026-11-25T12:00:00Z".parse().unwrap();
+        let reauth = status(vec![account(
+            "a@x",
+            true,
+            Some("revoked"),
+            Some("2026-11-25T11:59:00Z"),
+        )]);
+        assert_eq!(
+            alert(&reauth, now).as_deref(),
+            Some("a@x needs you to sign in again")
+        );
+
+        let recent = status(vec![account(
+            "a@x",
+            false,
+            Some("offline"),
+            Some("2026-11-25T11:30:00Z"),
+        )]);
+        assert_eq!(
+            alert(&recent, now),
+            None,
+            "one failed sync is not worth a warning"
+        );
+        let long = status(vec![account(
+            "a@x",
+            false,
+            Some("offline"),
+            Some("2026-11-25T10:30:00Z"),
+        )]);
+        assert_eq!(alert(&long, now).as_deref(), Some("Sync of a@x is failing"));
+        let never = status(vec![account("a@x", false, Some("offline"), None)]);
+        assert!(alert(&never, now).is_some());
+
+        let fine = status(vec![account(
+            "a@x",
+            false,
+            None,
+            Some("2026-11-25T11:59:00Z"),
+        )]);
+        assert_eq!(alert(&fine, now), None);
+    }
+}
