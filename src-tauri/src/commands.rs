@@ -7,7 +7,7 @@ use calbuddy_engine::sync::SyncProgress;
 use calbuddy_engine::{google_client_from_env, EngineError, ErrorPayload};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
 
@@ -108,8 +108,16 @@ pub async fn set_calendar_color(state: State<'_, AppState>, id: i64, color: Stri
 
 /// Signs in to Google in the system browser and runs the first sync. Resolves when done;
 /// `cancel_connect` ends it with `sign_in_cancelled`.
+/// Tells the settings window where the sign-in page is, so it can offer the address when no
+/// browser could be opened.
+#[derive(Debug, Clone, Serialize)]
+struct SignInUrl {
+    url: String,
+    opened: bool,
+}
+
 #[tauri::command]
-pub async fn connect_google(state: State<'_, AppState>) -> Result<Account> {
+pub async fn connect_google(app: AppHandle, state: State<'_, AppState>) -> Result<Account> {
     let (cancel, cancelled) = tokio::sync::oneshot::channel();
     if let Ok(mut slot) = state.connect_cancel.lock() {
         // A new sign-in replaces one still waiting.
@@ -119,9 +127,17 @@ pub async fn connect_google(state: State<'_, AppState>) -> Result<Account> {
     }
     let connect = state.engine.connect_google(
         |url| {
-            if !calbuddy_engine::browser::open(url) {
+            let opened = calbuddy_engine::browser::open(url);
+            if !opened {
                 tracing::warn!("no browser could be opened for the sign-in");
             }
+            let _ = app.emit(
+                "sign-in-url",
+                SignInUrl {
+                    url: url.to_owned(),
+                    opened,
+                },
+            );
         },
         Utc::now(),
     );
