@@ -1,5 +1,5 @@
 // The one typed gateway to the Rust shell: the JSON shapes it sends, one function per command
-// and the two event listeners. Nothing else in the UI calls invoke() or listen() directly.
+// and the event listeners. Nothing else in the UI calls invoke() or listen() directly.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
@@ -51,6 +51,9 @@ export type EventView = {
 };
 
 export type SyncProgress = { account_id: number; calendar: string; fetched: number };
+
+/** Where Google's sign-in page is, and whether the shell could open a browser on it. */
+export type SignInUrl = { url: string; opened: boolean };
 
 export type SyncStatus = {
   syncing: boolean;
@@ -146,3 +149,7 @@ export const onSyncState = (cb: (status: SyncStatus) => void): Promise<UnlistenF
 /** Accounts, calendars or events changed: reload what is shown. */
 export const onDataChanged = (cb: () => void): Promise<UnlistenFn> =>
   listen<null>("data-changed", () => cb());
+
+/** While connect_google waits for the sign-in: the address, so it can be offered if no browser opened. */
+export const onSignInUrl = (cb: (signIn: SignInUrl) => void): Promise<UnlistenFn> =>
+  listen<SignInUrl>("sign-in-url", (e) => cb(e.payload));

@@ -1,8 +1,18 @@
 // The Accounts section: the account list with live status lines, Connect Google Calendar with its
-// waiting state and Cancel, Reconnect, the demo calendar, and Disconnect behind the in-page
-// confirmation dialog.
-import { addDemo, cancelConnect, connectGoogle, disconnect, errorMessage, toCommandError } from "../../api";
-import type { Account } from "../../api";
+// waiting state and Cancel (offering the sign-in address when no browser opened), Reconnect, the
+// demo calendar, and Disconnect behind the in-page confirmation dialog.
+import {
+  addDemo,
+  cancelConnect,
+  CommandError,
+  connectGoogle,
+  disconnect,
+  errorMessage,
+  onSignInUrl,
+  openLink,
+  toCommandError,
+} from "../../api";
+import type { Account, SignInUrl, UnlistenFn } from "../../api";
 import { askInDialog, h, replace } from "../../dom";
 import { accountStatusText } from "../../format";
 import type { GoogleClientForm } from "./google-client";
@@ -26,10 +36,24 @@ export type AccountsSection = {
   updateStatuses(): void;
   startConnect(): Promise<void>;
   announce(message: string): void;
+  /** Stops listening for the sign-in address (the view is going away). */
+  destroy(): void;
 };
+
+/** The clipboard's writeText, if this webview offers it. */
+function clipboardWrite(): ((text: string) => Promise<void>) | null {
+  const clipboard = typeof navigator === "undefined" ? undefined : navigator.clipboard;
+  return clipboard && typeof clipboard.writeText === "function" ? (text) => clipboard.writeText(text) : null;
+}
 
 export function createAccounts(state: SettingsState, { client, reloadData }: AccountsDeps): AccountsSection {
   let connecting = false;
+  /** Cancel pressed before connect_google was invoked (while the listener was being set up). */
+  let cancelPending = false;
+  let connectInvoked = false;
+  /** The last sign-in address of the current attempt. */
+  let signIn: SignInUrl | null = null;
+  let stopSignInListener: UnlistenFn | null = null;
 
   const dialog = h("dialog", { id: "confirm-dialog", class: "dialog", "aria-labelledby": "confirm-message" },
     h("p", { id: "confirm-message" }),
@@ -44,9 +68,23 @@ export function createAccounts(state: SettingsState, { client, reloadData }: Acc
     "Add demo calendar");
   const cancelBtn = h("button", { type: "button", class: "btn btn-small", id: "connect-cancel",
     onclick: () => void doCancelConnect() }, "Cancel");
-  const waiting = h("div", { id: "connect-waiting", class: "waiting", role: "status", hidden: true },
+  // Shown only when no browser could be opened: the address as text (never HTML), to open or copy.
+  const signInNote = h("p", { id: "sign-in-note", class: "field-status sign-in-note", role: "status" });
+  const signInUrl = h("p", { id: "sign-in-url", class: "sign-in-url" });
+  const signInOpen = h("button", { type: "button", class: "btn btn-small", id: "sign-in-open",
+    onclick: () => void doOpenSignIn() }, "Open in browser");
+  const signInCopy = h("button", { type: "button", class: "btn btn-small", id: "sign-in-copy",
+    "aria-label": "Copy sign-in address", onclick: () => void doCopySignIn() }, "Copy");
+  const signInFeedback = h("span", { id: "sign-in-feedback", class: "field-status", role: "status" });
+  const signInError = h("p", { id: "sign-in-error", class: "field-error", role: "alert" });
+  const signInDetails = h("div", { class: "sign-in-details", role: "group", "aria-labelledby": "sign-in-note", hidden: true },
+    signInUrl, h("div", { class: "row-actions" }, signInOpen, signInCopy, signInFeedback), signInError);
+  // The status roles sit on the texts, not on the whole block, so the address and the buttons are
+  // not read out as part of an announcement.
+  const waiting = h("div", { id: "connect-waiting", class: "waiting", hidden: true },
     h("span", { class: "spinner", "aria-hidden": "true" }),
-    h("span", null, "Waiting for you to sign in in your browser…"), cancelBtn);
+    h("span", { role: "status" }, "Waiting for you to sign in in your browser…"), cancelBtn,
+    signInNote, signInDetails);
   const connectResult = h("p", { id: "connect-result", class: "field-status", role: "status" });
   const connectError = h("p", { id: "connect-error", class: "field-error", role: "alert" });
 
@@ -59,10 +97,22 @@ export function createAccounts(state: SettingsState, { client, reloadData }: Acc
       return;
     }
     connecting = true;
+    cancelPending = false;
+    connectInvoked = false;
+    signIn = null;
     renderConnect();
     cancelBtn.disabled = false;
     cancelBtn.focus();
     try {
+      // Listen first: the shell sends the address while connect_google runs.
+      await listenForSignIn();
+      if (state.destroyed) {
+        stopListening();
+        connecting = false;
+        return;
+      }
+      if (cancelPending) throw new CommandError("sign_in_cancelled", "Sign-in was cancelled.");
+      connectInvoked = true;
       const account = await connectGoogle();
       connectResult.textContent = `Connected ${account.name}.`;
       await reloadData();
@@ -77,15 +127,88 @@ export function createAccounts(state: SettingsState, { client, reloadData }: Acc
         connectError.textContent = err.message;
       }
     }
+    stopListening();
     connecting = false;
     if (state.destroyed) return;
     const hadFocus = waiting.contains(document.activeElement);
+    signIn = null;
     renderConnect();
     if (hadFocus) connectBtn.focus();
   }
 
+  async function listenForSignIn(): Promise<void> {
+    try {
+      const unlisten = await onSignInUrl((s) => {
+        if (!connecting || state.destroyed || typeof s?.url !== "string") return;
+        signIn = { url: s.url, opened: s.opened !== false };
+        renderSignIn();
+      });
+      if (state.destroyed) unlisten();
+      else stopSignInListener = unlisten;
+    } catch {
+      /* outside the shell: no address to offer */
+    }
+  }
+
+  function stopListening(): void {
+    const unlisten = stopSignInListener;
+    stopSignInListener = null;
+    if (!unlisten) return;
+    try {
+      unlisten();
+    } catch {
+      /* already gone */
+    }
+  }
+
+  /** The address block: only while waiting, and only when no browser could be opened. */
+  function renderSignIn(): void {
+    const show = connecting && signIn !== null && !signIn.opened;
+    const note = show ? "Your browser did not open. Open this address to sign in:" : "";
+    if (signInNote.textContent !== note) signInNote.textContent = note;
+    const url = show && signIn ? signIn.url : "";
+    if (signInUrl.textContent !== url) {
+      signInUrl.textContent = url;
+      signInFeedback.textContent = "";
+      signInError.textContent = "";
+    }
+    if (signInDetails.hidden === show) {
+      // Focus inside a block about to hide goes back to Cancel rather than being lost.
+      if (!show && signInDetails.contains(document.activeElement) && connecting) cancelBtn.focus();
+      signInDetails.hidden = !show;
+    }
+    signInCopy.hidden = clipboardWrite() === null;
+  }
+
+  async function doOpenSignIn(): Promise<void> {
+    if (!signIn) return;
+    signInError.textContent = "";
+    try {
+      await openLink(signIn.url);
+    } catch (e) {
+      signInError.textContent = errorMessage(e);
+    }
+  }
+
+  async function doCopySignIn(): Promise<void> {
+    const write = clipboardWrite();
+    if (!signIn || !write) return;
+    signInFeedback.textContent = "";
+    signInError.textContent = "";
+    try {
+      await write(signIn.url);
+      signInFeedback.textContent = "Address copied.";
+    } catch {
+      signInError.textContent = "Couldn't copy the address. Select it and copy it instead.";
+    }
+  }
+
   async function doCancelConnect(): Promise<void> {
     cancelBtn.disabled = true;
+    if (connecting && !connectInvoked) {
+      cancelPending = true;
+      return;
+    }
     try {
       await cancelConnect();
     } catch (e) {
@@ -126,6 +249,7 @@ export function createAccounts(state: SettingsState, { client, reloadData }: Acc
   function renderConnect(): void {
     connectBtn.disabled = connecting;
     waiting.hidden = !connecting;
+    renderSignIn();
     demoBtn.hidden = state.accounts.some((a) => a.provider === "demo");
     client.refresh();
   }
@@ -177,5 +301,6 @@ export function createAccounts(state: SettingsState, { client, reloadData }: Acc
     announce(message) {
       connectResult.textContent = message;
     },
+    destroy: stopListening,
   };
 }

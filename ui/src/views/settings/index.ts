@@ -117,6 +117,7 @@ export function mountSettings(root: HTMLElement, opts: SettingsOptions = {}): Mo
     ready,
     destroy() {
       state.destroy();
+      accounts.destroy();
       clearInterval(tick);
       for (const u of unlisteners.splice(0)) {
         try {
