@@ -21,7 +21,7 @@ use state::AppState;
 
 /// Starts the app. `--hidden` starts in the tray with no window (what start-at-login uses).
 pub fn run() {
-    init_logging();
+    calbuddy_engine::logging::init();
     // Run the main thread inside Tauri's tokio runtime, so that D-Bus work the plugins start
     // from it (zbus) goes to tokio's blocking pool, whose idle threads exit, rather than to
     // async-io's, whose idle thread wakes twice a second for as long as the app runs.
@@ -131,14 +131,4 @@ async fn open_engine() -> Result<Engine, String> {
             .map_err(|e| e.to_string())?;
     }
     Ok(engine)
-}
-
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CALBUDDY_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
 }

@@ -37,10 +37,7 @@ fn main() {
 /// The child process: one sync of every account in CALBUDDY_DATA_DIR, then its figures.
 async fn sync_child() {
     if std::env::var_os("CALBUDDY_LOG").is_some() {
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::from_env("CALBUDDY_LOG"))
-            .with_writer(std::io::stderr)
-            .init();
+        calbuddy_engine::logging::init();
     }
     let engine = Engine::open(EngineConfig::from_env().expect("config"))
         .await

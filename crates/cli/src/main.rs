@@ -14,7 +14,7 @@ use args::{CalendarsAction, Cli, Command, ConnectTarget, SettingsAction};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    calbuddy_engine::logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -34,16 +34,6 @@ fn fail(message: &str) -> ExitCode {
     let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
     eprintln!("calbuddy: error: {message}");
     ExitCode::FAILURE
-}
-
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CALBUDDY_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
