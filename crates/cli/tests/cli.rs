@@ -100,6 +100,28 @@ impl Cli {
         serde_json::from_str(&self.ok(args).await).unwrap()
     }
 
+    /// Every stored occurrence, as `events --json` prints it.
+    async fn all_events(&self) -> Value {
+        self.json(&[
+            "events",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2100-01-01",
+            "--json",
+        ])
+        .await
+    }
+
+    /// How many events listings the fake has served since its log was cleared.
+    fn event_list_requests(&self) -> usize {
+        self.fake
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/events"))
+            .count()
+    }
+
     fn assert_no_secret_printed(&self) {
         let printed = self.printed.lock().unwrap();
         for token in self.fake.issued_tokens() {
@@ -463,16 +485,7 @@ async fn kill_9_between_pages_leaves_the_previous_data() {
             .collect(),
     );
     cli.ok(&["connect", "google"]).await;
-    let before = cli
-        .json(&[
-            "events",
-            "--from",
-            "2000-01-01",
-            "--to",
-            "2100-01-01",
-            "--json",
-        ])
-        .await;
+    let before = cli.all_events().await;
     cli.fake.put_events(
         EMAIL,
         (0..3000)
@@ -490,52 +503,20 @@ async fn kill_9_between_pages_leaves_the_previous_data() {
     ));
     let mut child = cli.command(&["sync"]).spawn().unwrap();
     for _ in 0..200 {
-        if cli
-            .fake
-            .requests()
-            .iter()
-            .filter(|r| r.path.ends_with("/events"))
-            .count()
-            >= 2
-        {
+        if cli.event_list_requests() >= 2 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    assert_eq!(
-        cli.fake
-            .requests()
-            .iter()
-            .filter(|r| r.path.ends_with("/events"))
-            .count(),
-        2
-    );
+    assert_eq!(cli.event_list_requests(), 2);
     child.start_kill().unwrap(); // SIGKILL
     child.wait().await.unwrap();
 
-    let after = cli
-        .json(&[
-            "events",
-            "--from",
-            "2000-01-01",
-            "--to",
-            "2100-01-01",
-            "--json",
-        ])
-        .await;
+    let after = cli.all_events().await;
     assert_eq!(before, after, "the killed sync changed nothing");
     cli.fake.clear_faults();
     cli.ok(&["sync"]).await;
-    let synced = cli
-        .json(&[
-            "events",
-            "--from",
-            "2000-01-01",
-            "--to",
-            "2100-01-01",
-            "--json",
-        ])
-        .await;
+    let synced = cli.all_events().await;
     assert_eq!(synced.as_array().unwrap().len(), 6000);
 }
 
