@@ -19,6 +19,7 @@ pub mod secrets;
 pub mod settings;
 pub mod store;
 pub mod sync;
+pub mod text;
 
 pub use engine::{
     google_client_from_env, local_zone, Disconnected, Engine, EngineConfig, EngineEvent, Status,
