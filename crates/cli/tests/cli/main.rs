@@ -1,169 +1,18 @@
 //! The real `calbuddy` binary against the local fake Google: the command contract (flags,
 //! JSON fields, exit codes), errors on one line, secrets never printed, and crash safety.
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+
+mod harness;
+mod hostile_text;
+mod output_failures;
+mod ranges;
+
 use std::time::Duration;
 
-use fake_google::{FakeGoogle, Fault, FaultKind, CLIENT_ID, CLIENT_SECRET};
-use serde_json::{json, Value};
-use tempfile::TempDir;
-use tokio::process::Command;
+use fake_google::{Fault, FaultKind};
+use serde_json::json;
 
-const EMAIL: &str = "user@example.com";
-
-struct Cli {
-    fake: FakeGoogle,
-    dir: TempDir,
-    /// Everything the binary printed, checked for secrets at the end of each test.
-    printed: std::sync::Mutex<String>,
-}
-
-impl Cli {
-    async fn new() -> Cli {
-        let dir = tempfile::tempdir().unwrap();
-        // Plays the user's browser: open the authorization URL, follow the redirects.
-        let browser = dir.path().join("browser");
-        std::fs::write(
-            &browser,
-            "#!/usr/bin/env python3\nimport sys, urllib.request\nurllib.request.urlopen(sys.argv[1]).read()\n",
-        )
-        .unwrap();
-        std::fs::set_permissions(
-            &browser,
-            std::os::unix::fs::PermissionsExt::from_mode(0o755),
-        )
-        .unwrap();
-        Cli {
-            fake: FakeGoogle::start().await,
-            dir,
-            printed: Default::default(),
-        }
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_calbuddy"));
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("TZ", "UTC")
-            .env("CALBUDDY_DATA_DIR", self.data())
-            .env("CALBUDDY_SECRET_STORE", "file")
-            .env("CALBUDDY_GOOGLE_CLIENT_ID", CLIENT_ID)
-            .env("CALBUDDY_GOOGLE_CLIENT_SECRET", CLIENT_SECRET)
-            .env("CALBUDDY_GOOGLE_AUTH_URL", self.fake.auth_url())
-            .env("CALBUDDY_GOOGLE_TOKEN_URL", self.fake.token_url())
-            .env("CALBUDDY_GOOGLE_REVOKE_URL", self.fake.revoke_url())
-            .env("CALBUDDY_GOOGLE_API_URL", self.fake.api_url())
-            .env("CALBUDDY_RETRY_BASE_MS", "10")
-            .env("CALBUDDY_HTTP_TIMEOUT_SECS", "2")
-            .env("BROWSER", self.dir.path().join("browser"))
-            .kill_on_drop(true);
-        cmd
-    }
-
-    async fn run_with(&self, mut cmd: Command) -> Output {
-        let out = cmd.output().await.unwrap();
-        let mut printed = self.printed.lock().unwrap();
-        printed.push_str(&String::from_utf8_lossy(&out.stdout));
-        printed.push_str(&String::from_utf8_lossy(&out.stderr));
-        out
-    }
-
-    async fn run(&self, args: &[&str]) -> Output {
-        self.run_with(self.command(args)).await
-    }
-
-    /// Runs a command that must succeed; returns its stdout.
-    async fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args).await;
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "calbuddy {args:?} failed: {stderr}");
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Runs a command that must fail with one clear line; returns that line.
-    async fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args).await;
-        assert!(!out.status.success(), "calbuddy {args:?} should fail");
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_clean_error(&stderr);
-        stderr
-    }
-
-    async fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args).await).unwrap()
-    }
-
-    /// Every stored occurrence, as `events --json` prints it.
-    async fn all_events(&self) -> Value {
-        self.json(&[
-            "events",
-            "--from",
-            "2000-01-01",
-            "--to",
-            "2100-01-01",
-            "--json",
-        ])
-        .await
-    }
-
-    /// How many events listings the fake has served since its log was cleared.
-    fn event_list_requests(&self) -> usize {
-        self.fake
-            .requests()
-            .iter()
-            .filter(|r| r.path.ends_with("/events"))
-            .count()
-    }
-
-    fn assert_no_secret_printed(&self) {
-        let printed = self.printed.lock().unwrap();
-        for token in self.fake.issued_tokens() {
-            assert!(!printed.contains(&token), "a token was printed");
-        }
-        assert!(
-            !printed.contains(CLIENT_SECRET),
-            "the client secret was printed"
-        );
-    }
-}
-
-fn assert_clean_error(stderr: &str) {
-    assert!(stderr.starts_with("calbuddy: error: "), "{stderr}");
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("backtrace"),
-        "{stderr}"
-    );
-    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
-}
-
-fn hours_from_now(h: i64) -> String {
-    let now = chrono::Utc::now().timestamp();
-    let t = chrono::DateTime::from_timestamp(now - now.rem_euclid(3600) + h * 3600, 0).unwrap();
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-fn timed(id: &str, title: &str, hours: i64) -> Value {
-    json!({"id": id, "summary": title,
-           "start": {"dateTime": hours_from_now(hours)}, "end": {"dateTime": hours_from_now(hours + 1)}})
-}
-
-fn db_files(dir: &Path) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() && !path.ends_with("secrets.json") {
-            bytes.extend(std::fs::read(path).unwrap());
-        }
-    }
-    bytes
-}
+use harness::{assert_clean_error, db_files, timed, Cli, EMAIL};
 
 #[tokio::test]
 async fn with_no_account_upcoming_says_how_to_connect() {
@@ -267,7 +116,23 @@ async fn connect_google_sync_and_read_back_through_the_json_contract() {
     assert_eq!(upcoming[0]["external_id"], "e1");
 
     // `--to` is the last day included; all-day ends are exclusive.
-    cli.fake.put_event("team", json!({"id": "e3", "summary": "Far", "start": {"date": "2026-12-30"}, "end": {"date": "2026-12-31"}}));
+    // An event added after the first sync shows up once synced, on its own day only.
+    let far = chrono::Utc::now().date_naive() + chrono::Duration::days(30);
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    cli.fake.put_event("team", json!({"id": "e3", "summary": "Far",
+        "start": {"date": day(far)}, "end": {"date": day(far + chrono::Duration::days(1))}}));
+    let on = |d| {
+        let d = day(d);
+        async move { cli.json(&["events", "--from", &d, "--to", &d, "--json"]).await }
+    };
+    assert_eq!(on(far).await, json!([]), "not synced yet");
+    cli.ok(&["sync"]).await;
+    let synced = on(far).await;
+    assert_eq!(synced.as_array().unwrap().len(), 1, "{synced}");
+    assert_eq!(synced[0]["title"], "Far");
+    assert_eq!(synced[0]["external_id"], "e3");
+    assert_eq!(synced[0]["start"], day(far));
+    assert_eq!(on(far + chrono::Duration::days(1)).await, json!([]));
     let range = cli
         .json(&[
             "events",
@@ -317,61 +182,78 @@ async fn connect_google_sync_and_read_back_through_the_json_contract() {
     }
 }
 
+/// Kiritimati is UTC+14 all year (no DST), so its days and UTC days differ by most of a day.
+const KIRITIMATI: &str = "Pacific/Kiritimati";
+
 #[tokio::test]
 async fn events_between_days_uses_local_days_inclusive() {
     let cli = Cli::new().await;
-    let today = chrono::Utc::now().date_naive();
+    let zone = chrono::FixedOffset::east_opt(14 * 3600).unwrap();
+    let today = chrono::Utc::now().with_timezone(&zone).date_naive();
     let tomorrow = today + chrono::Duration::days(1);
+    let after = tomorrow + chrono::Duration::days(1);
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    // A local time in Kiritimati, as UTC.
+    let at = |d: chrono::NaiveDate, hh_mm: &str| {
+        let local = chrono::NaiveDateTime::parse_from_str(
+            &format!("{} {hh_mm}", day(d)),
+            "%Y-%m-%d %H:%M",
+        )
+        .unwrap();
+        let utc = local.and_local_timezone(zone).unwrap().to_utc();
+        utc.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
     cli.fake.put_event(EMAIL, json!({"id": "d1", "summary": "Tomorrow all day",
-        "start": {"date": day(tomorrow)}, "end": {"date": day(tomorrow + chrono::Duration::days(1))}}));
-    cli.fake.put_event(
-        EMAIL,
-        json!({"id": "d2", "summary": "Tomorrow noon",
-        "start": {"dateTime": format!("{}T12:00:00Z", day(tomorrow))},
-        "end": {"dateTime": format!("{}T13:00:00Z", day(tomorrow))}}),
-    );
+        "start": {"date": day(tomorrow)}, "end": {"date": day(after)}}));
+    // 00:30 local is 10:30 UTC the day before: on the local day, not on the UTC day.
+    cli.fake.put_event(EMAIL, json!({"id": "d2", "summary": "Tomorrow early",
+        "start": {"dateTime": at(tomorrow, "00:30")}, "end": {"dateTime": at(tomorrow, "01:30")}}));
+    // 00:30 the day after is 10:30 UTC tomorrow: on the UTC day, not on the local day.
+    cli.fake.put_event(EMAIL, json!({"id": "d3", "summary": "Day after early",
+        "start": {"dateTime": at(after, "00:30")}, "end": {"dateTime": at(after, "01:30")}}));
     cli.ok(&["connect", "google"]).await;
-    let only_today = cli
-        .json(&[
-            "events",
-            "--from",
-            &day(today),
-            "--to",
-            &day(today),
-            "--json",
-        ])
-        .await;
-    assert!(only_today
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|e| e["external_id"] != "d1" && e["external_id"] != "d2"));
-    let tomorrow_events = cli
-        .json(&[
-            "events",
-            "--from",
-            &day(tomorrow),
-            "--to",
-            &day(tomorrow),
-            "--json",
-        ])
-        .await;
-    let titles: Vec<_> = tomorrow_events
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles, ["Tomorrow all day", "Tomorrow noon"]);
+    let events = |from: chrono::NaiveDate, to: chrono::NaiveDate, json: bool| {
+        let mut cmd = cli.command(&["events", "--from", &day(from), "--to", &day(to)]);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.env("TZ", KIRITIMATI);
+        async move {
+            let out = cli.run_with(cmd).await;
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8(out.stdout).unwrap()
+        }
+    };
+    let titles = |text: String| -> Vec<String> {
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        value
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(titles(events(today, today, true).await), Vec::<String>::new());
+    let tomorrow_events = events(tomorrow, tomorrow, true).await;
+    assert_eq!(titles(tomorrow_events.clone()), ["Tomorrow all day", "Tomorrow early"]);
+    let tomorrow_events: serde_json::Value = serde_json::from_str(&tomorrow_events).unwrap();
+    assert_eq!(tomorrow_events[0]["end"], day(after));
+    assert_eq!(tomorrow_events[1]["start"], at(tomorrow, "00:30"));
     assert_eq!(
-        tomorrow_events[0]["end"],
-        day(tomorrow + chrono::Duration::days(1))
+        titles(events(tomorrow, after, true).await),
+        ["Tomorrow all day", "Tomorrow early", "Day after early"]
     );
-    assert_eq!(
-        tomorrow_events[1]["start"],
-        format!("{}T12:00:00Z", day(tomorrow))
-    );
+    assert_eq!(titles(events(after, after, true).await), ["Day after early"]);
+    // The text shows local times under local days.
+    let text = events(tomorrow, after, false).await;
+    let tomorrow_heading = tomorrow.format("%a %d %b").to_string();
+    let after_heading = after.format("%a %d %b").to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    let line_of = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap();
+    assert!(line_of(&tomorrow_heading) < line_of("Tomorrow early"), "{text}");
+    assert!(line_of("Tomorrow early") < line_of(&after_heading), "{text}");
+    assert!(line_of(&after_heading) < line_of("Day after early"), "{text}");
+    assert!(lines[line_of("Tomorrow early")].contains("00:30–01:30"), "{text}");
     let err = cli
         .fails(&["events", "--from", &day(tomorrow), "--to", &day(today)])
         .await;
@@ -543,18 +425,4 @@ async fn two_processes_never_sync_one_account_at_once() {
         stderr.contains("already being synced by another process"),
         "{stderr}"
     );
-}
-
-#[tokio::test]
-async fn output_to_a_closed_pipe_ends_quietly() {
-    let cli = Cli::new().await;
-    cli.ok(&["connect", "demo"]).await;
-    let mut cmd = cli.command(&["upcoming", "--json"]);
-    cmd.stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    drop(child.stdout.take()); // the reader goes away at once
-    let out = child.wait_with_output().await.unwrap();
-    assert!(out.status.success());
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
