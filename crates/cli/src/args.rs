@@ -34,7 +34,7 @@ pub enum Command {
     Sync { account_id: Option<i64> },
     /// Show what is coming up (ongoing events included).
     Upcoming {
-        /// How many days ahead to look.
+        /// How many days ahead to look (at most 3660).
         #[arg(long, default_value_t = 7)]
         days: u32,
         /// At most this many events.
@@ -46,7 +46,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show the events of a span of days (`--to` is the last day included).
+    /// Show the events of a span of days (`--to` is the last day included). Days are local
+    /// days, in the years 1900 to 9999.
     Events {
         #[arg(long, value_name = "YYYY-MM-DD")]
         from: NaiveDate,
@@ -101,6 +102,97 @@ impl Cli {
             | Command::Status { json }
             | Command::Settings { json, .. } => *json,
             _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The day and number arguments, random and hostile, through clap and the engine's range
+    //! handling: a clean error or a listing, never a panic.
+
+    use calbuddy_engine::paths::DataDir;
+    use calbuddy_engine::secrets::SecretStore;
+    use calbuddy_engine::{Engine, EngineConfig, EngineError};
+    use chrono::{DateTime, Utc};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Numbers as a user might type them: small, huge, negative, malformed.
+    fn number() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0u32..4000).prop_map(|n| n.to_string()),
+            any::<u32>().prop_map(|n| n.to_string()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            Just(u64::MAX.to_string()),
+            "[-+]?[0-9]{0,25}",
+            "[0-9a-z.,e_ -]{0,8}",
+        ]
+    }
+
+    /// Dates as a user might type them: near, far, extreme (chrono's own limits), malformed.
+    fn date() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (1800i32..10100, 1u32..=12, 1u32..=31)
+                .prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+            (-300_000i32..300_000, 0u32..14, 0u32..33)
+                .prop_map(|(y, m, d)| format!("{y:+}-{m:02}-{d:02}")),
+            Just("+262142-12-31".to_owned()),
+            Just("-262143-01-01".to_owned()),
+            Just("9999-12-31".to_owned()),
+            Just("1900-01-01".to_owned()),
+            "[-+0-9]{0,7}-[0-9]{1,3}-[0-9]{1,3}",
+            "[0-9a-zT:+ -]{0,12}",
+        ]
+    }
+
+    /// An engine on an empty database in a temporary directory.
+    async fn engine(dir: &std::path::Path) -> Engine {
+        let mut config = EngineConfig::from_env().unwrap();
+        config.data_dir = DataDir::new(dir);
+        config.secrets = SecretStore::File {
+            path: config.data_dir.secrets_file(),
+        };
+        Engine::open(config).await.unwrap()
+    }
+
+    /// A range error is fine; any other error is not what these arguments should cause.
+    fn checked<T>(result: Result<T, EngineError>) -> Result<(), TestCaseError> {
+        match result {
+            Ok(_) | Err(EngineError::InvalidRange(_)) => Ok(()),
+            Err(e) => Err(TestCaseError::fail(format!("unexpected error: {e}"))),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn day_and_number_arguments_never_panic(
+            days in number(),
+            limit in number(),
+            from in date(),
+            to in date(),
+            now_secs in 0i64..4_102_444_800,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let engine = runtime.block_on(engine(dir.path()));
+            // Any "now" from 1970 to 2100.
+            let now = DateTime::<Utc>::from_timestamp(now_secs, 0).unwrap();
+            let upcoming = ["calbuddy", "upcoming", "--days", &days, "--limit", &limit];
+            if let Ok(Cli { command: Command::Upcoming { days, limit, include_declined, .. } }) =
+                Cli::try_parse_from(upcoming)
+            {
+                checked(runtime.block_on(engine.upcoming(now, days, limit, include_declined)))?;
+            }
+            let events = ["calbuddy", "events", "--from", &from, "--to", &to];
+            if let Ok(Cli { command: Command::Events { from, to, .. } }) =
+                Cli::try_parse_from(events)
+            {
+                checked(runtime.block_on(engine.events_on_days(from, to)))?;
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ mod output;
 use std::process::ExitCode;
 
 use calbuddy_engine::{Engine, EngineConfig, EngineError};
-use chrono::Utc;
+use chrono::{Local, Utc};
 use clap::Parser;
 
 use args::{CalendarsAction, Cli, Command, ConnectTarget, SettingsAction};
@@ -25,18 +25,54 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
+        // The reader went away (`calbuddy upcoming | head -1`): nothing more to say.
+        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => fail(&e.to_string()),
     }
 }
 
-/// One clear line on stderr, never a backtrace.
+/// What ends a command with an error.
+#[derive(Debug)]
+enum CliError {
+    Engine(EngineError),
+    /// Arguments that parse but do not fit together.
+    Usage(String),
+    /// Stdout could not be written.
+    Output(std::io::Error),
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Engine(e) => e.fmt(f),
+            CliError::Usage(message) => f.write_str(message),
+            CliError::Output(e) => write!(f, "cannot write the output: {e}"),
+        }
+    }
+}
+
+impl From<EngineError> for CliError {
+    fn from(e: EngineError) -> Self {
+        CliError::Engine(e)
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Output(e)
+    }
+}
+
+/// One clear line on stderr, never a backtrace; a stderr that cannot be written is ignored
+/// (the exit code still says it failed).
 fn fail(message: &str) -> ExitCode {
-    let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
-    eprintln!("calbuddy: error: {message}");
+    output::error_line(message);
     ExitCode::FAILURE
 }
 
-async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
+async fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let engine = Engine::open(EngineConfig::from_env()?).await?;
     let now = Utc::now();
     let out = output::Out::new(cli.json());
@@ -45,7 +81,7 @@ async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
             target: ConnectTarget::Demo,
         } => {
             let account = engine.connect_demo(now).await?;
-            out.connected(&account, None);
+            out.connected(&account, None)?;
         }
         Command::Connect {
             target: ConnectTarget::Google,
@@ -61,13 +97,13 @@ async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
                 )
                 .await?;
             progress.finish();
-            out.connected(&account, Some(&report));
+            out.connected(&account, Some(&report))?;
             if !report.ok() {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Accounts { .. } => out.accounts(&engine.accounts().await?),
-        Command::Calendars { action: None, .. } => out.calendars(&engine.calendars().await?),
+        Command::Accounts { .. } => out.accounts(&engine.accounts().await?)?,
+        Command::Calendars { action: None, .. } => out.calendars(&engine.calendars().await?)?,
         Command::Calendars {
             action: Some(CalendarsAction::Enable { id }),
             ..
@@ -82,10 +118,10 @@ async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
             progress.finish();
             let mut ok = true;
             for result in &results {
-                ok &= out.sync_result(&engine, result).await;
+                ok &= out.sync_result(&engine, result).await?;
             }
             if results.is_empty() {
-                out.no_accounts();
+                out.no_accounts()?;
             }
             if !ok {
                 return Ok(ExitCode::FAILURE);
@@ -98,30 +134,23 @@ async fn run(cli: Cli) -> Result<ExitCode, EngineError> {
             ..
         } => {
             if engine.accounts().await?.is_empty() && !out.json {
-                out.no_accounts();
+                out.no_accounts()?;
             } else {
-                out.events(
-                    &engine.upcoming(now, days, limit, include_declined).await?,
-                    now,
-                );
+                let events = engine.upcoming(now, days, limit, include_declined).await?;
+                out.events(&events, now, now.with_timezone(&Local).date_naive())?;
             }
         }
         Command::Events { from, to, .. } => {
             if to < from {
-                return Err(EngineError::Settings(
-                    calbuddy_engine::settings::SettingsError::Invalid {
-                        key: "--to".into(),
-                        message: "is before --from".into(),
-                    },
-                ));
+                return Err(CliError::Usage(format!("--to {to} is before --from {from}")));
             }
-            out.events(&engine.events_on_days(from, to).await?, now);
+            out.events(&engine.events_on_days(from, to).await?, now, from)?;
         }
         Command::Disconnect { account_id } => {
-            out.disconnected(&engine.disconnect(account_id).await?)
+            out.disconnected(&engine.disconnect(account_id).await?)?
         }
-        Command::Status { .. } => out.status(&engine.status().await?, now),
-        Command::Settings { action: None, .. } => out.settings(&engine.settings()?),
+        Command::Status { .. } => out.status(&engine.status().await?, now)?,
+        Command::Settings { action: None, .. } => out.settings(&engine.settings()?)?,
         Command::Settings {
             action: Some(SettingsAction::Set { key, value }),
             ..

@@ -2,7 +2,7 @@
 //! store, reads settings and secrets, builds providers for accounts, runs syncs (one per
 //! account at a time, across processes) and broadcasts what happens.
 
-use chrono::{DateTime, Duration, Local, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -378,7 +378,8 @@ impl Engine {
         limit: u32,
         include_declined: bool,
     ) -> Result<Vec<EventView>> {
-        let range = QueryRange::new(now, now + Duration::days(i64::from(days)), &Local);
+        let (start, end) = upcoming_span(now, days)?;
+        let range = QueryRange::new(start, end, &Local);
         let filter = EventFilter {
             include_declined,
             limit: Some(limit),
@@ -388,8 +389,7 @@ impl Engine {
 
     /// Occurrences on the local days `from` to `to`, both included.
     pub async fn events_on_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<EventView>> {
-        let start = local_midnight(from);
-        let end = local_midnight(to + Duration::days(1));
+        let (start, end) = days_span(from, to)?;
         let range = QueryRange::new(start, end, &Local);
         let filter = EventFilter {
             include_declined: true,
@@ -439,6 +439,45 @@ pub fn local_zone() -> chrono_tz::Tz {
         .ok()
         .and_then(|name| name.parse().ok())
         .unwrap_or(chrono_tz::UTC)
+}
+
+/// The longest span `upcoming` looks ahead: ten years.
+const MAX_UPCOMING_DAYS: u32 = 3660;
+/// The first and last years `events_on_days` takes: far enough for any calendar, near enough
+/// that every local midnight and offset stays within chrono's range.
+const FIRST_YEAR: i32 = 1900;
+const LAST_YEAR: i32 = 9999;
+
+/// From `now` to `days` days later; more than [`MAX_UPCOMING_DAYS`] is refused rather than
+/// overflowing.
+fn upcoming_span(now: DateTime<Utc>, days: u32) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+    let end = (days <= MAX_UPCOMING_DAYS)
+        .then(|| now.checked_add_signed(Duration::days(i64::from(days))))
+        .flatten()
+        .ok_or_else(|| {
+            EngineError::InvalidRange(format!(
+                "cannot look {days} days ahead: at most {MAX_UPCOMING_DAYS}"
+            ))
+        })?;
+    Ok((now, end))
+}
+
+/// From the local midnight starting `from` to the one ending `to`; days outside the years
+/// [`FIRST_YEAR`] to [`LAST_YEAR`], or `to` before `from`, are refused.
+fn days_span(from: NaiveDate, to: NaiveDate) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+    for day in [from, to] {
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&day.year()) {
+            return Err(EngineError::InvalidRange(format!(
+                "{day} is out of range: days must be in the years {FIRST_YEAR} to {LAST_YEAR}"
+            )));
+        }
+    }
+    if to < from {
+        return Err(EngineError::InvalidRange(format!(
+            "the last day ({to}) is before the first ({from})"
+        )));
+    }
+    Ok((local_midnight(from), local_midnight(to + Duration::days(1))))
 }
 
 fn local_midnight(day: NaiveDate) -> DateTime<Utc> {

@@ -34,6 +34,9 @@ pub enum EngineError {
     NoGoogleClient,
     #[error("no {0} with id {1}")]
     NotFound(&'static str, i64),
+    /// A span of days or dates the engine will not look at (see `days_span`).
+    #[error("{0}")]
+    InvalidRange(String),
     #[error("account {0} is already being synced by another process")]
     Busy(i64),
     #[error("cannot lock the account for syncing: {0}")]
@@ -71,6 +74,7 @@ impl EngineError {
             EngineError::Connect(_) => "sign_in",
             EngineError::NoGoogleClient => "no_google_client",
             EngineError::NotFound(..) => "not_found",
+            EngineError::InvalidRange(_) => "invalid_range",
             EngineError::Busy(_) => "busy",
             EngineError::Lock(_) => "lock",
         }

@@ -3,9 +3,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::time::Duration;
 
-use fake_google::{FakeGoogle, Fault, FaultKind, CLIENT_ID, CLIENT_SECRET};
+use fake_google::{FakeGoogle, CLIENT_ID, CLIENT_SECRET};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 use tokio::process::Command;

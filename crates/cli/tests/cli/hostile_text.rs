@@ -68,7 +68,7 @@ async fn outside_text_cannot_act_on_the_terminal_and_json_keeps_it_exact() {
         "{upcoming}"
     );
     assert!(upcoming.contains(" AB "), "{upcoming}");
-    assert!(upcoming.contains("realfake"), "{upcoming}");
+    assert!(upcoming.contains("real fake"), "{upcoming}");
     assert!(upcoming.contains("line one line two 12:00 fake event"), "{upcoming}");
     assert!(upcoming.contains("invoicefdp.exex"), "{upcoming}");
     assert!(upcoming.contains("Teamder"), "{upcoming}");

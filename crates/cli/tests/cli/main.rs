@@ -122,7 +122,7 @@ async fn connect_google_sync_and_read_back_through_the_json_contract() {
     cli.fake.put_event("team", json!({"id": "e3", "summary": "Far",
         "start": {"date": day(far)}, "end": {"date": day(far + chrono::Duration::days(1))}}));
     let on = |d| {
-        let d = day(d);
+        let (d, cli) = (day(d), &cli);
         async move { cli.json(&["events", "--from", &d, "--to", &d, "--json"]).await }
     };
     assert_eq!(on(far).await, json!([]), "not synced yet");
@@ -218,6 +218,7 @@ async fn events_between_days_uses_local_days_inclusive() {
             cmd.arg("--json");
         }
         cmd.env("TZ", KIRITIMATI);
+        let cli = &cli;
         async move {
             let out = cli.run_with(cmd).await;
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -3,6 +3,8 @@
 
 use std::process::{Output, Stdio};
 
+use tokio::process::Command;
+
 use crate::harness::{assert_clean_error, Cli};
 
 /// `/dev/full`: every write fails with ENOSPC.
@@ -13,6 +15,13 @@ fn dev_full() -> Stdio {
             .open("/dev/full")
             .unwrap(),
     )
+}
+
+/// Runs with the stdio set on `cmd` (tokio's `output()` would replace it with pipes); the
+/// streams left unset are captured.
+async fn run(mut cmd: Command) -> Output {
+    cmd.stdin(Stdio::null());
+    cmd.spawn().unwrap().wait_with_output().await.unwrap()
 }
 
 fn assert_no_panic(out: &Output) {
@@ -33,8 +42,8 @@ async fn a_full_stdout_is_an_error() {
         &["status", "--json"],
     ] {
         let mut cmd = cli.command(args);
-        cmd.stdout(dev_full());
-        let out = cli.run_with(cmd).await;
+        cmd.stdout(dev_full()).stderr(Stdio::piped());
+        let out = run(cmd).await;
         assert_no_panic(&out);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let stderr = String::from_utf8(out.stderr).unwrap();
@@ -48,14 +57,16 @@ async fn a_full_stderr_keeps_the_exit_code_without_aborting() {
     let cli = Cli::new().await;
     let mut cmd = cli.command(&["sync", "99"]);
     cmd.stderr(dev_full());
-    let out = cli.run_with(cmd).await;
+    let out = run(cmd).await;
     assert_no_panic(&out);
     assert_eq!(out.status.code(), Some(1));
 
     // A log line that cannot be written is dropped, and the command goes on.
     let mut cmd = cli.command(&["connect", "demo"]);
-    cmd.stderr(dev_full()).env("CALBUDDY_LOG", "debug");
-    let out = cli.run_with(cmd).await;
+    cmd.stderr(dev_full())
+        .stdout(Stdio::piped())
+        .env("CALBUDDY_LOG", "debug");
+    let out = run(cmd).await;
     assert_no_panic(&out);
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8(out.stdout).unwrap().contains("Connected"));
@@ -63,7 +74,7 @@ async fn a_full_stderr_keeps_the_exit_code_without_aborting() {
     // Both failing: still exit 1, no abort.
     let mut cmd = cli.command(&["upcoming"]);
     cmd.stdout(dev_full()).stderr(dev_full());
-    let out = cli.run_with(cmd).await;
+    let out = run(cmd).await;
     assert_no_panic(&out);
     assert_eq!(out.status.code(), Some(1));
 }
