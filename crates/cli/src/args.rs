@@ -177,7 +177,10 @@ mod tests {
             now_secs in 0i64..4_102_444_800,
         ) {
             let dir = tempfile::tempdir().unwrap();
-            let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             let engine = runtime.block_on(engine(dir.path()));
             // Any "now" from 1970 to 2100.
             let now = DateTime::<Utc>::from_timestamp(now_secs, 0).unwrap();
