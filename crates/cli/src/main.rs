@@ -26,9 +26,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         // The reader went away (`calbuddy upcoming | head -1`): nothing more to say.
-        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
-        }
+        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => fail(&e.to_string()),
     }
 }
@@ -142,7 +140,9 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
         }
         Command::Events { from, to, .. } => {
             if to < from {
-                return Err(CliError::Usage(format!("--to {to} is before --from {from}")));
+                return Err(CliError::Usage(format!(
+                    "--to {to} is before --from {from}"
+                )));
             }
             out.events(&engine.events_on_days(from, to).await?, now, from)?;
         }

@@ -110,7 +110,10 @@ mod tests {
     #[test]
     fn colour_only_when_asked() {
         let plain = logged(false, || tracing::warn!("careful"));
-        assert!(plain.contains("WARN") && !plain.contains('\u{1b}'), "{plain:?}");
+        assert!(
+            plain.contains("WARN") && !plain.contains('\u{1b}'),
+            "{plain:?}"
+        );
         let coloured = logged(true, || tracing::warn!("careful"));
         assert!(coloured.contains('\u{1b}'), "{coloured:?}");
     }

@@ -181,17 +181,36 @@ mod tests {
     fn an_ongoing_event_from_yesterday_is_listed_today_saying_when_it_began() {
         let zone = FixedOffset::west_opt(5 * 3600).unwrap();
         // Sunday 23:00 to Monday 11:00 local.
-        let night = event("Night shift", "2026-11-30T04:00:00Z", "2026-11-30T16:00:00Z", false);
+        let night = event(
+            "Night shift",
+            "2026-11-30T04:00:00Z",
+            "2026-11-30T16:00:00Z",
+            false,
+        );
         let conference = event("Conference", "2026-11-29", "2026-12-02", true);
-        let later = event("Lunch", "2026-11-30T17:00:00Z", "2026-11-30T18:00:00Z", false);
+        let later = event(
+            "Lunch",
+            "2026-11-30T17:00:00Z",
+            "2026-11-30T18:00:00Z",
+            false,
+        );
         let text = listing(&zone).text(&[conference, night, later]);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "Today, Mon 30 Nov", "{text}");
         assert!(lines[1].contains("now all day (3d)"), "{text}");
-        assert!(lines[1].ends_with("Conference  · Work · since Sun 29 Nov"), "{text}");
+        assert!(
+            lines[1].ends_with("Conference  · Work · since Sun 29 Nov"),
+            "{text}"
+        );
         assert!(lines[2].contains("now 23:00–Mon 11:00"), "{text}");
-        assert!(lines[2].ends_with("Night shift  · Work · since Sun 23:00"), "{text}");
-        assert!(lines[3].contains("12:00–13:00") && !lines[3].contains("since"), "{text}");
+        assert!(
+            lines[2].ends_with("Night shift  · Work · since Sun 23:00"),
+            "{text}"
+        );
+        assert!(
+            lines[3].contains("12:00–13:00") && !lines[3].contains("since"),
+            "{text}"
+        );
         assert_eq!(lines.len(), 4, "{text}");
     }
 
@@ -199,8 +218,18 @@ mod tests {
     fn events_are_grouped_by_local_day_not_utc_day() {
         // 23:30 Monday at UTC-5 is 04:30 Tuesday in UTC.
         let zone = FixedOffset::west_opt(5 * 3600).unwrap();
-        let late = event("Late", "2026-12-01T04:30:00Z", "2026-12-01T05:00:00Z", false);
-        let next = event("Next", "2026-12-01T15:00:00Z", "2026-12-01T16:00:00Z", false);
+        let late = event(
+            "Late",
+            "2026-12-01T04:30:00Z",
+            "2026-12-01T05:00:00Z",
+            false,
+        );
+        let next = event(
+            "Next",
+            "2026-12-01T15:00:00Z",
+            "2026-12-01T16:00:00Z",
+            false,
+        );
         let text = listing(&zone).text(&[late, next]);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "Today, Mon 30 Nov", "{text}");

@@ -178,7 +178,12 @@ impl Out {
 
     /// Events under local day headings, from `first_day` (events that began earlier are
     /// listed under it).
-    pub fn events(&self, events: &[EventView], now: DateTime<Utc>, first_day: NaiveDate) -> Written {
+    pub fn events(
+        &self,
+        events: &[EventView],
+        now: DateTime<Utc>,
+        first_day: NaiveDate,
+    ) -> Written {
         if self.json {
             return json(events);
         }

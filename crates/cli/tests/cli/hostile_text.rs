@@ -55,7 +55,10 @@ async fn outside_text_cannot_act_on_the_terminal_and_json_keeps_it_exact() {
     cli.fake.put_event("team", event("e4", BIDI_TITLE, 5));
 
     let connected = text(&cli, &["connect", "google"]).await;
-    assert!(connected.contains("Connected mallory@example.com"), "{connected}");
+    assert!(
+        connected.contains("Connected mallory@example.com"),
+        "{connected}"
+    );
 
     let upcoming = text(&cli, &["upcoming"]).await;
     // Day headings and one line per event: no fake lines, and no "at" line for a location
@@ -64,15 +67,23 @@ async fn outside_text_cannot_act_on_the_terminal_and_json_keeps_it_exact() {
         upcoming.lines().partition(|l| l.starts_with("  "));
     assert_eq!(events.len(), 4, "{upcoming}");
     assert!(
-        headings.iter().all(|h| h.starts_with("Today") || h.starts_with("Tomorrow")),
+        headings
+            .iter()
+            .all(|h| h.starts_with("Today") || h.starts_with("Tomorrow")),
         "{upcoming}"
     );
     assert!(upcoming.contains(" AB "), "{upcoming}");
     assert!(upcoming.contains("real fake"), "{upcoming}");
-    assert!(upcoming.contains("line one line two 12:00 fake event"), "{upcoming}");
+    assert!(
+        upcoming.contains("line one line two 12:00 fake event"),
+        "{upcoming}"
+    );
     assert!(upcoming.contains("invoicefdp.exex"), "{upcoming}");
     assert!(upcoming.contains("Teamder"), "{upcoming}");
-    let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    let today = chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
     let in_two_days = (chrono::Utc::now().date_naive() + chrono::Duration::days(2))
         .format("%Y-%m-%d")
         .to_string();
@@ -96,7 +107,10 @@ async fn outside_text_cannot_act_on_the_terminal_and_json_keeps_it_exact() {
     );
     assert_eq!(events[0]["location"], OSC_LOCATION);
     assert_eq!(events[1]["calendar_name"], EVIL_CALENDAR);
-    assert_eq!(cli.json(&["accounts", "--json"]).await[0]["name"], EVIL_EMAIL);
+    assert_eq!(
+        cli.json(&["accounts", "--json"]).await[0]["name"],
+        EVIL_EMAIL
+    );
 
     // A server error with escapes ends up on stderr and in `last_error`.
     cli.fake.inject(Fault::new(
@@ -110,7 +124,10 @@ async fn outside_text_cannot_act_on_the_terminal_and_json_keeps_it_exact() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_inert("sync's stderr", &stderr);
     assert_clean_error(&stderr);
-    assert!(stderr.contains("badreason") || stderr.contains("bad reason"), "{stderr}");
+    assert!(
+        stderr.contains("badreason") || stderr.contains("bad reason"),
+        "{stderr}"
+    );
     let last_error = cli.json(&["accounts", "--json"]).await[0]["last_error"]
         .as_str()
         .unwrap()
@@ -118,7 +135,10 @@ async fn outside_text_cannot_act_on_the_terminal_and_json_keeps_it_exact() {
     assert!(last_error.contains(EVIL_REASON), "{last_error}");
     for args in [&["accounts"][..], &["calendars"], &["status"]] {
         let shown = text(&cli, args).await;
-        assert!(shown.contains("last sync failed") || shown.contains("error"), "{shown}");
+        assert!(
+            shown.contains("last sync failed") || shown.contains("error"),
+            "{shown}"
+        );
     }
     assert_eq!(text(&cli, &["accounts"]).await.lines().count(), 1);
 
@@ -139,6 +159,9 @@ async fn outside_text_cannot_act_on_the_terminal_and_json_keeps_it_exact() {
     assert!(logged.contains("Team"), "{logged}");
 
     let disconnected = text(&cli, &["disconnect", "1"]).await;
-    assert!(disconnected.contains("mallory@example.com"), "{disconnected}");
+    assert!(
+        disconnected.contains("mallory@example.com"),
+        "{disconnected}"
+    );
     cli.assert_no_secret_printed();
 }

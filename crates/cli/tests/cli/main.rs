@@ -1,7 +1,6 @@
 //! The real `calbuddy` binary against the local fake Google: the command contract (flags,
 //! JSON fields, exit codes), errors on one line, secrets never printed, and crash safety.
 
-
 mod harness;
 mod hostile_text;
 mod output_failures;
@@ -119,11 +118,17 @@ async fn connect_google_sync_and_read_back_through_the_json_contract() {
     // An event added after the first sync shows up once synced, on its own day only.
     let far = chrono::Utc::now().date_naive() + chrono::Duration::days(30);
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
-    cli.fake.put_event("team", json!({"id": "e3", "summary": "Far",
-        "start": {"date": day(far)}, "end": {"date": day(far + chrono::Duration::days(1))}}));
+    cli.fake.put_event(
+        "team",
+        json!({"id": "e3", "summary": "Far",
+        "start": {"date": day(far)}, "end": {"date": day(far + chrono::Duration::days(1))}}),
+    );
     let on = |d| {
         let (d, cli) = (day(d), &cli);
-        async move { cli.json(&["events", "--from", &d, "--to", &d, "--json"]).await }
+        async move {
+            cli.json(&["events", "--from", &d, "--to", &d, "--json"])
+                .await
+        }
     };
     assert_eq!(on(far).await, json!([]), "not synced yet");
     cli.ok(&["sync"]).await;
@@ -195,22 +200,29 @@ async fn events_between_days_uses_local_days_inclusive() {
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     // A local time in Kiritimati, as UTC.
     let at = |d: chrono::NaiveDate, hh_mm: &str| {
-        let local = chrono::NaiveDateTime::parse_from_str(
-            &format!("{} {hh_mm}", day(d)),
-            "%Y-%m-%d %H:%M",
-        )
-        .unwrap();
+        let local =
+            chrono::NaiveDateTime::parse_from_str(&format!("{} {hh_mm}", day(d)), "%Y-%m-%d %H:%M")
+                .unwrap();
         let utc = local.and_local_timezone(zone).unwrap().to_utc();
         utc.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     };
-    cli.fake.put_event(EMAIL, json!({"id": "d1", "summary": "Tomorrow all day",
-        "start": {"date": day(tomorrow)}, "end": {"date": day(after)}}));
+    cli.fake.put_event(
+        EMAIL,
+        json!({"id": "d1", "summary": "Tomorrow all day",
+        "start": {"date": day(tomorrow)}, "end": {"date": day(after)}}),
+    );
     // 00:30 local is 10:30 UTC the day before: on the local day, not on the UTC day.
-    cli.fake.put_event(EMAIL, json!({"id": "d2", "summary": "Tomorrow early",
-        "start": {"dateTime": at(tomorrow, "00:30")}, "end": {"dateTime": at(tomorrow, "01:30")}}));
+    cli.fake.put_event(
+        EMAIL,
+        json!({"id": "d2", "summary": "Tomorrow early",
+        "start": {"dateTime": at(tomorrow, "00:30")}, "end": {"dateTime": at(tomorrow, "01:30")}}),
+    );
     // 00:30 the day after is 10:30 UTC tomorrow: on the UTC day, not on the local day.
-    cli.fake.put_event(EMAIL, json!({"id": "d3", "summary": "Day after early",
-        "start": {"dateTime": at(after, "00:30")}, "end": {"dateTime": at(after, "01:30")}}));
+    cli.fake.put_event(
+        EMAIL,
+        json!({"id": "d3", "summary": "Day after early",
+        "start": {"dateTime": at(after, "00:30")}, "end": {"dateTime": at(after, "01:30")}}),
+    );
     cli.ok(&["connect", "google"]).await;
     let events = |from: chrono::NaiveDate, to: chrono::NaiveDate, json: bool| {
         let mut cmd = cli.command(&["events", "--from", &day(from), "--to", &day(to)]);
@@ -221,7 +233,11 @@ async fn events_between_days_uses_local_days_inclusive() {
         let cli = &cli;
         async move {
             let out = cli.run_with(cmd).await;
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             String::from_utf8(out.stdout).unwrap()
         }
     };
@@ -234,9 +250,15 @@ async fn events_between_days_uses_local_days_inclusive() {
             .map(|e| e["title"].as_str().unwrap().to_owned())
             .collect()
     };
-    assert_eq!(titles(events(today, today, true).await), Vec::<String>::new());
+    assert_eq!(
+        titles(events(today, today, true).await),
+        Vec::<String>::new()
+    );
     let tomorrow_events = events(tomorrow, tomorrow, true).await;
-    assert_eq!(titles(tomorrow_events.clone()), ["Tomorrow all day", "Tomorrow early"]);
+    assert_eq!(
+        titles(tomorrow_events.clone()),
+        ["Tomorrow all day", "Tomorrow early"]
+    );
     let tomorrow_events: serde_json::Value = serde_json::from_str(&tomorrow_events).unwrap();
     assert_eq!(tomorrow_events[0]["end"], day(after));
     assert_eq!(tomorrow_events[1]["start"], at(tomorrow, "00:30"));
@@ -244,17 +266,32 @@ async fn events_between_days_uses_local_days_inclusive() {
         titles(events(tomorrow, after, true).await),
         ["Tomorrow all day", "Tomorrow early", "Day after early"]
     );
-    assert_eq!(titles(events(after, after, true).await), ["Day after early"]);
+    assert_eq!(
+        titles(events(after, after, true).await),
+        ["Day after early"]
+    );
     // The text shows local times under local days.
     let text = events(tomorrow, after, false).await;
     let tomorrow_heading = tomorrow.format("%a %d %b").to_string();
     let after_heading = after.format("%a %d %b").to_string();
     let lines: Vec<&str> = text.lines().collect();
     let line_of = |needle: &str| lines.iter().position(|l| l.contains(needle)).unwrap();
-    assert!(line_of(&tomorrow_heading) < line_of("Tomorrow early"), "{text}");
-    assert!(line_of("Tomorrow early") < line_of(&after_heading), "{text}");
-    assert!(line_of(&after_heading) < line_of("Day after early"), "{text}");
-    assert!(lines[line_of("Tomorrow early")].contains("00:30–01:30"), "{text}");
+    assert!(
+        line_of(&tomorrow_heading) < line_of("Tomorrow early"),
+        "{text}"
+    );
+    assert!(
+        line_of("Tomorrow early") < line_of(&after_heading),
+        "{text}"
+    );
+    assert!(
+        line_of(&after_heading) < line_of("Day after early"),
+        "{text}"
+    );
+    assert!(
+        lines[line_of("Tomorrow early")].contains("00:30–01:30"),
+        "{text}"
+    );
     let err = cli
         .fails(&["events", "--from", &day(tomorrow), "--to", &day(today)])
         .await;

@@ -41,10 +41,16 @@ async fn an_event_that_began_yesterday_and_runs_now_is_listed_today() {
         .unwrap()
         .to_utc()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    cli.fake.put_event(EMAIL, json!({"id": "n1", "summary": "Night shift",
-        "start": {"dateTime": late_yesterday}, "end": {"dateTime": hours_from_now(2)}}));
-    cli.fake.put_event(EMAIL, json!({"id": "n2", "summary": "Conference",
-        "start": {"date": day(yesterday)}, "end": {"date": day(today + Duration::days(2))}}));
+    cli.fake.put_event(
+        EMAIL,
+        json!({"id": "n1", "summary": "Night shift",
+        "start": {"dateTime": late_yesterday}, "end": {"dateTime": hours_from_now(2)}}),
+    );
+    cli.fake.put_event(
+        EMAIL,
+        json!({"id": "n2", "summary": "Conference",
+        "start": {"date": day(yesterday)}, "end": {"date": day(today + Duration::days(2))}}),
+    );
     cli.ok(&["connect", "google"]).await;
     let mut cmd = cli.command(&["upcoming"]);
     cmd.env("TZ", "Pacific/Kiritimati");
@@ -54,7 +60,10 @@ async fn an_event_that_began_yesterday_and_runs_now_is_listed_today() {
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("Today, "), "{text}");
     let yesterday_heading = yesterday.format("%a %d %b").to_string();
-    assert!(lines.iter().all(|l| !l.starts_with(&yesterday_heading)), "{text}");
+    assert!(
+        lines.iter().all(|l| !l.starts_with(&yesterday_heading)),
+        "{text}"
+    );
     let shift = lines.iter().find(|l| l.contains("Night shift")).unwrap();
     let yesterday_name = yesterday.format("%a").to_string();
     assert!(shift.contains("now"), "{shift}");
