@@ -13,7 +13,10 @@ use clap::Parser;
 use args::{CalendarsAction, Cli, Command, ConnectTarget, SettingsAction};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage(&e),
+    };
     calbuddy_engine::logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -28,6 +31,17 @@ fn main() -> ExitCode {
         // The reader went away (`calbuddy upcoming | head -1`): nothing more to say.
         Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => fail(&e.to_string()),
+    }
+}
+
+/// Prints clap's help, version or usage error. Help that cannot be written to stdout is a
+/// failure like any other output (a closed pipe aside); a failing stderr is ignored.
+fn usage(e: &clap::Error) -> ExitCode {
+    match e.print() {
+        Err(io) if !e.use_stderr() && io.kind() != std::io::ErrorKind::BrokenPipe => {
+            fail(&format!("cannot write the output: {io}"))
+        }
+        _ => ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2)),
     }
 }
 

@@ -40,6 +40,7 @@ async fn a_full_stdout_is_an_error() {
         &["upcoming", "--json"],
         &["accounts"],
         &["status", "--json"],
+        &["--help"],
     ] {
         let mut cmd = cli.command(args);
         cmd.stdout(dev_full()).stderr(Stdio::piped());
