@@ -159,6 +159,34 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn idle_connections_do_not_hold_up_the_redirect() {
+        let lb = Loopback::bind().await.unwrap();
+        let base = lb.redirect_uri();
+        let addr = base
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned();
+        let wait =
+            tokio::spawn(async move { lb.wait_for_code("s", Duration::from_secs(60)).await });
+        // More idle connections than the listener serves at once; they send nothing.
+        let mut idle = Vec::new();
+        for _ in 0..40 {
+            idle.push(TcpStream::connect(&addr).await.unwrap());
+        }
+        let redirect = get(&format!("{base}?code=c&state=s"));
+        let (status, _) = tokio::time::timeout(Duration::from_secs(3), redirect)
+            .await
+            .expect("the redirect is answered while idle connections are open");
+        assert_eq!(status, 200);
+        let code = tokio::time::timeout(Duration::from_secs(3), wait)
+            .await
+            .expect("the sign-in ends at once")
+            .unwrap();
+        assert_eq!(code, Ok("c".to_owned()));
+        drop(idle);
+    }
+
+    #[tokio::test]
     async fn a_refusal_and_a_timeout_are_errors() {
         let lb = Loopback::bind().await.unwrap();
         let base = lb.redirect_uri();

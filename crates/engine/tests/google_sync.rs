@@ -247,9 +247,18 @@ async fn a_token_about_to_expire_is_refreshed_before_use() {
     assert!(w.sync(id).await.ok());
     let requests = w.fake.requests();
     assert_eq!(requests[0].form_param("grant_type"), Some("refresh_token"));
-    assert!(requests
+    // The old token still works at the server for 30 s: only the fresh one may be used, on
+    // every API request, and none may be refused and sent again.
+    let fresh = w.fake.issued_tokens().pop().unwrap();
+    let api: Vec<_> = requests
         .iter()
-        .all(|r| !r.authorized || r.path.contains("calendar")));
+        .filter(|r| r.path.starts_with("/calendar/v3/"))
+        .collect();
+    assert_eq!(api.len(), 2, "one calendar list, one events listing");
+    assert!(
+        api.iter().all(|r| r.bearer.as_deref() == Some(fresh.as_str())),
+        "every API request carries the refreshed token"
+    );
 }
 
 #[tokio::test]
