@@ -61,8 +61,11 @@ async fn an_endless_calendar_list_ends_in_an_error_and_drops_nothing() {
 #[tokio::test]
 async fn a_body_above_the_cap_is_refused_and_the_events_stay() {
     let (w, id) = connected(world().await).await;
-    w.fake
-        .inject(Fault::new("/events", 1, FaultKind::HugeBody(17 * 1024 * 1024)));
+    w.fake.inject(Fault::new(
+        "/events",
+        1,
+        FaultKind::HugeBody(17 * 1024 * 1024),
+    ));
     let report = w.sync(id).await;
     let error = report.error.unwrap_or_default();
     assert!(
@@ -87,7 +90,10 @@ async fn a_sync_past_its_deadline_stops_with_an_error() {
     w.fake.inject(Fault::new("/events", 100, FaultKind::Hang));
     let started = Instant::now();
     let report = w.sync(id).await;
-    assert!(started.elapsed() < Duration::from_secs(4), "stopped at the deadline");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "stopped at the deadline"
+    );
     let error = report.error.unwrap_or_default();
     assert!(
         error.contains(EMAIL) && error.contains("did not finish within 1 s"),

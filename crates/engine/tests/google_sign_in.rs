@@ -59,7 +59,10 @@ async fn a_lasting_token_endpoint_outage_says_so_and_keeps_the_account() {
         error.contains("the sign-in server answered 503 Service Unavailable"),
         "{error}"
     );
-    assert!(!error.contains("JSON") && !error.contains("revoked"), "{error}");
+    assert!(
+        !error.contains("JSON") && !error.contains("revoked"),
+        "{error}"
+    );
     assert_eq!(refreshes(&w), 4, "first try and three retries");
     let account = w.engine.account(id).await.unwrap();
     assert!(!account.needs_reauth);

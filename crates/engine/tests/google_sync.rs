@@ -256,7 +256,8 @@ async fn a_token_about_to_expire_is_refreshed_before_use() {
         .collect();
     assert_eq!(api.len(), 2, "one calendar list, one events listing");
     assert!(
-        api.iter().all(|r| r.bearer.as_deref() == Some(fresh.as_str())),
+        api.iter()
+            .all(|r| r.bearer.as_deref() == Some(fresh.as_str())),
         "every API request carries the refreshed token"
     );
 }

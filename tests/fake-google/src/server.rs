@@ -153,7 +153,8 @@ fn endless_page(shared: &Shared) -> Response {
 
 /// A valid, empty events page of `bytes` bytes: the padding is one long `description`.
 fn huge_body(bytes: usize) -> String {
-    const HEAD: &str = r#"{"kind":"calendar#events","items":[],"nextSyncToken":"huge","description":""#;
+    const HEAD: &str =
+        r#"{"kind":"calendar#events","items":[],"nextSyncToken":"huge","description":""#;
     const TAIL: &str = r#""}"#;
     let padding = bytes.saturating_sub(HEAD.len() + TAIL.len());
     let mut body = String::with_capacity(HEAD.len() + padding + TAIL.len());
@@ -170,12 +171,7 @@ fn html_page(status: u16) -> Response {
         "<!DOCTYPE html><html><head><title>Error {status}</title></head>\
          <body><p><b>{status}.</b> That's an error.</p></body></html>"
     );
-    (
-        status,
-        [(CONTENT_TYPE, "text/html; charset=UTF-8")],
-        body,
-    )
-        .into_response()
+    (status, [(CONTENT_TYPE, "text/html; charset=UTF-8")], body).into_response()
 }
 
 /// Sleeps for `delay` (forever if `None`); false if the server shut down first.

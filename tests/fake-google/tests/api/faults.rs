@@ -163,7 +163,9 @@ async fn runaway_servers_page_forever_and_send_huge_bodies() {
     assert_eq!(body["items"], json!([]));
     let logged = fake.requests();
     assert_eq!(logged.len(), 3);
-    assert!(logged.iter().all(|r| r.bearer.as_deref() == Some(token.as_str())));
+    assert!(logged
+        .iter()
+        .all(|r| r.bearer.as_deref() == Some(token.as_str())));
 }
 
 #[tokio::test]
@@ -173,10 +175,17 @@ async fn an_html_page_in_place_of_json() {
     fake.inject(Fault::new("/token", 1, FaultKind::HtmlPage(503)));
     let response = client()
         .post(fake.token_url())
-        .form(&[("grant_type", "authorization_code"), ("code", code.as_str())])
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+        ])
         .send()
         .await
         .expect("request");
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert!(response.text().await.expect("body").starts_with("<!DOCTYPE html>"));
+    assert!(response
+        .text()
+        .await
+        .expect("body")
+        .starts_with("<!DOCTYPE html>"));
 }
