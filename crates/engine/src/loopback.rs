@@ -203,8 +203,8 @@ mod tests {
         for _ in 0..40 {
             idle.push(TcpStream::connect(&addr).await.unwrap());
         }
-        let redirect = get(&format!("{base}?code=c&state=s"));
-        let (status, _) = tokio::time::timeout(Duration::from_secs(3), redirect)
+        let redirect = format!("{base}?code=c&state=s");
+        let (status, _) = tokio::time::timeout(Duration::from_secs(3), get(&redirect))
             .await
             .expect("the redirect is answered while idle connections are open");
         assert_eq!(status, 200);

@@ -31,6 +31,7 @@ pub fn quick_retries() -> RetryPolicy {
         max_delay: Duration::from_millis(50),
         max_retry_after: Duration::from_secs(2),
         timeout: Duration::from_secs(2),
+        sync_deadline: Duration::from_secs(120),
     }
 }
 
