@@ -78,7 +78,7 @@ pub enum ProviderError {
     #[error("gave up after {pages} pages of {listing}: the server keeps sending more")]
     EndlessListing { listing: &'static str, pages: usize },
     /// The account's sync ran past its deadline (`CALBUDDY_SYNC_DEADLINE_SECS`).
-    #[error("the sync did not finish within {0} s; it will be tried again")]
+    #[error("the sync did not finish within {0} s and was stopped")]
     DeadlineExceeded(u64),
 }
 
