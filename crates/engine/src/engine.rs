@@ -178,6 +178,7 @@ impl Engine {
         Ok(SyncOptions {
             days_back: settings.sync.days_back,
             days_ahead: settings.sync.days_ahead,
+            deadline: self.config.retry.sync_deadline,
         })
     }
 

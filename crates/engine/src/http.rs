@@ -1,5 +1,6 @@
-//! HTTP plumbing shared by the providers: one client with timeouts, and the retry policy
-//! (exponential backoff with jitter, honouring `Retry-After`) built on the backon crate.
+//! HTTP plumbing shared by the providers: one client with timeouts, the retry policy
+//! (exponential backoff with jitter, honouring `Retry-After`) built on the backon crate, and
+//! reading a response body streamed, never past a size cap.
 
 use std::future::Future;
 use std::time::Duration;
@@ -17,6 +18,9 @@ pub struct RetryPolicy {
     pub max_retry_after: Duration,
     /// Time limit of one request.
     pub timeout: Duration,
+    /// Time limit of one account's whole sync, every request and retry included, so a server
+    /// that never stops answering cannot keep the account locked.
+    pub sync_deadline: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -27,13 +31,17 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(120),
             timeout: Duration::from_secs(30),
+            // Ten minutes: a first sync of a few calendars of 10,000s of events takes seconds
+            // to a minute even on a slow line; far beyond that, something is wrong.
+            sync_deadline: Duration::from_secs(600),
         }
     }
 }
 
 impl RetryPolicy {
-    /// The defaults, with `CALBUDDY_HTTP_TIMEOUT_SECS` and `CALBUDDY_RETRY_BASE_MS` applied
-    /// (for slow networks, and for tests that should not wait).
+    /// The defaults, with `CALBUDDY_HTTP_TIMEOUT_SECS`, `CALBUDDY_RETRY_BASE_MS` and
+    /// `CALBUDDY_SYNC_DEADLINE_SECS` applied (for slow networks, and for tests that should not
+    /// wait).
     pub fn from_env() -> Self {
         let mut policy = RetryPolicy::default();
         let read = |name: &str| {
@@ -47,6 +55,9 @@ impl RetryPolicy {
         if let Some(ms) = read("CALBUDDY_RETRY_BASE_MS") {
             policy.min_delay = Duration::from_millis(ms);
             policy.max_delay = Duration::from_millis(ms.saturating_mul(60)).max(policy.min_delay);
+        }
+        if let Some(secs) = read("CALBUDDY_SYNC_DEADLINE_SECS").filter(|s| *s > 0) {
+            policy.sync_deadline = Duration::from_secs(secs);
         }
         policy
     }
@@ -126,10 +137,110 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         .map(Duration::from_secs)
 }
 
+/// Why a response body could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error("the answer is larger than {}", size(*.0))]
+    TooLarge(usize),
+    #[error(transparent)]
+    Network(#[from] reqwest::Error),
+}
+
+fn size(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Reads the body chunk by chunk and stops as soon as it would exceed `cap` bytes (at once if
+/// `Content-Length` says so), so a server can never make us hold more than `cap` in memory.
+pub async fn read_body(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, BodyError> {
+    let declared = response.content_length().unwrap_or(0);
+    if declared > cap as u64 {
+        return Err(BodyError::TooLarge(cap));
+    }
+    let mut body = Vec::with_capacity(declared as usize);
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > cap {
+            return Err(BodyError::TooLarge(cap));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Serves one connection: `head`, then `body_len` bytes of body, then keeps it open.
+    async fn serve_once(head: String, body_len: usize) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request).await;
+            let _ = stream.write_all(head.as_bytes()).await;
+            let chunk = vec![b'x'; 64 * 1024];
+            let mut sent = 0;
+            while sent < body_len {
+                let n = chunk.len().min(body_len - sent);
+                if stream.write_all(&chunk[..n]).await.is_err() {
+                    return; // The reader gave up: what we want.
+                }
+                sent += n;
+            }
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        });
+        url
+    }
+
+    async fn fetch(url: &str) -> reqwest::Response {
+        RetryPolicy::default()
+            .client()
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_streamed_body_is_cut_off_at_the_cap() {
+        const MIB: usize = 1024 * 1024;
+        let head = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_owned();
+        let url = serve_once(head, 3 * MIB).await;
+        let err = read_body(fetch(&url).await, MIB).await.unwrap_err();
+        assert!(matches!(err, BodyError::TooLarge(MIB)), "{err:?}");
+        assert_eq!(err.to_string(), "the answer is larger than 1 MiB");
+
+        let head = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n".to_owned();
+        let url = serve_once(head, 10).await;
+        assert_eq!(
+            read_body(fetch(&url).await, 10).await.unwrap(),
+            b"xxxxxxxxxx"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_declared_length_above_the_cap_is_refused_before_reading() {
+        let head = "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n".to_owned();
+        // The body never comes: only the declared length can end this quickly.
+        let url = serve_once(head, 0).await;
+        let read = read_body(fetch(&url).await, 4000);
+        let err = tokio::time::timeout(Duration::from_secs(5), read)
+            .await
+            .expect("refused without waiting for the body")
+            .unwrap_err();
+        assert_eq!(err.to_string(), "the answer is larger than 4000 bytes");
+    }
 
     fn quick() -> RetryPolicy {
         RetryPolicy {

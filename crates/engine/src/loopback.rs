@@ -1,12 +1,24 @@
 //! The loopback redirect listener of an OAuth sign-in in the system browser (RFC 8252 §7.3):
 //! it listens on 127.0.0.1 at a random port, answers the browser with a small page, accepts only
-//! the `state` it was given, and gives up after a timeout.
+//! the `state` it was given, and gives up after a timeout. Connections are served side by side,
+//! each with a short read deadline, so idle ones (a browser's pre-connects, or another local
+//! program) cannot hold up the real redirect.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{AbortHandle, JoinSet};
+
+/// How long a connection may take to send its request head. A browser sends it at once.
+const READ_DEADLINE: Duration = Duration::from_secs(2);
+
+/// Connections served at once. At the cap the oldest is closed to make room: the newest is
+/// the likeliest to be the browser coming back, and refusing new ones instead would let a few
+/// idle connections block the sign-in.
+const MAX_CONNECTIONS: usize = 32;
 
 /// How a sign-in in the browser ended.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -54,23 +66,40 @@ impl Loopback {
             .map_err(|_| LoopbackError::Timeout(timeout.as_secs()))?
     }
 
+    /// Serves connections until one ends the sign-in. Dropping the `JoinSet` on return closes
+    /// the connections still open.
     async fn serve(self, state: &str) -> Result<String, LoopbackError> {
+        let state: Arc<str> = Arc::from(state);
+        let mut running = JoinSet::new();
+        let mut order: VecDeque<AbortHandle> = VecDeque::new();
         loop {
-            let Ok((stream, _)) = self.listener.accept().await else {
-                continue;
-            };
-            if let Some(outcome) = handle(stream, state).await {
-                return outcome;
+            tokio::select! {
+                accepted = self.listener.accept() => {
+                    let Ok((stream, _)) = accepted else { continue };
+                    order.retain(|task| !task.is_finished());
+                    if order.len() >= MAX_CONNECTIONS {
+                        if let Some(oldest) = order.pop_front() {
+                            oldest.abort();
+                        }
+                    }
+                    order.push_back(running.spawn(handle(stream, state.clone())));
+                }
+                Some(done) = running.join_next() => {
+                    // A closed connection (or one that ended in a panic) does not end the wait.
+                    if let Ok(Some(outcome)) = done {
+                        return outcome;
+                    }
+                }
             }
         }
     }
 }
 
 /// Answers one browser request; `Some` when it ends the sign-in.
-async fn handle(mut stream: TcpStream, state: &str) -> Option<Result<String, LoopbackError>> {
+async fn handle(mut stream: TcpStream, state: Arc<str>) -> Option<Result<String, LoopbackError>> {
     let target = read_request_target(&mut stream).await?;
     let params = query_params(&target);
-    let state_ok = params.get("state").map(String::as_str) == Some(state);
+    let state_ok = params.get("state").map(String::as_str) == Some(&*state);
     let (status, page, outcome) = match (state_ok, params.get("code"), params.get("error")) {
         (true, Some(code), _) => ("200 OK", PAGE_DONE, Some(Ok(code.clone()))),
         (true, None, Some(error)) => (
@@ -93,7 +122,8 @@ async fn handle(mut stream: TcpStream, state: &str) -> Option<Result<String, Loo
     outcome
 }
 
-/// Reads the request head (up to 16 KiB, a few seconds) and returns the request target.
+/// Reads the request head (up to 16 KiB, within the read deadline) and returns the request
+/// target.
 async fn read_request_target(stream: &mut TcpStream) -> Option<String> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 1024];
@@ -107,7 +137,7 @@ async fn read_request_target(stream: &mut TcpStream) -> Option<String> {
         }
         Some(())
     };
-    tokio::time::timeout(Duration::from_secs(5), read_head)
+    tokio::time::timeout(READ_DEADLINE, read_head)
         .await
         .ok()??;
     let head = String::from_utf8_lossy(&buf);
@@ -156,6 +186,34 @@ mod tests {
         assert_eq!(status, 200);
         assert!(body.contains("close this tab"));
         assert_eq!(wait.await.unwrap(), Ok("c/1".to_owned()));
+    }
+
+    #[tokio::test]
+    async fn idle_connections_do_not_hold_up_the_redirect() {
+        let lb = Loopback::bind().await.unwrap();
+        let base = lb.redirect_uri();
+        let addr = base
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned();
+        let wait =
+            tokio::spawn(async move { lb.wait_for_code("s", Duration::from_secs(60)).await });
+        // More idle connections than the listener serves at once; they send nothing.
+        let mut idle = Vec::new();
+        for _ in 0..40 {
+            idle.push(TcpStream::connect(&addr).await.unwrap());
+        }
+        let redirect = format!("{base}?code=c&state=s");
+        let (status, _) = tokio::time::timeout(Duration::from_secs(3), get(&redirect))
+            .await
+            .expect("the redirect is answered while idle connections are open");
+        assert_eq!(status, 200);
+        let code = tokio::time::timeout(Duration::from_secs(3), wait)
+            .await
+            .expect("the sign-in ends at once")
+            .unwrap();
+        assert_eq!(code, Ok("c".to_owned()));
+        drop(idle);
     }
 
     #[tokio::test]

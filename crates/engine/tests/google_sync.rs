@@ -243,13 +243,29 @@ async fn a_token_about_to_expire_is_refreshed_before_use() {
     let w = world().await;
     w.fake.set_access_token_lifetime(30);
     let id = w.connect().await;
+    // The saved token has 30 s left; the one the refresh brings lives an hour.
+    w.fake.set_access_token_lifetime(3599);
     w.fake.clear_requests();
     assert!(w.sync(id).await.ok());
     let requests = w.fake.requests();
     assert_eq!(requests[0].form_param("grant_type"), Some("refresh_token"));
-    assert!(requests
+    let refreshes = requests
         .iter()
-        .all(|r| !r.authorized || r.path.contains("calendar")));
+        .filter(|r| r.form_param("grant_type") == Some("refresh_token"));
+    assert_eq!(refreshes.count(), 1);
+    // The old token still works at the server for 30 s: only the fresh one may be used, on
+    // every API request, and none may be refused and sent again.
+    let fresh = w.fake.issued_tokens().pop().unwrap();
+    let api: Vec<_> = requests
+        .iter()
+        .filter(|r| r.path.starts_with("/calendar/v3/"))
+        .collect();
+    assert_eq!(api.len(), 2, "one calendar list, one events listing");
+    assert!(
+        api.iter()
+            .all(|r| r.bearer.as_deref() == Some(fresh.as_str())),
+        "every API request carries the refreshed token"
+    );
 }
 
 #[tokio::test]

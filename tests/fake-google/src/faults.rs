@@ -24,7 +24,8 @@ fn one() -> usize {
 /// What a faulted request gets instead of its normal answer.
 ///
 /// As JSON (admin API): `{"status":{"status":503,"reason":"backendError","retry_after":2}}`,
-/// `"malformed_json"`, `"wrong_shape"`, `{"delay":1500}` (milliseconds), `"hang"`.
+/// `"malformed_json"`, `"wrong_shape"`, `{"delay":1500}` (milliseconds), `"hang"`,
+/// `"endless_pages"`, `{"huge_body":17000000}` (bytes), `{"html_page":503}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultKind {
@@ -44,6 +45,15 @@ pub enum FaultKind {
     Delay(#[serde(with = "millis")] Duration),
     /// No answer until the server shuts down.
     Hang,
+    /// 200 with an empty page that names a new `nextPageToken`, as a runaway server would
+    /// (events or calendar list alike).
+    EndlessPages,
+    /// 200 with a valid JSON document of this many bytes (an empty page padded with one long
+    /// string field), as a server that sends far too much would.
+    HugeBody(usize),
+    /// That status with an HTML error page instead of a JSON body, as Google's front ends
+    /// answer when the service behind them is down.
+    HtmlPage(u16),
 }
 
 impl Fault {

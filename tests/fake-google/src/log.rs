@@ -15,6 +15,8 @@ pub struct RecordedRequest {
     pub form: Vec<(String, String)>,
     /// Whether the request carried an `Authorization` header.
     pub authorized: bool,
+    /// The token of an `Authorization: Bearer` header, if any.
+    pub bearer: Option<String>,
 }
 
 impl RecordedRequest {
@@ -60,6 +62,7 @@ mod tests {
             query: decode_pairs(b"a=1&token=q"),
             form: decode_pairs(b"token=f&b=x+y%2Fz"),
             authorized: false,
+            bearer: None,
         };
         assert_eq!(request.param("token"), Some("q"));
         assert_eq!(request.param("b"), Some("x y/z"));

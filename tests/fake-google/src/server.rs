@@ -77,6 +77,13 @@ async fn intercept(State(shared): State<Arc<Shared>>, request: Request, next: Ne
             Vec::new()
         },
         authorized: parts.headers.contains_key(AUTHORIZATION),
+        bearer: parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim().to_owned()),
     };
     let fault = {
         let mut fake = shared.lock();
@@ -104,6 +111,9 @@ async fn intercept(State(shared): State<Arc<Shared>>, request: Request, next: Ne
                 sleep_unless_shutdown(&shared, None).await;
                 return ApiError::new(503, "backendError").into_response();
             }
+            FaultKind::EndlessPages => return endless_page(&shared),
+            FaultKind::HugeBody(bytes) => return json_response(StatusCode::OK, huge_body(bytes)),
+            FaultKind::HtmlPage(status) => return html_page(status),
         }
     }
     parts.extensions.insert(recorded);
@@ -128,6 +138,40 @@ fn status_fault(status: u16, reason: &str, retry_after: Option<u64>, oauth: bool
             .insert(RETRY_AFTER, HeaderValue::from(secs));
     }
     response
+}
+
+/// An empty page pointing to yet another page, with a fresh token each time.
+fn endless_page(shared: &Shared) -> Response {
+    let page = shared.lock().requests.len();
+    let body = serde_json::json!({
+        "kind": "calendar#events",
+        "items": [],
+        "nextPageToken": format!("endless-{page}"),
+    });
+    json_response(StatusCode::OK, body.to_string())
+}
+
+/// A valid, empty events page of `bytes` bytes: the padding is one long `description`.
+fn huge_body(bytes: usize) -> String {
+    const HEAD: &str =
+        r#"{"kind":"calendar#events","items":[],"nextSyncToken":"huge","description":""#;
+    const TAIL: &str = r#""}"#;
+    let padding = bytes.saturating_sub(HEAD.len() + TAIL.len());
+    let mut body = String::with_capacity(HEAD.len() + padding + TAIL.len());
+    body.push_str(HEAD);
+    body.extend(std::iter::repeat_n('x', padding));
+    body.push_str(TAIL);
+    body
+}
+
+/// An HTML error page with `status`, as a front end sends when the service behind it is down.
+fn html_page(status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let body = format!(
+        "<!DOCTYPE html><html><head><title>Error {status}</title></head>\
+         <body><p><b>{status}.</b> That's an error.</p></body></html>"
+    );
+    (status, [(CONTENT_TYPE, "text/html; charset=UTF-8")], body).into_response()
 }
 
 /// Sleeps for `delay` (forever if `None`); false if the server shut down first.

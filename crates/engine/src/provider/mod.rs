@@ -70,11 +70,25 @@ pub enum ProviderError {
     /// Any other refusal from the server (4xx) that retrying will not fix.
     #[error("the server refused the request: {0}")]
     Rejected(String),
+    /// A secret is saved for the account but cannot be read as a sign-in (damaged, or written
+    /// by something else). Connecting again replaces it.
+    #[error("the saved sign-in could not be read; reconnect the account")]
+    UnreadableSignIn,
+    /// The server kept sending page tokens: a runaway server, not a real calendar.
+    #[error("gave up after {pages} pages of {listing}: the server keeps sending more")]
+    EndlessListing { listing: &'static str, pages: usize },
+    /// The account's sync ran past its deadline (`CALBUDDY_SYNC_DEADLINE_SECS`).
+    #[error("the sync did not finish within {0} s and was stopped")]
+    DeadlineExceeded(u64),
 }
 
 impl ProviderError {
+    /// Only signing in again helps: the grant is gone, or the saved sign-in is unreadable.
     pub fn is_auth_expired(&self) -> bool {
-        matches!(self, ProviderError::ReauthRequired(_))
+        matches!(
+            self,
+            ProviderError::ReauthRequired(_) | ProviderError::UnreadableSignIn
+        )
     }
 }
 

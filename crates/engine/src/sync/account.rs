@@ -16,11 +16,40 @@ use crate::store::{Calendar, Store, StoreError};
 /// are picked up by this periodic full listing.
 const WINDOW_SLACK_DAYS: i64 = 7;
 
-/// The span synced around "now".
+/// The span synced around "now", and how long the whole sync may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SyncOptions {
     pub days_back: u32,
     pub days_ahead: u32,
+    /// After this the provider's work is dropped (nothing unfinished is applied) and the sync
+    /// ends with an error, so a runaway server cannot hold the account lock for ever.
+    pub deadline: std::time::Duration,
+}
+
+/// The moment an account's sync must be done by.
+#[derive(Debug, Clone, Copy)]
+struct Deadline {
+    at: tokio::time::Instant,
+    limit: std::time::Duration,
+}
+
+impl Deadline {
+    fn after(limit: std::time::Duration) -> Self {
+        Deadline {
+            at: tokio::time::Instant::now() + limit,
+            limit,
+        }
+    }
+
+    /// Runs a provider call, cut short at the deadline.
+    async fn run<T>(
+        self,
+        call: impl std::future::Future<Output = Result<T, ProviderError>>,
+    ) -> Result<T, ProviderError> {
+        tokio::time::timeout_at(self.at, call)
+            .await
+            .unwrap_or(Err(ProviderError::DeadlineExceeded(self.limit.as_secs())))
+    }
 }
 
 /// Progress while an account syncs, for a progress bar or the desktop shell.
@@ -79,7 +108,8 @@ pub async fn sync_account<P: Provider>(
         error: None,
         needs_reauth: false,
     };
-    let listing = match provider.list_calendars().await {
+    let deadline = Deadline::after(options.deadline);
+    let listing = match deadline.run(provider.list_calendars()).await {
         Ok(listing) => listing,
         Err(e) => return fail_account(store, report, &e).await,
     };
@@ -97,7 +127,7 @@ pub async fn sync_account<P: Provider>(
                 fetched,
             })
         };
-        match sync_calendar(store, provider, &calendar, window, now, &progress).await? {
+        match sync_calendar(store, provider, &calendar, window, now, deadline, &progress).await? {
             Ok(calendar_report) => report.calendars.push(calendar_report),
             Err(e) => {
                 store
@@ -118,6 +148,9 @@ pub async fn sync_account<P: Provider>(
                 }
                 if report.error.is_none() {
                     report.error = Some(format!("{}: {e}", calendar.name));
+                }
+                if matches!(e, ProviderError::DeadlineExceeded(_)) {
+                    break;
                 }
             }
         }
@@ -153,6 +186,7 @@ async fn sync_calendar<P: Provider>(
     calendar: &Calendar,
     window: SyncWindow,
     now: DateTime<Utc>,
+    deadline: Deadline,
     progress: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<Result<CalendarReport, ProviderError>, StoreError> {
     let state = store.calendar_sync_state(calendar.id).await?;
@@ -167,12 +201,18 @@ async fn sync_calendar<P: Provider>(
     };
     let mut cursor_expired = false;
     let started = std::time::Instant::now();
-    let changes: ChangeSet = match provider.fetch_changes(request.clone(), progress).await {
+    let changes: ChangeSet = match deadline
+        .run(provider.fetch_changes(request.clone(), progress))
+        .await
+    {
         Err(ProviderError::CursorExpired) if cursor.is_some() => {
             tracing::info!(calendar = %calendar.name, "sync token expired; listing in full");
             cursor_expired = true;
             request.cursor = None;
-            match provider.fetch_changes(request, progress).await {
+            match deadline
+                .run(provider.fetch_changes(request, progress))
+                .await
+            {
                 Ok(changes) => changes,
                 Err(e) => return Ok(Err(e)),
             }

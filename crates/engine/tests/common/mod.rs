@@ -31,10 +31,16 @@ pub fn quick_retries() -> RetryPolicy {
         max_delay: Duration::from_millis(50),
         max_retry_after: Duration::from_secs(2),
         timeout: Duration::from_secs(2),
+        sync_deadline: Duration::from_secs(120),
     }
 }
 
 pub async fn world() -> World {
+    world_with(quick_retries()).await
+}
+
+/// A world whose engine uses `retry` (timeouts, retries, the sync deadline).
+pub async fn world_with(retry: RetryPolicy) -> World {
     let fake = FakeGoogle::start().await;
     let dir = tempfile::tempdir().unwrap();
     let data_dir = DataDir::new(dir.path());
@@ -47,7 +53,7 @@ pub async fn world() -> World {
         google_token_url: fake.token_url(),
         google_revoke_url: fake.revoke_url(),
         google_api_url: fake.api_url(),
-        retry: quick_retries(),
+        retry,
         sign_in_timeout: Duration::from_secs(10),
     };
     let engine = Engine::open(config).await.unwrap();

@@ -136,3 +136,56 @@ async fn delays_and_hangs() {
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     }
 }
+
+#[tokio::test]
+async fn runaway_servers_page_forever_and_send_huge_bodies() {
+    let fake = FakeGoogle::start().await;
+    let (token, _) = sign_in(&fake).await;
+    fake.clear_requests();
+    fake.inject(Fault::new("", 2, FaultKind::EndlessPages));
+    let (_, first) = get(&fake, &token, PATH, &[]).await;
+    let (_, second) = get(&fake, &token, "/users/me/calendarList", &[]).await;
+    for page in [&first, &second] {
+        assert_eq!(page["items"], json!([]));
+        assert!(page["nextPageToken"].is_string(), "{page}");
+    }
+    assert_ne!(first["nextPageToken"], second["nextPageToken"]);
+
+    fake.inject(Fault::new("/events", 1, FaultKind::HugeBody(100_000)));
+    let response = client()
+        .get(format!("{}{PATH}", fake.api_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.content_length(), Some(100_000));
+    let body: serde_json::Value = response.json().await.expect("valid JSON");
+    assert_eq!(body["items"], json!([]));
+    let logged = fake.requests();
+    assert_eq!(logged.len(), 3);
+    assert!(logged
+        .iter()
+        .all(|r| r.bearer.as_deref() == Some(token.as_str())));
+}
+
+#[tokio::test]
+async fn an_html_page_in_place_of_json() {
+    let fake = FakeGoogle::start().await;
+    let code = code(&fake).await;
+    fake.inject(Fault::new("/token", 1, FaultKind::HtmlPage(503)));
+    let response = client()
+        .post(fake.token_url())
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(response
+        .text()
+        .await
+        .expect("body")
+        .starts_with("<!DOCTYPE html>"));
+}

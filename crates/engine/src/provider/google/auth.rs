@@ -11,6 +11,7 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 
+use super::token_http::{TokenHttp, TokenHttpError};
 use super::GoogleConfig;
 use crate::provider::ProviderError;
 use crate::secrets::{SecretStore, Sensitive};
@@ -33,12 +34,23 @@ pub(super) fn oauth_client(config: &GoogleConfig) -> Result<OAuthClient, Provide
     Ok(client)
 }
 
-/// What the secret store keeps for a Google account (one JSON value per account).
-#[derive(Clone, Serialize, Deserialize)]
+/// What the secret store keeps for a Google account. The tokens are [`Sensitive`], so a
+/// `TokenSet` can be neither logged nor serialised by accident: [`TokenSet::to_secret`] is
+/// the one way out.
+#[derive(Clone)]
 pub struct TokenSet {
-    pub access_token: String,
-    pub refresh_token: Option<String>,
+    pub access_token: Sensitive<String>,
+    pub refresh_token: Option<Sensitive<String>>,
     pub expires_at: DateTime<Utc>,
+}
+
+/// The stored form (one JSON value per account), unchanged since the first release so that
+/// saved sign-ins keep working.
+#[derive(Serialize, Deserialize)]
+struct StoredTokens {
+    access_token: String,
+    refresh_token: Option<String>,
+    expires_at: DateTime<Utc>,
 }
 
 impl std::fmt::Debug for TokenSet {
@@ -52,7 +64,7 @@ impl std::fmt::Debug for TokenSet {
 impl TokenSet {
     pub fn from_response(
         response: &oauth2::basic::BasicTokenResponse,
-        previous_refresh: Option<String>,
+        previous_refresh: Option<Sensitive<String>>,
         now: DateTime<Utc>,
     ) -> TokenSet {
         let lifetime = response
@@ -60,22 +72,33 @@ impl TokenSet {
             .and_then(|d| Duration::from_std(d).ok())
             .unwrap_or_else(|| Duration::seconds(3600));
         TokenSet {
-            access_token: response.access_token().secret().clone(),
+            access_token: Sensitive::new(response.access_token().secret().clone()),
             // Google sends no new refresh token when refreshing: keep the old one.
             refresh_token: response
                 .refresh_token()
-                .map(|t| t.secret().clone())
+                .map(|t| Sensitive::new(t.secret().clone()))
                 .or(previous_refresh),
             expires_at: now + lifetime,
         }
     }
 
     pub fn to_secret(&self) -> Sensitive<String> {
-        Sensitive::new(serde_json::to_string(self).unwrap_or_default())
+        let stored = StoredTokens {
+            access_token: self.access_token.expose().clone(),
+            refresh_token: self.refresh_token.as_ref().map(|t| t.expose().clone()),
+            expires_at: self.expires_at,
+        };
+        Sensitive::new(serde_json::to_string(&stored).unwrap_or_default())
     }
 
+    /// The tokens of a stored secret; `None` if it cannot be read as one.
     pub fn from_secret(secret: &Sensitive<String>) -> Option<TokenSet> {
-        serde_json::from_str(secret.expose()).ok()
+        let stored: StoredTokens = serde_json::from_str(secret.expose()).ok()?;
+        Some(TokenSet {
+            access_token: Sensitive::new(stored.access_token),
+            refresh_token: stored.refresh_token.map(Sensitive::new),
+            expires_at: stored.expires_at,
+        })
     }
 
     /// The access token should be replaced before it is used (a minute of slack).
@@ -87,7 +110,7 @@ impl TokenSet {
 /// Hands out valid access tokens for one account, refreshing and saving them as needed.
 pub struct Authorizer {
     client: OAuthClient,
-    http: reqwest::Client,
+    http: TokenHttp,
     secrets: SecretStore,
     /// Where the tokens are saved; `None` while connecting, before the account is known.
     secret_key: Option<String>,
@@ -97,7 +120,7 @@ pub struct Authorizer {
 impl Authorizer {
     pub(super) fn new(
         client: OAuthClient,
-        http: reqwest::Client,
+        http: TokenHttp,
         secrets: SecretStore,
         secret_key: Option<String>,
         tokens: Option<TokenSet>,
@@ -125,12 +148,12 @@ impl Authorizer {
                 .get(key)
                 .await
                 .map_err(|e| ProviderError::Credentials(e.to_string()))?;
-            let tokens = stored
-                .as_ref()
-                .and_then(TokenSet::from_secret)
-                .ok_or_else(|| {
-                    ProviderError::ReauthRequired("no saved sign-in for this account".into())
-                })?;
+            let stored = stored.ok_or_else(|| {
+                ProviderError::ReauthRequired("no saved sign-in for this account".into())
+            })?;
+            // There is a secret but it is not ours to read (damaged, or written by something
+            // else): say so, rather than blaming Google.
+            let tokens = TokenSet::from_secret(&stored).ok_or(ProviderError::UnreadableSignIn)?;
             *guard = Some(tokens);
         }
         let tokens = guard.as_ref().ok_or_else(|| {
@@ -140,12 +163,10 @@ impl Authorizer {
             let fresh = self.refresh(tokens).await?;
             *guard = Some(fresh);
         }
-        Ok(Sensitive::new(
-            guard
-                .as_ref()
-                .map(|t| t.access_token.clone())
-                .unwrap_or_default(),
-        ))
+        Ok(guard
+            .as_ref()
+            .map(|t| t.access_token.clone())
+            .unwrap_or_else(|| Sensitive::new(String::new())))
     }
 
     /// Google refused `rejected` (401): get a new access token unless another task already
@@ -155,7 +176,7 @@ impl Authorizer {
         let Some(tokens) = guard.as_ref() else {
             return Ok(());
         };
-        if tokens.access_token != *rejected.expose() {
+        if tokens.access_token != *rejected {
             return Ok(());
         }
         let fresh = self.refresh(tokens).await?;
@@ -169,7 +190,7 @@ impl Authorizer {
         })?;
         let response = self
             .client
-            .exchange_refresh_token(&RefreshToken::new(refresh.clone()))
+            .exchange_refresh_token(&RefreshToken::new(refresh.expose().clone()))
             .request_async(&self.http)
             .await
             .map_err(token_error)?;
@@ -201,7 +222,7 @@ pub(super) async fn revoke(
         .unwrap_or(&tokens.access_token);
     let response = http
         .post(revoke_url)
-        .form(&[("token", token.as_str())])
+        .form(&[("token", token.expose().as_str())])
         .send()
         .await
         .map_err(|e| ProviderError::Network(error_chain(&e.without_url())))?;
@@ -217,11 +238,13 @@ pub(super) async fn revoke(
     )))
 }
 
+/// A failure at the token endpoint, as the oauth2 crate reports it.
+pub(super) type TokenRequestError =
+    RequestTokenError<TokenHttpError, oauth2::basic::BasicErrorResponse>;
+
 /// Maps a token-endpoint failure: `invalid_grant` means the grant is gone (revoked, expired,
 /// or the user changed their password) and only signing in again helps.
-pub(super) fn token_error<RE: std::error::Error + 'static>(
-    e: RequestTokenError<RE, oauth2::basic::BasicErrorResponse>,
-) -> ProviderError {
+pub(super) fn token_error(e: TokenRequestError) -> ProviderError {
     match e {
         RequestTokenError::ServerResponse(r) => match r.error() {
             BasicErrorResponseType::InvalidGrant => ProviderError::ReauthRequired(
@@ -234,9 +257,12 @@ pub(super) fn token_error<RE: std::error::Error + 'static>(
             ),
             other => ProviderError::Rejected(format!("token endpoint said {other}")),
         },
-        RequestTokenError::Request(e) => ProviderError::Network(error_chain(&e)),
+        RequestTokenError::Request(e @ TokenHttpError::Status { status: 429, .. }) => {
+            ProviderError::RateLimited(e.to_string())
+        }
+        RequestTokenError::Request(e) => ProviderError::Network(e.to_string()),
         RequestTokenError::Parse(_, _) => {
-            ProviderError::Malformed("the token endpoint's answer is not valid JSON".into())
+            ProviderError::Malformed("the sign-in server's answer is not valid JSON".into())
         }
         RequestTokenError::Other(msg) => ProviderError::Malformed(msg),
     }
@@ -252,4 +278,41 @@ pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OLD_FORMAT: &str = r#"{"access_token":"ya29.access","refresh_token":"1//refresh","expires_at":"2026-11-30T10:00:00Z"}"#;
+
+    #[test]
+    fn tokens_do_not_show_in_debug_output() {
+        let secret = Sensitive::new(OLD_FORMAT.to_owned());
+        let tokens = TokenSet::from_secret(&secret).unwrap();
+        let debug = format!(
+            "{tokens:?} {:?} {:?}",
+            tokens.access_token, tokens.refresh_token
+        );
+        assert!(!debug.contains("ya29") && !debug.contains("1//"), "{debug}");
+    }
+
+    #[test]
+    fn the_stored_format_reads_and_round_trips() {
+        let tokens = TokenSet::from_secret(&Sensitive::new(OLD_FORMAT.to_owned())).unwrap();
+        assert_eq!(tokens.access_token.expose(), "ya29.access");
+        assert_eq!(
+            tokens.refresh_token.as_ref().map(|t| t.expose().as_str()),
+            Some("1//refresh")
+        );
+        assert_eq!(tokens.to_secret().expose(), OLD_FORMAT);
+
+        let without_refresh =
+            r#"{"access_token":"a","refresh_token":null,"expires_at":"2026-11-30T10:00:00Z"}"#;
+        let tokens = TokenSet::from_secret(&Sensitive::new(without_refresh.to_owned())).unwrap();
+        assert!(tokens.refresh_token.is_none());
+        assert_eq!(tokens.to_secret().expose(), without_refresh);
+
+        assert!(TokenSet::from_secret(&Sensitive::new("{not json".to_owned())).is_none());
+    }
 }

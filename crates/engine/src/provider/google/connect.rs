@@ -3,9 +3,15 @@
 //! the account is disconnected.
 
 use chrono::Utc;
-use oauth2::{AuthorizationCode, CsrfToken, PkceCodeChallenge, RedirectUrl, Scope};
+use oauth2::basic::BasicErrorResponseType;
+use oauth2::{
+    AuthorizationCode, CsrfToken, PkceCodeChallenge, RedirectUrl, RequestTokenError, Scope,
+};
 
-use super::auth::{oauth_client, revoke as revoke_tokens, token_error, TokenSet};
+use super::auth::{
+    oauth_client, revoke as revoke_tokens, token_error, TokenRequestError, TokenSet,
+};
+use super::token_http::TokenHttp;
 use super::{GoogleConfig, SCOPE};
 use crate::loopback::{Loopback, LoopbackError};
 use crate::provider::ProviderError;
@@ -17,6 +23,9 @@ pub enum ConnectError {
     Browser(#[from] LoopbackError),
     #[error("Google did not issue tokens: {0}")]
     Token(ProviderError),
+    /// The code was refused (`invalid_grant`): the sign-in failed, no access was lost.
+    #[error("Google did not accept the sign-in: {0}. Try connecting again")]
+    NotAccepted(String),
     #[error("Google issued no refresh token, so the account could not stay connected; remove Calendar Buddy's access at https://myaccount.google.com/permissions and connect again")]
     NoRefreshToken,
 }
@@ -47,18 +56,36 @@ pub async fn authorize(
     let code = loopback
         .wait_for_code(state.secret(), config.sign_in_timeout)
         .await?;
-    let http = config.retry.client();
+    let http = TokenHttp::new(config.retry);
     let response = client
         .exchange_code(AuthorizationCode::new(code))
         .set_pkce_verifier(verifier)
         .request_async(&http)
         .await
-        .map_err(|e| ConnectError::Token(token_error(e)))?;
+        .map_err(exchange_error)?;
     let tokens = TokenSet::from_response(&response, None, Utc::now());
     if tokens.refresh_token.is_none() {
         return Err(ConnectError::NoRefreshToken);
     }
     Ok(tokens)
+}
+
+/// Maps a failed code exchange. Here `invalid_grant` means the code (or its PKCE verifier) was
+/// not accepted, e.g. "Malformed auth code.": the sign-in failed, there was no access to lose.
+fn exchange_error(e: TokenRequestError) -> ConnectError {
+    match e {
+        RequestTokenError::ServerResponse(r)
+            if *r.error() == BasicErrorResponseType::InvalidGrant =>
+        {
+            let detail = r
+                .error_description()
+                .map(|d| d.trim().trim_end_matches('.').to_owned())
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| "invalid_grant".to_owned());
+            ConnectError::NotAccepted(detail)
+        }
+        e => ConnectError::Token(token_error(e)),
+    }
 }
 
 /// Revokes the account's grant at Google.

@@ -3,6 +3,7 @@
 
 mod auth;
 mod connect;
+mod token_http;
 mod wire;
 
 use std::time::Duration;
@@ -13,7 +14,7 @@ pub use auth::{Authorizer, TokenSet};
 pub use connect::{authorize, revoke, ConnectError};
 
 use super::{ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError};
-use crate::http::{retry_after, with_retries, Failure, RetryPolicy};
+use crate::http::{read_body, retry_after, with_retries, BodyError, Failure, RetryPolicy};
 use crate::model::RemoteCalendar;
 use crate::secrets::{SecretStore, Sensitive};
 
@@ -45,6 +46,14 @@ pub const API_URL: &str = "https://www.googleapis.com/calendar/v3";
 /// Page sizes: the documented maximums, so a sync takes as few requests as possible.
 const EVENTS_PAGE: &str = "2500";
 const CALENDARS_PAGE: &str = "250";
+
+/// The most pages one listing may take. Google pages hold up to 2,500 events (250 calendars),
+/// so 1,000 pages are 2.5 million events, far beyond any real calendar in a sync window; a
+/// server still sending page tokens by then never will stop.
+const MAX_PAGES: usize = 1000;
+
+/// The largest answer read: a full page of 2,500 events with long descriptions is a few MiB.
+const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// The key of an account's tokens in the secret store.
 pub fn secret_key(email: &str) -> String {
@@ -91,7 +100,13 @@ impl GoogleProvider {
         let client = auth::oauth_client(config)?;
         Ok(GoogleProvider {
             api,
-            auth: Authorizer::new(client, http.clone(), secrets, secret_key, tokens),
+            auth: Authorizer::new(
+                client,
+                token_http::TokenHttp::new(config.retry),
+                secrets,
+                secret_key,
+                tokens,
+            ),
             http,
             retry: config.retry,
         })
@@ -140,7 +155,7 @@ impl GoogleProvider {
         &self,
         url: &Url,
         token: &Sensitive<String>,
-    ) -> Result<bytes::Bytes, Failure<Attempt>> {
+    ) -> Result<Vec<u8>, Failure<Attempt>> {
         let network = |e: reqwest::Error| {
             Failure::transient(
                 Attempt::Failed(ProviderError::Network(auth::error_chain(&e.without_url()))),
@@ -156,7 +171,13 @@ impl GoogleProvider {
             .map_err(network)?;
         let status = response.status().as_u16();
         let wait = retry_after(response.headers());
-        let body = response.bytes().await.map_err(network)?;
+        let body = read_body(response, MAX_BODY).await.map_err(|e| match e {
+            BodyError::Network(e) => network(e),
+            // Asking again would only bring the same flood.
+            e @ BodyError::TooLarge(_) => {
+                Failure::fatal(Attempt::Failed(ProviderError::Malformed(e.to_string())))
+            }
+        })?;
         if status == 200 {
             return Ok(body);
         }
@@ -217,7 +238,7 @@ impl Provider for GoogleProvider {
     async fn list_calendars(&self) -> Result<Vec<RemoteCalendar>, ProviderError> {
         let mut calendars = Vec::new();
         let mut page_token: Option<String> = None;
-        loop {
+        for _ in 0..MAX_PAGES {
             let mut query = vec![("maxResults", CALENDARS_PAGE)];
             if let Some(token) = &page_token {
                 query.push(("pageToken", token));
@@ -235,6 +256,10 @@ impl Provider for GoogleProvider {
                 None => return Ok(calendars),
             }
         }
+        Err(ProviderError::EndlessListing {
+            listing: "the calendar list",
+            pages: MAX_PAGES,
+        })
     }
 
     async fn fetch_changes(
@@ -261,7 +286,7 @@ impl Provider for GoogleProvider {
         }
         let mut changes = Vec::new();
         let mut page_token: Option<String> = None;
-        loop {
+        for _ in 0..MAX_PAGES {
             let mut query = base.clone();
             if let Some(token) = &page_token {
                 query.push(("pageToken", token));
@@ -294,5 +319,9 @@ impl Provider for GoogleProvider {
                 cursor: Some(cursor),
             });
         }
+        Err(ProviderError::EndlessListing {
+            listing: "events",
+            pages: MAX_PAGES,
+        })
     }
 }

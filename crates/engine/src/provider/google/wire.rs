@@ -9,6 +9,32 @@ use crate::model::{
     EventStatus, EventTime, RemoteCalendar, RemoteChange, RemoteEvent, Response, SeriesRef,
 };
 
+/// The most bytes kept of a title or a calendar's name.
+const MAX_TITLE: usize = 1024;
+/// The most bytes kept of a location.
+const MAX_LOCATION: usize = 2 * 1024;
+/// The most bytes kept of a description. Google's own editor stops at about 8,000
+/// characters; an invitation with more is noise or an attack.
+const MAX_DESCRIPTION: usize = 64 * 1024;
+/// A longer meeting link is not a real one (and a cut link would not work): it is dropped.
+const MAX_URL: usize = 2 * 1024;
+
+/// Cuts `text` to at most `max` bytes, at a character boundary, marking the cut with "…".
+/// Oversized fields are cut rather than the event refused: its time and the start of its text
+/// stay useful, and a calendar is not left stale for one bad invitation.
+fn capped(mut text: String, max: usize) -> String {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    text.push('…');
+    text
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CalendarListPage {
@@ -36,10 +62,12 @@ impl CalendarListEntry {
     pub fn into_remote(self) -> RemoteCalendar {
         let read_only = !matches!(self.access_role.as_deref(), Some("owner" | "writer"));
         RemoteCalendar {
-            name: self
-                .summary_override
-                .or(self.summary)
-                .unwrap_or_else(|| self.id.clone()),
+            name: capped(
+                self.summary_override
+                    .or(self.summary)
+                    .unwrap_or_else(|| self.id.clone()),
+                MAX_TITLE,
+            ),
             external_id: self.id,
             color: self.background_color.filter(|c| is_hex_colour(c)),
             time_zone: self.time_zone,
@@ -169,7 +197,9 @@ fn response(attendees: &Option<Vec<Attendee>>) -> Option<Response> {
 impl Event {
     /// Translates one item of an events listing. Fails (with a message naming the event) when a
     /// live event lacks what every event must have.
-    pub fn into_change(self, calendar_tz: Option<&str>) -> Result<RemoteChange, String> {
+    pub fn into_change(mut self, calendar_tz: Option<&str>) -> Result<RemoteChange, String> {
+        self.description = self.description.map(|d| capped(d, MAX_DESCRIPTION));
+        self.location = self.location.map(|l| capped(l, MAX_LOCATION));
         let bad = |msg: String| format!("event {}: {msg}", self.id);
         let status = match self.status.as_deref() {
             None | Some("confirmed") => EventStatus::Confirmed,
@@ -216,6 +246,7 @@ impl Event {
             .hangout_link
             .clone()
             .or(video)
+            .filter(|u| u.len() <= MAX_URL)
             .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
             .or_else(|| {
                 find_meeting_url(
@@ -235,6 +266,7 @@ impl Event {
             title: self
                 .summary
                 .filter(|s| !s.trim().is_empty())
+                .map(|s| capped(s, MAX_TITLE))
                 .unwrap_or_else(|| "(No title)".to_owned()),
             description: self.description,
             location: self.location,
@@ -358,6 +390,41 @@ mod tests {
         assert!(convert(json!({"id": "x3", "status": "weird",
             "start": {"date": "2026-01-01"}, "end": {"date": "2026-01-02"}}))
         .is_err());
+    }
+
+    #[test]
+    fn oversized_fields_are_cut_at_a_character_boundary() {
+        let e = upsert(json!({
+            "id": "big", "start": {"date": "2026-05-04"}, "end": {"date": "2026-05-05"},
+            "summary": "é".repeat(5000),
+            "location": "ü".repeat(5000),
+            "description": "ö".repeat(200_000),
+            "hangoutLink": format!("https://meet.google.com/{}", "a".repeat(5000)),
+        }));
+        assert!(
+            e.title.len() <= 1024 && e.title.ends_with("é…"),
+            "{}",
+            e.title.len()
+        );
+        let location = e.location.unwrap();
+        assert!(location.len() <= 2048 && location.ends_with("ü…"));
+        let description = e.description.unwrap();
+        assert!(description.len() <= 64 * 1024 && description.len() > 60 * 1024);
+        assert!(description.ends_with("ö…"));
+        assert_eq!(e.meeting_url, None, "an oversized link is dropped");
+
+        let c: CalendarListEntry =
+            serde_json::from_value(json!({"id": "x", "summary": "名".repeat(1000)})).unwrap();
+        assert!(c.into_remote().name.len() <= 1024);
+
+        let small = upsert(json!({
+            "id": "s", "summary": "Lunch", "description": "Bring cake",
+            "start": {"date": "2026-05-04"}, "end": {"date": "2026-05-05"},
+        }));
+        assert_eq!(
+            (small.title.as_str(), small.description.as_deref()),
+            ("Lunch", Some("Bring cake"))
+        );
     }
 
     #[test]
