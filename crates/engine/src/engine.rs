@@ -442,10 +442,5 @@ pub fn local_zone() -> chrono_tz::Tz {
 }
 
 fn local_midnight(day: NaiveDate) -> DateTime<Utc> {
-    let naive = day.and_time(chrono::NaiveTime::MIN);
-    Local
-        .from_local_datetime(&naive)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| naive.and_utc())
+    crate::local_time::resolve(day.and_time(chrono::NaiveTime::MIN), &Local)
 }

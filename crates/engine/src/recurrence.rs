@@ -42,6 +42,7 @@ use chrono::{
 use chrono_tz::Tz as Zone;
 use rrule::{Frequency, RRule, RRuleSet, Unvalidated, Validated};
 
+use crate::local_time;
 use crate::model::{EventTime, SyncWindow};
 
 /// A series master, as far as expansion needs it.
@@ -667,21 +668,9 @@ fn to_local(zone: Zone, utc: DateTime<Utc>) -> NaiveDateTime {
     utc.with_timezone(&zone).naive_local()
 }
 
-/// The instant of a wall-clock time in `zone`: the first one when ambiguous, and with the
-/// offset in force before the gap when it falls in a DST gap (RFC 5545 §3.3.5).
+/// The instant of a wall-clock time in `zone`, by the engine's one rule (see [`local_time`]).
 fn to_utc(zone: Zone, local: NaiveDateTime) -> DateTime<Utc> {
-    if let Some(dt) = zone.from_local_datetime(&local).earliest() {
-        return dt.with_timezone(&Utc);
-    }
-    let mut probe = local;
-    for _ in 0..48 {
-        probe = add(probe, -TimeDelta::hours(1));
-        if let Some(before) = zone.from_local_datetime(&probe).earliest() {
-            let offset = i64::from(before.offset().fix().local_minus_utc());
-            return add(local, -TimeDelta::seconds(offset)).and_utc();
-        }
-    }
-    local.and_utc()
+    local_time::resolve(local, &zone)
 }
 
 /// `at + delta`, saturating at chrono's range instead of panicking.

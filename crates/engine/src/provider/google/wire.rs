@@ -140,15 +140,7 @@ impl EventDateTime {
                     tz.as_deref().and_then(|z| z.parse().ok()).ok_or_else(|| {
                         format!("dateTime {text:?} has no offset and no known time zone")
                     })?;
-                // In a DST gap take the offset before the gap (RFC 5545 §3.3.5).
-                zone.from_local_datetime(&naive)
-                    .earliest()
-                    .or_else(|| {
-                        zone.from_local_datetime(&(naive + chrono::Duration::hours(1)))
-                            .earliest()
-                    })
-                    .ok_or_else(|| format!("dateTime {text:?} does not exist in its time zone"))?
-                    .with_timezone(&Utc)
+                crate::local_time::resolve(naive, &zone)
             }
         };
         Ok(EventTime::DateTime { utc, tz })
