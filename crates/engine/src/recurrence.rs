@@ -28,9 +28,15 @@
 //! - An RDATE `PERIOD` gives that instance its own end; a DATE RDATE on a timed series happens
 //!   at the series' local start time.
 //! - Rule expansion starts at the last whole period of the rule before the window (rules with
-//!   `COUNT` must be counted from DTSTART and are not rebased), scans at most
-//!   [`MAX_OCCURRENCES_SCANNED_PER_RULE`] occurrences per rule and returns at most
+//!   `COUNT` must be counted from DTSTART and are not rebased) and returns at most
 //!   [`MAX_INSTANCES_PER_SERIES`] instances (the earliest ones).
+//! - The work per series is bounded whatever its lines say: at most [`MAX_RULES_PER_SERIES`]
+//!   RRULE/EXRULE lines and [`MAX_DATES_PER_SERIES`] RDATE/EXDATE values (more is an error:
+//!   callers keep the first instance), and all its rules together take at most
+//!   [`MAX_STEPS_PER_SERIES`] steps, a step being one period of a rule's frequency passed over
+//!   (one second of a SECONDLY rule, one day of a DAILY rule) or one occurrence produced, so a
+//!   rule whose BYxxx parts rarely match stops as surely as one that matches every time.
+//!   Hitting a cap is reported in [`Expansion::truncated`].
 //! - Unknown `X-` lines and `X-` rule parts are ignored; any other unknown line is an error.
 
 use std::collections::{BTreeMap, HashSet};
@@ -82,15 +88,39 @@ pub enum RecurrenceError {
     /// The start and end of the series are not both dates or both date-times.
     #[error("invalid series: {0}")]
     InvalidSeries(String),
+    /// More rule lines or date values than any real series has (see the module header).
+    #[error("recurrence too large: {0}")]
+    TooLarge(String),
 }
 
-/// Hard cap on the instances returned for one series (and window).
+/// Hard cap on the instances returned for one series (and window). A series that happens more
+/// often than every three hours over the sync window (about 120 days) reaches it.
 pub const MAX_INSTANCES_PER_SERIES: u16 = 1000;
 
-/// Hard cap on the occurrences one RRULE/EXRULE may generate while looking for the window.
-/// Only reached by absurd rules (e.g. `FREQ=SECONDLY;COUNT=...` counted from years back);
-/// expansion then stops silently with what it has.
-pub const MAX_OCCURRENCES_SCANNED_PER_RULE: u32 = 200_000;
+/// RRULE and EXRULE lines one series may have. RFC 5545 says RRULE SHOULD NOT occur more than
+/// once and EXRULE is deprecated; real feeds have one, rarely two.
+pub const MAX_RULES_PER_SERIES: usize = 10;
+
+/// RDATE and EXDATE values one series may have. Enough to exclude every day of a daily series
+/// for over 25 years; Google writes one EXDATE per deleted instance.
+pub const MAX_DATES_PER_SERIES: usize = 10_000;
+
+/// Steps all the rules of one series may take (see the module header). Rebasing brings a rule
+/// without COUNT to the window, so a rule needs at most a window's worth of periods (about
+/// 10 million seconds for 120 days of a SECONDLY rule, but then the instance cap stops it after
+/// 1,000); a daily rule with COUNT counted from 1970 takes about 20,000. A million steps cost
+/// well under a second.
+pub const MAX_STEPS_PER_SERIES: u64 = 1_000_000;
+
+/// The instances of a series in a window, and whether a cap cut them short.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expansion {
+    /// In start order.
+    pub instances: Vec<Instance>,
+    /// The series has (or may have) more instances in the window than were returned: the
+    /// instance cap or the step budget was reached.
+    pub truncated: bool,
+}
 
 /// Instances overlapping `window` (instance end > window.start and start < window.end), in
 /// start order, at most [`MAX_INSTANCES_PER_SERIES`].
@@ -99,14 +129,29 @@ pub const MAX_OCCURRENCES_SCANNED_PER_RULE: u32 = 200_000;
 /// dates `[D, E)` is kept when `[D - 1 day, E + 1 day)` (as UTC midnights) overlaps the window,
 /// so an all-day event "today" is included whatever the viewer's zone.
 pub fn expand(series: &Series<'_>, window: SyncWindow) -> Result<Vec<Instance>, RecurrenceError> {
+    expand_at_most(series, window, usize::from(MAX_INSTANCES_PER_SERIES)).map(|e| e.instances)
+}
+
+/// [`expand`], returning at most `cap` instances (never more than
+/// [`MAX_INSTANCES_PER_SERIES`]) and saying whether any were cut.
+pub fn expand_at_most(
+    series: &Series<'_>,
+    window: SyncWindow,
+    cap: usize,
+) -> Result<Expansion, RecurrenceError> {
     let mode = Mode::new(series)?;
     let lines = series
         .recurrence
         .iter()
         .filter_map(|raw| Line::parse(raw).transpose())
         .collect::<Result<Vec<_>, _>>()?;
+    check_size(&lines)?;
     let (lower, upper) = mode.candidate_bounds(window);
-    let cap = usize::from(MAX_INSTANCES_PER_SERIES);
+    let cap = cap.min(usize::from(MAX_INSTANCES_PER_SERIES));
+    let mut budget = Budget {
+        left: MAX_STEPS_PER_SERIES,
+        exhausted: false,
+    };
 
     let mut exclusions = Exclusions::default();
     for line in lines.iter().filter(|l| l.kind == LineKind::ExDate) {
@@ -117,10 +162,10 @@ pub fn expand(series: &Series<'_>, window: SyncWindow) -> Result<Vec<Instance>, 
     }
     for line in lines.iter().filter(|l| l.kind == LineKind::ExRule) {
         let rule = Rule::parse(line.value, line.raw, &mode)?;
-        rule.occurrences(&mode, false, lower, upper, usize::MAX, |local| {
+        rule.occurrences(&mode, false, lower, upper, usize::MAX, &mut budget, |local| {
             exclusions.add_local(&mode, local);
             true
-        })?;
+        });
     }
 
     let mut found = Found {
@@ -137,12 +182,48 @@ pub fn expand(series: &Series<'_>, window: SyncWindow) -> Result<Vec<Instance>, 
     }
     for line in lines.iter().filter(|l| l.kind == LineKind::RRule) {
         let rule = Rule::parse(line.value, line.raw, &mode)?;
-        rule.occurrences(&mode, true, lower, upper, cap, |local| {
+        // One more than the cap, to tell whether the cap cut anything.
+        rule.occurrences(&mode, true, lower, upper, cap + 1, &mut budget, |local| {
             found.offer(mode.at_local(local))
-        })?;
+        });
     }
 
-    Ok(found.instances.into_values().take(cap).collect())
+    let truncated = budget.exhausted || found.instances.len() > cap;
+    Ok(Expansion {
+        instances: found.instances.into_values().take(cap).collect(),
+        truncated,
+    })
+}
+
+/// Refuses a series with more rules or date values than [`MAX_RULES_PER_SERIES`] and
+/// [`MAX_DATES_PER_SERIES`], before any of them is parsed or expanded.
+fn check_size(lines: &[Line<'_>]) -> Result<(), RecurrenceError> {
+    let rules = lines
+        .iter()
+        .filter(|l| matches!(l.kind, LineKind::RRule | LineKind::ExRule))
+        .count();
+    if rules > MAX_RULES_PER_SERIES {
+        return Err(RecurrenceError::TooLarge(format!(
+            "{rules} RRULE/EXRULE lines, at most {MAX_RULES_PER_SERIES}"
+        )));
+    }
+    let dates: usize = lines
+        .iter()
+        .filter(|l| matches!(l.kind, LineKind::RDate | LineKind::ExDate))
+        .map(|l| l.values().count())
+        .sum();
+    if dates > MAX_DATES_PER_SERIES {
+        return Err(RecurrenceError::TooLarge(format!(
+            "{dates} RDATE/EXDATE values, at most {MAX_DATES_PER_SERIES}"
+        )));
+    }
+    Ok(())
+}
+
+/// The steps left to the rules of one series.
+struct Budget {
+    left: u64,
+    exhausted: bool,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -512,8 +593,10 @@ impl Rule {
     }
 
     /// Calls `accept` with each occurrence (a wall-clock time) in `[lower, upper]`, in order,
-    /// until `accept` has returned true `cap` times. With `counts_dtstart`, a DTSTART that the
-    /// rule does not generate uses up one of the rule's `COUNT`.
+    /// until `accept` has returned true `cap` times or `budget` runs out. With
+    /// `counts_dtstart`, a DTSTART that the rule does not generate uses up one of the rule's
+    /// `COUNT`.
+    #[allow(clippy::too_many_arguments)] // each is one aspect of the walk; a struct adds nothing
     fn occurrences(
         &self,
         mode: &Mode<'_>,
@@ -521,10 +604,11 @@ impl Rule {
         lower: NaiveDateTime,
         upper: NaiveDateTime,
         cap: usize,
+        budget: &mut Budget,
         mut accept: impl FnMut(NaiveDateTime) -> bool,
-    ) -> Result<(), RecurrenceError> {
+    ) {
         if self.empty || cap == 0 {
-            return Ok(());
+            return;
         }
         let dtstart = mode.first_local();
         let from = if self.count.is_none() && lower > dtstart {
@@ -537,12 +621,20 @@ impl Rule {
             .limit();
         let mut remaining = self.count;
         let mut first = true;
-        let mut scanned = 0u32;
+        let mut produced = 0u64;
         let mut accepted = 0usize;
+        let start_budget = budget.left;
         for occurrence in &set {
             let local = occurrence.naive_utc();
-            scanned += 1;
-            if scanned > MAX_OCCURRENCES_SCANNED_PER_RULE || local > upper {
+            produced += 1;
+            let steps = produced.max(periods_between(&self.rrule, from, local));
+            if steps > start_budget {
+                budget.left = 0;
+                budget.exhausted = true;
+                return;
+            }
+            budget.left = start_budget - steps;
+            if local > upper {
                 break;
             }
             if !self.passes_limiters(local) {
@@ -564,8 +656,23 @@ impl Rule {
                 }
             }
         }
-        Ok(())
     }
+}
+
+/// How many periods of the rule (its frequency times its interval) lie between `from` and
+/// `to`: the iterator's work to get from one to the other, whatever it produced on the way.
+fn periods_between(rule: &RRule<Validated>, from: NaiveDateTime, to: NaiveDateTime) -> u64 {
+    let months = |d: NaiveDateTime| i64::from(d.year()) * 12 + i64::from(d.month0());
+    let periods = match rule.get_freq() {
+        Frequency::Yearly => i64::from(to.year()) - i64::from(from.year()),
+        Frequency::Monthly => months(to) - months(from),
+        Frequency::Weekly => (to - from).num_weeks(),
+        Frequency::Daily => (to - from).num_days(),
+        Frequency::Hourly => (to - from).num_hours(),
+        Frequency::Minutely => (to - from).num_minutes(),
+        Frequency::Secondly => (to - from).num_seconds(),
+    };
+    u64::try_from(periods / i64::from(rule.get_interval().max(1))).unwrap_or(0)
 }
 
 /// A start for the rule's iterator at or before `lower`, at the beginning of a period of the
@@ -1463,6 +1570,95 @@ mod tests {
         .unwrap();
         assert!(got.is_empty());
         assert!(begun.elapsed() < std::time::Duration::from_secs(20));
+    }
+
+    #[test]
+    fn too_many_rules_or_dates_is_an_error_found_before_expanding() {
+        let start = timed("2026-01-05T09:00:00Z", BERLIN);
+        let end = timed("2026-01-05T10:00:00Z", BERLIN);
+        let w = window("2026-01-01T00:00:00Z", "2026-05-01T00:00:00Z");
+        let rules: Vec<String> = (0..5000)
+            .map(|i| format!("RRULE:FREQ=SECONDLY;BYSECOND={};COUNT=1000000", i % 60))
+            .collect();
+        let rules: Vec<&str> = rules.iter().map(String::as_str).collect();
+        assert_eq!(
+            run(&start, &end, &rules, w),
+            Err(RecurrenceError::TooLarge(
+                "5000 RRULE/EXRULE lines, at most 10".into()
+            ))
+        );
+        let ten: Vec<&str> = rules[..MAX_RULES_PER_SERIES].to_vec();
+        assert!(run(&start, &end, &ten, w).is_ok());
+
+        let dates = vec!["20260105T090000Z"; MAX_DATES_PER_SERIES + 1].join(",");
+        let exdate = format!("EXDATE:{dates}");
+        assert!(matches!(
+            run(&start, &end, &["RRULE:FREQ=DAILY", &exdate], w),
+            Err(RecurrenceError::TooLarge(_))
+        ));
+    }
+
+    #[test]
+    fn a_rule_that_rarely_matches_stops_after_its_step_budget() {
+        // Every second from 2000, counted (so not rebased), matching once a minute: it would
+        // need 830 million seconds to reach the window.
+        let start = timed("2000-01-01T00:00:00Z", None);
+        let end = timed("2000-01-01T00:00:01Z", None);
+        let series_lines = lines(&["RRULE:FREQ=SECONDLY;BYSECOND=0;COUNT=100000000"]);
+        let got = expand_at_most(
+            &Series {
+                start: &start,
+                end: &end,
+                recurrence: &series_lines,
+            },
+            window("2026-06-01T00:00:00Z", "2026-07-01T00:00:00Z"),
+            1000,
+        )
+        .unwrap();
+        assert!(got.instances.is_empty());
+        assert!(got.truncated);
+
+        // An ordinary series is not truncated, and a cap below its count is reported.
+        let start = timed("2026-01-05T09:00:00Z", BERLIN);
+        let end = timed("2026-01-05T10:00:00Z", BERLIN);
+        let daily = lines(&["RRULE:FREQ=DAILY;COUNT=10"]);
+        let series = Series {
+            start: &start,
+            end: &end,
+            recurrence: &daily,
+        };
+        let w = window("2026-01-01T00:00:00Z", "2026-05-01T00:00:00Z");
+        let full = expand_at_most(&series, w, 1000).unwrap();
+        assert_eq!((full.instances.len(), full.truncated), (10, false));
+        let cut = expand_at_most(&series, w, 4).unwrap();
+        assert_eq!((cut.instances.len(), cut.truncated), (4, true));
+        assert_eq!(cut.instances[..], full.instances[..4]);
+    }
+
+    #[test]
+    fn a_whole_missing_day_keeps_its_instance() {
+        // Daily 10:00 in Apia; 2011-12-30 did not exist there. The instance read at the offset
+        // before the skip lands on 2011-12-31 10:00, the same instant as the next one, which
+        // it is merged with (one instance per instant).
+        let start = timed("2011-12-27T20:00:00Z", Some("Pacific/Apia")); // 10:00 -10:00
+        let end = timed("2011-12-27T21:00:00Z", Some("Pacific/Apia"));
+        let got = run(
+            &start,
+            &end,
+            &["RRULE:FREQ=DAILY;COUNT=6"],
+            window("2011-12-01T00:00:00Z", "2012-01-10T00:00:00Z"),
+        )
+        .unwrap();
+        assert_eq!(
+            starts(&got),
+            [
+                "2011-12-27T20:00:00Z",
+                "2011-12-28T20:00:00Z",
+                "2011-12-29T20:00:00Z", // 29th 10:00 -10:00
+                "2011-12-30T20:00:00Z", // "30th 10:00" at -10:00 = 31st 10:00 +14:00
+                "2011-12-31T20:00:00Z", // 1 Jan 10:00 +14:00
+            ]
+        );
     }
 
     #[test]

@@ -4,6 +4,8 @@
 mod auth;
 mod connect;
 mod wire;
+#[cfg(test)]
+mod wire_hostile;
 
 use std::time::Duration;
 

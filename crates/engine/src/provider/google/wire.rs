@@ -292,6 +292,28 @@ mod tests {
     }
 
     #[test]
+    fn date_times_in_a_gap_use_the_offset_before_it() {
+        // Lord Howe springs forward by 30 minutes (02:00 +10:30 -> 02:30 +11:00).
+        let e = upsert(json!({
+            "id": "a", "start": {"dateTime": "2026-10-04T02:15:00", "timeZone": "Australia/Lord_Howe"},
+            "end": {"dateTime": "2026-10-04T03:00:00", "timeZone": "Australia/Lord_Howe"}
+        }));
+        assert_eq!(e.start.to_wire(), "2026-10-03T15:45:00Z"); // 02:45 +11:00
+        // Samoa skipped 2011-12-30 entirely: noon that day is read at -10:00.
+        let e = upsert(json!({
+            "id": "b", "start": {"dateTime": "2011-12-30T12:00:00", "timeZone": "Pacific/Apia"},
+            "end": {"dateTime": "2011-12-30T13:00:00", "timeZone": "Pacific/Apia"}
+        }));
+        assert_eq!(e.start.to_wire(), "2011-12-30T22:00:00Z");
+        // An overlap is its first occurrence.
+        let e = upsert(json!({
+            "id": "c", "start": {"dateTime": "2026-10-25T02:30:00"},
+            "end": {"dateTime": "2026-10-25T03:30:00"}
+        }));
+        assert_eq!(e.start.to_wire(), "2026-10-25T00:30:00Z");
+    }
+
+    #[test]
     fn all_day_and_conference_entry_point() {
         let e = upsert(json!({
             "id": "a", "summary": "Offsite",
