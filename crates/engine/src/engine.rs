@@ -2,7 +2,7 @@
 //! store, reads settings and secrets, builds providers for accounts, runs syncs (one per
 //! account at a time, across processes) and broadcasts what happens.
 
-use chrono::{DateTime, Duration, Local, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, Local, NaiveDate, Utc};
 use serde::Serialize;
 use tokio::sync::broadcast;
 

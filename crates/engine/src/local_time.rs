@@ -37,7 +37,7 @@ fn in_gap<Tz: TimeZone>(local: NaiveDateTime, tz: &Tz) -> Option<DateTime<Utc>> 
             let offset = TimeDelta::seconds(i64::from(before.offset().fix().local_minus_utc()));
             return local.checked_sub_signed(offset).map(|t| t.and_utc());
         }
-        back *= 2;
+        back = back * 2;
     }
     None
 }

@@ -42,7 +42,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{
-    DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone,
+    DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone,
     Timelike, Utc, Weekday,
 };
 use chrono_tz::Tz as Zone;

@@ -3,7 +3,7 @@
 //! stand-up, a one-to-one with a Teams link, a declined meeting, and all-day events. Times are
 //! placed relative to when the demo was connected, in the local time zone.
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
 
 use super::{ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError};

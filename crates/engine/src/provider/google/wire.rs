@@ -1,7 +1,7 @@
 //! Google Calendar v3 JSON, as far as we read it, and its translation into model types.
 //! Field names follow the discovery document (see shared/PROVIDERS.md).
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
 
 use crate::meeting_link::find_meeting_url;

@@ -144,19 +144,28 @@ fn rule_part() -> impl Strategy<Value = String> {
     ]
 }
 
-fn recurrence_line() -> impl Strategy<Value = String> {
-    let rule = prop::collection::vec(rule_part(), 0..6).prop_map(|p| p.join(";"));
-    let dates = prop::collection::vec(ical_value(), 0..4).prop_map(|v| v.join(","));
-    let tzid = proptest::option::of(zone()).prop_map(|z| match z {
+fn rule() -> impl Strategy<Value = String> {
+    prop::collection::vec(rule_part(), 0..6).prop_map(|p| p.join(";"))
+}
+
+fn dates() -> impl Strategy<Value = String> {
+    prop::collection::vec(ical_value(), 0..4).prop_map(|v| v.join(","))
+}
+
+fn tzid() -> impl Strategy<Value = String> {
+    proptest::option::of(zone()).prop_map(|z| match z {
         Some(z) => format!(";TZID={z}"),
         None => String::new(),
-    });
+    })
+}
+
+fn recurrence_line() -> impl Strategy<Value = String> {
     prop_oneof![
-        4 => rule.clone().prop_map(|r| format!("RRULE:FREQ=DAILY;{r}")),
-        2 => rule.clone().prop_map(|r| format!("RRULE:{r}")),
-        1 => rule.prop_map(|r| format!("EXRULE:{r}")),
-        2 => (tzid.clone(), dates.clone()).prop_map(|(t, d)| format!("EXDATE{t}:{d}")),
-        2 => (tzid, dates).prop_map(|(t, d)| format!("RDATE{t}:{d}")),
+        4 => rule().prop_map(|r| format!("RRULE:FREQ=DAILY;{r}")),
+        2 => rule().prop_map(|r| format!("RRULE:{r}")),
+        1 => rule().prop_map(|r| format!("EXRULE:{r}")),
+        2 => (tzid(), dates()).prop_map(|(t, d)| format!("EXDATE{t}:{d}")),
+        2 => (tzid(), dates()).prop_map(|(t, d)| format!("RDATE{t}:{d}")),
         1 => text(),
     ]
 }
