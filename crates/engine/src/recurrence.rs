@@ -42,7 +42,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{
-    DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone,
+    DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone,
     Timelike, Utc, Weekday,
 };
 use chrono_tz::Tz as Zone;
@@ -771,8 +771,13 @@ fn resolve_zone(name: &str) -> Option<Zone> {
         .find_map(|(i, _)| name[i + 1..].parse::<Zone>().ok())
 }
 
+/// The wall-clock time of `utc` in `zone`; at the ends of chrono's range, where the local time
+/// would not be representable, the UTC time (instead of chrono's panic).
 fn to_local(zone: Zone, utc: DateTime<Utc>) -> NaiveDateTime {
-    utc.with_timezone(&zone).naive_local()
+    let offset = zone.offset_from_utc_datetime(&utc.naive_utc()).fix();
+    utc.naive_utc()
+        .checked_add_offset(offset)
+        .unwrap_or(utc.naive_utc())
 }
 
 /// The instant of a wall-clock time in `zone`, by the engine's one rule (see [`local_time`]).

@@ -25,10 +25,9 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
-/// A value of a JSON field, sometimes of the wrong type.
+/// A JSON value of the wrong type for any field (kept rare: one in an item fails the page).
 fn wrong_type() -> impl Strategy<Value = Value> {
     prop_oneof![
-        Just(Value::Null),
         any::<i64>().prop_map(Value::from),
         any::<bool>().prop_map(Value::from),
         Just(json!([1, "a"])),
@@ -61,7 +60,8 @@ fn year() -> impl Strategy<Value = i64> {
 
 fn date() -> impl Strategy<Value = String> {
     prop_oneof![
-        3 => (year(), 0u32..14, 0u32..33).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+        8 => (1990i32..2040, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+        2 => (year(), 0u32..14, 0u32..33).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
         1 => Just("+262143-12-31".to_string()),
         1 => Just("-0001-01-01".to_string()),
         1 => text(),
@@ -70,14 +70,16 @@ fn date() -> impl Strategy<Value = String> {
 
 fn date_time() -> impl Strategy<Value = String> {
     let offset = prop_oneof![
-        Just("Z".to_string()),
-        Just(String::new()),
-        Just("+14:00".to_string()),
-        Just("-12:00".to_string()),
-        Just("+99:99".to_string()),
+        4 => Just("Z".to_string()),
+        4 => Just(String::new()),
+        1 => Just("+14:00".to_string()),
+        1 => Just("-12:00".to_string()),
+        1 => Just("+99:99".to_string()),
     ];
     prop_oneof![
-        4 => (date(), 0u32..25, 0u32..61, 0u32..62, offset)
+        8 => (date(), 0u32..24, 0u32..60, 0u32..60, offset.clone())
+            .prop_map(|(d, h, m, s, o)| format!("{d}T{h:02}:{m:02}:{s:02}{o}")),
+        1 => (date(), 0u32..25, 0u32..61, 0u32..62, offset)
             .prop_map(|(d, h, m, s, o)| format!("{d}T{h:02}:{m:02}:{s:02}{o}")),
         1 => text(),
     ]
@@ -87,30 +89,38 @@ fn date_time() -> impl Strategy<Value = String> {
 fn event_time() -> impl Strategy<Value = Value> {
     let field = |s: BoxedStrategy<String>| {
         prop_oneof![
-            3 => s.prop_map(Value::from),
+            20 => s.prop_map(Value::from),
             1 => Just(Value::Null),
             1 => wrong_type(),
         ]
     };
     prop_oneof![
-        3 => (field(date().boxed()), any::<bool>())
+        6 => (field(date().boxed()), any::<bool>())
             .prop_map(|(d, zoned)| if zoned { json!({"date": d, "timeZone": "Europe/Berlin"}) }
                                    else { json!({"date": d}) }),
-        6 => (field(date_time().boxed()), proptest::option::of(zone()))
+        12 => (field(date_time().boxed()), proptest::option::of(zone()))
             .prop_map(|(t, z)| json!({"dateTime": t, "timeZone": z})),
+        1 => Just(json!({})),
         1 => wrong_type(),
     ]
 }
 
 fn ical_value() -> impl Strategy<Value = String> {
     prop_oneof![
-        4 => (year(), 0u32..14, 0u32..33, 0u32..25, any::<bool>())
+        6 => (2000i64..2030, 1u32..13, 1u32..29, 0u32..24, any::<bool>())
+            .prop_map(|(y, m, d, h, z)| format!("{y:04}{m:02}{d:02}T{h:02}0000{}", if z { "Z" } else { "" })),
+        2 => (year(), 0u32..14, 0u32..33, 0u32..25, any::<bool>())
             .prop_map(|(y, m, d, h, z)| format!("{y:04}{m:02}{d:02}T{h:02}0000{}", if z { "Z" } else { "" })),
         2 => (year(), 0u32..14, 0u32..33).prop_map(|(y, m, d)| format!("{y:04}{m:02}{d:02}")),
         1 => Just("20260101T090000Z/PT1H".to_string()),
         1 => Just("20260101T090000Z/P99999999W".to_string()),
         1 => text(),
     ]
+}
+
+/// Frequencies weigh twice among the parts, so that most rules have one.
+fn freq_again() -> impl Strategy<Value = &'static str> {
+    prop_oneof![Just("DAILY"), Just("HOURLY"), Just("MONTHLY"), Just("SECONDLY")]
 }
 
 fn rule_part() -> impl Strategy<Value = String> {
@@ -124,9 +134,16 @@ fn rule_part() -> impl Strategy<Value = String> {
         Just("YEARLY"),
         Just("FORTNIGHTLY"),
     ];
-    let number = prop_oneof![0i64..70, Just(-1i64), Just(366i64), any::<i64>()];
+    let number = prop_oneof![
+        6 => 1i64..10,
+        2 => 0i64..70,
+        1 => Just(-1i64),
+        1 => Just(366i64),
+        1 => any::<i64>(),
+    ];
     prop_oneof![
         freq.prop_map(|f| format!("FREQ={f}")),
+        freq_again().prop_map(|f| format!("FREQ={f}")),
         number.clone().prop_map(|n| format!("INTERVAL={n}")),
         number.clone().prop_map(|n| format!("COUNT={n}")),
         ical_value().prop_map(|v| format!("UNTIL={v}")),
@@ -161,7 +178,7 @@ fn tzid() -> impl Strategy<Value = String> {
 
 fn recurrence_line() -> impl Strategy<Value = String> {
     prop_oneof![
-        4 => rule().prop_map(|r| format!("RRULE:FREQ=DAILY;{r}")),
+        6 => rule().prop_map(|r| format!("RRULE:FREQ=WEEKLY;{r}")),
         2 => rule().prop_map(|r| format!("RRULE:{r}")),
         1 => rule().prop_map(|r| format!("EXRULE:{r}")),
         2 => (tzid(), dates()).prop_map(|(t, d)| format!("EXDATE{t}:{d}")),
@@ -170,29 +187,82 @@ fn recurrence_line() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A start and end that make a valid event: timed in a zone (perhaps in a DST gap) or all-day.
+fn plausible_span() -> impl Strategy<Value = (Option<Value>, Option<Value>)> {
+    let timed = (1990i32..2035, 1u32..13, 1u32..29, 0u32..24, 0u32..4, zone()).prop_map(
+        |(y, m, d, h, q, z)| {
+            let at = |h: u32| format!("{y:04}-{m:02}-{d:02}T{h:02}:{:02}:00", q * 15);
+            (
+                Some(json!({"dateTime": at(h), "timeZone": z})),
+                Some(json!({"dateTime": at((h + 1).min(23)), "timeZone": z})),
+            )
+        },
+    );
+    let all_day = (1990i32..2035, 1u32..13, 1u32..28).prop_map(|(y, m, d)| {
+        (
+            Some(json!({"date": format!("{y:04}-{m:02}-{d:02}")})),
+            Some(json!({"date": format!("{y:04}-{m:02}-{:02}", d + 1)})),
+        )
+    });
+    prop_oneof![timed, all_day]
+}
+
+/// A rule as calendars write them, with numbers in range.
+fn plausible_rule() -> impl Strategy<Value = String> {
+    let freq = prop_oneof![
+        Just("SECONDLY"),
+        Just("MINUTELY"),
+        Just("HOURLY"),
+        Just("DAILY"),
+        Just("WEEKLY"),
+        Just("MONTHLY"),
+        Just("YEARLY"),
+    ];
+    let end = prop_oneof![
+        Just(String::new()),
+        (1u32..2000).prop_map(|n| format!(";COUNT={n}")),
+        ical_value().prop_map(|v| format!(";UNTIL={v}")),
+    ];
+    let by = prop_oneof![
+        Just(String::new()),
+        Just(";BYDAY=MO,WE,FR".to_string()),
+        Just(";BYDAY=-1FR".to_string()),
+        (1i32..32).prop_map(|d| format!(";BYMONTHDAY={d}")),
+        (1u32..13).prop_map(|m| format!(";BYMONTH={m};BYMONTHDAY=29")),
+        (0u32..24).prop_map(|h| format!(";BYHOUR={h}")),
+        Just(";BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1".to_string()),
+        Just(";BYYEARDAY=366".to_string()),
+    ];
+    (freq, 1u32..5, end, by).prop_map(|(f, i, e, b)| format!("RRULE:FREQ={f};INTERVAL={i}{e}{b}"))
+}
+
 fn optional(value: BoxedStrategy<Value>) -> impl Strategy<Value = Option<Value>> {
     proptest::option::weighted(0.8, value)
 }
 
 fn event() -> impl Strategy<Value = Value> {
-    let id = prop_oneof![4 => "[a-z0-9_]{1,12}".prop_map(Value::from), 1 => wrong_type()];
+    let id = prop_oneof![40 => "[a-z0-9_]{1,12}".prop_map(Value::from), 1 => wrong_type()];
     let status = prop_oneof![
         Just(json!("confirmed")),
         Just(json!("tentative")),
         Just(json!("cancelled")),
         text().prop_map(Value::from),
     ];
+    let line = prop_oneof![3 => plausible_rule(), 2 => recurrence_line()];
     let recurrence = prop_oneof![
-        5 => prop::collection::vec(recurrence_line(), 0..5).prop_map(Value::from),
+        40 => prop::collection::vec(line, 0..4).prop_map(Value::from),
         1 => wrong_type(),
     ];
-    let attendees = Just(json!([{"self": true, "responseStatus": "declined"}, {"self": "yes"}]));
+    let attendees = text().prop_map(|r| json!([{"self": true, "responseStatus": r}, {"email": "x"}]));
     (
         (id, optional(status.boxed()), optional(text().prop_map(Value::from).boxed())),
-        (optional(event_time().boxed()), optional(event_time().boxed())),
+        prop_oneof![
+            2 => plausible_span(),
+            1 => (optional(event_time().boxed()), optional(event_time().boxed())),
+        ],
         optional(recurrence.boxed()),
         (
-            optional("[a-z]{1,3}".prop_map(Value::from).boxed()),
+            proptest::option::weighted(0.3, "[a-z]{1,3}".prop_map(Value::from)),
             optional(event_time().boxed()),
         ),
         (
