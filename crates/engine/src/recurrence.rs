@@ -1623,6 +1623,24 @@ mod tests {
         assert!(got.instances.is_empty());
         assert!(got.truncated);
 
+        // Once an hour, counted from New Year: the window, 19 days on, is 27,000 occurrences
+        // but 1.6 million seconds away, past the step budget.
+        let start = timed("2026-01-01T00:00:00Z", None);
+        let end = timed("2026-01-01T00:00:01Z", None);
+        let hourly = lines(&["RRULE:FREQ=SECONDLY;BYMINUTE=0;BYSECOND=0;COUNT=100000000"]);
+        let got = expand_at_most(
+            &Series {
+                start: &start,
+                end: &end,
+                recurrence: &hourly,
+            },
+            window("2026-01-20T00:00:00Z", "2026-01-21T00:00:00Z"),
+            1000,
+        )
+        .unwrap();
+        assert!(got.instances.is_empty());
+        assert!(got.truncated);
+
         // An ordinary series is not truncated, and a cap below its count is reported.
         let start = timed("2026-01-05T09:00:00Z", BERLIN);
         let end = timed("2026-01-05T10:00:00Z", BERLIN);
@@ -1664,6 +1682,18 @@ mod tests {
                 "2011-12-31T20:00:00Z", // 1 Jan 10:00 +14:00
             ]
         );
+    }
+
+    #[test]
+    fn the_widest_window_does_not_panic() {
+        let start = timed("2026-01-05T09:00:00Z", Some("Pacific/Kiritimati"));
+        let end = timed("2026-01-05T10:00:00Z", Some("Pacific/Kiritimati"));
+        let widest = SyncWindow {
+            start: DateTime::<Utc>::MIN_UTC,
+            end: DateTime::<Utc>::MAX_UTC,
+        };
+        let got = run(&start, &end, &["RRULE:FREQ=YEARLY;COUNT=3"], widest).unwrap();
+        assert_eq!(got.len(), 3);
     }
 
     #[test]
