@@ -162,10 +162,18 @@ pub fn expand_at_most(
     }
     for line in lines.iter().filter(|l| l.kind == LineKind::ExRule) {
         let rule = Rule::parse(line.value, line.raw, &mode)?;
-        rule.occurrences(&mode, false, lower, upper, usize::MAX, &mut budget, |local| {
-            exclusions.add_local(&mode, local);
-            true
-        });
+        rule.occurrences(
+            &mode,
+            false,
+            lower,
+            upper,
+            usize::MAX,
+            &mut budget,
+            |local| {
+                exclusions.add_local(&mode, local);
+                true
+            },
+        );
     }
 
     let mut found = Found {

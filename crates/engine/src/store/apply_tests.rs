@@ -49,7 +49,13 @@ fn series(id: &str, start: EventTime, end: EventTime, rules: &[&str]) -> RemoteE
     e
 }
 
-fn exception(id: &str, master: &str, original: EventTime, start: EventTime, end: EventTime) -> RemoteEvent {
+fn exception(
+    id: &str,
+    master: &str,
+    original: EventTime,
+    start: EventTime,
+    end: EventTime,
+) -> RemoteEvent {
     let mut e = event(id, start, end);
     e.series = Some(SeriesRef {
         master_external_id: master.into(),
@@ -278,8 +284,15 @@ async fn many_secondly_series_share_the_calendar_budget_fairly() {
 
     let all = listed(&store, "2025-12-01T00:00:00Z", "2026-06-01T00:00:00Z").await;
     assert!(all.len() <= MAX_OCCURRENCES_PER_CALENDAR, "{}", all.len());
-    assert!(all.len() > MAX_OCCURRENCES_PER_CALENDAR - hostile, "{}", all.len());
-    assert_eq!(all.iter().filter(|e| e.starts_with("z-weekly ")).count(), 10);
+    assert!(
+        all.len() > MAX_OCCURRENCES_PER_CALENDAR - hostile,
+        "{}",
+        all.len()
+    );
+    assert_eq!(
+        all.iter().filter(|e| e.starts_with("z-weekly ")).count(),
+        10
+    );
     assert!(all.contains(&"z-single 2026-01-07T15:00:00Z".to_string()));
     // Every hostile series keeps its first instances, and no more than an equal share.
     for i in [0, hostile - 1] {

@@ -299,7 +299,7 @@ mod tests {
             "end": {"dateTime": "2026-10-04T03:00:00", "timeZone": "Australia/Lord_Howe"}
         }));
         assert_eq!(e.start.to_wire(), "2026-10-03T15:45:00Z"); // 02:45 +11:00
-        // Samoa skipped 2011-12-30 entirely: noon that day is read at -10:00.
+                                                               // Samoa skipped 2011-12-30 entirely: noon that day is read at -10:00.
         let e = upsert(json!({
             "id": "b", "start": {"dateTime": "2011-12-30T12:00:00", "timeZone": "Pacific/Apia"},
             "end": {"dateTime": "2011-12-30T13:00:00", "timeZone": "Pacific/Apia"}

@@ -120,7 +120,12 @@ fn ical_value() -> impl Strategy<Value = String> {
 
 /// Frequencies weigh twice among the parts, so that most rules have one.
 fn freq_again() -> impl Strategy<Value = &'static str> {
-    prop_oneof![Just("DAILY"), Just("HOURLY"), Just("MONTHLY"), Just("SECONDLY")]
+    prop_oneof![
+        Just("DAILY"),
+        Just("HOURLY"),
+        Just("MONTHLY"),
+        Just("SECONDLY")
+    ]
 }
 
 fn rule_part() -> impl Strategy<Value = String> {
@@ -253,9 +258,14 @@ fn event() -> impl Strategy<Value = Value> {
         40 => prop::collection::vec(line, 0..4).prop_map(Value::from),
         1 => wrong_type(),
     ];
-    let attendees = text().prop_map(|r| json!([{"self": true, "responseStatus": r}, {"email": "x"}]));
+    let attendees =
+        text().prop_map(|r| json!([{"self": true, "responseStatus": r}, {"email": "x"}]));
     (
-        (id, optional(status.boxed()), optional(text().prop_map(Value::from).boxed())),
+        (
+            id,
+            optional(status.boxed()),
+            optional(text().prop_map(Value::from).boxed()),
+        ),
         prop_oneof![
             2 => plausible_span(),
             1 => (optional(event_time().boxed()), optional(event_time().boxed())),
