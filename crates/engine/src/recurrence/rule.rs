@@ -269,7 +269,7 @@ pub(super) fn lenient_until(value: &str, mode: &Mode<'_>) -> Option<NaiveDateTim
 }
 
 /// A wall-clock time in the crate's zone type. Rules are expanded in naive time (UTC has no DST),
-/// then each occurrence is placed in the series zone by [`to_utc`].
+/// then each occurrence is placed in the series zone by [`super::zone::to_utc`].
 pub(super) fn floating(local: NaiveDateTime) -> DateTime<rrule::Tz> {
     rrule::Tz::UTC.from_utc_datetime(&local)
 }
