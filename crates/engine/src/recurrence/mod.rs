@@ -18,7 +18,7 @@
 //!   before DTSTART leaves only DTSTART (and RDATEs).
 //! - A local time in a DST gap takes the UTC offset from before the gap (RFC 5545 §3.3.5), so
 //!   02:30 on a spring-forward night becomes 03:30 in the new offset; an ambiguous local time
-//!   (autumn overlap) is its first occurrence.
+//!   (autumn overlap) is its first occurrence: the engine's one rule, [`crate::local_time`].
 //! - EXDATEs match timed instances by instant; a DATE EXDATE on a timed series removes the
 //!   instances on that local date in the series zone; on an all-day series every EXDATE and
 //!   RDATE is reduced to the date it is written with. A TZID that is not an IANA zone (after
