@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Duration, Local, NaiveDate, TimeZone, Utc};
 
+use crate::local_time;
 use crate::store::EventView;
 
 /// How soon a meeting must start for "Join next meeting" to be offered.
@@ -23,9 +24,10 @@ pub fn span<Tz: TimeZone>(event: &EventView, tz: &Tz) -> Option<Span> {
     if event.all_day {
         let day = |s: &str| {
             let date: NaiveDate = s.parse().ok()?;
-            tz.from_local_datetime(&date.and_time(chrono::NaiveTime::MIN))
-                .earliest()
-                .map(|t| t.with_timezone(&Utc))
+            Some(local_time::resolve(
+                date.and_time(chrono::NaiveTime::MIN),
+                tz,
+            ))
         };
         return Some(Span {
             start: day(&event.start)?,
@@ -303,6 +305,23 @@ pub(crate) mod tests {
             5,
             "ended events are gone"
         );
+    }
+
+    #[test]
+    fn an_all_day_event_on_a_day_without_midnight_is_listed() {
+        // Havana springs forward at midnight: 2026-03-08 00:00 does not exist there.
+        let havana = chrono_tz::America::Havana;
+        let events = [event("1", "Festival", "2026-03-08", "2026-03-09")];
+        let s = span(&events[0], &havana).expect("a span");
+        assert_eq!(s.start, t("2026-03-08T05:00:00Z")); // 01:00 CDT, when the day begins
+        assert_eq!(s.end, t("2026-03-09T04:00:00Z"));
+        let groups = menu(&events, t("2026-03-07T12:00:00Z"), &havana);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].label, "Tomorrow");
+        assert_eq!(groups[0].items[0].label, "All day  Festival");
+        // And on the day itself, it is today's.
+        let groups = menu(&events, t("2026-03-08T15:00:00Z"), &havana);
+        assert_eq!(groups[0].label, "Today");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! store, reads settings and secrets, builds providers for accounts, runs syncs (one per
 //! account at a time, across processes) and broadcasts what happens.
 
-use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, Utc};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -482,10 +482,5 @@ fn days_span(from: NaiveDate, to: NaiveDate) -> Result<(DateTime<Utc>, DateTime<
 }
 
 fn local_midnight(day: NaiveDate) -> DateTime<Utc> {
-    let naive = day.and_time(chrono::NaiveTime::MIN);
-    Local
-        .from_local_datetime(&naive)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| naive.and_utc())
+    crate::local_time::resolve(day.and_time(chrono::NaiveTime::MIN), &Local)
 }

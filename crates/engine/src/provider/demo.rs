@@ -3,7 +3,7 @@
 //! stand-up, a one-to-one with a Teams link, a declined meeting, and all-day events. Times are
 //! placed relative to when the demo was connected, in the local time zone.
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
 
 use super::{ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError};
@@ -31,13 +31,7 @@ impl DemoProvider {
         let date = self.anchor.with_timezone(&self.zone).date_naive() + Duration::days(days);
         let naive =
             date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN));
-        let utc = self
-            .zone
-            .from_local_datetime(&naive)
-            .earliest()
-            .unwrap_or_else(|| self.zone.from_utc_datetime(&naive))
-            .with_timezone(&Utc);
-        self.at(utc)
+        self.at(crate::local_time::resolve(naive, &self.zone))
     }
 
     fn at(&self, utc: DateTime<Utc>) -> EventTime {

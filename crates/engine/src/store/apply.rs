@@ -107,11 +107,7 @@ impl Store {
             .await?;
             touched_series.extend(all);
         }
-        for master in &touched_series {
-            if expand_series(&mut tx, calendar_id, master, window).await? {
-                stats.expanded += 1;
-            }
-        }
+        stats.expanded = expand_series(&mut tx, calendar_id, &touched_series, window).await?;
 
         let max_span = sqlx::query_scalar!(
             r#"SELECT COALESCE(MAX(end_key - start_key), 0) AS "span!: i64"
@@ -309,53 +305,131 @@ async fn insert_instances(
     Ok(())
 }
 
-/// Rebuilds the occurrences of one series master (if the calendar has it) from its rule,
-/// leaving out the instances its exceptions replace or cancel. A rule that cannot be expanded
-/// keeps the first instance, so the event is never lost. Returns whether a master was found.
+/// Occurrences one calendar may hold. A busy calendar over the ~120-day sync window holds a
+/// few thousand (500 daily series would be 60,000); past this, series are cut (see
+/// [`expand_series`]) so that one hostile calendar cannot fill the database and every listing.
+pub const MAX_OCCURRENCES_PER_CALENDAR: usize = 100_000;
+
+/// A series master to expand, with the instance keys its exceptions replace or cancel.
+struct Master<'a> {
+    external_id: &'a str,
+    event: StoredEvent,
+    overridden: HashSet<i64>,
+}
+
+/// Rebuilds the occurrences of the series masters named in `masters` (those the calendar has)
+/// from their rules, leaving out the instances their exceptions replace or cancel. A rule that
+/// cannot be expanded keeps the first instance, so the event is never lost. When the calendar
+/// would hold more than [`MAX_OCCURRENCES_PER_CALENDAR`] occurrences, the budget left by its
+/// other events is shared fairly: a series gets all its instances if it has no more than its
+/// share, the largest series are cut to their earliest instances (at least one each), and a
+/// warning names each cut series. Returns how many masters were found.
 async fn expand_series(
     tx: &mut Transaction<'_, Sqlite>,
     calendar_id: i64,
-    master_external_id: &str,
+    masters: &BTreeSet<String>,
     window: SyncWindow,
-) -> Result<bool> {
-    let Some(master) = load_master(tx, calendar_id, master_external_id).await? else {
-        return Ok(false);
-    };
-    let overridden: HashSet<i64> = sqlx::query!(
-        r#"SELECT original_start AS "original_start!", all_day AS "all_day: bool"
-           FROM events
-           WHERE calendar_id = ? AND series_external_id = ? AND original_start IS NOT NULL"#,
-        calendar_id,
-        master_external_id
+) -> Result<usize> {
+    let mut loaded = Vec::new();
+    for external_id in masters {
+        let Some(event) = load_master(tx, calendar_id, external_id).await? else {
+            continue;
+        };
+        let overridden = overridden_keys(tx, calendar_id, external_id, &event.start).await?;
+        sqlx::query!("DELETE FROM occurrences WHERE event_id = ?", event.id)
+            .execute(&mut **tx)
+            .await?;
+        loaded.push(Master {
+            external_id,
+            event,
+            overridden,
+        });
+    }
+    let used = sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM occurrences WHERE calendar_id = ?"#,
+        calendar_id
     )
-    .fetch_all(&mut **tx)
-    .await?
-    .into_iter()
-    .filter_map(|r| EventTime::from_wire(&r.original_start, r.all_day, None).map(|t| t.key()))
-    .collect();
+    .fetch_one(&mut **tx)
+    .await?;
+    let budget = MAX_OCCURRENCES_PER_CALENDAR.saturating_sub(usize::try_from(used).unwrap_or(0));
 
-    sqlx::query!("DELETE FROM occurrences WHERE event_id = ?", master.id)
-        .execute(&mut **tx)
-        .await?;
+    // Expand each series in full (up to the per-series cap), keeping the rows only while they
+    // fit the budget, so that memory stays bounded by the budget too.
+    let full = usize::from(recurrence::MAX_INSTANCES_PER_SERIES);
+    let mut counts = Vec::with_capacity(loaded.len());
+    let mut kept: Vec<Vec<InstanceRow>> = Vec::new();
+    let mut total = 0usize;
+    for master in &loaded {
+        let rows = instance_rows(master, window, full, true);
+        total += rows.len();
+        counts.push(rows.len());
+        if total <= budget {
+            kept.push(rows);
+        }
+    }
+    if total <= budget {
+        for (master, rows) in loaded.iter().zip(kept) {
+            insert_instances(tx, master.event.id, calendar_id, &rows).await?;
+        }
+        return Ok(loaded.len());
+    }
+    drop(kept);
+    let shares = fair_shares(&counts, budget);
+    for ((master, count), share) in loaded.iter().zip(counts).zip(shares) {
+        if share < count {
+            tracing::warn!(
+                master = master.external_id,
+                kept = share,
+                dropped = count - share,
+                limit = MAX_OCCURRENCES_PER_CALENDAR,
+                "calendar has too many occurrences; keeping the first instances of this series"
+            );
+        }
+        let rows = instance_rows(master, window, share, false);
+        insert_instances(tx, master.event.id, calendar_id, &rows).await?;
+    }
+    Ok(loaded.len())
+}
+
+/// The occurrences of `master` in `window`: at most `cap` instances of its rule, less those its
+/// exceptions replace. With `report`, a rule that cannot be expanded or was cut is logged.
+fn instance_rows(
+    master: &Master<'_>,
+    window: SyncWindow,
+    cap: usize,
+    report: bool,
+) -> Vec<InstanceRow> {
+    let event = &master.event;
     let series = Series {
-        start: &master.start,
-        end: &master.end,
-        recurrence: &master.recurrence,
+        start: &event.start,
+        end: &event.end,
+        recurrence: &event.recurrence,
     };
-    let instances = match recurrence::expand(&series, window) {
-        Ok(instances) => instances,
+    let instances = match recurrence::expand_at_most(&series, window, cap) {
+        Ok(expansion) => {
+            if report && expansion.truncated {
+                tracing::warn!(
+                    master = master.external_id,
+                    kept = expansion.instances.len(),
+                    "series is too large to expand in full; keeping its first instances"
+                );
+            }
+            expansion.instances
+        }
         Err(err) => {
-            tracing::warn!(master = master_external_id, %err, "cannot expand series; keeping its first instance");
+            if report {
+                tracing::warn!(master = master.external_id, %err, "cannot expand series; keeping its first instance");
+            }
             vec![recurrence::Instance {
-                original_start: master.start.clone(),
-                start: master.start.clone(),
-                end: master.end.clone(),
+                original_start: event.start.clone(),
+                start: event.start.clone(),
+                end: event.end.clone(),
             }]
         }
     };
-    let rows: Vec<InstanceRow> = instances
+    instances
         .into_iter()
-        .filter(|i| !overridden.contains(&i.original_start.key()))
+        .filter(|i| !master.overridden.contains(&i.original_start.key()))
         .map(|i| InstanceRow {
             instance_key: i.original_start.to_wire(),
             start_key: i.start.key(),
@@ -364,9 +438,71 @@ async fn expand_series(
             start_at: i.start.to_wire(),
             end_at: i.end.to_wire(),
         })
-        .collect();
-    insert_instances(tx, master.id, calendar_id, &rows).await?;
-    Ok(true)
+        .collect()
+}
+
+/// Max-min fair shares of `budget` among series of `counts` instances: each gets its count or
+/// an equal share of what the smaller ones left, whichever is less, and at least one.
+fn fair_shares(counts: &[usize], budget: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..counts.len()).collect();
+    order.sort_by_key(|&i| counts[i]);
+    let mut left = budget;
+    let mut shares = vec![0; counts.len()];
+    for (done, &i) in order.iter().enumerate() {
+        let fair = left / (counts.len() - done);
+        let share = counts[i].min(fair.max(1));
+        shares[i] = share;
+        left = left.saturating_sub(share);
+    }
+    shares
+}
+
+/// The instance keys that the exceptions of a series replace or cancel.
+async fn overridden_keys(
+    tx: &mut Transaction<'_, Sqlite>,
+    calendar_id: i64,
+    master_external_id: &str,
+    master_start: &EventTime,
+) -> Result<HashSet<i64>> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT original_start AS "original_start!"
+           FROM events
+           WHERE calendar_id = ? AND series_external_id = ? AND original_start IS NOT NULL"#,
+        calendar_id,
+        master_external_id
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .filter_map(|original| original_key(&original, master_start))
+    .collect())
+}
+
+/// The instance key an exception's `original_start` names. It is written in the master's form
+/// (Google's `originalStartTime` is "the time at which this event would start according to the
+/// recurrence data"), whatever the exception itself became: a timed instance moved to an
+/// all-day slot keeps a timed original start, and the reverse. A value in the other form (as
+/// some servers write it) is read as the master's instance on that day.
+fn original_key(original: &str, master_start: &EventTime) -> Option<i64> {
+    let as_date = EventTime::from_wire(original, true, None);
+    let as_time = EventTime::from_wire(original, false, None);
+    match (master_start, as_date, as_time) {
+        (EventTime::Date(_), Some(same), _) | (EventTime::DateTime { .. }, _, Some(same)) => {
+            Some(same.key())
+        }
+        (EventTime::Date(_), None, Some(EventTime::DateTime { utc, .. })) => {
+            Some(EventTime::Date(utc.date_naive()).key())
+        }
+        (EventTime::DateTime { utc, tz }, Some(EventTime::Date(day)), None) => {
+            let zone = tz
+                .as_deref()
+                .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
+                .unwrap_or(chrono_tz::UTC);
+            let time = utc.with_timezone(&zone).time();
+            Some(crate::local_time::resolve(day.and_time(time), &zone).timestamp())
+        }
+        _ => None,
+    }
 }
 
 async fn load_master(
@@ -394,3 +530,7 @@ async fn load_master(
         recurrence: serde_json::from_str(&row.recurrence).map_err(|_| corrupt())?,
     }))
 }
+
+#[cfg(test)]
+#[path = "apply_tests.rs"]
+mod tests;

@@ -5,6 +5,8 @@ mod auth;
 mod connect;
 mod token_http;
 mod wire;
+#[cfg(test)]
+mod wire_hostile;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Google Calendar v3 JSON, as far as we read it, and its translation into model types.
 //! Field names follow the discovery document (see shared/PROVIDERS.md).
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
 
 use crate::meeting_link::find_meeting_url;
@@ -168,15 +168,7 @@ impl EventDateTime {
                     tz.as_deref().and_then(|z| z.parse().ok()).ok_or_else(|| {
                         format!("dateTime {text:?} has no offset and no known time zone")
                     })?;
-                // In a DST gap take the offset before the gap (RFC 5545 §3.3.5).
-                zone.from_local_datetime(&naive)
-                    .earliest()
-                    .or_else(|| {
-                        zone.from_local_datetime(&(naive + chrono::Duration::hours(1)))
-                            .earliest()
-                    })
-                    .ok_or_else(|| format!("dateTime {text:?} does not exist in its time zone"))?
-                    .with_timezone(&Utc)
+                crate::local_time::resolve(naive, &zone)
             }
         };
         Ok(EventTime::DateTime { utc, tz })
@@ -329,6 +321,28 @@ mod tests {
         assert_eq!(e.start.to_wire(), "2026-07-01T07:00:00Z"); // calendar zone: Berlin, CEST
         assert_eq!(e.end.to_wire(), "2026-07-01T13:30:00Z");
         assert_eq!(e.title, "(No title)");
+    }
+
+    #[test]
+    fn date_times_in_a_gap_use_the_offset_before_it() {
+        // Lord Howe springs forward by 30 minutes (02:00 +10:30 -> 02:30 +11:00).
+        let e = upsert(json!({
+            "id": "a", "start": {"dateTime": "2026-10-04T02:15:00", "timeZone": "Australia/Lord_Howe"},
+            "end": {"dateTime": "2026-10-04T03:00:00", "timeZone": "Australia/Lord_Howe"}
+        }));
+        assert_eq!(e.start.to_wire(), "2026-10-03T15:45:00Z"); // 02:45 +11:00
+                                                               // Samoa skipped 2011-12-30 entirely: noon that day is read at -10:00.
+        let e = upsert(json!({
+            "id": "b", "start": {"dateTime": "2011-12-30T12:00:00", "timeZone": "Pacific/Apia"},
+            "end": {"dateTime": "2011-12-30T13:00:00", "timeZone": "Pacific/Apia"}
+        }));
+        assert_eq!(e.start.to_wire(), "2011-12-30T22:00:00Z");
+        // An overlap is its first occurrence.
+        let e = upsert(json!({
+            "id": "c", "start": {"dateTime": "2026-10-25T02:30:00"},
+            "end": {"dateTime": "2026-10-25T03:30:00"}
+        }));
+        assert_eq!(e.start.to_wire(), "2026-10-25T00:30:00Z");
     }
 
     #[test]
