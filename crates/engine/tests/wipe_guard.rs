@@ -113,7 +113,8 @@ async fn an_empty_calendar_listing_waits_for_a_second_one() {
 
     *provider.calendars.lock().unwrap() = Some(vec![]);
     let held = sync().await.unwrap();
-    let expected = "the server listed no calendars; keeping the 1 calendar until the next sync confirms it";
+    let expected =
+        "the server listed no calendars; keeping the 1 calendar until the next sync confirms it";
     assert_eq!(held.error.as_deref(), Some(expected));
     assert_eq!(store.calendars(Some(id)).await.unwrap().len(), 1);
     assert_eq!(store.event_count().await.unwrap(), events);

@@ -37,7 +37,10 @@ fn check_private(path: &Path, file: &std::fs::File) -> Result<(), SecretError> {
     let opened = file.metadata().map_err(|e| error(path, e))?;
     // The same inode by name and by handle: no link, and not swapped in between.
     if link.file_type().is_symlink() || (link.dev(), link.ino()) != (opened.dev(), opened.ino()) {
-        return Err(error(path, "it is a symbolic link; refusing to use it for tokens"));
+        return Err(error(
+            path,
+            "it is a symbolic link; refusing to use it for tokens",
+        ));
     }
     if !opened.is_file() {
         return Err(error(path, "it is not a regular file"));
@@ -50,7 +53,12 @@ fn check_private(path: &Path, file: &std::fs::File) -> Result<(), SecretError> {
             "the secrets file was readable by others; making it private (0600)"
         );
         file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| error(path, format!("it is readable by others and cannot be made private: {e}")))?;
+            .map_err(|e| {
+                error(
+                    path,
+                    format!("it is readable by others and cannot be made private: {e}"),
+                )
+            })?;
     }
     Ok(())
 }

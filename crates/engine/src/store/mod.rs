@@ -98,11 +98,10 @@ impl Store {
             .connect_with(options)
             .await?;
         let newest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-        let applied: Option<i64> = sqlx::query_scalar(
-            "SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1",
-        )
-        .fetch_one(&pool)
-        .await?;
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
+                .fetch_one(&pool)
+                .await?;
         if applied != Some(newest) {
             return Err(StoreError::ReadOnlyOutdated(path.display().to_string()));
         }

@@ -161,7 +161,11 @@ async fn hold_calendar_list_wipe(
     let stored = store.calendars(Some(account_id)).await?.len();
     if is_calendar_wipe(stored, listed) && !pending {
         store.set_account_wipe_pending(account_id, true).await?;
-        tracing::warn!(account_id, stored, "the server listed no calendars; holding back");
+        tracing::warn!(
+            account_id,
+            stored,
+            "the server listed no calendars; holding back"
+        );
         return Ok(Some(format!(
             "the server listed no calendars; keeping the {} until the next sync confirms it",
             counted(stored, "calendar")
