@@ -12,9 +12,12 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use calbuddy_engine::paths::DataDir;
 use calbuddy_engine::store::Store;
-use calbuddy_engine::Engine;
+use calbuddy_engine::{Engine, EngineConfig};
 use chrono::Utc;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection};
 
 mod common;
 
@@ -22,12 +25,34 @@ fn chmod(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
-async fn demo_world() -> common::World {
+/// A data directory holding a synced demo calendar, with no WAL beside the database (as after
+/// a clean exit), and the engine's configuration for it.
+async fn demo_data_dir() -> (common::World, tempfile::TempDir, EngineConfig) {
     let world = common::world().await;
     world.engine.connect_demo(Utc::now()).await.unwrap();
-    // Closing checkpoints the WAL into the file and removes the -wal and -shm files.
     world.engine.store().close().await;
-    world
+    // The pool's connections may still be closing, so the WAL may not be gone yet: fold it into
+    // the file and copy the file and the settings to a directory of their own.
+    let source = world.engine.config().data_dir.clone();
+    let mut db = SqliteConnectOptions::new()
+        .filename(source.database())
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    db.close().await.unwrap();
+    let copy = tempfile::tempdir().unwrap();
+    let data_dir = DataDir::new(copy.path());
+    std::fs::copy(source.database(), data_dir.database()).unwrap();
+    std::fs::copy(source.config(), data_dir.config()).unwrap();
+    let config = EngineConfig {
+        data_dir,
+        ..world.engine.config().clone()
+    };
+    (world, copy, config)
 }
 
 async fn reads_work(engine: &Engine) {
@@ -50,8 +75,7 @@ async fn reads_work(engine: &Engine) {
 
 #[tokio::test]
 async fn a_read_only_data_directory_serves_the_reading_commands() {
-    let world = demo_world().await;
-    let config = world.engine.config().clone();
+    let (_world, _dir, config) = demo_data_dir().await;
     let data = config.data_dir.clone();
     chmod(&data.database(), 0o400);
     chmod(data.root(), 0o500);
@@ -65,8 +89,7 @@ async fn a_read_only_data_directory_serves_the_reading_commands() {
 
 #[tokio::test]
 async fn a_read_only_database_file_serves_the_reading_commands() {
-    let world = demo_world().await;
-    let config = world.engine.config().clone();
+    let (_world, _dir, config) = demo_data_dir().await;
     chmod(&config.data_dir.database(), 0o444);
     let engine = Engine::open(config).await.unwrap();
     reads_work(&engine).await;

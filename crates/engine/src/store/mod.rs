@@ -84,13 +84,19 @@ impl Store {
 
     /// Opens an existing database for reading only, without migrating it (which would write):
     /// its schema must already be this version's. In a directory that cannot be written, SQLite
-    /// cannot create the WAL's shared-memory file, so the file is read as immutable.
+    /// cannot create the WAL's shared-memory file, so a database without a WAL is read as
+    /// immutable.
     pub async fn open_read_only(path: &Path) -> Result<Store> {
         let dir_read_only = path.parent().is_some_and(read_only_on_disk);
+        // A WAL left behind (the last writer did not close cleanly) holds recent changes that
+        // an immutable read would not see; SQLite reads it read-only if its -shm exists too.
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let immutable = dir_read_only && !Path::new(&wal).exists();
         let options = SqliteConnectOptions::new()
             .filename(path)
             .read_only(true)
-            .immutable(dir_read_only)
+            .immutable(immutable)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
