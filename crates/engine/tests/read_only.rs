@@ -1,11 +1,12 @@
 //! Reading commands work on a database the user cannot write (a read-only data directory or
 //! file): the store opens it read-only instead of failing to migrate it.
 //!
-//! Tests may run as root, who can write any file whatever its mode, so these tests cannot
-//! rely on the OS refusing a write. They check what the engine does with a file and directory
-//! whose mode bits say read-only (it opens them read-only, reads work, writes are refused by
-//! SQLite itself), and that a write refused by SQLite is recognised as "read-only", which is
-//! how the store falls back when the bits look writable but the OS refuses.
+//! Tests may run as root, who can write any file whatever its mode. So they check what the
+//! engine does with a file and directory whose mode bits say read-only (it opens them
+//! read-only, reads work, writes are refused by SQLite itself), that a write refused by SQLite
+//! is recognised as "read-only", and — when run as root with `setpriv` at hand — that user
+//! `nobody` can read a database that root owns, where the bits look writable but the OS refuses
+//! (the case the store falls back on SQLite's error for).
 
 #![cfg(unix)]
 
@@ -20,6 +21,8 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 
 mod common;
+
+const CHILD: &str = "CALBUDDY_TEST_READ_ONLY_CHILD";
 
 fn chmod(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
@@ -107,3 +110,60 @@ async fn a_write_refused_by_sqlite_is_recognised_as_read_only() {
         .unwrap_err();
     assert!(err.is_read_only(), "{err}");
 }
+
+/// Runs this test binary again as user `nobody` on a data directory owned by root (0755, the
+/// database 0644): nobody may read it but not write it, and the -shm file cannot be created.
+#[test]
+fn another_users_database_serves_the_reading_commands() {
+    use std::os::unix::fs::MetadataExt;
+    if std::env::var_os(CHILD).is_some() {
+        return reads_as_another_user();
+    }
+    let probe = tempfile::tempfile().unwrap();
+    let has_setpriv = std::process::Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if probe.metadata().unwrap().uid() != 0 || !has_setpriv {
+        eprintln!("skipped: needs root and setpriv to act as another user");
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (_world, dir, config) = runtime.block_on(demo_data_dir());
+    let data = config.data_dir;
+    chmod(dir.path(), 0o755);
+    chmod(&data.database(), 0o644);
+    chmod(&data.config(), 0o644);
+    // The test binary may sit where nobody cannot reach it (/root/...): run a copy.
+    let exe = dir.path().join("read_only_test");
+    std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+    chmod(&exe, 0o755);
+    let status = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&exe)
+        .args(["--exact", "another_users_database_serves_the_reading_commands"])
+        .env(CHILD, "1")
+        .env("CALBUDDY_DATA_DIR", data.root())
+        .env("CALBUDDY_SECRET_STORE", "file")
+        .status()
+        .unwrap();
+    assert!(status.success(), "the reads as nobody failed: {status}");
+}
+
+fn reads_as_another_user() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let engine = Engine::open(EngineConfig::from_env().unwrap())
+            .await
+            .unwrap();
+        assert!(engine.store().is_read_only());
+        assert!(!engine
+            .upcoming(Utc::now(), 14, 50, true)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(engine.status().await.unwrap().events > 0);
+        assert_eq!(engine.accounts().await.unwrap().len(), 1);
+    });
+}
+

@@ -83,16 +83,28 @@ impl Store {
     }
 
     /// Opens an existing database for reading only, without migrating it (which would write):
-    /// its schema must already be this version's. In a directory that cannot be written, SQLite
-    /// cannot create the WAL's shared-memory file, so a database without a WAL is read as
-    /// immutable.
+    /// its schema must already be this version's. SQLite reads a WAL database read-only by
+    /// creating its shared-memory (-shm) file; in a directory where it cannot, a database with
+    /// no WAL left beside it is read as immutable (a WAL left behind holds recent changes that
+    /// an immutable read would miss).
     pub async fn open_read_only(path: &Path) -> Result<Store> {
-        let dir_read_only = path.parent().is_some_and(read_only_on_disk);
-        // A WAL left behind (the last writer did not close cleanly) holds recent changes that
-        // an immutable read would not see; SQLite reads it read-only if its -shm exists too.
         let mut wal = path.as_os_str().to_owned();
         wal.push("-wal");
-        let immutable = dir_read_only && !Path::new(&wal).exists();
+        let no_wal = !Path::new(&wal).exists();
+        // The mode bits say so (root would otherwise create the -shm anyway), or SQLite does.
+        let dir_read_only = path.parent().is_some_and(read_only_on_disk);
+        let opened = match Store::connect_read_only(path, dir_read_only && no_wal).await {
+            Err(e) if e.is_read_only() && no_wal && !dir_read_only => {
+                Store::connect_read_only(path, true).await
+            }
+            other => other,
+        };
+        let store = opened?;
+        tracing::info!(path = %path.display(), "the database is read-only; opened for reading");
+        Ok(store)
+    }
+
+    async fn connect_read_only(path: &Path, immutable: bool) -> Result<Store> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .read_only(true)
@@ -111,7 +123,6 @@ impl Store {
         if applied != Some(newest) {
             return Err(StoreError::ReadOnlyOutdated(path.display().to_string()));
         }
-        tracing::info!(path = %path.display(), "the database is read-only; opened for reading");
         Ok(Store {
             pool,
             read_only: true,
@@ -193,7 +204,10 @@ fn create_private(path: &Path) -> Result<()> {
             for suffix in ["", "-wal", "-shm"] {
                 let mut file = path.as_os_str().to_owned();
                 file.push(suffix);
-                crate::paths::make_private(Path::new(&file)).map_err(io)?;
+                // Best effort: a database someone else owns (and lets us read) is still usable.
+                if let Err(e) = crate::paths::make_private(Path::new(&file)) {
+                    tracing::debug!(file = %Path::new(&file).display(), %e, "cannot make private");
+                }
             }
             Ok(())
         }
