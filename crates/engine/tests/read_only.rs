@@ -141,7 +141,10 @@ fn another_users_database_serves_the_reading_commands() {
     let status = std::process::Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
         .arg(&exe)
-        .args(["--exact", "another_users_database_serves_the_reading_commands"])
+        .args([
+            "--exact",
+            "another_users_database_serves_the_reading_commands",
+        ])
         .env(CHILD, "1")
         .env("CALBUDDY_DATA_DIR", data.root())
         .env("CALBUDDY_SECRET_STORE", "file")
@@ -166,4 +169,3 @@ fn reads_as_another_user() {
         assert_eq!(engine.accounts().await.unwrap().len(), 1);
     });
 }
-
