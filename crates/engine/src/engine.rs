@@ -98,6 +98,10 @@ pub struct Disconnected {
     pub revoke_error: Option<String>,
 }
 
+/// How long disconnecting waits for a running sync of the account to end: a sync takes
+/// seconds, so this is long enough for one and short enough for a person waiting.
+pub const DISCONNECT_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
+
 pub struct Engine {
     config: EngineConfig,
     store: Store,
@@ -108,10 +112,15 @@ impl Engine {
     /// Opens the data directory and database (creating them), applying migrations.
     pub async fn open(config: EngineConfig) -> Result<Engine> {
         let root = config.data_dir.root();
-        std::fs::create_dir_all(root).map_err(|e| EngineError::DataDir {
+        crate::paths::create_private_dir(root).map_err(|e| EngineError::DataDir {
             path: root.display().to_string(),
             message: e.to_string(),
         })?;
+        // Older versions left config.toml (the client secret) readable by everyone; a
+        // read-only data directory cannot be fixed from here, and need not be.
+        if let Err(e) = crate::paths::make_private(&config.data_dir.config()) {
+            tracing::warn!(%e, "cannot make config.toml private");
+        }
         let store = Store::open(&config.data_dir.database()).await?;
         let (events, _) = broadcast::channel(256);
         Ok(Engine {
@@ -340,8 +349,16 @@ impl Engine {
 
     /// Removes the account: revokes its grant at the provider (best effort), deletes its
     /// secret and deletes its calendars and events.
+    ///
+    /// A sync of the account in progress (here or in another process) is waited for, up to
+    /// [`DISCONNECT_PATIENCE`], so it never writes to an account that is gone.
     pub async fn disconnect(&self, account_id: i64) -> Result<Disconnected> {
         let account = self.account(account_id).await?;
+        let locks = self.config.data_dir.locks();
+        let _lock = AccountLock::acquire_within(&locks, account_id, DISCONNECT_PATIENCE)
+            .await
+            .map_err(|e| EngineError::Lock(e.to_string()))?
+            .ok_or(EngineError::Busy(account_id))?;
         let mut revoked = false;
         let mut revoke_error = None;
         if account.provider == "google" {

@@ -155,12 +155,8 @@ impl Settings {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(write_err)?;
-        }
-        let tmp = path.with_extension("toml.tmp");
-        std::fs::write(&tmp, text).map_err(write_err)?;
-        std::fs::rename(&tmp, path).map_err(write_err)
+        // Private: it may hold the Google client secret.
+        crate::paths::write_private_atomically(path, text.as_bytes()).map_err(write_err)
     }
 
     /// Checks every value is in its allowed range.

@@ -30,7 +30,7 @@ impl Store {
         name: &str,
         now: DateTime<Utc>,
     ) -> Result<(i64, bool)> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing = sqlx::query_scalar!(
             r#"SELECT id AS "id!" FROM accounts WHERE provider = ? AND external_id = ?"#,
             provider,
@@ -85,7 +85,7 @@ impl Store {
                     external_id: r.external_id,
                     name: r.name,
                     needs_reauth: r.needs_reauth,
-                    last_synced_at: parse_utc_opt(r.last_synced_at)?,
+                    last_synced_at: parse_utc_opt(r.last_synced_at),
                     last_error: r.last_error,
                 })
             })
@@ -101,7 +101,7 @@ impl Store {
         let created = sqlx::query_scalar!("SELECT created_at FROM accounts WHERE id = ?", id)
             .fetch_optional(&self.pool)
             .await?;
-        parse_utc_opt(created)
+        Ok(parse_utc_opt(created))
     }
 
     /// Records a sync of the whole account that completed.
@@ -128,6 +128,29 @@ impl Store {
             "UPDATE accounts SET last_error = ?, needs_reauth = (needs_reauth OR ?) WHERE id = ?",
             message,
             needs_reauth,
+            id
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Whether the account's last calendar listing was empty and held back.
+    pub async fn account_wipe_pending(&self, id: i64) -> Result<bool> {
+        let pending = sqlx::query_scalar!(
+            r#"SELECT wipe_pending AS "wipe_pending: bool" FROM accounts WHERE id = ?"#,
+            id
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(pending.unwrap_or(false))
+    }
+
+    /// Remembers (or forgets) that an empty calendar listing was held back.
+    pub async fn set_account_wipe_pending(&self, id: i64, pending: bool) -> Result<()> {
+        sqlx::query!(
+            "UPDATE accounts SET wipe_pending = ? WHERE id = ?",
+            pending,
             id
         )
         .execute(&self.pool)

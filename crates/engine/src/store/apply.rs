@@ -55,7 +55,7 @@ impl Store {
         window: SyncWindow,
         now: DateTime<Utc>,
     ) -> Result<ApplyStats> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut stats = ApplyStats::default();
         // Series whose instances must be computed again.
         let mut touched_series: BTreeSet<String> = BTreeSet::new();
@@ -521,13 +521,24 @@ async fn load_master(
     .fetch_optional(&mut **tx)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let corrupt = || StoreError::Corrupt(format!("event {external_id}"));
     let tz = row.time_zone.as_deref();
+    let start = EventTime::from_wire(&row.start_at, row.all_day, tz);
+    let end = EventTime::from_wire(&row.end_at, row.all_day, tz);
+    let recurrence = serde_json::from_str(&row.recurrence).ok();
+    let (Some(start), Some(end), Some(recurrence)) = (start, end, recurrence) else {
+        // One damaged row must not fail the calendar's sync: its series is left unexpanded
+        // until the provider sends the event again (which overwrites the row).
+        tracing::warn!(
+            master = external_id,
+            "a stored series cannot be read; not expanding it"
+        );
+        return Ok(None);
+    };
     Ok(Some(StoredEvent {
         id: row.id,
-        start: EventTime::from_wire(&row.start_at, row.all_day, tz).ok_or_else(corrupt)?,
-        end: EventTime::from_wire(&row.end_at, row.all_day, tz).ok_or_else(corrupt)?,
-        recurrence: serde_json::from_str(&row.recurrence).map_err(|_| corrupt())?,
+        start,
+        end,
+        recurrence,
     }))
 }
 

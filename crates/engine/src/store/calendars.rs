@@ -30,6 +30,8 @@ pub struct CalendarSyncState {
     pub cursor: Option<String>,
     /// The window of the last full listing, if there was one.
     pub window: Option<SyncWindow>,
+    /// The last listing would have emptied the calendar and was held back.
+    pub wipe_pending: bool,
 }
 
 impl Store {
@@ -41,7 +43,7 @@ impl Store {
         account_id: i64,
         listing: &[RemoteCalendar],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let known = sqlx::query!(
             r#"SELECT id AS "id!", external_id FROM calendars WHERE account_id = ?"#,
             account_id
@@ -104,8 +106,8 @@ impl Store {
                     primary: r.is_primary,
                     read_only: r.read_only,
                     enabled: r.enabled,
-                    last_attempt_at: parse_utc_opt(r.last_attempt_at)?,
-                    last_success_at: parse_utc_opt(r.last_success_at)?,
+                    last_attempt_at: parse_utc_opt(r.last_attempt_at),
+                    last_success_at: parse_utc_opt(r.last_success_at),
                     last_error: r.last_error,
                 })
             })
@@ -137,14 +139,15 @@ impl Store {
 
     pub async fn calendar_sync_state(&self, id: i64) -> Result<CalendarSyncState> {
         let row = sqlx::query!(
-            "SELECT sync_cursor, window_start, window_end FROM calendars WHERE id = ?",
+            r#"SELECT sync_cursor, window_start, window_end, wipe_pending AS "wipe_pending: bool"
+               FROM calendars WHERE id = ?"#,
             id
         )
         .fetch_one(&self.pool)
         .await?;
         let window = match (
-            parse_utc_opt(row.window_start)?,
-            parse_utc_opt(row.window_end)?,
+            parse_utc_opt(row.window_start),
+            parse_utc_opt(row.window_end),
         ) {
             (Some(start), Some(end)) => Some(SyncWindow { start, end }),
             _ => None,
@@ -152,7 +155,36 @@ impl Store {
         Ok(CalendarSyncState {
             cursor: row.sync_cursor,
             window,
+            wipe_pending: row.wipe_pending,
         })
+    }
+
+    /// Holds back a listing that would empty the calendar: its events and cursor stay, the
+    /// calendar remembers the wipe is pending and says why in `last_error`.
+    pub async fn hold_calendar_wipe(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+        message: &str,
+    ) -> Result<()> {
+        let at = fmt_utc(at);
+        sqlx::query!(
+            "UPDATE calendars SET wipe_pending = 1, last_attempt_at = ?, last_error = ? WHERE id = ?",
+            at,
+            message,
+            id
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets a held-back wipe, once a listing has been applied.
+    pub async fn clear_calendar_wipe(&self, id: i64) -> Result<()> {
+        sqlx::query!("UPDATE calendars SET wipe_pending = 0 WHERE id = ?", id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Records a failed sync of one calendar; its events and cursor stay as they were.
@@ -251,7 +283,8 @@ mod tests {
             store.calendar_sync_state(id).await.unwrap(),
             CalendarSyncState {
                 cursor: None,
-                window: None
+                window: None,
+                wipe_pending: false,
             }
         );
     }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use super::plan::plan;
+use super::plan::{is_calendar_wipe, plan};
 use crate::model::SyncWindow;
 use crate::provider::{ChangeSet, FetchRequest, Provider, ProviderError};
 use crate::store::{Calendar, Store, StoreError};
@@ -108,11 +108,22 @@ pub async fn sync_account<P: Provider>(
         error: None,
         needs_reauth: false,
     };
+    if store.account(account_id).await?.is_none() {
+        // Disconnected between the caller's look-up and its taking the account's lock.
+        return Err(StoreError::AccountGone(account_id));
+    }
     let deadline = Deadline::after(options.deadline);
     let listing = match deadline.run(provider.list_calendars()).await {
         Ok(listing) => listing,
         Err(e) => return fail_account(store, report, &e).await,
     };
+    if let Some(message) = hold_calendar_list_wipe(store, account_id, listing.len()).await? {
+        store
+            .record_account_failure(account_id, &message, false)
+            .await?;
+        report.error = Some(message);
+        return Ok(report);
+    }
     store.reconcile_calendars(account_id, &listing).await?;
 
     let window = SyncWindow::around(now, options.days_back, options.days_ahead);
@@ -128,7 +139,13 @@ pub async fn sync_account<P: Provider>(
             })
         };
         match sync_calendar(store, provider, &calendar, window, now, deadline, &progress).await? {
-            Ok(calendar_report) => report.calendars.push(calendar_report),
+            Ok(calendar_report) => {
+                // A held-back wipe: the calendar is fine, but the account must say so.
+                if report.error.is_none() {
+                    report.error.clone_from(&calendar_report.error);
+                }
+                report.calendars.push(calendar_report)
+            }
             Err(e) => {
                 store
                     .record_calendar_failure(calendar.id, now, &e.to_string())
@@ -164,6 +181,42 @@ pub async fn sync_account<P: Provider>(
         }
     }
     Ok(report)
+}
+
+/// The wipe guard for calendar listings: an empty listing of an account that has calendars is
+/// held back once (the message says so); the next listing, empty or not, is applied.
+async fn hold_calendar_list_wipe(
+    store: &Store,
+    account_id: i64,
+    listed: usize,
+) -> Result<Option<String>, StoreError> {
+    let pending = store.account_wipe_pending(account_id).await?;
+    let stored = store.calendars(Some(account_id)).await?.len();
+    if is_calendar_wipe(stored, listed) && !pending {
+        store.set_account_wipe_pending(account_id, true).await?;
+        tracing::warn!(
+            account_id,
+            stored,
+            "the server listed no calendars; holding back"
+        );
+        return Ok(Some(format!(
+            "the server listed no calendars; keeping the {} until the next sync confirms it",
+            counted(stored, "calendar")
+        )));
+    }
+    if pending {
+        store.set_account_wipe_pending(account_id, false).await?;
+    }
+    Ok(None)
+}
+
+/// "1 event", "2 events".
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 async fn fail_account(
@@ -223,7 +276,30 @@ async fn sync_calendar<P: Provider>(
     let fetched = started.elapsed();
     let stored = store.event_etags(calendar.id).await?;
     let plan = plan(changes, &stored);
+    if plan.is_wipe() && !state.wipe_pending {
+        let message = format!(
+            "the server listed no events for calendar {}; keeping the {} until the next sync \
+             confirms it",
+            calendar.name,
+            counted(plan.deletes.len(), "event")
+        );
+        tracing::warn!(calendar = %calendar.name, "{message}");
+        store.hold_calendar_wipe(calendar.id, now, &message).await?;
+        return Ok(Ok(CalendarReport {
+            calendar_id: calendar.id,
+            name: calendar.name.clone(),
+            full: true,
+            cursor_expired,
+            upserted: 0,
+            deleted: 0,
+            unchanged: 0,
+            error: Some(message),
+        }));
+    }
     let stats = store.apply_plan(calendar.id, &plan, window, now).await?;
+    if state.wipe_pending {
+        store.clear_calendar_wipe(calendar.id).await?;
+    }
     tracing::debug!(
         calendar = %calendar.name,
         changes = plan.upserts.len() + plan.deletes.len(),

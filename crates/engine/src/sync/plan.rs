@@ -26,6 +26,20 @@ impl Plan {
     pub fn is_empty(&self) -> bool {
         self.upserts.is_empty() && self.deletes.is_empty()
     }
+
+    /// A full listing that keeps none of the stored events and brings none: it would empty
+    /// the calendar. A server answering wrongly looks just like this, so the sync holds such a
+    /// plan back until the next listing confirms it (vdirsyncer refuses such wipes too). A
+    /// delta that deletes events one by one is not a wipe.
+    pub fn is_wipe(&self) -> bool {
+        self.full && self.upserts.is_empty() && self.unchanged == 0 && !self.deletes.is_empty()
+    }
+}
+
+/// A complete calendar listing with no calendars for an account that has some: held back
+/// like a wiping [`Plan`].
+pub fn is_calendar_wipe(stored: usize, listed: usize) -> bool {
+    listed == 0 && stored > 0
 }
 
 /// Plans a change set against `stored` (external id → etag of each stored event).
@@ -194,5 +208,67 @@ mod tests {
         assert_eq!(p.upserts, vec![event("changed", "2")]);
         assert_eq!(p.deletes, vec!["old".to_string(), "older".to_string()]);
         assert!(p.full);
+    }
+
+    #[test]
+    fn only_a_full_listing_that_empties_the_calendar_is_a_wipe() {
+        let held = stored(&[("a", "1"), ("b", "1")]);
+        let empty_full = plan(set(ChangeSetKind::Full, vec![]), &held);
+        assert_eq!(empty_full.deletes, ["a", "b"]);
+        assert!(empty_full.is_wipe());
+
+        let mut cancelled = event("a", "2");
+        cancelled.status = EventStatus::Cancelled;
+        let only_tombstones = plan(
+            set(ChangeSetKind::Full, vec![RemoteChange::Upsert(cancelled)]),
+            &held,
+        );
+        assert!(only_tombstones.is_wipe());
+
+        let one_kept = plan(
+            set(
+                ChangeSetKind::Full,
+                vec![RemoteChange::Upsert(event("a", "1"))],
+            ),
+            &held,
+        );
+        assert_eq!(one_kept.deletes, ["b"]);
+        assert!(!one_kept.is_wipe());
+
+        let one_new = plan(
+            set(
+                ChangeSetKind::Full,
+                vec![RemoteChange::Upsert(event("c", "1"))],
+            ),
+            &held,
+        );
+        assert!(!one_new.is_wipe());
+
+        let deletes_one_by_one = plan(
+            set(
+                ChangeSetKind::Delta,
+                vec![
+                    RemoteChange::Delete {
+                        external_id: "a".into(),
+                    },
+                    RemoteChange::Delete {
+                        external_id: "b".into(),
+                    },
+                ],
+            ),
+            &held,
+        );
+        assert_eq!(deletes_one_by_one.deletes.len(), 2);
+        assert!(!deletes_one_by_one.is_wipe());
+
+        let nothing_stored = plan(set(ChangeSetKind::Full, vec![]), &HashMap::new());
+        assert!(!nothing_stored.is_wipe());
+    }
+
+    #[test]
+    fn an_empty_listing_of_an_account_with_calendars_is_a_wipe() {
+        assert!(is_calendar_wipe(2, 0));
+        assert!(!is_calendar_wipe(2, 1));
+        assert!(!is_calendar_wipe(0, 0));
     }
 }
