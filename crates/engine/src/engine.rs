@@ -300,13 +300,44 @@ impl Engine {
         Ok(reports)
     }
 
+    /// Syncs one account. Once `SyncStarted` is out, a `SyncFinished` always follows, carrying
+    /// the error when the sync could not run (so a UI never waits for ever), and the error is
+    /// saved as the account's `last_error` like any other failed sync.
     async fn sync_one(&self, account_id: i64, now: DateTime<Utc>) -> Result<SyncReport> {
         let account = self.account(account_id).await?;
         let _lock = AccountLock::try_acquire(&self.config.data_dir.locks(), account_id)
             .map_err(|e| EngineError::Lock(e.to_string()))?
             .ok_or(EngineError::Busy(account_id))?;
-        let options = self.sync_options()?;
         self.emit(EngineEvent::SyncStarted { account_id });
+        let outcome = self.run_sync(&account, now).await;
+        let report = match &outcome {
+            Ok(report) => report.clone(),
+            Err(e) => {
+                let needs_reauth = e.code() == "needs_reauth";
+                let message = e.to_string();
+                if let Err(store_error) = self
+                    .store
+                    .record_account_failure(account_id, &message, needs_reauth)
+                    .await
+                {
+                    tracing::warn!("cannot record the failed sync of account {account_id}: {store_error}");
+                }
+                SyncReport {
+                    account_id,
+                    calendars: vec![],
+                    error: Some(message),
+                    needs_reauth,
+                }
+            }
+        };
+        self.emit(EngineEvent::SyncFinished(report));
+        outcome
+    }
+
+    /// The sync itself, between `SyncStarted` and `SyncFinished`.
+    async fn run_sync(&self, account: &Account, now: DateTime<Utc>) -> Result<SyncReport> {
+        let account_id = account.id;
+        let options = self.sync_options()?;
         let events = self.events.clone();
         let progress = move |p: SyncProgress| {
             let _ = events.send(EngineEvent::SyncProgress(p));
@@ -333,7 +364,6 @@ impl Engine {
                 ))
             }
         };
-        self.emit(EngineEvent::SyncFinished(report.clone()));
         Ok(report)
     }
 
