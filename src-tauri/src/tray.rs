@@ -306,6 +306,9 @@ mod tests {
         assert!(engine.sync(Some(id), now).await.unwrap()[0].is_err());
 
         let accounts = engine.accounts().await.unwrap();
-        assert_eq!(alert(&status(accounts), now).as_deref(), Some("Sync of a@x is failing"));
+        assert_eq!(
+            alert(&status(accounts), now).as_deref(),
+            Some("Sync of a@x is failing")
+        );
     }
 }

@@ -320,7 +320,9 @@ impl Engine {
                     .record_account_failure(account_id, &message, needs_reauth)
                     .await
                 {
-                    tracing::warn!("cannot record the failed sync of account {account_id}: {store_error}");
+                    tracing::warn!(
+                        "cannot record the failed sync of account {account_id}: {store_error}"
+                    );
                 }
                 SyncReport {
                     account_id,

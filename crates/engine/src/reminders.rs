@@ -300,7 +300,12 @@ mod tests {
     fn the_body_names_the_place_on_one_line() {
         let mut review = day().remove(1);
         review.location = Some("Room 4,\n  2nd floor".into());
-        let p = plan(&[review], &settings(), &HashSet::new(), t("2026-11-25T13:50:00Z"));
+        let p = plan(
+            &[review],
+            &settings(),
+            &HashSet::new(),
+            t("2026-11-25T13:50:00Z"),
+        );
         assert_eq!(
             p.due[0].body,
             format!(
@@ -315,12 +320,20 @@ mod tests {
         let mut review = day().remove(1);
         review.title = "A\u{1b}]0;pwned\u{7}B\nfake line\u{202E}".into();
         review.location = Some("\u{1b}]52;c;cm0gLXJmIH4=\u{7}Room\r\n4\u{202E}\u{1b}[2K".into());
-        let p = plan(&[review], &settings(), &HashSet::new(), t("2026-11-25T13:50:00Z"));
+        let p = plan(
+            &[review],
+            &settings(),
+            &HashSet::new(),
+            t("2026-11-25T13:50:00Z"),
+        );
         let reminder = &p.due[0];
         assert_eq!(reminder.title, "AB fake line");
         assert_eq!(
             reminder.body,
-            format!("Starts in 10 min · {} · Room 4", local_hm("2026-11-25T14:00:00Z"))
+            format!(
+                "Starts in 10 min · {} · Room 4",
+                local_hm("2026-11-25T14:00:00Z")
+            )
         );
     }
 }

@@ -152,7 +152,10 @@ mod tests {
 
         tokio::time::advance(INTERVAL - Duration::from_secs(1)).await;
         tokio::task::yield_now().await;
-        assert!(syncs.try_recv().is_err(), "no sync before the interval is up");
+        assert!(
+            syncs.try_recv().is_err(),
+            "no sync before the interval is up"
+        );
 
         // The paused clock moves on to the service's next wake-up and no further.
         let second = syncs.recv().await.unwrap();
