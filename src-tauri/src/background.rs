@@ -4,11 +4,11 @@
 //! whichever is first — never a per-second poll.
 
 use calbuddy_engine::EngineEvent;
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono::{Duration, DurationRound, Utc};
 use tauri::{AppHandle, Emitter};
 
 use crate::commands::{state, sync_status_of};
-use crate::{notifications, tray};
+use crate::{notifications, reminders, tray};
 
 /// A gap this much longer than the loop's longest sleep means the machine slept or the clock
 /// jumped.
@@ -50,8 +50,11 @@ async fn forward_engine_events(app: AppHandle) {
             state.replan.notify_one();
             let _ = app.emit("data-changed", ());
         }
-        if let Ok(status) = sync_status_of(&state).await {
-            let _ = app.emit("sync-state", status);
+        match sync_status_of(&state).await {
+            Ok(status) => {
+                let _ = app.emit("sync-state", status);
+            }
+            Err(e) => tracing::warn!("cannot tell the windows the sync state: {}", e.message),
         }
     }
 }
@@ -66,7 +69,10 @@ async fn minute_loop(app: AppHandle) {
         }
         last_tick = now;
         tray::refresh(&app, now).await;
-        let next_due = fire_reminders(&app, now).await;
+        let next_due = reminders::step(&*state(&app).engine, now, |reminder| {
+            notifications::show(&app, reminder)
+        })
+        .await;
         let next_minute =
             now.duration_trunc(Duration::minutes(1)).unwrap_or(now) + Duration::minutes(1);
         let wake = next_due.map_or(next_minute, |due| due.min(next_minute));
@@ -77,30 +83,4 @@ async fn minute_loop(app: AppHandle) {
             _ = state.replan.notified() => {}
         }
     }
-}
-
-/// Shows the reminders that are due, records them (and the stale ones) as done, and returns
-/// when the next one falls due.
-async fn fire_reminders(app: &AppHandle, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let state = state(app);
-    let engine = &state.engine;
-    let settings = engine.settings().ok()?.notifications;
-    let events = engine.upcoming(now, 2, 500, true).await.ok()?;
-    let fired = engine.store().fired_reminders().await.ok()?;
-    let plan = calbuddy_engine::reminders::plan(&events, &settings, &fired, now);
-    for reminder in &plan.due {
-        notifications::show(app, reminder);
-    }
-    let done: Vec<_> = plan
-        .due
-        .iter()
-        .map(|r| r.key.clone())
-        .chain(plan.stale.iter().cloned())
-        .collect();
-    if !done.is_empty() {
-        if let Err(e) = engine.store().mark_reminders_fired(&done, now).await {
-            tracing::warn!("cannot record fired reminders: {e}");
-        }
-    }
-    plan.next_due
 }

@@ -5,6 +5,7 @@
 mod background;
 mod commands;
 mod notifications;
+mod reminders;
 mod state;
 #[cfg(target_os = "linux")]
 mod system_events;

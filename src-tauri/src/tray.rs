@@ -4,6 +4,7 @@
 //! menus from it and handles clicks.
 
 use calbuddy_engine::agenda;
+use calbuddy_engine::text::one_line;
 use chrono::{DateTime, Duration, Local, Utc};
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuBuilder, MenuEvent, MenuItemBuilder};
@@ -50,7 +51,7 @@ pub async fn refresh(app: &AppHandle, now: DateTime<Utc>) {
         Err(_) => None,
     };
     let headline = agenda::headline(&events, now);
-    let join = agenda::join_next(&events, now).map(|e| (e.title.clone(), e.meeting_url.clone()));
+    let join = agenda::join_next(&events, now).map(|e| (one_line(&e.title), e.meeting_url.clone()));
     let groups = agenda::menu(&events, now, &Local);
 
     let mut targets = TrayTargets {
@@ -89,12 +90,15 @@ pub async fn refresh(app: &AppHandle, now: DateTime<Utc>) {
 /// failed for a while.
 fn alert(status: &crate::commands::SyncStatus, now: DateTime<Utc>) -> Option<String> {
     if let Some(account) = status.accounts.iter().find(|a| a.needs_reauth) {
-        return Some(format!("{} needs you to sign in again", account.name));
+        return Some(format!(
+            "{} needs you to sign in again",
+            one_line(&account.name)
+        ));
     }
     let failing = status.accounts.iter().find(|a| {
         a.last_error.is_some() && a.last_synced_at.is_none_or(|t| now - t > FAILING_FOR)
     })?;
-    Some(format!("Sync of {} is failing", failing.name))
+    Some(format!("Sync of {} is failing", one_line(&failing.name)))
 }
 
 fn build_menu(
@@ -251,5 +255,60 @@ mod tests {
             Some("2026-11-25T11:59:00Z"),
         )]);
         assert_eq!(alert(&fine, now), None);
+    }
+
+    #[test]
+    fn hostile_account_names_reach_the_tray_as_one_plain_line() {
+        let now: DateTime<Utc> = "2026-11-25T12:00:00Z".parse().unwrap();
+        let name = "A\u{1b}]0;pwned\u{7}B\nfake line\u{202E}";
+        let reauth = status(vec![account(name, true, None, None)]);
+        assert_eq!(
+            alert(&reauth, now).as_deref(),
+            Some("AB fake line needs you to sign in again")
+        );
+        let failing = status(vec![account(name, false, Some("offline"), None)]);
+        assert_eq!(
+            alert(&failing, now).as_deref(),
+            Some("Sync of AB fake line is failing")
+        );
+    }
+
+    /// A sync that cannot even start (no Google client configured) is an error on the account,
+    /// so the tray warns of it like any failing sync.
+    #[tokio::test]
+    async fn the_tray_warns_when_a_sync_cannot_start() {
+        use calbuddy_engine::paths::DataDir;
+        use calbuddy_engine::secrets::SecretStore;
+        use calbuddy_engine::{Engine, EngineConfig};
+
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = DataDir::new(dir.path());
+        let engine = Engine::open(EngineConfig {
+            secrets: SecretStore::File {
+                path: data_dir.secrets_file(),
+            },
+            data_dir,
+            google_auth_url: String::new(),
+            google_token_url: String::new(),
+            google_revoke_url: String::new(),
+            google_api_url: String::new(),
+            retry: Default::default(),
+            sign_in_timeout: std::time::Duration::from_secs(1),
+        })
+        .await
+        .unwrap();
+        let now = Utc::now();
+        let (id, _) = engine
+            .store()
+            .upsert_account("google", "a@x", "a@x", now)
+            .await
+            .unwrap();
+        assert!(engine.sync(Some(id), now).await.unwrap()[0].is_err());
+
+        let accounts = engine.accounts().await.unwrap();
+        assert_eq!(
+            alert(&status(accounts), now).as_deref(),
+            Some("Sync of a@x is failing")
+        );
     }
 }

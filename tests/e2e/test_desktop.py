@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -583,6 +584,44 @@ def test_first_start_demo(suite):
             suite.notes.append("first-start: Quit from the tray menu did not end the app (killed instead)")
 
 
+def test_failed_sync_shows_its_error(suite):
+    """A Google account with no OAuth client configured: Sync now must end with the error in
+    the dashboard (and a usable button), on the account in settings and in the tray."""
+    data_dir = os.path.join(suite.workdir, "no-client-data")
+    os.makedirs(data_dir)
+    with open(os.path.join(data_dir, "config.toml"), "w") as f:  # no demo, no Google client
+        f.write("[notifications]\nenabled = false\n")
+    app = App("no-client", data_dir, {"CALBUDDY_SECRET_STORE": "file"})
+    try:
+        s = app.session
+        app.show("dashboard")
+        # The app made the database at start; add an account as an earlier run would have.
+        with sqlite3.connect(os.path.join(data_dir, "calbuddy.db"), timeout=10) as db:
+            db.execute("INSERT INTO accounts (provider, external_id, name, created_at) "
+                       "VALUES ('google', ?, ?, ?)", (USER, USER, iso(dt.datetime.now(dt.timezone.utc))))
+        s.wait_for("#sync-now", visible=True).click()
+        try:
+            wait_until("the sync's error in the dashboard banner", lambda: "no Google OAuth client" in (
+                s.execute("const b = document.querySelector('#error-banner');"
+                          "return b.hidden ? '' : b.textContent;") or ""), timeout=20)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; Sync now button says {s.texts('#sync-now')}") from None
+        wait_until("the Sync now button to be usable again", lambda: s.execute(
+            "const b = document.querySelector('#sync-now');"
+            "return !b.disabled && b.textContent.trim() === 'Sync now';"), timeout=10)
+        screenshot("dashboard-sync-error.png")
+        app.show("settings")
+        s.wait_for_text("#account-list .account-status", "no Google OAuth client", timeout=10)
+        warning = f"⚠ Sync of {USER} is failing…"
+        try:
+            wait_until("the tray's warning", lambda: warning in app.menu().labels(), timeout=15)
+        except TimeoutError:
+            raise AssertionError(f"no {warning!r} in the tray: {app.menu().labels()}") from None
+    finally:
+        if not app.quit() and not INTERRUPTED:
+            suite.notes.append("no-client: Quit from the tray menu did not end the app (killed instead)")
+
+
 MAIN_TESTS = [
     ("a_connect_google_lists_events", "test_connect"),
     ("b_sync_now_picks_up_new_event", "test_sync_now"),
@@ -631,6 +670,7 @@ def main():
         finally:
             scenario.teardown()
         suite.run("g_first_start_shows_demo", test_first_start_demo, suite)
+        suite.run("h_failed_sync_shows_its_error", test_failed_sync_shows_its_error, suite)
     except KeyboardInterrupt as e:
         suite.results.append(("interrupted", False, 0.0, str(e)))
     finally:

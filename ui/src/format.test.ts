@@ -11,6 +11,7 @@ import {
   isWebLink,
   lastSyncedText,
   parseEventTime,
+  startedBefore,
   syncProgressText,
   timeAgo,
   visibleLocation,
@@ -63,6 +64,22 @@ describe("times", () => {
   test("all-day dates are local midnight, timed values instants", () => {
     expect(dayKey(parseEventTime("2026-11-25", true))).toBe("2026-11-25");
     expect(parseEventTime("2026-11-25T10:00:00Z", false).toISOString()).toBe("2026-11-25T10:00:00.000Z");
+  });
+});
+
+describe("startedBefore", () => {
+  // NOW is Wednesday 25 November 09:45.
+  const since = (start: string, end = "2026-11-25T11:00:00Z") =>
+    startedBefore(event({ start, end }), NOW, "en-GB");
+  test("an event under way since an earlier day says when it began", () => {
+    expect(since("2026-11-24T23:00:00Z")).toBe("Since yesterday 23:00");
+    expect(since("2026-11-23T09:00:00Z")).toBe("Since Mon 09:00");
+    expect(since("2026-11-03T09:00:00Z")).toBe("Since 3 Nov 09:00");
+  });
+  test("nothing for events that start today, and for all-day events", () => {
+    expect(since("2026-11-25T00:00:00Z")).toBeNull();
+    expect(since("2026-11-25T09:30:00Z")).toBeNull();
+    expect(startedBefore(event({ all_day: true, start: "2026-11-24", end: "2026-11-27" }), NOW, "en-GB")).toBeNull();
   });
 });
 

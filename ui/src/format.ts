@@ -84,6 +84,22 @@ export function formatEventWhen(ev: EventView, locale?: string): string {
   return formatTimeRange(new Date(ev.start), new Date(ev.end), locale);
 }
 
+/**
+ * What a card under today says about an event that began on an earlier day and is still under
+ * way: "Since yesterday 23:00", "Since Mon 09:00" (within a week) or "Since 3 Nov 09:00".
+ * Null for an event that starts today or later, and for all-day events (their "until" says it).
+ */
+export function startedBefore(ev: EventView, now: Date, locale?: string): string | null {
+  if (ev.all_day) return null;
+  const start = new Date(ev.start);
+  if (Number.isNaN(start.getTime()) || start.getTime() >= startOfDay(now).getTime()) return null;
+  const time = formatTime(start, locale);
+  const days = dayDiff(start, now);
+  if (days === 1) return `Since yesterday ${time}`;
+  const opts: Intl.DateTimeFormatOptions = days < 7 ? { weekday: "short" } : { day: "numeric", month: "short" };
+  return `Since ${new Intl.DateTimeFormat(locale, opts).format(start)} ${time}`;
+}
+
 /** "just now", "3 min ago", "2 h ago", "yesterday", "4 days ago". */
 export function timeAgo(then: Date, now: Date): string {
   const ms = now.getTime() - then.getTime();

@@ -1,11 +1,13 @@
 //! What is next, in words: the tray title ("Stand-up in 12 min", "Now: Design review, 20 min
 //! left"), the tray menu's grouping into Today / Tomorrow, and the meeting to join. Pure
-//! functions of (events, now), so the tray and tests agree on every minute.
+//! functions of (events, now), so the tray and tests agree on every minute. Titles come from
+//! strangers: every text made here is one line with no escape sequences or bidi overrides.
 
 use chrono::{DateTime, Duration, Local, NaiveDate, TimeZone, Utc};
 
 use crate::local_time;
 use crate::store::EventView;
+use crate::text::one_line;
 
 /// How soon a meeting must start for "Join next meeting" to be offered.
 pub const JOIN_WITHIN: Duration = Duration::minutes(15);
@@ -85,7 +87,7 @@ pub fn headline_in<Tz: TimeZone>(
     {
         return Some(format!(
             "Now: {}, {} left",
-            event.title,
+            one_line(&event.title),
             duration_words(s.end - now)
         ));
     }
@@ -95,7 +97,7 @@ pub fn headline_in<Tz: TimeZone>(
         .min_by_key(|(_, s)| s.start)?;
     Some(format!(
         "{} in {}",
-        event.title,
+        one_line(&event.title),
         duration_words(s.start - now)
     ))
 }
@@ -163,7 +165,7 @@ where
         } else {
             s.start.with_timezone(tz).format("%H:%M").to_string()
         };
-        let mut text = format!("{when}  {}", event.title);
+        let mut text = format!("{when}  {}", one_line(&event.title));
         if ongoing && !event.all_day {
             text = format!("▶ {text} (now)");
         }
@@ -271,6 +273,30 @@ pub(crate) mod tests {
             "2026-11-30T11:00:00Z",
         )];
         assert_eq!(headline_in(&events, t("2026-11-25T10:00:00Z"), &Utc), None);
+    }
+
+    #[test]
+    fn hostile_titles_reach_the_tray_as_one_plain_line() {
+        let hostile = "A\u{1b}]0;pwned\u{7}B\nfake line\u{202E}";
+        let events = [
+            event("1", hostile, "2026-11-25T10:00:00Z", "2026-11-25T11:00:00Z"),
+            event("2", hostile, "2026-11-25T12:00:00Z", "2026-11-25T13:00:00Z"),
+        ];
+        let now = t("2026-11-25T10:40:00Z");
+        assert_eq!(
+            headline_in(&events, now, &Utc).as_deref(),
+            Some("Now: AB fake line, 20 min left")
+        );
+        assert_eq!(
+            headline_in(&events[1..], now, &Utc).as_deref(),
+            Some("AB fake line in 1 h 20 min")
+        );
+        let groups = menu(&events, now, &Utc);
+        let labels: Vec<_> = groups[0].items.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["▶ 10:00  AB fake line (now)", "12:00  AB fake line"]
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::agenda::span;
 use crate::settings::NotificationSettings;
 use crate::store::EventView;
+use crate::text::one_line;
 
 /// Identifies one reminder: the occurrence and how long before its start it comes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -35,7 +36,7 @@ pub struct Reminder {
     pub key: ReminderKey,
     pub event_id: String,
     pub title: String,
-    /// "Starts in 10 min · 14:00 · Room 4" / "Starting now · Join with Google Meet".
+    /// "Starts in 10 min · 14:00 · Room 4" / "Starting now · 14:00 · Click to join"; one line.
     pub body: String,
     pub meeting_url: Option<String>,
     pub start: DateTime<Utc>,
@@ -116,15 +117,15 @@ fn reminder(
     );
     match (&event.meeting_url, &event.location) {
         (Some(_), _) => parts.push("Click to join".to_owned()),
-        (None, Some(location)) => {
-            parts.push(location.split_whitespace().collect::<Vec<_>>().join(" "))
-        }
+        (None, Some(location)) => parts.push(one_line(location)),
         (None, None) => {}
     }
+    // Titles and locations are written by whoever sent the invitation: no escape sequences,
+    // bidi overrides or extra lines in the notification.
     Reminder {
         key,
         event_id: event.id.clone(),
-        title: event.title.clone(),
+        title: one_line(&event.title),
         body: parts.join(" · "),
         meeting_url: event.meeting_url.clone(),
         start,
@@ -138,6 +139,13 @@ mod tests {
 
     fn t(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    /// The start time as the body shows it (the machine's local time).
+    fn local_hm(s: &str) -> String {
+        t(s).with_timezone(&chrono::Local)
+            .format("%H:%M")
+            .to_string()
     }
 
     fn settings() -> NotificationSettings {
@@ -179,8 +187,8 @@ mod tests {
         let at_due = plan(&events, &settings(), &fired, t("2026-11-25T09:20:00Z"));
         assert_eq!(keys(&at_due.due), [("Stand-up".to_owned(), 10)]);
         assert_eq!(
-            at_due.due[0].body.split(" · ").next(),
-            Some("Starts in 10 min")
+            at_due.due[0].body,
+            format!("Starts in 10 min · {}", local_hm("2026-11-25T09:30:00Z"))
         );
         assert_eq!(at_due.next_due, Some(t("2026-11-25T13:50:00Z")));
 
@@ -201,8 +209,8 @@ mod tests {
         );
         assert_eq!(keys(&woke.due), [("Review".to_owned(), 10)]);
         assert_eq!(
-            woke.due[0].body.split(" · ").next(),
-            Some("Starts in 5 min")
+            woke.due[0].body,
+            format!("Starts in 5 min · {}", local_hm("2026-11-25T14:00:00Z"))
         );
         assert_eq!(woke.stale, vec![ReminderKey::for_event(&events[0], 10)]);
         assert_eq!(woke.next_due, None);
@@ -228,8 +236,13 @@ mod tests {
         };
         let at_start = plan(&events, &s, &HashSet::new(), t("2026-11-25T09:30:20Z"));
         assert_eq!(keys(&at_start.due), [("Stand-up".to_owned(), 0)]);
-        assert!(at_start.due[0].body.starts_with("Starting now"));
-        assert!(at_start.due[0].body.ends_with("Click to join"));
+        assert_eq!(
+            at_start.due[0].body,
+            format!(
+                "Starting now · {} · Click to join",
+                local_hm("2026-11-25T09:30:00Z")
+            )
+        );
         assert_eq!(at_start.stale.len(), 1, "the 10-minute one was missed");
         assert_eq!(at_start.next_due, None, "declined events are skipped");
 
@@ -280,6 +293,47 @@ mod tests {
         assert_ne!(
             ReminderKey::for_event(&before, 10),
             ReminderKey::for_event(&moved, 10)
+        );
+    }
+
+    #[test]
+    fn the_body_names_the_place_on_one_line() {
+        let mut review = day().remove(1);
+        review.location = Some("Room 4,\n  2nd floor".into());
+        let p = plan(
+            &[review],
+            &settings(),
+            &HashSet::new(),
+            t("2026-11-25T13:50:00Z"),
+        );
+        assert_eq!(
+            p.due[0].body,
+            format!(
+                "Starts in 10 min · {} · Room 4, 2nd floor",
+                local_hm("2026-11-25T14:00:00Z")
+            )
+        );
+    }
+
+    #[test]
+    fn hostile_titles_and_places_reach_the_notification_as_plain_text() {
+        let mut review = day().remove(1);
+        review.title = "A\u{1b}]0;pwned\u{7}B\nfake line\u{202E}".into();
+        review.location = Some("\u{1b}]52;c;cm0gLXJmIH4=\u{7}Room\r\n4\u{202E}\u{1b}[2K".into());
+        let p = plan(
+            &[review],
+            &settings(),
+            &HashSet::new(),
+            t("2026-11-25T13:50:00Z"),
+        );
+        let reminder = &p.due[0];
+        assert_eq!(reminder.title, "AB fake line");
+        assert_eq!(
+            reminder.body,
+            format!(
+                "Starts in 10 min · {} · Room 4",
+                local_hm("2026-11-25T14:00:00Z")
+            )
         );
     }
 }

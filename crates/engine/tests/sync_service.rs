@@ -1,5 +1,5 @@
-//! The background sync service: syncs at start, on demand, and otherwise sleeps until the
-//! interval is up; it reports through the engine's event channel.
+//! The background sync service over the real engine: syncs at start and on demand, and reports
+//! through the engine's event channel.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,8 +43,10 @@ async fn next_finished(events: &mut Receiver<EngineEvent>, within: Duration) -> 
     .ok()
 }
 
+// The schedule itself (nothing before the interval, one sync after it) is checked on tokio's
+// paused clock in the service's unit tests; this drives the real engine.
 #[tokio::test]
-async fn syncs_at_start_and_on_demand_and_sleeps_in_between() {
+async fn syncs_the_engine_at_start_and_on_demand() {
     let dir = tempfile::tempdir().unwrap();
     let engine = demo_engine(dir.path()).await;
     let mut events = engine.subscribe();
@@ -52,20 +54,11 @@ async fn syncs_at_start_and_on_demand_and_sleeps_in_between() {
 
     let first = next_finished(&mut events, Duration::from_secs(10)).await;
     assert!(first.is_some(), "a sync runs at start");
-    // The interval is 15 minutes: nothing happens on its own in the meantime.
-    assert_eq!(
-        next_finished(&mut events, Duration::from_millis(500)).await,
-        None
-    );
 
     service.sync_now();
     assert_eq!(
         next_finished(&mut events, Duration::from_secs(10)).await,
         first
-    );
-    assert_eq!(
-        next_finished(&mut events, Duration::from_millis(300)).await,
-        None
     );
     service.stop();
 }

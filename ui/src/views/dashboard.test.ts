@@ -112,6 +112,19 @@ describe("events", () => {
     expect(details.querySelector(".event-description-text")?.textContent).toBe("Agenda:\n- things");
   });
 
+  test("an event under way since yesterday is under Today and says when it began", async () => {
+    const overnight = event({ id: "overnight", title: "Release", start: "2026-11-24T23:00:00Z", end: "2026-11-25T11:00:00Z" });
+    backend({ upcoming_events: () => [overnight, ...events], sync_status: () => status() });
+    await mount().ready;
+    const today = root.querySelectorAll(".day")[0]!;
+    expect(today.querySelector("h2")?.textContent).toBe("Today");
+    const card = $('[data-event-id="overnight"]', today);
+    expect(card.querySelector(".event-since")?.textContent).toBe("Since yesterday 23:00");
+    expect(card.classList.contains("ongoing")).toBe(true);
+    // events that start today say nothing of the kind
+    expect(root.querySelectorAll(".event-since")).toHaveLength(1);
+  });
+
   test("the ongoing event is highlighted with a Now badge", async () => {
     backend({ upcoming_events: () => events, sync_status: () => status() });
     await mount().ready;
@@ -210,6 +223,28 @@ describe("sync", () => {
     finish(null);
     await settle();
     expect(btn.disabled).toBe(false);
+  });
+
+  test("a sync that fails ends with its error shown and Sync now usable again", async () => {
+    const message = "no Google OAuth client is configured.";
+    let current = status();
+    backend({ upcoming_events: () => [], sync_status: () => current, sync_now: () => null });
+    await mount().ready;
+    const btn = $("#sync-now", root) as HTMLButtonElement;
+    btn.click();
+    current = status({ syncing: true });
+    await emit("sync-state", current);
+    await settle();
+    expect(btn.disabled).toBe(true);
+
+    current = status({ last_error: message, accounts: [account({ last_error: message })] });
+    await emit("sync-state", current);
+    await settle();
+    expect(btn.disabled).toBe(false);
+    expect(btn.textContent).toBe("Sync now");
+    const banner = $("#error-banner", root);
+    expect(banner.hidden).toBe(false);
+    expect(banner.textContent).toContain(message);
   });
 
   test("data-changed reloads", async () => {

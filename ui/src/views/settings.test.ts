@@ -82,6 +82,25 @@ describe("accounts", () => {
     expect(button("#add-demo").hidden).toBe(true);
   });
 
+  test("a failed sync shows its error on the account when it finishes", async () => {
+    const message = "no Google OAuth client is configured.";
+    let list = base.accounts();
+    backend({ ...base, accounts: () => list });
+    await mount().ready;
+    const statusLine = () => $('.account[data-account-id="1"] .account-status', root);
+
+    await emit("sync-state", { syncing: true, last_synced_at: null, accounts: list, last_error: null,
+      progress: { account_id: 1, calendar: "Work", fetched: 0 } });
+    await settle();
+    expect(statusLine().textContent).toBe("Syncing…");
+
+    list = list.map((a) => (a.id === 1 ? { ...a, last_error: message } : a));
+    await emit("sync-state", { syncing: false, last_synced_at: null, accounts: list, last_error: message, progress: null });
+    await settle();
+    expect(statusLine().textContent).toBe(message);
+    expect(statusLine().classList.contains("warn")).toBe(true);
+  });
+
   test("disconnect asks first and calls nothing before confirm-yes", async () => {
     let list = base.accounts();
     const calls = backend({ ...base, accounts: () => list });

@@ -2,6 +2,7 @@
 //! settings, and on demand. It sleeps between syncs (no polling) and reports through the
 //! engine's event channel.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,39 +31,59 @@ pub struct SyncServiceHandle {
 impl SyncService {
     /// Starts the service on the current tokio runtime. The first sync runs at once.
     pub fn spawn(engine: Arc<Engine>) -> SyncServiceHandle {
-        let (commands, mut rx) = mpsc::channel(8);
-        let task = tokio::spawn(async move {
-            let mut last_sync = Instant::now();
-            let mut due = Instant::now();
-            loop {
-                tokio::select! {
-                    command = rx.recv() => match command {
-                        Some(Command::SyncNow) => due = Instant::now(),
-                        Some(Command::Reschedule) => due = last_sync + interval(&engine),
-                        None => break,
-                    },
-                    _ = tokio::time::sleep_until(due) => {
-                        // The engine reports results and failures on its event channel.
-                        let _ = engine.sync(None, chrono::Utc::now()).await;
-                        last_sync = Instant::now();
-                        due = last_sync + interval(&engine);
-                    }
-                }
-            }
-        });
-        SyncServiceHandle {
-            commands,
-            task: Arc::new(task),
-        }
+        run(engine)
     }
 }
 
-fn interval(engine: &Engine) -> Duration {
-    let minutes = engine
-        .settings()
-        .map(|s| s.sync.interval_minutes)
-        .unwrap_or(crate::settings::SyncSettings::default().interval_minutes);
-    Duration::from_secs(u64::from(minutes) * 60)
+/// What the service drives: the engine, or a stand-in in tests (whose syncs take no time, so
+/// the schedule can be checked on tokio's paused clock).
+trait SyncTarget: Send + Sync + 'static {
+    /// Syncs every account; results and failures go out on the engine's event channel.
+    fn sync_all(&self) -> impl Future<Output = ()> + Send;
+    /// How long to wait after a sync before the next one.
+    fn interval(&self) -> Duration;
+}
+
+impl SyncTarget for Engine {
+    async fn sync_all(&self) {
+        if let Err(e) = self.sync(None, chrono::Utc::now()).await {
+            tracing::warn!("scheduled sync failed: {e}");
+        }
+    }
+
+    fn interval(&self) -> Duration {
+        let minutes = self
+            .settings()
+            .map(|s| s.sync.interval_minutes)
+            .unwrap_or(crate::settings::SyncSettings::default().interval_minutes);
+        Duration::from_secs(u64::from(minutes) * 60)
+    }
+}
+
+fn run<T: SyncTarget>(target: Arc<T>) -> SyncServiceHandle {
+    let (commands, mut rx) = mpsc::channel(8);
+    let task = tokio::spawn(async move {
+        let mut last_sync = Instant::now();
+        let mut due = Instant::now();
+        loop {
+            tokio::select! {
+                command = rx.recv() => match command {
+                    Some(Command::SyncNow) => due = Instant::now(),
+                    Some(Command::Reschedule) => due = last_sync + target.interval(),
+                    None => break,
+                },
+                _ = tokio::time::sleep_until(due) => {
+                    target.sync_all().await;
+                    last_sync = Instant::now();
+                    due = last_sync + target.interval();
+                }
+            }
+        }
+    });
+    SyncServiceHandle {
+        commands,
+        task: Arc::new(task),
+    }
 }
 
 impl SyncServiceHandle {
@@ -79,5 +100,96 @@ impl SyncServiceHandle {
     /// Stops the service (a sync in progress is abandoned; its transaction is not applied).
     pub fn stop(&self) {
         self.task.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The schedule on tokio's paused clock, with a stand-in target whose syncs take no time:
+    //! the engine's own syncs wait on SQLite's worker thread, during which the paused clock
+    //! would jump ahead on its own and make "nothing happened yet" unobservable.
+
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+
+    use super::*;
+
+    const INTERVAL: Duration = Duration::from_secs(15 * 60);
+
+    /// Records the (paused) time of each sync.
+    struct Recorder {
+        syncs: UnboundedSender<Instant>,
+        interval_secs: AtomicU64,
+    }
+
+    impl SyncTarget for Recorder {
+        async fn sync_all(&self) {
+            let _ = self.syncs.send(Instant::now());
+        }
+
+        fn interval(&self) -> Duration {
+            Duration::from_secs(self.interval_secs.load(Ordering::SeqCst))
+        }
+    }
+
+    fn start() -> (Arc<Recorder>, SyncServiceHandle, UnboundedReceiver<Instant>) {
+        let (syncs, rx) = unbounded_channel();
+        let recorder = Arc::new(Recorder {
+            syncs,
+            interval_secs: AtomicU64::new(INTERVAL.as_secs()),
+        });
+        let handle = run(recorder.clone());
+        (recorder, handle, rx)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn syncs_at_start_then_sleeps_for_the_interval() {
+        let started = Instant::now();
+        let (_target, service, mut syncs) = start();
+        let first = syncs.recv().await.unwrap();
+        assert_eq!(first, started, "the first sync runs at once");
+
+        tokio::time::advance(INTERVAL - Duration::from_secs(1)).await;
+        tokio::task::yield_now().await;
+        assert!(
+            syncs.try_recv().is_err(),
+            "no sync before the interval is up"
+        );
+
+        // The paused clock moves on to the service's next wake-up and no further.
+        let second = syncs.recv().await.unwrap();
+        assert_eq!(second - first, INTERVAL);
+        let third = syncs.recv().await.unwrap();
+        assert_eq!(third - second, INTERVAL);
+        service.stop();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn sync_now_runs_at_once_and_the_interval_starts_again_from_it() {
+        let (_target, service, mut syncs) = start();
+        let first = syncs.recv().await.unwrap();
+
+        tokio::time::advance(Duration::from_secs(60)).await;
+        service.sync_now();
+        let on_demand = syncs.recv().await.unwrap();
+        assert_eq!(on_demand - first, Duration::from_secs(60));
+
+        let next = syncs.recv().await.unwrap();
+        assert_eq!(next - on_demand, INTERVAL);
+        service.stop();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_new_interval_counts_from_the_last_sync() {
+        let (target, service, mut syncs) = start();
+        let first = syncs.recv().await.unwrap();
+
+        tokio::time::advance(Duration::from_secs(60)).await;
+        target.interval_secs.store(5 * 60, Ordering::SeqCst);
+        service.reschedule();
+        let next = syncs.recv().await.unwrap();
+        assert_eq!(next - first, Duration::from_secs(5 * 60));
+        service.stop();
     }
 }

@@ -1,9 +1,10 @@
 // The event list: one section per day with its heading, and an event card per event (time,
-// title, "Now" badge, calendar, location, the Details disclosure kept open across redraws, and
-// Join for web meeting links). Focus on a Join button or Details survives a redraw.
+// title, "Now" badge, "Since yesterday 23:00" for one that began before today, calendar,
+// location, the Details disclosure kept open across redraws, and Join for web meeting links).
+// Focus on a Join button or Details survives a redraw.
 import { openLink, type EventView } from "../../api";
 import { colorDot, h, icon, ICONS, replace } from "../../dom";
-import { formatEventWhen, isOngoing, isWebLink, visibleLocation, type DayGroup } from "../../format";
+import { formatEventWhen, isOngoing, isWebLink, startedBefore, visibleLocation, type DayGroup } from "../../format";
 import type { Act, DashboardState } from "./state";
 
 export type EventList = {
@@ -27,6 +28,8 @@ export function createEvents(state: DashboardState, act: Act, content: HTMLEleme
 
   function renderEvent(ev: EventView, t: Date): HTMLLIElement {
     const ongoing = isOngoing(ev, t);
+    // Grouped under today although it began earlier: say so, or "23:00 – 01:00" reads as tonight.
+    const since = startedBefore(ev, t, state.locale);
     const title = ev.title.trim() || "(No title)";
     const location = visibleLocation(ev);
     const description = ev.description?.trim();
@@ -54,6 +57,7 @@ export function createEvents(state: DashboardState, act: Act, content: HTMLEleme
         h("div", { class: "event-head" },
           h("span", { class: "event-title", title }, title),
           ongoing && h("span", { class: "badge-now" }, "Now")),
+        since && h("div", { class: "event-since small" }, since),
         h("div", { class: "event-meta" },
           h("span", { class: "event-calendar" }, colorDot(ev.calendar_color),
             h("span", { class: "event-calendar-name" }, ev.calendar_name)),
