@@ -32,7 +32,11 @@ pub async fn read_decompressed(
     let encoding = response
         .headers()
         .get(reqwest::header::CONTENT_ENCODING)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_ascii_lowercase())
+        .map(|v| {
+            String::from_utf8_lossy(v.as_bytes())
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default();
     match encoding.as_str() {
         "" | "identity" => read_body(response, cap).await.map_err(|e| match e {
@@ -127,15 +131,13 @@ pub fn decode_text(bytes: Vec<u8>, content_type: Option<&str>) -> String {
 fn declares_utf8(content_type: Option<&str>) -> bool {
     content_type.is_some_and(|ct| {
         ct.split(';').skip(1).any(|param| {
-            param
-                .split_once('=')
-                .is_some_and(|(name, value)| {
-                    name.trim().eq_ignore_ascii_case("charset")
-                        && matches!(
-                            value.trim().trim_matches('"').to_ascii_lowercase().as_str(),
-                            "utf-8" | "utf8"
-                        )
-                })
+            param.split_once('=').is_some_and(|(name, value)| {
+                name.trim().eq_ignore_ascii_case("charset")
+                    && matches!(
+                        value.trim().trim_matches('"').to_ascii_lowercase().as_str(),
+                        "utf-8" | "utf8"
+                    )
+            })
         })
     })
 }
@@ -212,7 +214,9 @@ mod tests {
 
     #[test]
     fn utf8_bodies_are_read_as_utf8_without_a_bom() {
-        let bytes = "\u{feff}BEGIN:VCALENDAR\r\nX-WR-CALNAME:Fête\r\n".as_bytes().to_vec();
+        let bytes = "\u{feff}BEGIN:VCALENDAR\r\nX-WR-CALNAME:Fête\r\n"
+            .as_bytes()
+            .to_vec();
         assert_eq!(
             decode_text(bytes, Some("text/calendar")),
             "BEGIN:VCALENDAR\r\nX-WR-CALNAME:Fête\r\n"

@@ -134,10 +134,22 @@ mod tests {
     #[test]
     fn webcal_links_become_https_and_http_links_are_kept() {
         let cases = [
-            ("webcal://example.com/cal.ics", "https://example.com/cal.ics"),
-            ("WEBCALS://example.com/cal.ics", "https://example.com/cal.ics"),
-            ("  https://example.com/a.ics#x \n", "https://example.com/a.ics"),
-            ("http://example.com:8080/a.ics", "http://example.com:8080/a.ics"),
+            (
+                "webcal://example.com/cal.ics",
+                "https://example.com/cal.ics",
+            ),
+            (
+                "WEBCALS://example.com/cal.ics",
+                "https://example.com/cal.ics",
+            ),
+            (
+                "  https://example.com/a.ics#x \n",
+                "https://example.com/a.ics",
+            ),
+            (
+                "http://example.com:8080/a.ics",
+                "http://example.com:8080/a.ics",
+            ),
         ];
         for (input, expected) in cases {
             let url = FeedUrl::parse(input).unwrap();
@@ -177,7 +189,10 @@ mod tests {
         }
 
         // A token as the last segment (Nextcloud public links) is hidden too.
-        let url = FeedUrl::parse("https://cloud.example.org/remote.php/dav/public-calendars/Ab3dE9fGh2JkLm?export").unwrap();
+        let url = FeedUrl::parse(
+            "https://cloud.example.org/remote.php/dav/public-calendars/Ab3dE9fGh2JkLm?export",
+        )
+        .unwrap();
         assert_eq!(url.redacted(), "https://cloud.example.org/…/…?…");
         let url = FeedUrl::parse("https://example.org:8443/holidays").unwrap();
         assert_eq!(url.redacted(), "https://example.org:8443/holidays");

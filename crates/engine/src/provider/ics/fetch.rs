@@ -60,15 +60,6 @@ pub enum Unchanged {
     SameContent,
 }
 
-impl Unchanged {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Unchanged::NotModifiedStatus => "304 not modified",
-            Unchanged::SameContent => "same content hash",
-        }
-    }
-}
-
 /// What a fetch found.
 #[derive(Debug)]
 pub enum FetchOutcome {
@@ -295,7 +286,11 @@ fn next_hop(current: &Url, feed: &Url, response: &reqwest::Response) -> Result<U
     Ok(next)
 }
 
-fn status_failure(shown: &str, status: StatusCode, response: &reqwest::Response) -> Failure<FetchError> {
+fn status_failure(
+    shown: &str,
+    status: StatusCode,
+    response: &reqwest::Response,
+) -> Failure<FetchError> {
     let url = shown.to_owned();
     let code = status.as_u16();
     match code {

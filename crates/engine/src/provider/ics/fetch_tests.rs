@@ -127,13 +127,6 @@ fn body_of(outcome: FetchOutcome) -> (String, Validators) {
     }
 }
 
-fn unchanged_why(outcome: FetchOutcome) -> Unchanged {
-    match outcome {
-        FetchOutcome::NotModified { why, .. } => why,
-        other => panic!("expected not modified, got {other:?}"),
-    }
-}
-
 #[tokio::test]
 async fn a_304_is_not_modified_and_the_validators_are_sent() {
     let server = serve(|head, _| {
@@ -196,7 +189,10 @@ async fn a_body_that_differs_only_in_dtstamp_is_not_modified_and_a_changed_one_i
     let hash = first.content_hash.clone().unwrap();
 
     let again = get(&url, Some(&first)).await.unwrap();
-    let FetchOutcome::NotModified { why, validators, .. } = again else {
+    let FetchOutcome::NotModified {
+        why, validators, ..
+    } = again
+    else {
         panic!("expected not modified")
     };
     assert_eq!(why, Unchanged::SameContent);
@@ -237,23 +233,35 @@ async fn a_gzip_bomb_fails_at_the_cap_on_decompressed_bytes() {
     let err = get(&format!("{}/bomb.ics", server.base), None)
         .await
         .unwrap_err();
-    assert!(matches!(err, FetchError::TooLarge { max_bytes: 1048576, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            FetchError::TooLarge {
+                max_bytes: 1048576,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[tokio::test]
 async fn an_endless_body_is_refused_at_the_cap_without_reading_it_all() {
-    let server = serve(|_, _| {
-        Reply::Endless("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_owned())
-    })
-    .await;
-    let fetching = get(&format!("{}/huge.ics", server.base), None);
+    let server =
+        serve(|_, _| Reply::Endless("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_owned()))
+            .await;
+    let url = format!("{}/huge.ics", server.base);
+    let fetching = get(&url, None);
     let err = tokio::time::timeout(Duration::from_secs(10), fetching)
         .await
         .expect("stopped at the cap")
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        format!("the feed {}/huge.ics is larger than 1048576 bytes", server.base)
+        format!(
+            "the feed {}/huge.ics is larger than 1048576 bytes",
+            server.base
+        )
     );
     assert_eq!(server.requests().len(), 1, "not retried");
 }
@@ -264,7 +272,11 @@ async fn redirect_chain(status: &'static str) -> Server {
         let path = head.split_whitespace().nth(1).unwrap_or("").to_owned();
         let n: usize = path.trim_start_matches("/hop/").parse().unwrap_or(0);
         if n == 0 {
-            reply("200 OK", &[], calendar("End", "20260101T000000Z").as_bytes())
+            reply(
+                "200 OK",
+                &[],
+                calendar("End", "20260101T000000Z").as_bytes(),
+            )
         } else {
             let next = format!("/hop/{}", n - 1);
             reply(status, &[("Location", next.as_str())], b"")
@@ -280,7 +292,10 @@ async fn a_chain_of_three_redirects_is_followed() {
     let FetchOutcome::Body { moved_to, .. } = outcome else {
         panic!("expected a body")
     };
-    assert!(moved_to.is_none(), "a temporary redirect does not move the feed");
+    assert!(
+        moved_to.is_none(),
+        "a temporary redirect does not move the feed"
+    );
     assert_eq!(server.requests().len(), 4);
 }
 
@@ -304,7 +319,10 @@ async fn six_redirects_are_refused() {
     let err = get(&format!("{}/hop/6", server.base), None)
         .await
         .unwrap_err();
-    assert!(matches!(err, FetchError::TooManyRedirects { max: 5, .. }), "{err}");
+    assert!(
+        matches!(err, FetchError::TooManyRedirects { max: 5, .. }),
+        "{err}"
+    );
     assert_eq!(server.requests().len(), 6);
 }
 
@@ -320,10 +338,7 @@ async fn credentials_are_not_sent_to_another_host() {
         }
     })
     .await;
-    let url = origin
-        .base
-        .replace("http://", "http://alice:s%3Acret@")
-        + "/start.ics";
+    let url = origin.base.replace("http://", "http://alice:s%3Acret@") + "/start.ics";
     let (text, _) = body_of(get(&url, None).await.unwrap());
     assert!(text.contains("SUMMARY:X"));
 
@@ -341,7 +356,11 @@ async fn credentials_are_not_sent_to_another_host() {
 async fn an_html_login_page_is_refused() {
     let server = serve(|_, _| {
         let page = b"<!DOCTYPE html>\n<html><head><title>Sign in</title></head></html>";
-        reply("200 OK", &[("Content-Type", "text/html; charset=utf-8")], page)
+        reply(
+            "200 OK",
+            &[("Content-Type", "text/html; charset=utf-8")],
+            page,
+        )
     })
     .await;
     let err = get(&format!("{}/cal.ics?token=SECRET", server.base), None)
@@ -409,7 +428,11 @@ async fn a_503_is_retried_then_the_body_is_read() {
         }
     })
     .await;
-    let (text, _) = body_of(get(&format!("{}/cal.ics", server.base), None).await.unwrap());
+    let (text, _) = body_of(
+        get(&format!("{}/cal.ics", server.base), None)
+            .await
+            .unwrap(),
+    );
     assert!(text.contains("SUMMARY:Back"));
     assert_eq!(server.requests().len(), 2);
 }
@@ -433,14 +456,40 @@ async fn an_unreachable_feed_is_a_transient_network_error_without_the_address() 
         .local_addr()
         .unwrap()
         .port();
-    let err = get(&format!("http://127.0.0.1:{port}/x/private-abcdef0123456789/b.ics"), None)
-        .await
-        .unwrap_err();
+    let err = get(
+        &format!("http://127.0.0.1:{port}/x/private-abcdef0123456789/b.ics"),
+        None,
+    )
+    .await
+    .unwrap_err();
     assert!(err.is_transient(), "{err:?}");
     let message = err.to_string();
     assert!(
-        message.starts_with(&format!("could not reach the feed http://127.0.0.1:{port}/…/b.ics: ")),
+        message.starts_with(&format!(
+            "could not reach the feed http://127.0.0.1:{port}/…/b.ics: "
+        )),
         "{message}"
     );
     assert!(!message.contains("private"), "{message}");
+}
+
+#[tokio::test]
+async fn a_feed_that_never_answers_times_out_at_the_deadline() {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        // Accept and keep the connection open without a word.
+        let (_stream, _) = listener.accept().await.unwrap();
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    });
+    let url = FeedUrl::parse(&format!("{base}/slow.ics")).unwrap();
+    let mut limits = limits();
+    limits.retry.sync_deadline = Duration::from_millis(300);
+    let err = fetch(&limits.retry.client(), &url, None, &limits)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, FetchError::TimedOut { .. }), "{err:?}");
+    assert!(err.is_transient());
 }

@@ -43,9 +43,7 @@ pub fn suggested_refresh(body: &str) -> Option<Duration> {
 fn parse_duration(value: &str) -> Option<Duration> {
     let value = value.trim();
     let rest = value.strip_prefix('+').unwrap_or(value);
-    let rest = rest
-        .strip_prefix('P')
-        .or_else(|| rest.strip_prefix('p'))?;
+    let rest = rest.strip_prefix('P').or_else(|| rest.strip_prefix('p'))?;
     let mut seconds: u64 = 0;
     let mut number: Option<u64> = None;
     let mut in_time = false;
@@ -92,7 +90,10 @@ mod tests {
             suggested_refresh(&feed("REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n")),
             Some(hour)
         );
-        assert_eq!(suggested_refresh(&feed("X-PUBLISHED-TTL:PT1H\r\n")), Some(hour));
+        assert_eq!(
+            suggested_refresh(&feed("X-PUBLISHED-TTL:PT1H\r\n")),
+            Some(hour)
+        );
         // The standard property wins over Microsoft's.
         assert_eq!(
             suggested_refresh(&feed(
