@@ -493,3 +493,32 @@ async fn a_feed_that_never_answers_times_out_at_the_deadline() {
     assert!(matches!(err, FetchError::TimedOut { .. }), "{err:?}");
     assert!(err.is_transient());
 }
+
+#[tokio::test]
+async fn a_redirect_to_another_scheme_or_without_location_is_refused() {
+    let server = serve(|head, _| {
+        if head.starts_with("get /ftp") {
+            reply("302 Found", &[("Location", "ftp://example.com/c.ics")], b"")
+        } else {
+            reply("302 Found", &[], b"")
+        }
+    })
+    .await;
+    let err = get(&format!("{}/ftp.ics", server.base), None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "the feed {}/ftp.ics redirected to an unusable address (ftp: links are not followed)",
+            server.base
+        )
+    );
+    let err = get(&format!("{}/none.ics", server.base), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, FetchError::BadRedirect { reason, .. } if reason == "no Location header"),
+        "{err:?}"
+    );
+}
