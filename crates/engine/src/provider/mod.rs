@@ -7,6 +7,7 @@
 
 pub mod demo;
 pub mod google;
+pub mod ics;
 
 use std::future::Future;
 
