@@ -5,7 +5,7 @@ Usage: reference.py [--from 2018-01-01] [--to 2028-01-01] [--tz Europe/Berlin] F
 
 Prints one JSON line per file:
   {"file": ..., "ok": true, "vevents": N, "occurrences": [{"uid", "recurrence_id", "start",
-   "end", "all_day", "summary"}, ...]}
+   "end", "all_day", "summary", "status"}, ...]}
   {"file": ..., "ok": false, "error": "..."}
 
 Expansion is done by recurring-ical-events (skip_bad_series: a series whose RRULE cannot be
@@ -14,7 +14,9 @@ recurring-ical-events recommends. Several VCALENDARs in one file are expanded on
 Timed occurrences are given as RFC 3339 UTC ("...Z"); floating times are wall-clock times in the
 viewer zone (--tz). All-day occurrences are YYYY-MM-DD, end exclusive. An occurrence is kept when
 it overlaps [from, to) (UTC midnights; all-day dates are placed in the viewer zone); an
-occurrence of zero length is kept when from <= start < to. "vevents" is the number of VEVENT
+occurrence of zero length is kept when from <= start < to. STATUS:CANCELLED occurrences are
+kept (with "status": "CANCELLED"), as recurring-ical-events returns them; "status" is "" when
+the event has none. "vevents" is the number of VEVENT
 components python-icalendar found (for the crate comparison); VEVENTs without DTSTART are
 skipped. Output is sorted by
 (start, end, uid, recurrence_id, summary).
@@ -85,6 +87,7 @@ def occurrence(comp, viewer):
         "end": fmt(end, viewer),
         "all_day": all_day,
         "summary": str(comp.get("SUMMARY", "")),
+        "status": str(first(comp.get("STATUS", ""))).upper(),
     }
 
 
