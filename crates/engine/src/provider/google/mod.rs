@@ -15,7 +15,9 @@ use url::Url;
 pub use auth::{Authorizer, TokenSet};
 pub use connect::{authorize, revoke, ConnectError};
 
-use super::{ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError};
+use super::{
+    Capabilities, ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError, Scope,
+};
 use crate::http::{read_body, retry_after, with_retries, BodyError, Failure, RetryPolicy};
 use crate::model::RemoteCalendar;
 use crate::secrets::{SecretStore, Sensitive};
@@ -236,7 +238,15 @@ fn wire_error(body: &[u8]) -> WireError {
     }
 }
 
+#[async_trait::async_trait]
 impl Provider for GoogleProvider {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            scope: Scope::Windowed,
+            writable: false,
+        }
+    }
+
     async fn list_calendars(&self) -> Result<Vec<RemoteCalendar>, ProviderError> {
         let mut calendars = Vec::new();
         let mut page_token: Option<String> = None;
