@@ -32,6 +32,9 @@ pub enum EngineError {
          or run `calbuddy settings set google.client_id ...` and `... google.client_secret ...`"
     )]
     NoGoogleClient,
+    /// The account was connected with a provider this build does not know.
+    #[error("unknown provider {0:?}; a newer version of Calendar Buddy may have connected it")]
+    UnknownProvider(String),
     #[error("no {0} with id {1}")]
     NotFound(&'static str, i64),
     /// A span of days or dates the engine will not look at (see `days_span`).
@@ -73,6 +76,8 @@ impl EngineError {
             }
             EngineError::Connect(_) => "sign_in",
             EngineError::NoGoogleClient => "no_google_client",
+            // The code an unknown provider always had.
+            EngineError::UnknownProvider(_) => "provider",
             EngineError::NotFound(..) => "not_found",
             EngineError::InvalidRange(_) => "invalid_range",
             EngineError::Busy(_) => "busy",

@@ -13,6 +13,30 @@ pub use async_trait::async_trait;
 
 use crate::model::{RemoteCalendar, RemoteChange, SyncWindow};
 
+/// The kinds of provider an account can have; the name is what the store's `provider` column
+/// and the CLI's JSON say. The engine builds each account's provider from its kind in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderKind {
+    Demo,
+    Google,
+}
+
+impl ProviderKind {
+    pub const ALL: [ProviderKind; 2] = [ProviderKind::Demo, ProviderKind::Google];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Demo => "demo",
+            ProviderKind::Google => "google",
+        }
+    }
+
+    /// The kind named `name`, if this build knows it (a newer version may have written others).
+    pub fn parse(name: &str) -> Option<ProviderKind> {
+        ProviderKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
 /// What the sync layer asks for when it fetches one calendar's changes.
 #[derive(Debug, Clone)]
 pub struct FetchRequest<'a> {
@@ -139,4 +163,18 @@ pub trait Provider: Send + Sync {
         request: FetchRequest<'_>,
         progress: Progress<'_>,
     ) -> Result<ChangeSet, ProviderError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kind_reads_back_from_its_name_and_unknown_names_are_none() {
+        for kind in ProviderKind::ALL {
+            assert_eq!(ProviderKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ProviderKind::parse("exchange"), None);
+        assert_eq!(ProviderKind::parse("Google"), None);
+    }
 }

@@ -26,8 +26,8 @@ pub(super) fn oauth_client(config: &GoogleConfig) -> Result<OAuthClient, Provide
     let bad_url = |e: url::ParseError| ProviderError::Rejected(format!("bad Google endpoint: {e}"));
     let mut client = BasicClient::new(ClientId::new(config.client_id.clone()))
         .set_auth_type(AuthType::RequestBody)
-        .set_auth_uri(AuthUrl::new(config.auth_url.clone()).map_err(bad_url)?)
-        .set_token_uri(TokenUrl::new(config.token_url.clone()).map_err(bad_url)?);
+        .set_auth_uri(AuthUrl::new(config.endpoints.auth_url.clone()).map_err(bad_url)?)
+        .set_token_uri(TokenUrl::new(config.endpoints.token_url.clone()).map_err(bad_url)?);
     if let Some(secret) = &config.client_secret {
         client = client.set_client_secret(ClientSecret::new(secret.expose().clone()));
     }

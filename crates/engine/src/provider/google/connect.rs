@@ -90,5 +90,5 @@ fn exchange_error(e: TokenRequestError) -> ConnectError {
 
 /// Revokes the account's grant at Google.
 pub async fn revoke(config: &GoogleConfig, tokens: &TokenSet) -> Result<(), ProviderError> {
-    revoke_tokens(&config.revoke_url, &config.retry.client(), tokens).await
+    revoke_tokens(&config.endpoints.revoke_url, &config.retry.client(), tokens).await
 }

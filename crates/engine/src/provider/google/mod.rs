@@ -25,17 +25,58 @@ use crate::secrets::{SecretStore, Sensitive};
 /// Read-only access to calendars and events is all Calendar Buddy asks for.
 pub const SCOPE: &str = "https://www.googleapis.com/auth/calendar.readonly";
 
-/// Where Google is and who we are to it. Every endpoint can be pointed elsewhere (tests use
-/// a local fake), through `CALBUDDY_GOOGLE_*_URL`.
-#[derive(Debug, Clone)]
-pub struct GoogleConfig {
-    pub client_id: String,
-    pub client_secret: Option<Sensitive<String>>,
+/// Where Google is. Every endpoint can be pointed elsewhere (tests use a local fake), through
+/// `CALBUDDY_GOOGLE_*_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoogleEndpoints {
     pub auth_url: String,
     pub token_url: String,
     pub revoke_url: String,
     /// Calendar API base, `https://www.googleapis.com/calendar/v3`.
     pub api_url: String,
+}
+
+impl Default for GoogleEndpoints {
+    /// Google's real endpoints.
+    fn default() -> Self {
+        GoogleEndpoints {
+            auth_url: AUTH_URL.to_owned(),
+            token_url: TOKEN_URL.to_owned(),
+            revoke_url: REVOKE_URL.to_owned(),
+            api_url: API_URL.to_owned(),
+        }
+    }
+}
+
+impl GoogleEndpoints {
+    /// Google's real endpoints, each overridden by its `CALBUDDY_GOOGLE_*_URL` variable.
+    pub fn from_env() -> Self {
+        GoogleEndpoints::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// As [`GoogleEndpoints::from_env`], reading variables through `lookup`; a blank value
+    /// counts as unset.
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let endpoint = |name: &str, default: &str| {
+            lookup(name)
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
+        GoogleEndpoints {
+            auth_url: endpoint("CALBUDDY_GOOGLE_AUTH_URL", AUTH_URL),
+            token_url: endpoint("CALBUDDY_GOOGLE_TOKEN_URL", TOKEN_URL),
+            revoke_url: endpoint("CALBUDDY_GOOGLE_REVOKE_URL", REVOKE_URL),
+            api_url: endpoint("CALBUDDY_GOOGLE_API_URL", API_URL),
+        }
+    }
+}
+
+/// Where Google is and who we are to it.
+#[derive(Debug, Clone)]
+pub struct GoogleConfig {
+    pub client_id: String,
+    pub client_secret: Option<Sensitive<String>>,
+    pub endpoints: GoogleEndpoints,
     pub retry: RetryPolicy,
     /// How long to wait for the user to finish signing in in the browser.
     pub sign_in_timeout: Duration,
@@ -99,7 +140,7 @@ impl GoogleProvider {
         tokens: Option<TokenSet>,
     ) -> Result<Self, ProviderError> {
         let http = config.retry.client();
-        let api = Url::parse(config.api_url.trim_end_matches('/'))
+        let api = Url::parse(config.endpoints.api_url.trim_end_matches('/'))
             .map_err(|e| ProviderError::Rejected(format!("bad Google API address: {e}")))?;
         let client = auth::oauth_client(config)?;
         Ok(GoogleProvider {
@@ -335,5 +376,29 @@ impl Provider for GoogleProvider {
             listing: "events",
             pages: MAX_PAGES,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_default_to_google_and_each_can_be_pointed_elsewhere() {
+        let vars = |name: &str| match name {
+            "CALBUDDY_GOOGLE_TOKEN_URL" => Some("http://127.0.0.1:9/token".to_owned()),
+            "CALBUDDY_GOOGLE_API_URL" => Some("  ".to_owned()),
+            _ => None,
+        };
+        let endpoints = GoogleEndpoints::from_lookup(vars);
+        assert_eq!(endpoints.token_url, "http://127.0.0.1:9/token");
+        assert_eq!(endpoints.auth_url, AUTH_URL);
+        assert_eq!(endpoints.revoke_url, REVOKE_URL);
+        // A blank variable is as good as unset.
+        assert_eq!(endpoints.api_url, API_URL);
+        assert_eq!(
+            GoogleEndpoints::from_lookup(|_| None),
+            GoogleEndpoints::default()
+        );
     }
 }
