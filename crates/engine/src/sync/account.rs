@@ -277,7 +277,7 @@ async fn sync_calendar(
         Ok(changes) => changes,
     };
     let fetched = started.elapsed();
-    let stored = store.event_etags(calendar.id).await?;
+    let stored = store.event_states(calendar.id).await?;
     let plan = plan(changes, &stored);
     if plan.is_wipe() && !state.wipe_pending {
         let message = format!(
