@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::loopback::LoopbackError;
-use crate::provider::google::ConnectError;
+use crate::oauth::ConnectError;
 use crate::provider::ProviderError;
 use crate::secrets::SecretError;
 use crate::settings::SettingsError;
@@ -62,7 +62,7 @@ impl EngineError {
             EngineError::Settings(_) => "settings",
             EngineError::Secrets(SecretError::NoKeychain(_)) => "no_keychain",
             EngineError::Secrets(_) => "secrets",
-            EngineError::Provider(e) | EngineError::Connect(ConnectError::Token(e)) => match e {
+            EngineError::Provider(e) | EngineError::Connect(ConnectError::Token(_, e)) => match e {
                 ProviderError::ReauthRequired(_) => "needs_reauth",
                 ProviderError::RateLimited(_) => "rate_limited",
                 ProviderError::Network(_) => "network",

@@ -1,9 +1,7 @@
-//! Google Calendar: OAuth for installed apps and Calendar API v3 (calendar list, events with
-//! sync tokens). Protocol facts and sources: shared/PROVIDERS.md.
+//! Google Calendar: Calendar API v3 (calendar list, events with sync tokens), signed in with
+//! the shared installed-app OAuth ([`crate::oauth`]) configured for Google. Protocol facts and
+//! sources: shared/PROVIDERS.md.
 
-mod auth;
-mod connect;
-mod token_http;
 mod wire;
 #[cfg(test)]
 mod wire_hostile;
@@ -12,14 +10,14 @@ use std::time::Duration;
 
 use url::Url;
 
-pub use auth::{Authorizer, TokenSet};
-pub use connect::{authorize, revoke, ConnectError};
+pub use crate::oauth::TokenSet;
 
 use super::{
     Capabilities, ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError, Scope,
 };
 use crate::http::{read_body, retry_after, with_retries, BodyError, Failure, RetryPolicy};
 use crate::model::RemoteCalendar;
+use crate::oauth::{self, error_chain, Authorizer, ConnectError, OAuthClient};
 use crate::secrets::{SecretStore, Sensitive};
 
 /// Read-only access to calendars and events is all Calendar Buddy asks for.
@@ -100,6 +98,47 @@ const MAX_PAGES: usize = 1000;
 /// The largest answer read: a full page of 2,500 events with long descriptions is a few MiB.
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
+/// Where a user removes Calendar Buddy's access (named when Google issued no refresh token).
+const PERMISSIONS_URL: &str = "https://myaccount.google.com/permissions";
+
+impl GoogleConfig {
+    /// The shared OAuth client, set up as Google wants it.
+    fn oauth(&self) -> OAuthClient {
+        OAuthClient {
+            provider: "Google",
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            auth_url: self.endpoints.auth_url.clone(),
+            token_url: self.endpoints.token_url.clone(),
+            revoke_url: Some(self.endpoints.revoke_url.clone()),
+            scopes: vec![SCOPE.to_owned()],
+            // A refresh token is issued only for offline access; `consent` makes Google issue
+            // a new one when an account is connected again.
+            extra_auth_params: vec![
+                ("access_type".to_owned(), "offline".to_owned()),
+                ("prompt".to_owned(), "consent".to_owned()),
+            ],
+            permissions_url: Some(PERMISSIONS_URL.to_owned()),
+            retry: self.retry,
+            sign_in_timeout: self.sign_in_timeout,
+        }
+    }
+}
+
+/// Signs in to Google in the browser (`open_browser` gets the URL); the tokens once the user
+/// has approved.
+pub async fn authorize(
+    config: &GoogleConfig,
+    open_browser: impl FnOnce(&str),
+) -> Result<TokenSet, ConnectError> {
+    oauth::authorize(&config.oauth(), open_browser).await
+}
+
+/// Revokes the account's grant at Google.
+pub async fn revoke(config: &GoogleConfig, tokens: &TokenSet) -> Result<(), ProviderError> {
+    oauth::revoke(&config.oauth(), tokens).await
+}
+
 /// The key of an account's tokens in the secret store.
 pub fn secret_key(email: &str) -> String {
     format!("google:{email}")
@@ -142,16 +181,9 @@ impl GoogleProvider {
         let http = config.retry.client();
         let api = Url::parse(config.endpoints.api_url.trim_end_matches('/'))
             .map_err(|e| ProviderError::Rejected(format!("bad Google API address: {e}")))?;
-        let client = auth::oauth_client(config)?;
         Ok(GoogleProvider {
             api,
-            auth: Authorizer::new(
-                client,
-                token_http::TokenHttp::new(config.retry),
-                secrets,
-                secret_key,
-                tokens,
-            ),
+            auth: Authorizer::new(&config.oauth(), secrets, secret_key, tokens)?,
             http,
             retry: config.retry,
         })
@@ -203,7 +235,7 @@ impl GoogleProvider {
     ) -> Result<Vec<u8>, Failure<Attempt>> {
         let network = |e: reqwest::Error| {
             Failure::transient(
-                Attempt::Failed(ProviderError::Network(auth::error_chain(&e.without_url()))),
+                Attempt::Failed(ProviderError::Network(error_chain(&e.without_url()))),
                 None,
             )
         };
