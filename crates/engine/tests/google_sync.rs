@@ -257,8 +257,7 @@ async fn a_rotated_refresh_token_is_saved_before_the_next_refresh_needs_it() {
         .fake
         .issued_tokens()
         .into_iter()
-        .filter(|t| t.starts_with("1//"))
-        .last()
+        .rfind(|t| t.starts_with("1//"))
         .unwrap();
     assert!(saved.contains(&newest), "the newest refresh token is saved");
     assert_eq!(w.titles().await, ["E", "E"]);

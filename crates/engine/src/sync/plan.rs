@@ -54,6 +54,9 @@ pub fn is_calendar_wipe(stored: usize, listed: usize) -> bool {
 }
 
 /// One event-level step of a change set, once resources are spelled out as events.
+// Nearly every step is an upsert (as with `RemoteChange`): boxing would cost an allocation per
+// event for nothing.
+#[allow(clippy::large_enum_variant)]
 enum Step {
     /// Upsert the event, which came in the resource if one is given.
     Upsert(RemoteEvent, Option<String>),
