@@ -5,3 +5,4 @@ mod conformance;
 
 conformance_suite!(demo, crate::conformance::demo::DemoBackend);
 conformance_suite!(google, crate::conformance::google::GoogleBackend);
+conformance_suite!(memory, crate::conformance::memory::MemoryBackend);

@@ -56,4 +56,12 @@ impl Backend for DemoBackend {
     async fn empty_listing(&self) {
         unsupported("list nothing")
     }
+
+    async fn add_series(&self, _id: &str, _title: &str, _moved: &[u32]) {
+        unsupported("add a series")
+    }
+
+    async fn drop_override(&self, _id: &str, _index: u32) {
+        unsupported("change a series")
+    }
 }

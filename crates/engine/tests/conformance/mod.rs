@@ -11,6 +11,7 @@
 
 pub mod demo;
 pub mod google;
+pub mod memory;
 
 use calbuddy_engine::provider::{Provider, Scope};
 use calbuddy_engine::store::{EventFilter, QueryRange, Store};
@@ -30,6 +31,8 @@ pub enum Feature {
     EmptyListing,
     /// Serve a listing in several pages (or chunks).
     Paging,
+    /// Serve a recurring series with moved instances, and drop one of them.
+    Series,
 }
 
 /// One provider under test, with the knobs of its (fake) service.
@@ -68,6 +71,13 @@ pub trait Backend: Sized {
 
     /// The next listing of the calendar is complete but empty, whatever it holds.
     async fn empty_listing(&self);
+
+    /// Adds a daily series of five one-hour instances titled `title` from tomorrow, with the
+    /// instances numbered in `moved` (0 to 4) moved an hour later and titled "`title` moved".
+    async fn add_series(&self, id: &str, title: &str, moved: &[u32]);
+
+    /// The series' instance `index` is no longer moved: it is back at its time and title.
+    async fn drop_override(&self, id: &str, index: u32);
 
     /// Events per page of a listing.
     fn page_size(&self) -> usize {
@@ -319,6 +329,20 @@ pub async fn a_sudden_empty_listing_is_held_back_once<B: Backend>() {
     assert!(h.titles().await.is_empty());
 }
 
+pub async fn an_instance_no_longer_moved_is_back_in_its_series<B: Backend>() {
+    let h = Harness::<B>::new().await;
+    if !h.needs(&[Feature::Series]) {
+        return;
+    }
+    h.backend.add_series("s", "S", &[1, 3]).await;
+    ok(&h.sync().await);
+    let moved = "S moved";
+    assert_eq!(h.titles().await, h.expect(&["S", "S", "S", moved, moved]));
+    h.backend.drop_override("s", 1).await;
+    ok(&h.sync().await);
+    assert_eq!(h.titles().await, h.expect(&["S", "S", "S", "S", moved]));
+}
+
 pub async fn only_a_windowed_provider_lists_again_when_the_window_moves_on<B: Backend>() {
     let h = Harness::<B>::new().await;
     let now = Utc::now();
@@ -348,6 +372,7 @@ macro_rules! conformance_suite {
                 a_listing_of_several_pages_is_stored_whole,
                 a_fault_mid_sync_leaves_the_calendar_as_it_was,
                 a_sudden_empty_listing_is_held_back_once,
+                an_instance_no_longer_moved_is_back_in_its_series,
                 only_a_windowed_provider_lists_again_when_the_window_moves_on,
             );
         }
