@@ -252,6 +252,7 @@ async fn seed_store(store: &Store, n: usize, now: DateTime<Utc>) {
     let plan = Plan {
         upserts,
         deletes: vec![],
+        resources: vec![],
         cursor: None,
         full: true,
         unchanged: 0,

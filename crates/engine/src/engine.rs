@@ -10,7 +10,8 @@ use crate::error::EngineError;
 use crate::http::RetryPolicy;
 use crate::paths::DataDir;
 use crate::provider::demo::{self, DemoProvider};
-use crate::provider::google::{self, GoogleConfig, GoogleProvider, TokenSet};
+use crate::provider::google::{self, GoogleConfig, GoogleEndpoints, GoogleProvider, TokenSet};
+use crate::provider::{Provider, ProviderKind};
 use crate::secrets::{SecretStore, Sensitive};
 use crate::settings::Settings;
 use crate::store::{Account, Calendar, EventFilter, EventView, QueryRange, Store};
@@ -18,15 +19,13 @@ use crate::sync::{sync_account, AccountLock, SyncOptions, SyncProgress, SyncRepo
 
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
 
-/// Where the engine keeps things and how it reaches Google; from the environment by default.
+/// Where the engine keeps things and how it reaches each provider; from the environment by
+/// default.
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
     pub data_dir: DataDir,
     pub secrets: SecretStore,
-    pub google_auth_url: String,
-    pub google_token_url: String,
-    pub google_revoke_url: String,
-    pub google_api_url: String,
+    pub google: GoogleEndpoints,
     pub retry: RetryPolicy,
     pub sign_in_timeout: std::time::Duration,
 }
@@ -37,12 +36,6 @@ impl EngineConfig {
     pub fn from_env() -> Result<EngineConfig> {
         let data_dir = DataDir::from_env().ok_or(EngineError::NoDataDir)?;
         let secrets = SecretStore::from_env(data_dir.secrets_file())?;
-        let endpoint = |name: &str, default: &str| {
-            std::env::var(name)
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-                .unwrap_or_else(|| default.to_owned())
-        };
         let sign_in_secs = std::env::var("CALBUDDY_SIGN_IN_TIMEOUT_SECS")
             .ok()
             .and_then(|v| v.trim().parse().ok())
@@ -50,10 +43,7 @@ impl EngineConfig {
         Ok(EngineConfig {
             data_dir,
             secrets,
-            google_auth_url: endpoint("CALBUDDY_GOOGLE_AUTH_URL", google::AUTH_URL),
-            google_token_url: endpoint("CALBUDDY_GOOGLE_TOKEN_URL", google::TOKEN_URL),
-            google_revoke_url: endpoint("CALBUDDY_GOOGLE_REVOKE_URL", google::REVOKE_URL),
-            google_api_url: endpoint("CALBUDDY_GOOGLE_API_URL", google::API_URL),
+            google: GoogleEndpoints::from_env(),
             retry: RetryPolicy::from_env(),
             sign_in_timeout: std::time::Duration::from_secs(sign_in_secs),
         })
@@ -173,10 +163,7 @@ impl Engine {
         Ok(GoogleConfig {
             client_id,
             client_secret,
-            auth_url: self.config.google_auth_url.clone(),
-            token_url: self.config.google_token_url.clone(),
-            revoke_url: self.config.google_revoke_url.clone(),
-            api_url: self.config.google_api_url.clone(),
+            endpoints: self.config.google.clone(),
             retry: self.config.retry,
             sign_in_timeout: self.config.sign_in_timeout,
         })
@@ -195,7 +182,12 @@ impl Engine {
     pub async fn connect_demo(&self, now: DateTime<Utc>) -> Result<Account> {
         let (id, _) = self
             .store
-            .upsert_account("demo", demo::ACCOUNT_ID, "Demo calendar", now)
+            .upsert_account(
+                ProviderKind::Demo.as_str(),
+                demo::ACCOUNT_ID,
+                "Demo calendar",
+                now,
+            )
             .await?;
         self.emit(EngineEvent::DataChanged);
         self.sync_one(id, now).await?;
@@ -213,7 +205,7 @@ impl Engine {
         let config = self.google_config()?;
         let tokens = google::authorize(&config, open_browser).await?;
         let provider = GoogleProvider::with_tokens(&config, self.config.secrets.clone(), tokens)?;
-        let calendars = crate::provider::Provider::list_calendars(&provider).await?;
+        let calendars = provider.list_calendars().await?;
         let email = calendars
             .iter()
             .find(|c| c.primary)
@@ -232,7 +224,7 @@ impl Engine {
             .await?;
         let (id, _) = self
             .store
-            .upsert_account("google", &email, &email, now)
+            .upsert_account(ProviderKind::Google.as_str(), &email, &email, now)
             .await?;
         self.emit(EngineEvent::DataChanged);
         let report = self.sync_one(id, now).await?;
@@ -354,29 +346,36 @@ impl Engine {
         let progress = move |p: SyncProgress| {
             let _ = events.send(EngineEvent::SyncProgress(p));
         };
-        let report = match account.provider.as_str() {
-            "demo" => {
-                let provider = DemoProvider::new(
-                    account_created(&self.store, account_id, now).await?,
-                    local_zone(),
-                );
-                sync_account(&self.store, &provider, account_id, options, now, &progress).await?
-            }
-            "google" => {
-                let provider = GoogleProvider::new(
-                    &self.google_config()?,
-                    self.config.secrets.clone(),
-                    &account.external_id,
-                )?;
-                sync_account(&self.store, &provider, account_id, options, now, &progress).await?
-            }
-            other => {
-                return Err(EngineError::Provider(
-                    crate::provider::ProviderError::Rejected(format!("unknown provider {other:?}")),
-                ))
-            }
-        };
-        Ok(report)
+        let provider = self.provider_for(account, now).await?;
+        Ok(sync_account(
+            &self.store,
+            provider.as_ref(),
+            account_id,
+            options,
+            now,
+            &progress,
+        )
+        .await?)
+    }
+
+    /// The one place an account's provider is built, from the kind the account was connected
+    /// with.
+    async fn provider_for(
+        &self,
+        account: &Account,
+        now: DateTime<Utc>,
+    ) -> Result<Box<dyn Provider>> {
+        Ok(match provider_kind(account)? {
+            ProviderKind::Demo => Box::new(DemoProvider::new(
+                account_created(&self.store, account.id, now).await?,
+                local_zone(),
+            )),
+            ProviderKind::Google => Box::new(GoogleProvider::new(
+                &self.google_config()?,
+                self.config.secrets.clone(),
+                &account.external_id,
+            )?),
+        })
     }
 
     /// Removes the account: revokes its grant at the provider (best effort), deletes its
@@ -391,25 +390,11 @@ impl Engine {
             .await
             .map_err(|e| EngineError::Lock(e.to_string()))?
             .ok_or(EngineError::Busy(account_id))?;
-        let mut revoked = false;
-        let mut revoke_error = None;
-        if account.provider == "google" {
-            let key = google::secret_key(&account.external_id);
-            let tokens = self.config.secrets.get(&key).await?;
-            if let Some(tokens) = tokens.as_ref().and_then(TokenSet::from_secret) {
-                let outcome = match self.google_config() {
-                    Ok(config) => google::revoke(&config, &tokens)
-                        .await
-                        .map_err(EngineError::from),
-                    Err(e) => Err(e),
-                };
-                match outcome {
-                    Ok(()) => revoked = true,
-                    Err(e) => revoke_error = Some(e.to_string()),
-                }
-            }
-            self.config.secrets.delete(&key).await?;
-        }
+        // An account of a kind this build does not know has nothing here to release.
+        let (revoked, revoke_error) = match ProviderKind::parse(&account.provider) {
+            Some(kind) => self.release(kind, &account).await?,
+            None => (false, None),
+        };
         self.store.delete_account(account_id).await?;
         self.emit(EngineEvent::DataChanged);
         Ok(Disconnected {
@@ -417,6 +402,37 @@ impl Engine {
             revoked,
             revoke_error,
         })
+    }
+
+    /// What disconnecting means at the provider, as (revoked, why revoking failed): Google's
+    /// grant is revoked (best effort) and its tokens forgotten; the demo holds nothing.
+    async fn release(
+        &self,
+        kind: ProviderKind,
+        account: &Account,
+    ) -> Result<(bool, Option<String>)> {
+        match kind {
+            ProviderKind::Demo => Ok((false, None)),
+            ProviderKind::Google => {
+                let key = google::secret_key(&account.external_id);
+                let tokens = self.config.secrets.get(&key).await?;
+                let mut outcome = (false, None);
+                if let Some(tokens) = tokens.as_ref().and_then(TokenSet::from_secret) {
+                    let revoked = match self.google_config() {
+                        Ok(config) => google::revoke(&config, &tokens)
+                            .await
+                            .map_err(EngineError::from),
+                        Err(e) => Err(e),
+                    };
+                    outcome = match revoked {
+                        Ok(()) => (true, None),
+                        Err(e) => (false, Some(e.to_string())),
+                    };
+                }
+                self.config.secrets.delete(&key).await?;
+                Ok(outcome)
+            }
+        }
     }
 
     /// Occurrences from `now` for `days` days (ongoing ones included), declined ones left out
@@ -476,6 +492,13 @@ pub fn google_client_from_env() -> (Option<String>, Option<String>) {
         env("CALBUDDY_GOOGLE_CLIENT_ID"),
         env("CALBUDDY_GOOGLE_CLIENT_SECRET"),
     )
+}
+
+/// The kind of the account's provider; one this build does not know is an error (a newer
+/// version may have connected it).
+fn provider_kind(account: &Account) -> Result<ProviderKind> {
+    ProviderKind::parse(&account.provider)
+        .ok_or_else(|| EngineError::UnknownProvider(account.provider.clone()))
 }
 
 /// The demo's events are placed relative to when it was connected.

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::loopback::LoopbackError;
-use crate::provider::google::ConnectError;
+use crate::oauth::ConnectError;
 use crate::provider::ProviderError;
 use crate::secrets::SecretError;
 use crate::settings::SettingsError;
@@ -32,6 +32,9 @@ pub enum EngineError {
          or run `calbuddy settings set google.client_id ...` and `... google.client_secret ...`"
     )]
     NoGoogleClient,
+    /// The account was connected with a provider this build does not know.
+    #[error("unknown provider {0:?}; a newer version of Calendar Buddy may have connected it")]
+    UnknownProvider(String),
     #[error("no {0} with id {1}")]
     NotFound(&'static str, i64),
     /// A span of days or dates the engine will not look at (see `days_span`).
@@ -59,7 +62,7 @@ impl EngineError {
             EngineError::Settings(_) => "settings",
             EngineError::Secrets(SecretError::NoKeychain(_)) => "no_keychain",
             EngineError::Secrets(_) => "secrets",
-            EngineError::Provider(e) | EngineError::Connect(ConnectError::Token(e)) => match e {
+            EngineError::Provider(e) | EngineError::Connect(ConnectError::Token(_, e)) => match e {
                 ProviderError::ReauthRequired(_) => "needs_reauth",
                 ProviderError::RateLimited(_) => "rate_limited",
                 ProviderError::Network(_) => "network",
@@ -73,6 +76,8 @@ impl EngineError {
             }
             EngineError::Connect(_) => "sign_in",
             EngineError::NoGoogleClient => "no_google_client",
+            // The code an unknown provider always had.
+            EngineError::UnknownProvider(_) => "provider",
             EngineError::NotFound(..) => "not_found",
             EngineError::InvalidRange(_) => "invalid_range",
             EngineError::Busy(_) => "busy",

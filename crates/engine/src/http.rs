@@ -62,17 +62,40 @@ impl RetryPolicy {
         policy
     }
 
-    /// A client for requests under this policy. Redirects are not followed: none of the APIs
-    /// we call redirect, and an OAuth endpoint that does is misconfigured.
+    /// A client for requests under this policy that follows no redirect: none of the APIs we
+    /// call redirect, and an OAuth endpoint that does is misconfigured.
     pub fn client(&self) -> reqwest::Client {
+        self.client_with(Redirects::None)
+    }
+
+    /// A client for requests under this policy, following redirects as `redirects` says.
+    pub fn client_with(&self, redirects: Redirects) -> reqwest::Client {
+        let redirect = match redirects {
+            Redirects::None => reqwest::redirect::Policy::none(),
+            // reqwest's own limited policy drops `Authorization`, cookies and the proxy and
+            // WWW-Authenticate headers on every hop to another host or port
+            // (`redirect::remove_sensitive_headers`), so credentials stay with the origin
+            // they were meant for; tests/redirects.rs checks it.
+            Redirects::Limited(hops) => reqwest::redirect::Policy::limited(hops),
+        };
         reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(redirect)
             .user_agent(concat!("calendar-buddy/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default()
     }
+}
+
+/// Which redirects a client follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redirects {
+    /// None: a redirect is returned as the answer (OAuth endpoints and calendar APIs).
+    None,
+    /// At most this many hops (CalDAV `.well-known` discovery, ICS feed links), with
+    /// credentials never sent to another host.
+    Limited(usize),
 }
 
 /// A failed attempt: retry it (after `retry_after` if the server said so), or give up.

@@ -12,6 +12,7 @@ pub mod logging;
 pub mod loopback;
 pub mod meeting_link;
 pub mod model;
+pub mod oauth;
 pub mod paths;
 pub mod provider;
 pub mod recurrence;

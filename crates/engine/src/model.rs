@@ -136,6 +136,15 @@ pub enum RemoteChange {
     Upsert(RemoteEvent),
     /// The event with this external id is gone (deleting an unknown id is a no-op).
     Delete { external_id: String },
+    /// Replace a whole resource (a CalDAV href, an ICS UID: a series master with its
+    /// overrides, under one ETag) by `events`: its stored events not among them are deleted
+    /// (an override dropped from the series). An event's external id belongs to one resource.
+    ReplaceResource {
+        resource_id: String,
+        events: Vec<RemoteEvent>,
+    },
+    /// The resource is gone, with every event it held (a master and all its overrides).
+    DeleteResource { resource_id: String },
 }
 
 /// A calendar as a provider lists it.

@@ -239,6 +239,31 @@ async fn an_expired_access_token_is_refreshed_and_the_request_retried() {
 }
 
 #[tokio::test]
+async fn a_rotated_refresh_token_is_saved_before_the_next_refresh_needs_it() {
+    let w = world().await;
+    let id = w.connect().await;
+    w.fake.set_rotating_refresh_tokens(true);
+    for round in 0..2 {
+        w.fake.expire_access_tokens();
+        w.fake
+            .put_event(EMAIL, timed(&format!("e{round}"), "E", round + 1));
+        // Each sync builds its provider from the saved sign-in: the second refresh can only
+        // succeed with the refresh token the first one brought (the old one is retired).
+        let report = w.sync(id).await;
+        assert!(report.ok(), "round {round}: {report:?}");
+    }
+    let saved = std::fs::read_to_string(w.dir.path().join("secrets.json")).unwrap();
+    let newest = w
+        .fake
+        .issued_tokens()
+        .into_iter()
+        .rfind(|t| t.starts_with("1//"))
+        .unwrap();
+    assert!(saved.contains(&newest), "the newest refresh token is saved");
+    assert_eq!(w.titles().await, ["E", "E"]);
+}
+
+#[tokio::test]
 async fn a_token_about_to_expire_is_refreshed_before_use() {
     let w = world().await;
     w.fake.set_access_token_lifetime(30);

@@ -18,10 +18,7 @@ async fn demo_engine(dir: &std::path::Path) -> Arc<Engine> {
             path: data_dir.secrets_file(),
         },
         data_dir,
-        google_auth_url: String::new(),
-        google_token_url: String::new(),
-        google_revoke_url: String::new(),
-        google_api_url: String::new(),
+        google: Default::default(),
         retry: Default::default(),
         sign_in_timeout: Duration::from_secs(1),
     };

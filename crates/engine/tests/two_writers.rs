@@ -62,6 +62,7 @@ async fn writer(store: Store, name: &'static str) {
         let plan = Plan {
             upserts: vec![event(format!("{name}-{round}"), round, now)],
             deletes: vec![],
+            resources: vec![],
             cursor: Some(round.to_string()),
             full: false,
             unchanged: 0,

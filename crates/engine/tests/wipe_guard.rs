@@ -6,7 +6,9 @@ use std::sync::Mutex;
 
 use calbuddy_engine::model::RemoteCalendar;
 use calbuddy_engine::provider::demo::DemoProvider;
-use calbuddy_engine::provider::{ChangeSet, FetchRequest, Progress, Provider, ProviderError};
+use calbuddy_engine::provider::{
+    async_trait, Capabilities, ChangeSet, FetchRequest, Progress, Provider, ProviderError,
+};
 use calbuddy_engine::sync::{sync_account, SyncOptions};
 use chrono::Utc;
 use common::{timed, world, EMAIL};
@@ -71,7 +73,12 @@ struct Shrinking {
     calendars: Mutex<Option<Vec<RemoteCalendar>>>,
 }
 
+#[async_trait]
 impl Provider for Shrinking {
+    fn capabilities(&self) -> Capabilities {
+        self.demo.capabilities()
+    }
+
     async fn list_calendars(&self) -> Result<Vec<RemoteCalendar>, ProviderError> {
         let listed = self.calendars.lock().unwrap().clone();
         match listed {

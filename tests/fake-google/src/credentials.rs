@@ -86,6 +86,9 @@ pub(crate) struct Credentials {
     access: HashMap<String, AccessToken>,
     refresh: HashMap<String, usize>,
     issued: Vec<String>,
+    /// Every refresh issues a new refresh token and retires the one used, as Microsoft's
+    /// identity platform does (Google keeps one refresh token per grant).
+    pub(crate) rotate_refresh_tokens: bool,
 }
 
 impl Credentials {
@@ -98,6 +101,7 @@ impl Credentials {
             access: HashMap::new(),
             refresh: HashMap::new(),
             issued: Vec::new(),
+            rotate_refresh_tokens: false,
         }
     }
 
@@ -121,12 +125,7 @@ impl Credentials {
             revoked_by_endpoint: false,
             refresh_revoked: false,
         });
-        let refresh_token = code.offline.then(|| {
-            let token = format!("1//0{}", random_text(100));
-            self.refresh.insert(token.clone(), grant);
-            self.issued.push(token.clone());
-            token
-        });
+        let refresh_token = code.offline.then(|| self.mint_refresh(grant));
         let mut minted = self.mint_access(grant);
         minted.refresh_token = refresh_token;
         minted
@@ -142,7 +141,19 @@ impl Credentials {
         if record.client_id != client_id {
             return Err(RefreshError::WrongClient);
         }
-        Ok(self.mint_access(grant))
+        let mut minted = self.mint_access(grant);
+        if self.rotate_refresh_tokens {
+            self.refresh.remove(token);
+            minted.refresh_token = Some(self.mint_refresh(grant));
+        }
+        Ok(minted)
+    }
+
+    fn mint_refresh(&mut self, grant: usize) -> String {
+        let token = format!("1//0{}", random_text(100));
+        self.refresh.insert(token.clone(), grant);
+        self.issued.push(token.clone());
+        token
     }
 
     fn mint_access(&mut self, grant: usize) -> Minted {

@@ -156,6 +156,12 @@ impl FakeGoogle {
         self.shared().lock().credentials.expire_access_tokens();
     }
 
+    /// From now on every refresh answers with a new refresh token, and the one used gets 400
+    /// `invalid_grant` afterwards (Microsoft's rotation).
+    pub fn set_rotating_refresh_tokens(&self, rotate: bool) {
+        self.shared().lock().credentials.rotate_refresh_tokens = rotate;
+    }
+
     /// Every refresh token issued so far now gets 400 `invalid_grant`.
     pub fn revoke_refresh_tokens(&self) {
         self.shared().lock().credentials.revoke_refresh_tokens();

@@ -6,7 +6,9 @@
 use chrono::{DateTime, Duration, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
 
-use super::{ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError};
+use super::{
+    Capabilities, ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError, Scope,
+};
 use crate::model::{EventStatus, EventTime, RemoteCalendar, RemoteChange, RemoteEvent, Response};
 
 /// The demo account's id and its one calendar's id.
@@ -108,7 +110,15 @@ impl DemoProvider {
     }
 }
 
+#[async_trait::async_trait]
 impl Provider for DemoProvider {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            scope: Scope::WholeCollection,
+            writable: false,
+        }
+    }
+
     async fn list_calendars(&self) -> Result<Vec<RemoteCalendar>, ProviderError> {
         Ok(vec![RemoteCalendar {
             external_id: CALENDAR_ID.to_owned(),

@@ -9,9 +9,34 @@ pub mod demo;
 pub mod google;
 pub mod ics;
 
-use std::future::Future;
+/// Implementers of [`Provider`] outside this crate (tests, later backends) use this attribute.
+pub use async_trait::async_trait;
 
 use crate::model::{RemoteCalendar, RemoteChange, SyncWindow};
+
+/// The kinds of provider an account can have; the name is what the store's `provider` column
+/// and the CLI's JSON say. The engine builds each account's provider from its kind in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderKind {
+    Demo,
+    Google,
+}
+
+impl ProviderKind {
+    pub const ALL: [ProviderKind; 2] = [ProviderKind::Demo, ProviderKind::Google];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Demo => "demo",
+            ProviderKind::Google => "google",
+        }
+    }
+
+    /// The kind named `name`, if this build knows it (a newer version may have written others).
+    pub fn parse(name: &str) -> Option<ProviderKind> {
+        ProviderKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
 
 /// What the sync layer asks for when it fetches one calendar's changes.
 #[derive(Debug, Clone)]
@@ -96,20 +121,61 @@ impl ProviderError {
 /// Reports progress while a provider pages through a listing (events received so far).
 pub type Progress<'a> = &'a (dyn Fn(usize) + Send + Sync);
 
-/// A calendar service, as the sync layer sees it.
+/// Which stored events a full listing speaks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A full listing covers the sync window only (Google, Microsoft Graph). Incremental
+    /// fetches only report changes, so the calendar is listed in full again once the window has
+    /// moved on by a week, to pick up events that came into it.
+    Windowed,
+    /// A full listing is the whole collection (ICS feeds, CalDAV): everything is stored and
+    /// there is no window to re-list.
+    WholeCollection,
+}
+
+/// What a provider can do, asked by the sync layer and the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    pub scope: Scope,
+    /// Events can be written back (no provider writes yet; CalDAV and Graph will).
+    pub writable: bool,
+}
+
+/// A calendar service, as the sync layer sees it. Object safe, so the engine can choose a
+/// provider per account at run time and the sync layer takes a `&dyn Provider`.
+///
+/// `async-trait` boxes each call's future: one allocation per request is nothing next to an
+/// HTTP round trip, and every provider keeps writing plain `async fn`s.
+#[async_trait::async_trait]
 pub trait Provider: Send + Sync {
+    /// What the sync layer may expect of this provider.
+    fn capabilities(&self) -> Capabilities;
+
     /// Every calendar of the account. Only a complete listing is returned: if any page fails,
     /// the whole call fails, so a calendar is never dropped because of a partial listing.
-    fn list_calendars(
-        &self,
-    ) -> impl Future<Output = Result<Vec<RemoteCalendar>, ProviderError>> + Send;
+    async fn list_calendars(&self) -> Result<Vec<RemoteCalendar>, ProviderError>;
 
     /// The changes of one calendar since `request.cursor`, every page fetched, or a full listing
-    /// of `request.window` when there is no cursor. An expired cursor is reported as
-    /// [`ProviderError::CursorExpired`]; the caller then asks again without one.
-    fn fetch_changes(
+    /// (of `request.window` for a [`Scope::Windowed`] provider) when there is no cursor. An
+    /// expired cursor is reported as [`ProviderError::CursorExpired`]; the caller then asks
+    /// again without one.
+    async fn fetch_changes(
         &self,
         request: FetchRequest<'_>,
         progress: Progress<'_>,
-    ) -> impl Future<Output = Result<ChangeSet, ProviderError>> + Send;
+    ) -> Result<ChangeSet, ProviderError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kind_reads_back_from_its_name_and_unknown_names_are_none() {
+        for kind in ProviderKind::ALL {
+            assert_eq!(ProviderKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ProviderKind::parse("exchange"), None);
+        assert_eq!(ProviderKind::parse("Google"), None);
+    }
 }

@@ -2,7 +2,7 @@
 //! affected occurrences (expanding recurring series) and saves the new cursor. If anything
 //! fails, or the process dies, the calendar stays exactly as it was.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -32,17 +32,6 @@ struct StoredEvent {
 }
 
 impl Store {
-    /// External id → etag of every event stored for the calendar (the planner's input).
-    pub async fn event_etags(&self, calendar_id: i64) -> Result<HashMap<String, Option<String>>> {
-        let rows = sqlx::query!(
-            "SELECT external_id, etag FROM events WHERE calendar_id = ?",
-            calendar_id
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().map(|r| (r.external_id, r.etag)).collect())
-    }
-
     /// Applies `plan` to the calendar in one transaction, expands recurring series over
     /// `window` and records the sync as successful at `now`.
     ///
@@ -88,6 +77,7 @@ impl Store {
                 }
             }
         }
+        super::resources::tag_resources(&mut tx, calendar_id, &plan.resources).await?;
 
         let expanded = sqlx::query!(
             "SELECT expanded_start, expanded_end FROM calendars WHERE id = ?",

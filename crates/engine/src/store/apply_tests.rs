@@ -88,6 +88,7 @@ async fn store_with(events: Vec<RemoteEvent>) -> (Store, ApplyStats) {
     let plan = Plan {
         upserts: events,
         deletes: vec![],
+        resources: vec![],
         cursor: Some("c".into()),
         full: true,
         unchanged: 0,

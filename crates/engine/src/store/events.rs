@@ -230,6 +230,7 @@ mod tests {
         let plan = Plan {
             upserts,
             deletes: deletes.into_iter().map(String::from).collect(),
+            resources: vec![],
             cursor: Some("c".into()),
             full: false,
             unchanged: 0,

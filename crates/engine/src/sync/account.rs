@@ -1,14 +1,14 @@
 //! Syncing one account: list its calendars (dropping a calendar only on a complete listing),
 //! then fetch each enabled calendar's changes — incrementally with its cursor, in full when
-//! there is none, when the cursor expired (HTTP 410) or when the window has moved on — plan
-//! them and apply them in one transaction per calendar.
+//! there is none, when the cursor expired (HTTP 410) or, for a windowed provider, when the
+//! window has moved on — plan them and apply them in one transaction per calendar.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use super::plan::{is_calendar_wipe, plan};
 use crate::model::SyncWindow;
-use crate::provider::{ChangeSet, FetchRequest, Provider, ProviderError};
+use crate::provider::{ChangeSet, FetchRequest, Provider, ProviderError, Scope};
 use crate::store::{Calendar, Store, StoreError};
 
 /// How far the window may have moved before a calendar is listed in full again: an
@@ -94,9 +94,9 @@ impl SyncReport {
 
 /// Syncs every enabled calendar of the account. Provider failures end up in the report (and in
 /// the account's and calendar's `last_error`); only a failing database is an `Err`.
-pub async fn sync_account<P: Provider>(
+pub async fn sync_account(
     store: &Store,
-    provider: &P,
+    provider: &dyn Provider,
     account_id: i64,
     options: SyncOptions,
     now: DateTime<Utc>,
@@ -233,9 +233,9 @@ async fn fail_account(
 }
 
 /// Syncs one calendar. The outer `Result` is the store's, the inner one the provider's.
-async fn sync_calendar<P: Provider>(
+async fn sync_calendar(
     store: &Store,
-    provider: &P,
+    provider: &dyn Provider,
     calendar: &Calendar,
     window: SyncWindow,
     now: DateTime<Utc>,
@@ -243,9 +243,12 @@ async fn sync_calendar<P: Provider>(
     progress: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<Result<CalendarReport, ProviderError>, StoreError> {
     let state = store.calendar_sync_state(calendar.id).await?;
-    let still_covered = state.window.is_some_and(|w| {
-        w.start <= window.start && w.end + Duration::days(WINDOW_SLACK_DAYS) >= window.end
-    });
+    let still_covered = match provider.capabilities().scope {
+        Scope::WholeCollection => true,
+        Scope::Windowed => state.window.is_some_and(|w| {
+            w.start <= window.start && w.end + Duration::days(WINDOW_SLACK_DAYS) >= window.end
+        }),
+    };
     let cursor = state.cursor.as_deref().filter(|_| still_covered);
     let mut request = FetchRequest {
         calendar_external_id: &calendar.external_id,
@@ -274,7 +277,7 @@ async fn sync_calendar<P: Provider>(
         Ok(changes) => changes,
     };
     let fetched = started.elapsed();
-    let stored = store.event_etags(calendar.id).await?;
+    let stored = store.event_states(calendar.id).await?;
     let plan = plan(changes, &stored);
     if plan.is_wipe() && !state.wipe_pending {
         let message = format!(

@@ -2,10 +2,19 @@
 //! of (change set, what the store holds). Applying the plan is the store's job, in one
 //! transaction together with the new cursor.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::{EventStatus, RemoteChange, RemoteEvent};
 use crate::provider::{ChangeSet, ChangeSetKind};
+
+/// What the store holds for one event, as far as planning is concerned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventState {
+    pub etag: Option<String>,
+    /// The resource the event came in (CalDAV href, ICS UID); `None` for single-event
+    /// providers.
+    pub resource_id: Option<String>,
+}
 
 /// What to do to one calendar's events.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,6 +23,8 @@ pub struct Plan {
     pub upserts: Vec<RemoteEvent>,
     /// External ids of stored events to delete.
     pub deletes: Vec<String>,
+    /// (external id, resource id) of upserted events that came in a resource.
+    pub resources: Vec<(String, String)>,
     /// Cursor to save with the changes.
     pub cursor: Option<String>,
     /// The change set was a full listing (its window becomes the calendar's window).
@@ -42,18 +53,84 @@ pub fn is_calendar_wipe(stored: usize, listed: usize) -> bool {
     listed == 0 && stored > 0
 }
 
-/// Plans a change set against `stored` (external id → etag of each stored event).
+/// One event-level step of a change set, once resources are spelled out as events.
+// Nearly every step is an upsert (as with `RemoteChange`): boxing would cost an allocation per
+// event for nothing.
+#[allow(clippy::large_enum_variant)]
+enum Step {
+    /// Upsert the event, which came in the resource if one is given.
+    Upsert(RemoteEvent, Option<String>),
+    Delete(String),
+}
+
+impl Step {
+    fn external_id(&self) -> &str {
+        match self {
+            Step::Upsert(e, _) => &e.external_id,
+            Step::Delete(id) => id,
+        }
+    }
+}
+
+/// Spells resources out as event-level steps against what the store holds (vdirsyncer's
+/// model: a resource is the unit of change, its items the unit of storage). Replacing a
+/// resource deletes its stored events that are not in the new copy; deleting it deletes them
+/// all.
+fn steps(changes: Vec<RemoteChange>, stored: &HashMap<String, EventState>) -> Vec<Step> {
+    let mut by_resource: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (id, state) in stored {
+        if let Some(resource) = &state.resource_id {
+            by_resource.entry(resource).or_default().push(id);
+        }
+    }
+    let held = |resource: &str| {
+        let mut ids = by_resource.get(resource).cloned().unwrap_or_default();
+        ids.sort_unstable();
+        ids
+    };
+    let mut steps = Vec::with_capacity(changes.len());
+    for change in changes {
+        match change {
+            RemoteChange::Upsert(event) => steps.push(Step::Upsert(event, None)),
+            RemoteChange::Delete { external_id } => steps.push(Step::Delete(external_id)),
+            RemoteChange::ReplaceResource {
+                resource_id,
+                events,
+            } => {
+                let kept: HashSet<&str> = events.iter().map(|e| e.external_id.as_str()).collect();
+                for id in held(&resource_id) {
+                    if !kept.contains(id) {
+                        steps.push(Step::Delete(id.to_owned()));
+                    }
+                }
+                for event in events {
+                    steps.push(Step::Upsert(event, Some(resource_id.clone())));
+                }
+            }
+            RemoteChange::DeleteResource { resource_id } => {
+                for id in held(&resource_id) {
+                    steps.push(Step::Delete(id.to_owned()));
+                }
+            }
+        }
+    }
+    steps
+}
+
+/// Plans a change set against `stored` (external id → what the store holds of each event).
 ///
+/// - Resources are spelled out as their events (see [`RemoteChange::ReplaceResource`]).
 /// - The same id may come several times (pages overlap, replays): the last copy wins.
 /// - A cancelled event that is not an instance of a series is a deletion; a cancelled
 ///   instance is kept, as it hides that instance of its series.
 /// - Deleting an id the store does not have is a no-op.
-/// - An event whose etag matches the stored one is skipped.
+/// - An event whose etag (and resource) matches the stored one is skipped.
 /// - A full listing deletes every stored event it does not mention.
-pub fn plan(changes: ChangeSet, stored: &HashMap<String, Option<String>>) -> Plan {
-    let mut last: HashMap<String, usize> = HashMap::with_capacity(changes.changes.len());
-    for (i, change) in changes.changes.iter().enumerate() {
-        last.insert(external_id(change).to_owned(), i);
+pub fn plan(changes: ChangeSet, stored: &HashMap<String, EventState>) -> Plan {
+    let steps = steps(changes.changes, stored);
+    let mut last: HashMap<String, usize> = HashMap::with_capacity(steps.len());
+    for (i, step) in steps.iter().enumerate() {
+        last.insert(step.external_id().to_owned(), i);
     }
 
     let mut plan = Plan {
@@ -61,23 +138,34 @@ pub fn plan(changes: ChangeSet, stored: &HashMap<String, Option<String>>) -> Pla
         full: changes.kind == ChangeSetKind::Full,
         ..Plan::default()
     };
-    for (i, change) in changes.changes.into_iter().enumerate() {
-        if last.get(external_id(&change)) != Some(&i) {
+    for (i, step) in steps.into_iter().enumerate() {
+        if last.get(step.external_id()) != Some(&i) {
             continue;
         }
-        match change {
-            RemoteChange::Upsert(event)
+        match step {
+            Step::Upsert(event, _)
                 if event.status == EventStatus::Cancelled && event.series.is_none() =>
             {
                 if stored.contains_key(&event.external_id) {
                     plan.deletes.push(event.external_id);
                 }
             }
-            RemoteChange::Upsert(event) => match stored.get(&event.external_id) {
-                Some(Some(etag)) if event.etag.as_ref() == Some(etag) => plan.unchanged += 1,
-                _ => plan.upserts.push(event),
+            Step::Upsert(event, resource) => match stored.get(&event.external_id) {
+                Some(state)
+                    if state.etag.is_some()
+                        && state.etag == event.etag
+                        && state.resource_id == resource =>
+                {
+                    plan.unchanged += 1
+                }
+                _ => {
+                    if let Some(resource) = resource {
+                        plan.resources.push((event.external_id.clone(), resource));
+                    }
+                    plan.upserts.push(event)
+                }
             },
-            RemoteChange::Delete { external_id } => {
+            Step::Delete(external_id) => {
                 if stored.contains_key(&external_id) {
                     plan.deletes.push(external_id);
                 }
@@ -94,13 +182,6 @@ pub fn plan(changes: ChangeSet, stored: &HashMap<String, Option<String>>) -> Pla
         plan.deletes.extend(gone);
     }
     plan
-}
-
-fn external_id(change: &RemoteChange) -> &str {
-    match change {
-        RemoteChange::Upsert(e) => &e.external_id,
-        RemoteChange::Delete { external_id } => external_id,
-    }
 }
 
 #[cfg(test)]
@@ -134,10 +215,117 @@ mod tests {
         }
     }
 
-    fn stored(ids: &[(&str, &str)]) -> HashMap<String, Option<String>> {
+    fn stored(ids: &[(&str, &str)]) -> HashMap<String, EventState> {
         ids.iter()
-            .map(|(id, etag)| (id.to_string(), Some(etag.to_string())))
+            .map(|(id, etag)| {
+                let state = EventState {
+                    etag: Some(etag.to_string()),
+                    resource_id: None,
+                };
+                (id.to_string(), state)
+            })
             .collect()
+    }
+
+    /// Stored events of resources: (external id, resource id), all with etag "1".
+    fn in_resources(ids: &[(&str, &str)]) -> HashMap<String, EventState> {
+        ids.iter()
+            .map(|(id, resource)| {
+                let state = EventState {
+                    etag: Some("1".into()),
+                    resource_id: Some(resource.to_string()),
+                };
+                (id.to_string(), state)
+            })
+            .collect()
+    }
+
+    fn replace(resource: &str, events: Vec<RemoteEvent>) -> RemoteChange {
+        RemoteChange::ReplaceResource {
+            resource_id: resource.into(),
+            events,
+        }
+    }
+
+    #[test]
+    fn replacing_a_resource_drops_the_events_it_no_longer_holds() {
+        let held = in_resources(&[
+            ("standup", "standup.ics"),
+            ("standup@0105", "standup.ics"),
+            ("standup@0106", "standup.ics"),
+            ("lunch", "lunch.ics"),
+        ]);
+        let changes = set(
+            ChangeSetKind::Delta,
+            vec![replace(
+                "standup.ics",
+                vec![event("standup", "2"), event("standup@0106", "1")],
+            )],
+        );
+        let p = plan(changes, &held);
+        // The override of 01-05 was dropped from the series; the other resource is untouched.
+        assert_eq!(p.deletes, ["standup@0105"]);
+        assert_eq!(p.upserts, vec![event("standup", "2")]);
+        assert_eq!(p.unchanged, 1);
+        assert_eq!(
+            p.resources,
+            [("standup".to_string(), "standup.ics".to_string())]
+        );
+    }
+
+    #[test]
+    fn deleting_a_resource_deletes_its_master_and_every_override() {
+        let held = in_resources(&[
+            ("standup", "standup.ics"),
+            ("standup@0105", "standup.ics"),
+            ("lunch", "lunch.ics"),
+        ]);
+        let changes = set(
+            ChangeSetKind::Delta,
+            vec![
+                RemoteChange::DeleteResource {
+                    resource_id: "standup.ics".into(),
+                },
+                RemoteChange::DeleteResource {
+                    resource_id: "never-seen.ics".into(),
+                },
+            ],
+        );
+        let p = plan(changes, &held);
+        assert_eq!(p.deletes, ["standup", "standup@0105"]);
+        assert!(p.upserts.is_empty());
+    }
+
+    #[test]
+    fn a_full_listing_of_resources_deletes_unlisted_resources_and_an_empty_one_is_a_wipe() {
+        let held = in_resources(&[("a", "a.ics"), ("a@1", "a.ics"), ("b", "b.ics")]);
+        let p = plan(
+            set(
+                ChangeSetKind::Full,
+                vec![replace("a.ics", vec![event("a", "1"), event("a@1", "1")])],
+            ),
+            &held,
+        );
+        assert_eq!(p.deletes, ["b"]);
+        assert_eq!(p.unchanged, 2);
+        assert!(!p.is_wipe());
+
+        let empty = plan(set(ChangeSetKind::Full, vec![]), &held);
+        assert!(empty.is_wipe());
+    }
+
+    #[test]
+    fn an_event_with_the_same_etag_in_another_resource_is_written_again() {
+        // Stored by a single-event listing, now part of a resource: its resource must be saved.
+        let p = plan(
+            set(
+                ChangeSetKind::Delta,
+                vec![replace("a.ics", vec![event("a", "1")])],
+            ),
+            &stored(&[("a", "1")]),
+        );
+        assert_eq!(p.upserts, vec![event("a", "1")]);
+        assert_eq!(p.resources, [("a".to_string(), "a.ics".to_string())]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use calbuddy_engine::http::RetryPolicy;
 use calbuddy_engine::paths::DataDir;
+use calbuddy_engine::provider::google::GoogleEndpoints;
 use calbuddy_engine::secrets::SecretStore;
 use calbuddy_engine::store::{EventFilter, EventView, QueryRange};
 use calbuddy_engine::{Engine, EngineConfig};
@@ -49,10 +50,12 @@ pub async fn world_with(retry: RetryPolicy) -> World {
             path: data_dir.secrets_file(),
         },
         data_dir,
-        google_auth_url: fake.auth_url(),
-        google_token_url: fake.token_url(),
-        google_revoke_url: fake.revoke_url(),
-        google_api_url: fake.api_url(),
+        google: GoogleEndpoints {
+            auth_url: fake.auth_url(),
+            token_url: fake.token_url(),
+            revoke_url: fake.revoke_url(),
+            api_url: fake.api_url(),
+        },
         retry,
         sign_in_timeout: Duration::from_secs(10),
     };

@@ -272,3 +272,35 @@ async fn revoke_endpoint_revokes_the_whole_grant() {
     assert_eq!(response.status(), StatusCode::OK);
     assert!(fake.is_revoked(&other_access));
 }
+
+#[tokio::test]
+async fn rotating_refresh_tokens_retire_the_one_used() {
+    let fake = FakeGoogle::start().await;
+    let (_, first) = sign_in(&fake).await;
+    fake.set_rotating_refresh_tokens(true);
+    let refresh = |token: String| {
+        let fake = fake.clone();
+        async move {
+            let form = [
+                ("grant_type", "refresh_token"),
+                ("refresh_token", token.as_str()),
+                ("client_id", FakeGoogle::CLIENT_ID),
+                ("client_secret", FakeGoogle::CLIENT_SECRET),
+            ];
+            token_request(&fake, &form).await
+        }
+    };
+    let (status, body) = refresh(first.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let second = body["refresh_token"]
+        .as_str()
+        .expect("a new refresh token")
+        .to_owned();
+    assert_ne!(second, first);
+    assert_eq!(fake.issued_tokens().last(), Some(&second));
+
+    let (status, body) = refresh(first).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "invalid_grant", "the used token is retired");
+    assert_eq!(refresh(second).await.0, StatusCode::OK);
+}

@@ -1,9 +1,7 @@
-//! Google Calendar: OAuth for installed apps and Calendar API v3 (calendar list, events with
-//! sync tokens). Protocol facts and sources: shared/PROVIDERS.md.
+//! Google Calendar: Calendar API v3 (calendar list, events with sync tokens), signed in with
+//! the shared installed-app OAuth ([`crate::oauth`]) configured for Google. Protocol facts and
+//! sources: shared/PROVIDERS.md.
 
-mod auth;
-mod connect;
-mod token_http;
 mod wire;
 #[cfg(test)]
 mod wire_hostile;
@@ -12,28 +10,71 @@ use std::time::Duration;
 
 use url::Url;
 
-pub use auth::{Authorizer, TokenSet};
-pub use connect::{authorize, revoke, ConnectError};
+pub use crate::oauth::TokenSet;
 
-use super::{ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError};
+use super::{
+    Capabilities, ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError, Scope,
+};
 use crate::http::{read_body, retry_after, with_retries, BodyError, Failure, RetryPolicy};
 use crate::model::RemoteCalendar;
+use crate::oauth::{self, error_chain, Authorizer, ConnectError, OAuthClient};
 use crate::secrets::{SecretStore, Sensitive};
 
 /// Read-only access to calendars and events is all Calendar Buddy asks for.
 pub const SCOPE: &str = "https://www.googleapis.com/auth/calendar.readonly";
 
-/// Where Google is and who we are to it. Every endpoint can be pointed elsewhere (tests use
-/// a local fake), through `CALBUDDY_GOOGLE_*_URL`.
-#[derive(Debug, Clone)]
-pub struct GoogleConfig {
-    pub client_id: String,
-    pub client_secret: Option<Sensitive<String>>,
+/// Where Google is. Every endpoint can be pointed elsewhere (tests use a local fake), through
+/// `CALBUDDY_GOOGLE_*_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoogleEndpoints {
     pub auth_url: String,
     pub token_url: String,
     pub revoke_url: String,
     /// Calendar API base, `https://www.googleapis.com/calendar/v3`.
     pub api_url: String,
+}
+
+impl Default for GoogleEndpoints {
+    /// Google's real endpoints.
+    fn default() -> Self {
+        GoogleEndpoints {
+            auth_url: AUTH_URL.to_owned(),
+            token_url: TOKEN_URL.to_owned(),
+            revoke_url: REVOKE_URL.to_owned(),
+            api_url: API_URL.to_owned(),
+        }
+    }
+}
+
+impl GoogleEndpoints {
+    /// Google's real endpoints, each overridden by its `CALBUDDY_GOOGLE_*_URL` variable.
+    pub fn from_env() -> Self {
+        GoogleEndpoints::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// As [`GoogleEndpoints::from_env`], reading variables through `lookup`; a blank value
+    /// counts as unset.
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let endpoint = |name: &str, default: &str| {
+            lookup(name)
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
+        GoogleEndpoints {
+            auth_url: endpoint("CALBUDDY_GOOGLE_AUTH_URL", AUTH_URL),
+            token_url: endpoint("CALBUDDY_GOOGLE_TOKEN_URL", TOKEN_URL),
+            revoke_url: endpoint("CALBUDDY_GOOGLE_REVOKE_URL", REVOKE_URL),
+            api_url: endpoint("CALBUDDY_GOOGLE_API_URL", API_URL),
+        }
+    }
+}
+
+/// Where Google is and who we are to it.
+#[derive(Debug, Clone)]
+pub struct GoogleConfig {
+    pub client_id: String,
+    pub client_secret: Option<Sensitive<String>>,
+    pub endpoints: GoogleEndpoints,
     pub retry: RetryPolicy,
     /// How long to wait for the user to finish signing in in the browser.
     pub sign_in_timeout: Duration,
@@ -56,6 +97,47 @@ const MAX_PAGES: usize = 1000;
 
 /// The largest answer read: a full page of 2,500 events with long descriptions is a few MiB.
 const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// Where a user removes Calendar Buddy's access (named when Google issued no refresh token).
+const PERMISSIONS_URL: &str = "https://myaccount.google.com/permissions";
+
+impl GoogleConfig {
+    /// The shared OAuth client, set up as Google wants it.
+    fn oauth(&self) -> OAuthClient {
+        OAuthClient {
+            provider: "Google",
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            auth_url: self.endpoints.auth_url.clone(),
+            token_url: self.endpoints.token_url.clone(),
+            revoke_url: Some(self.endpoints.revoke_url.clone()),
+            scopes: vec![SCOPE.to_owned()],
+            // A refresh token is issued only for offline access; `consent` makes Google issue
+            // a new one when an account is connected again.
+            extra_auth_params: vec![
+                ("access_type".to_owned(), "offline".to_owned()),
+                ("prompt".to_owned(), "consent".to_owned()),
+            ],
+            permissions_url: Some(PERMISSIONS_URL.to_owned()),
+            retry: self.retry,
+            sign_in_timeout: self.sign_in_timeout,
+        }
+    }
+}
+
+/// Signs in to Google in the browser (`open_browser` gets the URL); the tokens once the user
+/// has approved.
+pub async fn authorize(
+    config: &GoogleConfig,
+    open_browser: impl FnOnce(&str),
+) -> Result<TokenSet, ConnectError> {
+    oauth::authorize(&config.oauth(), open_browser).await
+}
+
+/// Revokes the account's grant at Google.
+pub async fn revoke(config: &GoogleConfig, tokens: &TokenSet) -> Result<(), ProviderError> {
+    oauth::revoke(&config.oauth(), tokens).await
+}
 
 /// The key of an account's tokens in the secret store.
 pub fn secret_key(email: &str) -> String {
@@ -97,18 +179,11 @@ impl GoogleProvider {
         tokens: Option<TokenSet>,
     ) -> Result<Self, ProviderError> {
         let http = config.retry.client();
-        let api = Url::parse(config.api_url.trim_end_matches('/'))
+        let api = Url::parse(config.endpoints.api_url.trim_end_matches('/'))
             .map_err(|e| ProviderError::Rejected(format!("bad Google API address: {e}")))?;
-        let client = auth::oauth_client(config)?;
         Ok(GoogleProvider {
             api,
-            auth: Authorizer::new(
-                client,
-                token_http::TokenHttp::new(config.retry),
-                secrets,
-                secret_key,
-                tokens,
-            ),
+            auth: Authorizer::new(&config.oauth(), secrets, secret_key, tokens)?,
             http,
             retry: config.retry,
         })
@@ -160,7 +235,7 @@ impl GoogleProvider {
     ) -> Result<Vec<u8>, Failure<Attempt>> {
         let network = |e: reqwest::Error| {
             Failure::transient(
-                Attempt::Failed(ProviderError::Network(auth::error_chain(&e.without_url()))),
+                Attempt::Failed(ProviderError::Network(error_chain(&e.without_url()))),
                 None,
             )
         };
@@ -236,7 +311,15 @@ fn wire_error(body: &[u8]) -> WireError {
     }
 }
 
+#[async_trait::async_trait]
 impl Provider for GoogleProvider {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            scope: Scope::Windowed,
+            writable: false,
+        }
+    }
+
     async fn list_calendars(&self) -> Result<Vec<RemoteCalendar>, ProviderError> {
         let mut calendars = Vec::new();
         let mut page_token: Option<String> = None;
@@ -325,5 +408,29 @@ impl Provider for GoogleProvider {
             listing: "events",
             pages: MAX_PAGES,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_default_to_google_and_each_can_be_pointed_elsewhere() {
+        let vars = |name: &str| match name {
+            "CALBUDDY_GOOGLE_TOKEN_URL" => Some("http://127.0.0.1:9/token".to_owned()),
+            "CALBUDDY_GOOGLE_API_URL" => Some("  ".to_owned()),
+            _ => None,
+        };
+        let endpoints = GoogleEndpoints::from_lookup(vars);
+        assert_eq!(endpoints.token_url, "http://127.0.0.1:9/token");
+        assert_eq!(endpoints.auth_url, AUTH_URL);
+        assert_eq!(endpoints.revoke_url, REVOKE_URL);
+        // A blank variable is as good as unset.
+        assert_eq!(endpoints.api_url, API_URL);
+        assert_eq!(
+            GoogleEndpoints::from_lookup(|_| None),
+            GoogleEndpoints::default()
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! The HTTP client the oauth2 crate uses for Google's token endpoint: like the Calendar API
+//! The HTTP client the oauth2 crate uses for a token endpoint: like the calendar API
 //! requests, it retries 5xx and 429 answers (honouring `Retry-After`) and network failures,
 //! reads at most a small body, and reports a server that is down as such rather than as an
 //! answer that "is not valid JSON".
@@ -9,7 +9,7 @@ use std::pin::Pin;
 use oauth2::http::{self, StatusCode};
 use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
 
-use super::auth::error_chain;
+use super::error_chain;
 use crate::http::{read_body, retry_after, with_retries, BodyError, Failure, RetryPolicy};
 
 /// A token answer is a few hundred bytes; 64 KiB is plenty for any error page too.
