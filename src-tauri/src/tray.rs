@@ -277,26 +277,12 @@ mod tests {
     /// so the tray warns of it like any failing sync.
     #[tokio::test]
     async fn the_tray_warns_when_a_sync_cannot_start() {
-        use calbuddy_engine::paths::DataDir;
-        use calbuddy_engine::secrets::SecretStore;
         use calbuddy_engine::{Engine, EngineConfig};
 
         let dir = tempfile::tempdir().unwrap();
-        let data_dir = DataDir::new(dir.path());
-        let engine = Engine::open(EngineConfig {
-            secrets: SecretStore::File {
-                path: data_dir.secrets_file(),
-            },
-            data_dir,
-            google_auth_url: String::new(),
-            google_token_url: String::new(),
-            google_revoke_url: String::new(),
-            google_api_url: String::new(),
-            retry: Default::default(),
-            sign_in_timeout: std::time::Duration::from_secs(1),
-        })
-        .await
-        .unwrap();
+        let engine = Engine::open(EngineConfig::in_dir(dir.path()))
+            .await
+            .unwrap();
         let now = Utc::now();
         let (id, _) = engine
             .store()

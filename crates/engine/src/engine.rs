@@ -48,6 +48,22 @@ impl EngineConfig {
             sign_in_timeout: std::time::Duration::from_secs(sign_in_secs),
         })
     }
+
+    /// A config for the data directory `dir` that reads nothing from the environment: secrets
+    /// in its 0600 file, Google's real endpoints, the default retry policy and a short sign-in
+    /// wait. For tools and tests that must not depend on the caller's environment.
+    pub fn in_dir(dir: &std::path::Path) -> EngineConfig {
+        let data_dir = DataDir::new(dir);
+        EngineConfig {
+            secrets: SecretStore::File {
+                path: data_dir.secrets_file(),
+            },
+            data_dir,
+            google: GoogleEndpoints::default(),
+            retry: RetryPolicy::default(),
+            sign_in_timeout: std::time::Duration::from_secs(1),
+        }
+    }
 }
 
 /// What the engine tells its listeners (the desktop shell turns these into UI updates, tray

@@ -2,30 +2,13 @@
 //! `SyncFinished`, also when the sync fails before its provider runs, and that failure is the
 //! account's `last_error` (so the desktop app never shows "Syncing…" for ever).
 
-use std::time::Duration;
-
-use calbuddy_engine::paths::DataDir;
-use calbuddy_engine::secrets::SecretStore;
 use calbuddy_engine::{Engine, EngineConfig, EngineEvent};
 use chrono::Utc;
 use tokio::sync::broadcast::error::TryRecvError;
 
 /// An engine with no Google client configured (and none in the environment of the test).
 async fn engine_without_google_client(dir: &std::path::Path) -> Engine {
-    let data_dir = DataDir::new(dir);
-    let config = EngineConfig {
-        secrets: SecretStore::File {
-            path: data_dir.secrets_file(),
-        },
-        data_dir,
-        google_auth_url: String::new(),
-        google_token_url: String::new(),
-        google_revoke_url: String::new(),
-        google_api_url: String::new(),
-        retry: Default::default(),
-        sign_in_timeout: Duration::from_secs(1),
-    };
-    Engine::open(config).await.unwrap()
+    Engine::open(EngineConfig::in_dir(dir)).await.unwrap()
 }
 
 #[tokio::test]

@@ -4,25 +4,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use calbuddy_engine::paths::DataDir;
-use calbuddy_engine::secrets::SecretStore;
 use calbuddy_engine::sync::SyncService;
 use calbuddy_engine::{Engine, EngineConfig, EngineEvent};
 use tokio::sync::broadcast::Receiver;
 use tokio::time::timeout;
 
 async fn demo_engine(dir: &std::path::Path) -> Arc<Engine> {
-    let data_dir = DataDir::new(dir);
-    let config = EngineConfig {
-        secrets: SecretStore::File {
-            path: data_dir.secrets_file(),
-        },
-        data_dir,
-        google: Default::default(),
-        retry: Default::default(),
-        sign_in_timeout: Duration::from_secs(1),
-    };
-    let engine = Engine::open(config).await.unwrap();
+    let engine = Engine::open(EngineConfig::in_dir(dir)).await.unwrap();
     engine.connect_demo(chrono::Utc::now()).await.unwrap();
     Arc::new(engine)
 }
