@@ -5,7 +5,7 @@ use calcard::icalendar::{
     ICalendarProperty, ICalendarValue,
 };
 
-use super::value::{dates_or_periods, delta, instant, param, text, times};
+use super::value::{dates_or_periods, delta, instant, is_blank, param, text, times};
 use super::{ParsedAttendee, ParsedEvent, ParsedTime, RecurrenceId};
 
 /// Properties that carry online-meeting links; kept raw for the meeting-link finder.
@@ -41,6 +41,12 @@ pub(crate) fn read_event(component: &ICalendarComponent) -> Result<ParsedEvent, 
                     this_and_future: matches!(range, Some(ICalendarParameterValue::Bool(true))),
                 });
             }
+            // An empty recurrence property (`RRULE:` is common in generated feeds) is absent.
+            ICalendarProperty::Rrule
+            | ICalendarProperty::Exrule
+            | ICalendarProperty::Rdate
+            | ICalendarProperty::Exdate
+                if entry.values.iter().all(is_blank) => {}
             ICalendarProperty::Rrule => event.rrules.push(rule(entry).ok_or_else(bad)?),
             ICalendarProperty::Exrule => event.exrules.push(rule(entry).ok_or_else(bad)?),
             ICalendarProperty::Rdate => {

@@ -503,3 +503,15 @@ fn parses_a_ten_thousand_event_feed() {
     assert_eq!(feed.resources.len(), 10_000);
     assert!(feed.warnings.is_empty());
 }
+
+#[test]
+fn empty_recurrence_properties_are_absent_not_broken() {
+    let feed = parse(&calendar(&vevent(
+        "e",
+        "RRULE:\nRDATE:\nEXDATE;VALUE=DATE:\nEXDATE;VALUE=DATE:20240106,,20240107\n",
+    )));
+    assert!(feed.warnings.is_empty(), "{:?}", feed.warnings);
+    let event = only_master(&feed);
+    assert!(event.rrules.is_empty() && event.rdates.is_empty());
+    assert_eq!(event.exdates, vec![date(2024, 1, 6), date(2024, 1, 7)]);
+}

@@ -15,14 +15,14 @@ pub(crate) fn unfold(bytes: &[u8]) -> String {
     while i < bytes.len() {
         let b = bytes[i];
         if b == b'\r' || b == b'\n' {
-            // One line end: CRLF, LF or a lone CR.
-            let end = if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                i + 2
-            } else {
-                i + 1
-            };
+            // A run of line ends (CRLF, LF or a lone CR; blank lines are not content lines).
+            let mut end = i;
+            while matches!(bytes.get(end), Some(b'\r' | b'\n')) {
+                end += 1;
+            }
             if matches!(bytes.get(end), Some(b' ' | b'\t')) {
-                // A fold: drop the line end and the one whitespace character after it.
+                // A fold: drop the line ends and the one whitespace character after them. Blank
+                // lines before a fold occur (Mozilla exports); python-icalendar joins them too.
                 i = end + 1;
             } else {
                 out.push(b'\n');
@@ -52,6 +52,11 @@ mod tests {
     fn joins_a_fold_inside_a_utf8_character() {
         // "é" is C3 A9; the writer folded between the two bytes.
         assert_eq!(unfold(b"SUMMARY:Caf\xC3\r\n \xA9\r\n"), "SUMMARY:Café\n");
+    }
+
+    #[test]
+    fn a_fold_after_blank_lines_joins_them() {
+        assert_eq!(unfold(b"VERSION\r\n\r\n :2.0\r\n\r\nB:1"), "VERSION:2.0\nB:1");
     }
 
     #[test]

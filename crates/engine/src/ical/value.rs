@@ -63,6 +63,12 @@ pub(crate) fn offset_seconds(value: &PartialDateTime) -> Option<i32> {
     Some(if value.tz_minus { -seconds } else { seconds })
 }
 
+/// An empty value (`RRULE:`, `EXDATE;VALUE=DATE:`, the gap in `a,,b`): writers emit these, and
+/// they say nothing, so they are dropped rather than treated as broken.
+pub(crate) fn is_blank(value: &ICalendarValue) -> bool {
+    matches!(value, ICalendarValue::Text(text) if text.trim().is_empty())
+}
+
 /// Every value of a date or date-time list property (`EXDATE`, `RDATE`, `RECURRENCE-ID`,
 /// `DTSTART`), several per line allowed. `None` when any value is not a date.
 pub(crate) fn times(entry: &ICalendarEntry) -> Option<Vec<ParsedTime>> {
@@ -70,6 +76,7 @@ pub(crate) fn times(entry: &ICalendarEntry) -> Option<Vec<ParsedTime>> {
     entry
         .values
         .iter()
+        .filter(|value| !is_blank(value))
         .map(|value| match value {
             ICalendarValue::PartialDateTime(value) => time(value, tzid),
             _ => None,
