@@ -49,14 +49,19 @@ fn every_corpus_file_parses_and_keeps_the_expected_events() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let feed = ical::parse(&std::fs::read(path).expect("file readable"));
         let got = kept_events(&feed).to_string();
-        let reference = &reference.get(&name).unwrap_or_else(|| panic!("{name}: no reference row"))[0];
+        let reference = &reference
+            .get(&name)
+            .unwrap_or_else(|| panic!("{name}: no reference row"))[0];
         let (expected, listed) = match differences.get(&name) {
             Some(row) => {
                 assert!(
                     row.len() == 2 && !row[1].trim().is_empty(),
                     "{name}: a listed difference needs the engine's count and a reason"
                 );
-                assert_ne!(&row[0], reference, "{name}: listed as a difference but equal");
+                assert_ne!(
+                    &row[0], reference,
+                    "{name}: listed as a difference but equal"
+                );
                 (row[0].clone(), true)
             }
             None => (reference.clone(), false),
@@ -69,15 +74,10 @@ fn every_corpus_file_parses_and_keeps_the_expected_events() {
         }
     }
     for name in differences.keys() {
-        assert!(reference.contains_key(name), "{name}: listed but not in the corpus");
+        assert!(
+            reference.contains_key(name),
+            "{name}: listed but not in the corpus"
+        );
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
-}
-
-#[test]
-fn tmp_debug() {
-    for name in std::env::var("F").unwrap_or_default().split(',').filter(|s| !s.is_empty()) {
-        let feed = ical::parse(&std::fs::read(corpus().join("files").join(name)).unwrap());
-        eprintln!("== {name}: {} resources, warnings {:#?}", feed.resources.len(), feed.warnings);
-    }
 }

@@ -515,3 +515,16 @@ fn empty_recurrence_properties_are_absent_not_broken() {
     assert!(event.rrules.is_empty() && event.rdates.is_empty());
     assert_eq!(event.exdates, vec![date(2024, 1, 6), date(2024, 1, 7)]);
 }
+
+#[test]
+fn a_vtimezone_with_an_impossible_offset_is_skipped_and_its_events_kept() {
+    let feed = parse(&calendar(&format!(
+        "BEGIN:VTIMEZONE\nTZID:Europe/Prague\nBEGIN:STANDARD\nDTSTART:18500101T000000\n\
+         TZOFFSETFROM:+5744\nTZOFFSETTO:+0100\nEND:STANDARD\nEND:VTIMEZONE\n{}",
+        vevent("kept", "")
+    )));
+    assert!(feed.timezones.is_empty());
+    assert_eq!(feed.warnings.len(), 1, "{:?}", feed.warnings);
+    assert!(feed.warnings[0].contains("Europe/Prague"));
+    assert_eq!(only_master(&feed).uid, "kept");
+}

@@ -30,7 +30,7 @@ pub(crate) fn read_timezone(
             _ => continue,
         };
         let observance = read_observance(kind, child)
-            .ok_or_else(|| format!("VTIMEZONE {tzid}: bad {kind:?} observance"))?;
+            .ok_or_else(|| format!("{}: bad {kind:?} observance", super::short(&tzid)))?;
         observances.push(observance);
     }
     Ok(ParsedTimezone { tzid, observances })

@@ -56,7 +56,10 @@ mod tests {
 
     #[test]
     fn a_fold_after_blank_lines_joins_them() {
-        assert_eq!(unfold(b"VERSION\r\n\r\n :2.0\r\n\r\nB:1"), "VERSION:2.0\nB:1");
+        assert_eq!(
+            unfold(b"VERSION\r\n\r\n :2.0\r\n\r\nB:1"),
+            "VERSION:2.0\nB:1"
+        );
     }
 
     #[test]

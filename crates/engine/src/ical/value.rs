@@ -58,8 +58,14 @@ pub(crate) fn time(value: &PartialDateTime, tzid: Option<&str>) -> Option<Parsed
 }
 
 /// A UTC-OFFSET value (`TZOFFSETFROM`, `TZOFFSETTO`) in seconds east of UTC.
+/// Out-of-range offsets (`+5744`, seen in broken exports) are `None`: RFC 5545 §3.3.14 allows
+/// hours 00–23 and minutes 00–59, and a zone 57 hours off UTC would misplace every event in it.
 pub(crate) fn offset_seconds(value: &PartialDateTime) -> Option<i32> {
-    let seconds = i32::from(value.tz_hour?) * 3600 + i32::from(value.tz_minute.unwrap_or(0)) * 60;
+    let (hours, minutes) = (value.tz_hour?, value.tz_minute.unwrap_or(0));
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    let seconds = i32::from(hours) * 3600 + i32::from(minutes) * 60;
     Some(if value.tz_minus { -seconds } else { seconds })
 }
 
