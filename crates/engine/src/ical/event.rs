@@ -19,13 +19,36 @@ const MEETING_PROPERTIES: &[&str] = &[
 
 /// Reads one VEVENT. `Err` is a one-line reason naming the property, for the feed's warnings.
 pub(crate) fn read_event(component: &ICalendarComponent) -> Result<ParsedEvent, String> {
-    let mut event = ParsedEvent::default();
-    let mut start = None;
+    let start = component
+        .property(&ICalendarProperty::Dtstart)
+        .ok_or("no DTSTART")?;
+    let mut event = ParsedEvent {
+        uid: String::new(),
+        recurrence_id: None,
+        start: single_time(start).ok_or("bad DTSTART")?,
+        end: None,
+        duration: None,
+        rrules: Vec::new(),
+        exrules: Vec::new(),
+        rdates: Vec::new(),
+        exdates: Vec::new(),
+        summary: None,
+        description: None,
+        location: None,
+        url: None,
+        status: None,
+        transparency: None,
+        organizer: None,
+        attendees: Vec::new(),
+        sequence: 0,
+        last_modified: None,
+        dtstamp: None,
+        meeting_properties: Vec::new(),
+    };
     for entry in &component.entries {
         let bad = || format!("bad {}", entry.name.as_str());
         match &entry.name {
             ICalendarProperty::Uid => event.uid = text(entry).unwrap_or_default(),
-            ICalendarProperty::Dtstart => start = Some(single_time(entry).ok_or_else(bad)?),
             ICalendarProperty::Dtend => event.end = Some(single_time(entry).ok_or_else(bad)?),
             ICalendarProperty::Duration => {
                 event.duration = Some(match entry.values.first() {
@@ -87,7 +110,6 @@ pub(crate) fn read_event(component: &ICalendarComponent) -> Result<ParsedEvent, 
             _ => {}
         }
     }
-    event.start = start.ok_or("no DTSTART")?;
     Ok(event)
 }
 

@@ -150,34 +150,6 @@ pub struct ParsedEvent {
     pub meeting_properties: Vec<(String, String)>,
 }
 
-impl Default for ParsedEvent {
-    fn default() -> Self {
-        Self {
-            uid: String::new(),
-            recurrence_id: None,
-            start: ParsedTime::Date(NaiveDate::MIN),
-            end: None,
-            duration: None,
-            rrules: Vec::new(),
-            exrules: Vec::new(),
-            rdates: Vec::new(),
-            exdates: Vec::new(),
-            summary: None,
-            description: None,
-            location: None,
-            url: None,
-            status: None,
-            transparency: None,
-            organizer: None,
-            attendees: Vec::new(),
-            sequence: 0,
-            last_modified: None,
-            dtstamp: None,
-            meeting_properties: Vec::new(),
-        }
-    }
-}
-
 /// Parses an iCalendar body (any line ends, folded or not, one or several VCALENDARs).
 pub fn parse(bytes: &[u8]) -> ParsedFeed {
     let text = unfold::unfold(bytes);
