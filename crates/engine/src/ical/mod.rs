@@ -176,7 +176,20 @@ pub fn parse(bytes: &[u8]) -> ParsedFeed {
         }
     }
     feed.resources = group::by_uid(events, &mut feed.warnings);
+    cap_warnings(&mut feed.warnings);
     feed
+}
+
+/// Warnings are for a log line or a status message; a garbage body (an HTML page, a binary)
+/// would otherwise yield one per line.
+const MAX_WARNINGS: usize = 50;
+
+fn cap_warnings(warnings: &mut Vec<String>) {
+    if warnings.len() > MAX_WARNINGS {
+        let more = warnings.len() - MAX_WARNINGS;
+        warnings.truncate(MAX_WARNINGS);
+        warnings.push(format!("… and {more} more warnings"));
+    }
 }
 
 /// Reads one top-level entry: usually a VCALENDAR, but bare VEVENTs occur too.

@@ -528,3 +528,14 @@ fn a_vtimezone_with_an_impossible_offset_is_skipped_and_its_events_kept() {
     assert!(feed.warnings[0].contains("Europe/Prague"));
     assert_eq!(only_master(&feed).uid, "kept");
 }
+
+#[test]
+fn warnings_are_capped() {
+    let body: String = (0..200)
+        .map(|i| vevent(&format!("bad-{i}"), "RRULE:FREQ=NEVER\n"))
+        .collect();
+    let feed = parse(&calendar(&body));
+    assert!(feed.resources.is_empty());
+    assert_eq!(feed.warnings.len(), MAX_WARNINGS + 1);
+    assert_eq!(feed.warnings[MAX_WARNINGS], "… and 150 more warnings");
+}

@@ -41,7 +41,33 @@ pub(crate) fn unfold(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::unfold;
+
+    /// Folds `line` the way writers do: a CRLF and a space every `width` octets, wherever that
+    /// falls (inside a UTF-8 character too).
+    fn fold(line: &str, width: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, chunk) in line.as_bytes().chunks(width).enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b"\r\n ");
+            }
+            out.extend_from_slice(chunk);
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn folding_at_any_octet_round_trips(
+            value in "[^\\r\\n]{0,200}",
+            width in 1usize..80,
+        ) {
+            let line = format!("SUMMARY:{value}");
+            prop_assert_eq!(unfold(&fold(&line, width)), line);
+        }
+    }
 
     #[test]
     fn joins_crlf_lf_and_tab_folds() {
