@@ -2,23 +2,32 @@
 //! dates. Turns rule occurrences, RDATEs and EXDATEs into candidate instances.
 
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
-use chrono_tz::Tz as Zone;
 
 use super::lines::{parse_duration, IcalTime};
-use super::zone::{add, resolve_zone, to_local, to_utc};
+use super::zone::{add, to_local, to_utc};
 use super::{Candidate, Instance, Point, RecurrenceError, Series};
 use crate::model::{EventTime, SyncWindow};
+use crate::zones::{self, Zone, ZoneDefinitions};
 
 pub(super) enum Mode<'a> {
     Timed {
         zone: Zone,
         tz_name: Option<&'a String>,
+        /// The zone DTEND is written in, kept on every instance's end.
+        end_tz_name: Option<&'a String>,
+        /// The calendar's VTIMEZONEs, for the TZIDs of RDATE/EXDATE values.
+        zones: &'a ZoneDefinitions,
         /// First instance start as a wall-clock time in `zone`.
         first_local: NaiveDateTime,
         first_start: DateTime<Utc>,
         first_end: DateTime<Utc>,
-        /// Wall-clock duration of the first instance.
+        /// Wall-clock duration of the first instance in `zone`: an instance ends at the same
+        /// wall-clock time as the first one did (as Google shows a series).
         duration: TimeDelta,
+        /// With DTEND in another zone than DTSTART, the exact duration of the first instance,
+        /// which every instance keeps (RFC 5545 §3.8.5.3): a wall-clock duration would mix two
+        /// zones' clocks.
+        exact: Option<TimeDelta>,
     },
     AllDay {
         first: NaiveDate,
@@ -29,17 +38,29 @@ pub(super) enum Mode<'a> {
 impl<'a> Mode<'a> {
     pub(super) fn new(series: &Series<'a>) -> Result<Self, RecurrenceError> {
         match (series.start, series.end) {
-            (EventTime::DateTime { utc: start, tz }, EventTime::DateTime { utc: end, .. }) => {
+            (
+                EventTime::DateTime { utc: start, tz },
+                EventTime::DateTime {
+                    utc: end,
+                    tz: end_tz,
+                },
+            ) => {
                 let zone = match tz {
-                    Some(name) => resolve_zone(name)
+                    Some(name) => zones::resolve(name, series.zones)
                         .ok_or_else(|| RecurrenceError::UnknownTimeZone(name.clone()))?,
-                    None => chrono_tz::UTC,
+                    None => Zone::UTC,
                 };
-                let first_local = to_local(zone, *start);
-                let duration = (to_local(zone, *end) - first_local).max(TimeDelta::zero());
+                let first_local = to_local(&zone, *start);
+                let duration = (to_local(&zone, *end) - first_local).max(TimeDelta::zero());
+                let end_tz_name = end_tz.as_ref().or(tz.as_ref());
+                let exact =
+                    (end_tz_name != tz.as_ref()).then(|| (*end - *start).max(TimeDelta::zero()));
                 Ok(Mode::Timed {
                     zone,
                     tz_name: tz.as_ref(),
+                    end_tz_name,
+                    zones: series.zones,
+                    exact,
                     first_local,
                     first_start: *start,
                     first_end: (*end).max(*start),
@@ -62,10 +83,10 @@ impl<'a> Mode<'a> {
         matches!(self, Mode::AllDay { .. })
     }
 
-    pub(super) fn zone(&self) -> Zone {
+    pub(super) fn zone(&self) -> &Zone {
         match self {
-            Mode::Timed { zone, .. } => *zone,
-            Mode::AllDay { .. } => chrono_tz::UTC,
+            Mode::Timed { zone, .. } => zone,
+            Mode::AllDay { .. } => &Zone::UTC,
         }
     }
 
@@ -82,9 +103,17 @@ impl<'a> Mode<'a> {
     pub(super) fn candidate_bounds(&self, window: SyncWindow) -> (NaiveDateTime, NaiveDateTime) {
         let day = TimeDelta::days(1);
         match self {
-            Mode::Timed { zone, duration, .. } => (
-                add(to_local(*zone, window.start), -*duration - day),
-                add(to_local(*zone, window.end), day),
+            Mode::Timed {
+                zone,
+                duration,
+                exact,
+                ..
+            } => (
+                add(
+                    to_local(zone, window.start),
+                    -(*duration).max(exact.unwrap_or_default()) - day,
+                ),
+                add(to_local(zone, window.end), day),
             ),
             Mode::AllDay { days, .. } => (
                 add(
@@ -111,11 +140,9 @@ impl<'a> Mode<'a> {
     /// The instance starting at wall-clock time `local` (for all-day series: on its date).
     pub(super) fn at_local(&self, local: NaiveDateTime) -> Candidate {
         match self {
-            Mode::Timed { zone, duration, .. } => {
-                // From the wall-clock time the start really has (it moves out of a DST gap).
-                let start = to_utc(*zone, local);
-                let end = to_utc(*zone, add(to_local(*zone, start), *duration));
-                self.timed(local, start, end)
+            Mode::Timed { zone, .. } => {
+                let start = to_utc(zone, local);
+                self.timed(local, start, self.end_after(start))
             }
             Mode::AllDay { days, .. } => {
                 let date = local.date();
@@ -139,15 +166,34 @@ impl<'a> Mode<'a> {
         }
     }
 
+    /// The end of a timed instance starting at `start`: the master's exact duration later when
+    /// DTEND has its own zone, else at the master's wall-clock duration after the wall-clock
+    /// time the start really has (it moves out of a DST gap).
+    fn end_after(&self, start: DateTime<Utc>) -> DateTime<Utc> {
+        match self {
+            Mode::Timed {
+                exact: Some(exact), ..
+            } => start.checked_add_signed(*exact).unwrap_or(start),
+            Mode::Timed { zone, duration, .. } => {
+                to_utc(zone, add(to_local(zone, start), *duration))
+            }
+            Mode::AllDay { .. } => start,
+        }
+    }
+
     pub(super) fn timed(
         &self,
         local: NaiveDateTime,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Candidate {
-        let tz = match self {
-            Mode::Timed { tz_name, .. } => tz_name.cloned(),
-            Mode::AllDay { .. } => None,
+        let (tz, end_tz) = match self {
+            Mode::Timed {
+                tz_name,
+                end_tz_name,
+                ..
+            } => (tz_name.cloned(), end_tz_name.cloned()),
+            Mode::AllDay { .. } => (None, None),
         };
         let end = end.max(start);
         let at = |utc| EventTime::DateTime {
@@ -161,7 +207,10 @@ impl<'a> Mode<'a> {
             instance: Instance {
                 original_start: at(start),
                 start: at(start),
-                end: at(end),
+                end: EventTime::DateTime {
+                    utc: end,
+                    tz: end_tz,
+                },
             },
         }
     }
@@ -182,9 +231,11 @@ impl<'a> Mode<'a> {
                 Point::Date(n.date())
             }
             (Mode::Timed { .. }, IcalTime::Utc(n)) => Point::Instant(n.and_utc()),
-            (Mode::Timed { zone, .. }, IcalTime::Floating(n)) => {
-                let zone = tzid.and_then(resolve_zone).unwrap_or(*zone);
-                Point::Instant(to_utc(zone, n))
+            (Mode::Timed { zone, zones, .. }, IcalTime::Floating(n)) => {
+                match tzid.and_then(|tzid| zones::resolve(tzid, zones)) {
+                    Some(own) => Point::Instant(to_utc(&own, n)),
+                    None => Point::Instant(to_utc(zone, n)),
+                }
             }
         })
     }
@@ -204,12 +255,12 @@ impl<'a> Mode<'a> {
             (Mode::Timed { first_local, .. }, Point::Date(d)) => {
                 Ok(self.at_local(d.and_time(first_local.time())))
             }
-            (Mode::Timed { zone, duration, .. }, Point::Instant(start)) => {
-                let local = to_local(*zone, start);
+            (Mode::Timed { zone, .. }, Point::Instant(start)) => {
+                let local = to_local(zone, start);
                 let end = match value.split_once('/') {
-                    None => to_utc(*zone, add(local, *duration)),
+                    None => self.end_after(start),
                     Some((_, end)) => match parse_duration(end) {
-                        Some(d) => to_utc(*zone, add(local, d)),
+                        Some(d) => to_utc(zone, add(local, d)),
                         None => match self.point(end, tzid, raw)? {
                             Point::Instant(end) => end,
                             Point::Date(_) => return Err(RecurrenceError::InvalidDate(raw.into())),

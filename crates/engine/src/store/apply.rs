@@ -12,6 +12,7 @@ use super::{fmt_utc, Result, Store, StoreError};
 use crate::model::{EventStatus, EventTime, RemoteEvent, SyncWindow};
 use crate::recurrence::{self, Series};
 use crate::sync::plan::Plan;
+use crate::zones::{self, Zone, ZoneDefinitions};
 
 /// What an applied plan changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -404,6 +405,9 @@ fn instance_rows(
         start: &event.start,
         end: &event.end,
         recurrence: &event.recurrence,
+        // Google (the one provider so far) sends only IANA names; the calendar's stored
+        // VTIMEZONEs come with the iCalendar providers.
+        zones: &ZoneDefinitions::default(),
     };
     let instances = match recurrence::expand_at_most(&series, window, cap) {
         Ok(expansion) => {
@@ -496,8 +500,8 @@ fn original_key(original: &str, master_start: &EventTime) -> Option<i64> {
         (EventTime::DateTime { utc, tz }, Some(EventTime::Date(day)), None) => {
             let zone = tz
                 .as_deref()
-                .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
-                .unwrap_or(chrono_tz::UTC);
+                .and_then(|z| zones::resolve(z, &ZoneDefinitions::default()))
+                .unwrap_or(Zone::UTC);
             let time = utc.with_timezone(&zone).time();
             Some(crate::local_time::resolve(day.and_time(time), &zone).timestamp())
         }

@@ -62,7 +62,11 @@ pub fn resolve(tzid: &str, defined: &ZoneDefinitions) -> Option<Zone> {
     if let Some(zone) = windows::iana_for(name) {
         return Some(Zone::Iana(zone));
     }
-    if let Some(rules) = defined.by_tzid.get(tzid).or_else(|| defined.by_tzid.get(name)) {
+    if let Some(rules) = defined
+        .by_tzid
+        .get(tzid)
+        .or_else(|| defined.by_tzid.get(name))
+    {
         return Some(Zone::Defined(Arc::clone(rules)));
     }
     tracing::debug!(
@@ -114,9 +118,7 @@ impl TimeZone for Zone {
 
     fn offset_from_local_datetime(&self, local: &NaiveDateTime) -> LocalResult<ZoneOffset> {
         match self {
-            Zone::Iana(zone) => zone
-                .offset_from_local_datetime(local)
-                .map(ZoneOffset::Iana),
+            Zone::Iana(zone) => zone.offset_from_local_datetime(local).map(ZoneOffset::Iana),
             Zone::Defined(rules) => {
                 let offset = |o| ZoneOffset::Defined(Arc::clone(rules), vtimezone::fixed(o));
                 match rules.offsets_at_local(*local).as_slice() {
@@ -177,7 +179,10 @@ pub(crate) mod tests {
             berlin
         );
         assert_eq!(
-            resolve("/freeassociation.sourceforge.net/Tzfile/Europe/Berlin", &none),
+            resolve(
+                "/freeassociation.sourceforge.net/Tzfile/Europe/Berlin",
+                &none
+            ),
             berlin
         );
         assert_eq!(
@@ -258,7 +263,11 @@ pub(crate) mod tests {
             ("2026-10-25T02:30", "2026-10-25T00:30:00Z"),
             ("2026-01-10T09:00", "2026-01-10T08:00:00Z"),
         ] {
-            assert_eq!(local_time::resolve(local(wall), &zone), utc(expected), "{wall}");
+            assert_eq!(
+                local_time::resolve(local(wall), &zone),
+                utc(expected),
+                "{wall}"
+            );
             assert_eq!(
                 local_time::resolve(local(wall), &zone),
                 local_time::resolve(local(wall), &Europe::Berlin)

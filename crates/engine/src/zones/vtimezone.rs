@@ -216,12 +216,18 @@ pub(crate) mod tests {
     #[test]
     fn wall_clock_gaps_and_overlaps() {
         let rules = custom_berlin();
-        assert_eq!(rules.offsets_at_local(local("2026-03-29T02:30")), Vec::<i32>::new());
+        assert_eq!(
+            rules.offsets_at_local(local("2026-03-29T02:30")),
+            Vec::<i32>::new()
+        );
         assert_eq!(
             rules.offsets_at_local(local("2026-10-25T02:30")),
             vec![7200, 3600]
         );
-        assert_eq!(rules.offsets_at_local(local("2026-06-01T09:00")), vec![7200]);
+        assert_eq!(
+            rules.offsets_at_local(local("2026-06-01T09:00")),
+            vec![7200]
+        );
     }
 
     #[test]

@@ -173,9 +173,18 @@ mod tests {
 
     #[test]
     fn common_exchange_names() {
-        assert_eq!(iana_for("W. Europe Standard Time"), Some(Tz::Europe__Berlin));
-        assert_eq!(iana_for("Eastern Standard Time"), Some(Tz::America__New_York));
-        assert_eq!(iana_for("Pacific Standard Time"), Some(Tz::America__Los_Angeles));
+        assert_eq!(
+            iana_for("W. Europe Standard Time"),
+            Some(Tz::Europe__Berlin)
+        );
+        assert_eq!(
+            iana_for("Eastern Standard Time"),
+            Some(Tz::America__New_York)
+        );
+        assert_eq!(
+            iana_for("Pacific Standard Time"),
+            Some(Tz::America__Los_Angeles)
+        );
         assert_eq!(iana_for("Nowhere Standard Time"), None);
     }
 }
