@@ -12,7 +12,7 @@ use super::{fmt_utc, Result, Store, StoreError};
 use crate::model::{EventStatus, EventTime, RemoteEvent, SyncWindow};
 use crate::recurrence::{self, Series};
 use crate::sync::plan::Plan;
-use crate::zones::{self, Zone, ZoneDefinitions};
+use crate::zones::{Zone, ZoneDefinitions};
 
 /// What an applied plan changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -331,12 +331,14 @@ async fn expand_series(
     masters: &BTreeSet<String>,
     window: SyncWindow,
 ) -> Result<usize> {
+    let zones = super::zones::load(tx, calendar_id).await?;
     let mut loaded = Vec::new();
     for external_id in masters {
         let Some(event) = load_master(tx, calendar_id, external_id).await? else {
             continue;
         };
-        let overridden = overridden_keys(tx, calendar_id, external_id, &event.start).await?;
+        let overridden =
+            overridden_keys(tx, calendar_id, external_id, &event.start, &zones).await?;
         sqlx::query!("DELETE FROM occurrences WHERE event_id = ?", event.id)
             .execute(&mut **tx)
             .await?;
@@ -361,7 +363,7 @@ async fn expand_series(
     let mut kept: Vec<Vec<InstanceRow>> = Vec::new();
     let mut total = 0usize;
     for master in &loaded {
-        let rows = instance_rows(master, window, full, true);
+        let rows = instance_rows(master, &zones, window, full, true);
         total += rows.len();
         counts.push(rows.len());
         if total <= budget {
@@ -386,16 +388,18 @@ async fn expand_series(
                 "calendar has too many occurrences; keeping the first instances of this series"
             );
         }
-        let rows = instance_rows(master, window, share, false);
+        let rows = instance_rows(master, &zones, window, share, false);
         insert_instances(tx, master.event.id, calendar_id, &rows).await?;
     }
     Ok(loaded.len())
 }
 
 /// The occurrences of `master` in `window`: at most `cap` instances of its rule, less those its
-/// exceptions replace. With `report`, a rule that cannot be expanded or was cut is logged.
+/// exceptions replace, its TZIDs read with the calendar's `zones`. With `report`, a rule that
+/// cannot be expanded or was cut is logged.
 fn instance_rows(
     master: &Master<'_>,
+    zones: &ZoneDefinitions,
     window: SyncWindow,
     cap: usize,
     report: bool,
@@ -405,9 +409,7 @@ fn instance_rows(
         start: &event.start,
         end: &event.end,
         recurrence: &event.recurrence,
-        // Google (the one provider so far) sends only IANA names; the calendar's stored
-        // VTIMEZONEs come with the iCalendar providers.
-        zones: &ZoneDefinitions::default(),
+        zones,
     };
     let instances = match recurrence::expand_at_most(&series, window, cap) {
         Ok(expansion) => {
@@ -467,6 +469,7 @@ async fn overridden_keys(
     calendar_id: i64,
     master_external_id: &str,
     master_start: &EventTime,
+    zones: &ZoneDefinitions,
 ) -> Result<HashSet<i64>> {
     Ok(sqlx::query_scalar!(
         r#"SELECT original_start AS "original_start!"
@@ -478,7 +481,7 @@ async fn overridden_keys(
     .fetch_all(&mut **tx)
     .await?
     .into_iter()
-    .filter_map(|original| original_key(&original, master_start))
+    .filter_map(|original| original_key(&original, master_start, zones))
     .collect())
 }
 
@@ -487,7 +490,7 @@ async fn overridden_keys(
 /// recurrence data"), whatever the exception itself became: a timed instance moved to an
 /// all-day slot keeps a timed original start, and the reverse. A value in the other form (as
 /// some servers write it) is read as the master's instance on that day.
-fn original_key(original: &str, master_start: &EventTime) -> Option<i64> {
+fn original_key(original: &str, master_start: &EventTime, zones: &ZoneDefinitions) -> Option<i64> {
     let as_date = EventTime::from_wire(original, true, None);
     let as_time = EventTime::from_wire(original, false, None);
     match (master_start, as_date, as_time) {
@@ -500,7 +503,7 @@ fn original_key(original: &str, master_start: &EventTime) -> Option<i64> {
         (EventTime::DateTime { utc, tz }, Some(EventTime::Date(day)), None) => {
             let zone = tz
                 .as_deref()
-                .and_then(|z| zones::resolve(z, &ZoneDefinitions::default()))
+                .and_then(|z| crate::zones::resolve(z, zones))
                 .unwrap_or(Zone::UTC);
             let time = utc.with_timezone(&zone).time();
             Some(crate::local_time::resolve(day.and_time(time), &zone).timestamp())

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use super::*;
 use crate::model::{RemoteCalendar, SeriesRef};
 use crate::store::{EventFilter, QueryRange};
+use crate::zones::tests::custom_definitions;
 
 const NOW: &str = "2026-01-05T12:00:00Z";
 
@@ -174,15 +175,25 @@ async fn an_all_day_instance_moved_to_a_timed_slot_replaces_it() {
 #[test]
 fn original_starts_in_the_other_form_name_the_masters_instance() {
     let master = timed("2026-01-05T08:00:00Z"); // 09:00 Berlin
+    let none = ZoneDefinitions::default();
     assert_eq!(
-        original_key("2026-01-12", &master),
+        original_key("2026-01-12", &master, &none),
         Some(utc("2026-01-12T08:00:00Z").timestamp())
     );
     assert_eq!(
-        original_key("2026-01-12T08:00:00Z", &date("2026-01-05")),
+        original_key("2026-01-12T08:00:00Z", &date("2026-01-05"), &none),
         Some(date("2026-01-12").key())
     );
-    assert_eq!(original_key("garbage", &master), None);
+    assert_eq!(original_key("garbage", &master, &none), None);
+    // A master in a zone only the calendar defines (09:00 in its Berlin).
+    let custom = EventTime::DateTime {
+        utc: utc("2026-01-05T08:00:00Z"),
+        tz: Some("Custom/Berlin".into()),
+    };
+    assert_eq!(
+        original_key("2026-07-13", &custom, &custom_definitions()),
+        Some(utc("2026-07-13T07:00:00Z").timestamp())
+    );
 }
 
 #[test]
@@ -305,4 +316,56 @@ async fn many_secondly_series_share_the_calendar_budget_fairly() {
     let logs = text(&logs);
     assert!(logs.contains("too many occurrences"), "{logs}");
     assert!(logs.contains("s000"), "{logs}");
+}
+
+#[tokio::test]
+async fn a_series_in_a_zone_its_calendar_defines_is_expanded_by_those_rules() {
+    let (store, _) = store_with(vec![]).await;
+    let cal = store.calendars(None).await.unwrap()[0].id;
+    let custom = |s: &str| EventTime::DateTime {
+        utc: utc(s),
+        tz: Some("Custom/Berlin".into()),
+    };
+    let plan = |events| Plan {
+        upserts: events,
+        deletes: vec![],
+        cursor: Some("c".into()),
+        full: true,
+        unchanged: 0,
+    };
+    // Mondays 09:00-10:00 in the calendar's Berlin, across the spring change (2026-03-29).
+    let weekly = series(
+        "weekly",
+        custom("2026-03-16T08:00:00Z"),
+        custom("2026-03-16T09:00:00Z"),
+        &["RRULE:FREQ=WEEKLY;COUNT=3"],
+    );
+    let window = SyncWindow::around(utc(NOW), 30, 90);
+    store
+        .apply_plan(cal, &plan(vec![weekly.clone()]), window, utc(NOW))
+        .await
+        .unwrap();
+    // Unknown without the definition: only the first instance is kept.
+    let spring = ("2026-03-01T00:00:00Z", "2026-04-10T00:00:00Z");
+    assert_eq!(
+        listed(&store, spring.0, spring.1).await,
+        ["weekly 2026-03-16T08:00:00Z"]
+    );
+
+    store
+        .replace_zone_definitions(cal, &custom_definitions())
+        .await
+        .unwrap();
+    store
+        .apply_plan(cal, &plan(vec![]), window, utc(NOW))
+        .await
+        .unwrap();
+    assert_eq!(
+        listed(&store, spring.0, spring.1).await,
+        [
+            "weekly 2026-03-16T08:00:00Z",
+            "weekly 2026-03-23T08:00:00Z",
+            "weekly 2026-03-30T07:00:00Z"
+        ]
+    );
 }

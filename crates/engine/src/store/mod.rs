@@ -6,6 +6,7 @@ mod apply;
 mod calendars;
 mod events;
 mod reminders;
+mod zones;
 
 use std::path::Path;
 use std::str::FromStr;

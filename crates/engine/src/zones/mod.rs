@@ -51,6 +51,13 @@ impl ZoneDefinitions {
     pub fn is_empty(&self) -> bool {
         self.by_tzid.is_empty()
     }
+
+    /// Every definition, by TZID.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &VTimezoneRules)> {
+        self.by_tzid
+            .iter()
+            .map(|(tzid, rules)| (tzid.as_str(), &**rules))
+    }
 }
 
 /// The zone a TZID names, by the rule in the module header; `None` means floating.
