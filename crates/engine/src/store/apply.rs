@@ -464,8 +464,8 @@ fn fair_shares(counts: &[usize], budget: usize) -> Vec<usize> {
 }
 
 /// The instance keys that the exceptions of a series replace or cancel.
-async fn overridden_keys(
-    tx: &mut Transaction<'_, Sqlite>,
+pub(super) async fn overridden_keys(
+    conn: &mut sqlx::SqliteConnection,
     calendar_id: i64,
     master_external_id: &str,
     master_start: &EventTime,
@@ -478,7 +478,7 @@ async fn overridden_keys(
         calendar_id,
         master_external_id
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(conn)
     .await?
     .into_iter()
     .filter_map(|original| original_key(&original, master_start, zones))

@@ -39,12 +39,12 @@ pub struct EventView {
 /// A span of time `[start, end)` to query, with its local wall-clock form for all-day events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueryRange {
-    start_utc: i64,
-    end_utc: i64,
-    start_local: i64,
-    end_local: i64,
+    pub(super) start_utc: i64,
+    pub(super) end_utc: i64,
+    pub(super) start_local: i64,
+    pub(super) end_local: i64,
     /// Local offset from UTC at `start`, in seconds (all-day events sort at local midnight).
-    offset: i64,
+    pub(super) offset: i64,
 }
 
 impl QueryRange {
@@ -69,7 +69,9 @@ pub struct EventFilter {
 }
 
 impl Store {
-    /// Occurrences overlapping `range` in enabled calendars, ordered by start.
+    /// Occurrences overlapping `range` in enabled calendars, ordered by start: the stored ones
+    /// and, where the range reaches past the window a calendar's series were expanded over,
+    /// their instances there, expanded on demand (see [`super::on_demand`]).
     pub async fn events_between(
         &self,
         range: QueryRange,
@@ -119,7 +121,7 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
+        let mut views: Vec<EventView> = rows
             .into_iter()
             .map(|r| EventView {
                 id: if r.instance_key.is_empty() {
@@ -145,7 +147,17 @@ impl Store {
                 meeting_url: r.meeting_url,
                 sort_key: r.sort_key,
             })
-            .collect())
+            .collect();
+        let beyond = self.expand_beyond_window(range, filter).await?;
+        if !beyond.is_empty() {
+            views.extend(beyond);
+            // Stable: stored rows keep their order among equal starts.
+            views.sort_by_key(|v| v.sort_key);
+            if let Some(limit) = filter.limit {
+                views.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            }
+        }
+        Ok(views)
     }
 
     /// How many events (rows, not occurrences) the store holds, for status output.

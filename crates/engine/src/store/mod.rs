@@ -5,6 +5,7 @@ mod accounts;
 mod apply;
 mod calendars;
 mod events;
+mod on_demand;
 mod reminders;
 mod zones;
 
