@@ -28,6 +28,9 @@ pub(super) enum Mode<'a> {
         /// which every instance keeps (RFC 5545 §3.8.5.3): a wall-clock duration would mix two
         /// zones' clocks.
         exact: Option<TimeDelta>,
+        /// A floating series: wall-clock times in no zone (expanded on a UTC clock, which has
+        /// no DST), whose instances are floating too.
+        floating: bool,
     },
     AllDay {
         first: NaiveDate,
@@ -61,12 +64,25 @@ impl<'a> Mode<'a> {
                     end_tz_name,
                     zones: series.zones,
                     exact,
+                    floating: false,
                     first_local,
                     first_start: *start,
                     first_end: (*end).max(*start),
                     duration,
                 })
             }
+            (EventTime::Floating(start), EventTime::Floating(end)) => Ok(Mode::Timed {
+                zone: Zone::UTC,
+                tz_name: None,
+                end_tz_name: None,
+                zones: series.zones,
+                first_local: *start,
+                first_start: start.and_utc(),
+                first_end: end.and_utc().max(start.and_utc()),
+                duration: (*end - *start).max(TimeDelta::zero()),
+                exact: None,
+                floating: true,
+            }),
             (EventTime::Date(start), EventTime::Date(end)) => Ok(Mode::AllDay {
                 first: *start,
                 days: u64::try_from((*end - *start).num_days())
@@ -74,7 +90,7 @@ impl<'a> Mode<'a> {
                     .max(1),
             }),
             _ => Err(RecurrenceError::InvalidSeries(
-                "start and end must both be dates or both be date-times".into(),
+                "start and end must both be dates, both floating or both zoned date-times".into(),
             )),
         }
     }
@@ -187,15 +203,35 @@ impl<'a> Mode<'a> {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Candidate {
-        let (tz, end_tz) = match self {
+        let (tz, end_tz, floating) = match self {
             Mode::Timed {
                 tz_name,
                 end_tz_name,
+                floating,
                 ..
-            } => (tz_name.cloned(), end_tz_name.cloned()),
-            Mode::AllDay { .. } => (None, None),
+            } => (tz_name.cloned(), end_tz_name.cloned(), *floating),
+            Mode::AllDay { .. } => (None, None, false),
         };
         let end = end.max(start);
+        if floating {
+            // Keyed by wall-clock time read as UTC; the viewer's zone moves the real instant
+            // by at most a day, so the window test gets a day of slack, as all-day ones do.
+            let at = |utc: DateTime<Utc>| EventTime::Floating(utc.naive_utc());
+            let slack = TimeDelta::days(1);
+            return Candidate {
+                key: start,
+                local,
+                span: (
+                    start.checked_sub_signed(slack).unwrap_or(start),
+                    end.checked_add_signed(slack).unwrap_or(end),
+                ),
+                instance: Instance {
+                    original_start: at(start),
+                    start: at(start),
+                    end: at(end),
+                },
+            };
+        }
         let at = |utc| EventTime::DateTime {
             utc,
             tz: tz.clone(),

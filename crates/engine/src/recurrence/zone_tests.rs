@@ -186,3 +186,40 @@ fn a_dtend_in_the_series_zone_keeps_the_wall_clock_duration() {
     .unwrap();
     assert_eq!(ends(&got), ["2026-03-07T08:00:00Z", "2026-03-08T07:00:00Z"]);
 }
+
+#[test]
+fn a_floating_series_keeps_its_wall_clock_time_and_stays_floating() {
+    let wall = |s: &str| {
+        EventTime::Floating(chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap())
+    };
+    let got = expand_with(
+        &wall("2026-03-16T09:00"),
+        &wall("2026-03-16T10:00"),
+        &["RRULE:FREQ=WEEKLY;BYDAY=MO", "EXDATE:20260323T090000"],
+        &ZoneDefinitions::default(),
+        window("2026-03-01T00:00:00Z", "2026-04-07T00:00:00Z"),
+    )
+    .unwrap();
+    assert_eq!(
+        starts(&got),
+        [
+            "2026-03-16T09:00:00",
+            "2026-03-30T09:00:00",
+            "2026-04-06T09:00:00"
+        ]
+    );
+    assert_eq!(ends(&got)[1], "2026-03-30T10:00:00");
+    assert!(got.iter().all(|i| i.original_start == i.start));
+
+    // A floating start with a zoned end is not a series.
+    assert!(matches!(
+        expand_with(
+            &wall("2026-03-16T09:00"),
+            &timed("2026-03-16T09:00:00Z", "Europe/Berlin"),
+            &["RRULE:FREQ=WEEKLY"],
+            &ZoneDefinitions::default(),
+            window("2026-03-01T00:00:00Z", "2026-04-07T00:00:00Z"),
+        ),
+        Err(RecurrenceError::InvalidSeries(_))
+    ));
+}

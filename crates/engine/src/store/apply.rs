@@ -193,10 +193,7 @@ impl<'a> EventRow<'a> {
             start_at: e.start.to_wire(),
             end_at: e.end.to_wire(),
             all_day: e.start.is_all_day(),
-            time_zone: match &e.start {
-                EventTime::DateTime { tz, .. } => tz.as_deref(),
-                EventTime::Date(_) => None,
-            },
+            time_zone: e.start.zone_name(),
             recurrence: if e.recurrence.is_empty() {
                 None
             } else {
@@ -493,20 +490,36 @@ pub(super) async fn overridden_keys(
 fn original_key(original: &str, master_start: &EventTime, zones: &ZoneDefinitions) -> Option<i64> {
     let as_date = EventTime::from_wire(original, true, None);
     let as_time = EventTime::from_wire(original, false, None);
+    let master_zone = || {
+        master_start
+            .zone_name()
+            .and_then(|z| crate::zones::resolve(z, zones))
+            .unwrap_or(Zone::UTC)
+    };
     match (master_start, as_date, as_time) {
-        (EventTime::Date(_), Some(same), _) | (EventTime::DateTime { .. }, _, Some(same)) => {
-            Some(same.key())
+        // A floating RECURRENCE-ID on a zoned master: the master's wall clock.
+        (EventTime::DateTime { .. }, _, Some(EventTime::Floating(wall))) => {
+            Some(crate::local_time::resolve(wall, &master_zone()).timestamp())
+        }
+        (EventTime::Date(_), Some(same), _)
+        | (EventTime::DateTime { .. }, _, Some(same))
+        | (EventTime::Floating(_), _, Some(same @ EventTime::Floating(_))) => Some(same.key()),
+        (EventTime::Floating(_), _, Some(EventTime::DateTime { utc, .. })) => {
+            Some(utc.naive_utc().and_utc().timestamp())
         }
         (EventTime::Date(_), None, Some(EventTime::DateTime { utc, .. })) => {
             Some(EventTime::Date(utc.date_naive()).key())
         }
-        (EventTime::DateTime { utc, tz }, Some(EventTime::Date(day)), None) => {
-            let zone = tz
-                .as_deref()
-                .and_then(|z| crate::zones::resolve(z, zones))
-                .unwrap_or(Zone::UTC);
+        (EventTime::Date(_), None, Some(EventTime::Floating(wall))) => {
+            Some(EventTime::Date(wall.date()).key())
+        }
+        (EventTime::DateTime { utc, .. }, Some(EventTime::Date(day)), None) => {
+            let zone = master_zone();
             let time = utc.with_timezone(&zone).time();
             Some(crate::local_time::resolve(day.and_time(time), &zone).timestamp())
+        }
+        (EventTime::Floating(wall), Some(EventTime::Date(day)), None) => {
+            Some(day.and_time(wall.time()).and_utc().timestamp())
         }
         _ => None,
     }

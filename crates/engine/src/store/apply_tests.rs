@@ -194,6 +194,25 @@ fn original_starts_in_the_other_form_name_the_masters_instance() {
         original_key("2026-07-13", &custom, &custom_definitions()),
         Some(utc("2026-07-13T07:00:00Z").timestamp())
     );
+    // Floating masters and RECURRENCE-IDs compare by wall clock.
+    let wall = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap();
+    let floating = EventTime::Floating(wall("2026-01-05T09:00"));
+    let nine_on_the_12th = wall("2026-01-12T09:00").and_utc().timestamp();
+    for original in ["2026-01-12T09:00:00", "2026-01-12", "2026-01-12T09:00:00Z"] {
+        assert_eq!(
+            original_key(original, &floating, &none),
+            Some(nine_on_the_12th),
+            "{original}"
+        );
+    }
+    assert_eq!(
+        original_key("2026-01-12T09:00:00", &master, &none),
+        Some(utc("2026-01-12T08:00:00Z").timestamp())
+    );
+    assert_eq!(
+        original_key("2026-01-12T09:00:00", &date("2026-01-05"), &none),
+        Some(date("2026-01-12").key())
+    );
 }
 
 #[test]

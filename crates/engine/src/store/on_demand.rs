@@ -25,7 +25,7 @@ impl Store {
     /// [`MAX_OCCURRENCES_PER_CALENDAR`] per query.
     pub(super) async fn expand_beyond_window(
         &self,
-        range: QueryRange,
+        range: &QueryRange,
         filter: EventFilter,
     ) -> Result<Vec<EventView>> {
         // Generous bounds (both readings of the range, a day of slack for all-day instances);
@@ -133,15 +133,14 @@ impl Store {
                     title: m.title.clone(),
                     description: m.description.clone(),
                     location: m.location.clone(),
-                    start: instance.start.to_wire(),
-                    end: instance.end.to_wire(),
+                    start: range.shown(instance.start.to_wire()),
+                    end: range.shown(instance.end.to_wire()),
                     all_day,
                     recurring: true,
                     status: m.status.clone(),
                     my_response: m.my_response.clone(),
                     meeting_url: m.meeting_url.clone(),
-                    // As the stored query sorts: all-day instances at local midnight.
-                    sort_key: instance.start.key() - if all_day { range.offset } else { 0 },
+                    sort_key: sort_key(&instance.start, range),
                 });
             }
         }
@@ -149,11 +148,23 @@ impl Store {
     }
 }
 
-/// The stored query's test: a timed instance by instants, an all-day one by local wall-clock
-/// keys.
-fn in_range(instance: &Instance, range: QueryRange) -> bool {
+/// As the stored query sorts: all-day instances at local midnight, floating ones at their
+/// instant in the viewer's zone.
+fn sort_key(start: &EventTime, range: &QueryRange) -> i64 {
+    match start {
+        EventTime::DateTime { .. } => start.key(),
+        EventTime::Date(_) => start.key() - range.offset,
+        EventTime::Floating(_) => range
+            .floating_sort_key(start.key())
+            .unwrap_or(start.key() - range.offset),
+    }
+}
+
+/// The stored query's test: a timed instance by instants, an all-day or floating one by local
+/// wall-clock keys.
+fn in_range(instance: &Instance, range: &QueryRange) -> bool {
     let (start, end) = (instance.start.key(), instance.end.key());
-    if instance.start.is_all_day() {
+    if instance.start.is_wall_clock() {
         start < range.end_local && end > range.start_local
     } else {
         start < range.end_utc && end > range.start_utc
@@ -161,9 +172,10 @@ fn in_range(instance: &Instance, range: QueryRange) -> bool {
 }
 
 /// Whether expansion over the calendar's window `w` produced (and so the occurrences table
-/// holds) this instance: the expansion's own test, with its day of slack for all-day instances.
+/// holds) this instance: the expansion's own test, with its day of slack for all-day and
+/// floating instances.
 fn precomputed_in(instance: &Instance, w: SyncWindow) -> bool {
-    let slack = if instance.start.is_all_day() {
+    let slack = if instance.start.is_wall_clock() {
         TimeDelta::days(1).num_seconds()
     } else {
         0
