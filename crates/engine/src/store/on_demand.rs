@@ -7,6 +7,7 @@
 //! would not hold it (it does not overlap the calendar's expanded window by the expansion's own
 //! test), so nothing is listed twice; ids, forms and ordering are those of stored occurrences.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta};
@@ -78,9 +79,8 @@ impl Store {
                 // Damaged rows are reported when the series is expanded at sync time.
                 continue;
             };
-            if !zones_of.contains_key(&m.calendar_id) {
-                let zones = super::zones::load(&mut conn, m.calendar_id).await?;
-                zones_of.insert(m.calendar_id, zones);
+            if let Entry::Vacant(slot) = zones_of.entry(m.calendar_id) {
+                slot.insert(super::zones::load(&mut conn, m.calendar_id).await?);
             }
             let zones = &zones_of[&m.calendar_id];
             let series = Series {
