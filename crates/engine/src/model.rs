@@ -77,6 +77,21 @@ impl EventTime {
         }
     }
 
+    /// This time moved by `seconds` (whole days for a date), in the same form and zone.
+    pub fn shifted(&self, seconds: i64) -> Option<EventTime> {
+        let delta = chrono::TimeDelta::try_seconds(seconds)?;
+        Some(match self {
+            EventTime::DateTime { utc, tz } => EventTime::DateTime {
+                utc: utc.checked_add_signed(delta)?,
+                tz: tz.clone(),
+            },
+            EventTime::Date(d) => EventTime::Date(
+                d.checked_add_signed(chrono::TimeDelta::try_days(seconds.div_euclid(86_400))?)?,
+            ),
+            EventTime::Floating(wall) => EventTime::Floating(wall.checked_add_signed(delta)?),
+        })
+    }
+
     /// Whether [`EventTime::key`] is a wall-clock key (all-day or floating), not an instant.
     pub fn is_wall_clock(&self) -> bool {
         !matches!(self, EventTime::DateTime { .. })
@@ -131,6 +146,10 @@ pub struct SeriesRef {
     /// The start the instance had before it was moved (Google's `originalStartTime`,
     /// iCalendar's RECURRENCE-ID).
     pub original_start: EventTime,
+    /// RECURRENCE-ID;RANGE=THISANDFUTURE (RFC 5545 §3.2.13): the override also applies to
+    /// every later instance (its time shift, duration and properties) until a later override.
+    #[serde(default)]
+    pub this_and_future: bool,
 }
 
 /// One event as a provider reports it: a single event, a series master (with `recurrence`), or

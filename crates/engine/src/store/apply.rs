@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
 
+use super::future::{self, Fate, FutureOverride};
 use super::{fmt_utc, Result, Store, StoreError};
 use crate::model::{EventStatus, EventTime, RemoteEvent, SyncWindow};
 use crate::recurrence::{self, Series};
@@ -161,6 +162,7 @@ struct EventRow<'a> {
     external_id: &'a str,
     series_external_id: Option<&'a str>,
     original_start: Option<String>,
+    this_and_future: bool,
     title: &'a str,
     description: Option<&'a str>,
     location: Option<&'a str>,
@@ -187,6 +189,7 @@ impl<'a> EventRow<'a> {
             external_id: &e.external_id,
             series_external_id: e.series.as_ref().map(|s| s.master_external_id.as_str()),
             original_start: e.series.as_ref().map(|s| s.original_start.to_wire()),
+            this_and_future: e.series.as_ref().is_some_and(|s| s.this_and_future),
             title: &e.title,
             description: e.description.as_deref(),
             location: e.location.as_deref(),
@@ -223,13 +226,14 @@ async fn upsert_events(
     sqlx::query!(
         "INSERT INTO events (calendar_id, external_id, series_external_id, original_start, title,
                              description, location, start_at, end_at, all_day, time_zone,
-                             recurrence, status, my_response, meeting_url, etag, updated_at)
+                             recurrence, status, my_response, meeting_url, etag, updated_at,
+                             this_and_future)
          SELECT ?1, value ->> '$.external_id', value ->> '$.series_external_id',
                 value ->> '$.original_start', value ->> '$.title', value ->> '$.description',
                 value ->> '$.location', value ->> '$.start_at', value ->> '$.end_at',
                 value ->> '$.all_day', value ->> '$.time_zone', value ->> '$.recurrence',
                 value ->> '$.status', value ->> '$.my_response', value ->> '$.meeting_url',
-                value ->> '$.etag', value ->> '$.updated_at'
+                value ->> '$.etag', value ->> '$.updated_at', value ->> '$.this_and_future'
          FROM json_each(?2) WHERE true
          ON CONFLICT (calendar_id, external_id) DO UPDATE SET
             series_external_id = excluded.series_external_id,
@@ -239,7 +243,7 @@ async fn upsert_events(
             time_zone = excluded.time_zone, recurrence = excluded.recurrence,
             status = excluded.status, my_response = excluded.my_response,
             meeting_url = excluded.meeting_url, etag = excluded.etag,
-            updated_at = excluded.updated_at",
+            updated_at = excluded.updated_at, this_and_future = excluded.this_and_future",
         calendar_id,
         rows
     )
@@ -273,6 +277,8 @@ async fn upsert_events(
 /// One generated instance, as an element of the JSON array `insert_instances` reads.
 #[derive(Serialize)]
 struct InstanceRow {
+    /// The series master, or the THISANDFUTURE override whose properties the instance takes.
+    event_id: i64,
     instance_key: String,
     start_key: i64,
     end_key: i64,
@@ -283,7 +289,6 @@ struct InstanceRow {
 
 async fn insert_instances(
     tx: &mut Transaction<'_, Sqlite>,
-    event_id: i64,
     calendar_id: i64,
     rows: &[InstanceRow],
 ) -> Result<()> {
@@ -291,10 +296,10 @@ async fn insert_instances(
     sqlx::query!(
         "INSERT INTO occurrences (event_id, calendar_id, instance_key, start_key, end_key, all_day,
                                   start_at, end_at)
-         SELECT ?1, ?2, value ->> '$.instance_key', value ->> '$.start_key', value ->> '$.end_key',
-                value ->> '$.all_day', value ->> '$.start_at', value ->> '$.end_at'
-         FROM json_each(?3)",
-        event_id,
+         SELECT value ->> '$.event_id', ?1, value ->> '$.instance_key', value ->> '$.start_key',
+                value ->> '$.end_key', value ->> '$.all_day', value ->> '$.start_at',
+                value ->> '$.end_at'
+         FROM json_each(?2)",
         calendar_id,
         rows
     )
@@ -313,6 +318,8 @@ struct Master<'a> {
     external_id: &'a str,
     event: StoredEvent,
     overridden: HashSet<i64>,
+    /// Its THISANDFUTURE exceptions, by original start.
+    future: Vec<FutureOverride>,
 }
 
 /// Rebuilds the occurrences of the series masters named in `masters` (those the calendar has)
@@ -331,11 +338,22 @@ async fn expand_series(
     let zones = super::zones::load(tx, calendar_id).await?;
     let mut loaded = Vec::new();
     for external_id in masters {
+        // Instances that THISANDFUTURE exceptions took over (their own occurrence has the
+        // empty key and stays).
+        sqlx::query!(
+            "DELETE FROM occurrences WHERE instance_key != '' AND event_id IN (
+                SELECT id FROM events WHERE calendar_id = ? AND series_external_id = ?)",
+            calendar_id,
+            external_id
+        )
+        .execute(&mut **tx)
+        .await?;
         let Some(event) = load_master(tx, calendar_id, external_id).await? else {
             continue;
         };
         let overridden =
             overridden_keys(tx, calendar_id, external_id, &event.start, &zones).await?;
+        let future = future::load(tx, calendar_id, external_id, &event.start, &zones).await?;
         sqlx::query!("DELETE FROM occurrences WHERE event_id = ?", event.id)
             .execute(&mut **tx)
             .await?;
@@ -343,6 +361,7 @@ async fn expand_series(
             external_id,
             event,
             overridden,
+            future,
         });
     }
     let used = sqlx::query_scalar!(
@@ -368,8 +387,8 @@ async fn expand_series(
         }
     }
     if total <= budget {
-        for (master, rows) in loaded.iter().zip(kept) {
-            insert_instances(tx, master.event.id, calendar_id, &rows).await?;
+        for rows in kept {
+            insert_instances(tx, calendar_id, &rows).await?;
         }
         return Ok(loaded.len());
     }
@@ -386,7 +405,7 @@ async fn expand_series(
             );
         }
         let rows = instance_rows(master, &zones, window, share, false);
-        insert_instances(tx, master.event.id, calendar_id, &rows).await?;
+        insert_instances(tx, calendar_id, &rows).await?;
     }
     Ok(loaded.len())
 }
@@ -433,13 +452,21 @@ fn instance_rows(
     instances
         .into_iter()
         .filter(|i| !master.overridden.contains(&i.original_start.key()))
-        .map(|i| InstanceRow {
-            instance_key: i.original_start.to_wire(),
-            start_key: i.start.key(),
-            end_key: i.end.key(),
-            all_day: i.start.is_all_day(),
-            start_at: i.start.to_wire(),
-            end_at: i.end.to_wire(),
+        .filter_map(|i| {
+            let (event_id, i) = match future::apply(i, &master.future) {
+                Fate::Master(i) => (event.id, i),
+                Fate::Override(id, i, _) => (id, i),
+                Fate::Dropped => return None,
+            };
+            Some(InstanceRow {
+                event_id,
+                instance_key: i.original_start.to_wire(),
+                start_key: i.start.key(),
+                end_key: i.end.key(),
+                all_day: i.start.is_all_day(),
+                start_at: i.start.to_wire(),
+                end_at: i.end.to_wire(),
+            })
         })
         .collect()
 }
@@ -487,7 +514,11 @@ pub(super) async fn overridden_keys(
 /// recurrence data"), whatever the exception itself became: a timed instance moved to an
 /// all-day slot keeps a timed original start, and the reverse. A value in the other form (as
 /// some servers write it) is read as the master's instance on that day.
-fn original_key(original: &str, master_start: &EventTime, zones: &ZoneDefinitions) -> Option<i64> {
+pub(super) fn original_key(
+    original: &str,
+    master_start: &EventTime,
+    zones: &ZoneDefinitions,
+) -> Option<i64> {
     let as_date = EventTime::from_wire(original, true, None);
     let as_time = EventTime::from_wire(original, false, None);
     let master_zone = || {

@@ -61,6 +61,7 @@ fn exception(
     e.series = Some(SeriesRef {
         master_external_id: master.into(),
         original_start: original,
+        this_and_future: false,
     });
     e
 }
@@ -385,6 +386,93 @@ async fn a_series_in_a_zone_its_calendar_defines_is_expanded_by_those_rules() {
             "weekly 2026-03-16T08:00:00Z",
             "weekly 2026-03-23T08:00:00Z",
             "weekly 2026-03-30T07:00:00Z"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_this_and_future_override_moves_the_rest_of_the_series() {
+    // Mondays 09:00-10:00 Berlin; from 01-19 on an hour later and renamed; 02-02 moved on its
+    // own to 11:00.
+    let mut later = exception(
+        "later",
+        "weekly",
+        timed("2026-01-19T08:00:00Z"),
+        timed("2026-01-19T09:00:00Z"),
+        timed("2026-01-19T10:00:00Z"),
+    );
+    later.series.as_mut().unwrap().this_and_future = true;
+    let (store, _) = store_with(vec![
+        series(
+            "weekly",
+            timed("2026-01-05T08:00:00Z"),
+            timed("2026-01-05T09:00:00Z"),
+            &["RRULE:FREQ=WEEKLY;COUNT=6"],
+        ),
+        later,
+        exception(
+            "plain",
+            "weekly",
+            timed("2026-02-02T08:00:00Z"),
+            timed("2026-02-02T10:00:00Z"),
+            timed("2026-02-02T11:00:00Z"),
+        ),
+    ])
+    .await;
+    assert_eq!(
+        listed(&store, "2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z").await,
+        [
+            "weekly 2026-01-05T08:00:00Z",
+            "weekly 2026-01-12T08:00:00Z",
+            "later 2026-01-19T09:00:00Z",
+            "later 2026-01-26T09:00:00Z",
+            "plain 2026-02-02T10:00:00Z",
+            "later 2026-02-09T09:00:00Z"
+        ]
+    );
+    let range = QueryRange::new(
+        utc("2026-01-26T00:00:00Z"),
+        utc("2026-01-27T00:00:00Z"),
+        &Utc,
+    );
+    let all = EventFilter {
+        include_declined: true,
+        limit: None,
+    };
+    let moved = &store.events_between(range, all).await.unwrap()[0];
+    assert_eq!(moved.end, "2026-01-26T10:00:00Z");
+    assert!(moved.recurring);
+    assert!(moved.id.ends_with("@2026-01-26T08:00:00Z"), "{}", moved.id);
+
+    // A cancelled THISANDFUTURE override ends the series there.
+    let mut end = exception(
+        "end",
+        "weekly",
+        timed("2026-01-26T08:00:00Z"),
+        timed("2026-01-26T08:00:00Z"),
+        timed("2026-01-26T09:00:00Z"),
+    );
+    end.status = EventStatus::Cancelled;
+    end.series.as_mut().unwrap().this_and_future = true;
+    let cal = store.calendars(None).await.unwrap()[0].id;
+    let plan = Plan {
+        upserts: vec![end],
+        deletes: vec![],
+        cursor: Some("d".into()),
+        full: false,
+        unchanged: 0,
+    };
+    store
+        .apply_plan(cal, &plan, SyncWindow::around(utc(NOW), 30, 90), utc(NOW))
+        .await
+        .unwrap();
+    assert_eq!(
+        listed(&store, "2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z").await,
+        [
+            "weekly 2026-01-05T08:00:00Z",
+            "weekly 2026-01-12T08:00:00Z",
+            "later 2026-01-19T09:00:00Z",
+            "plain 2026-02-02T10:00:00Z"
         ]
     );
 }

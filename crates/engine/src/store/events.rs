@@ -524,6 +524,7 @@ mod tests {
         moved.series = Some(SeriesRef {
             master_external_id: "standup".into(),
             original_start: timed("2026-01-06T08:00:00Z"),
+            this_and_future: false,
         });
         let mut cancelled = event(
             "standup_20260107T080000Z",
@@ -534,6 +535,7 @@ mod tests {
         cancelled.series = Some(SeriesRef {
             master_external_id: "standup".into(),
             original_start: timed("2026-01-07T08:00:00Z"),
+            this_and_future: false,
         });
         // The exceptions arrive before their master: order must not matter.
         let (store, cal) = store_with(vec![moved, cancelled, master]).await;
@@ -603,6 +605,7 @@ mod tests {
         orphan.series = Some(SeriesRef {
             master_external_id: "not-shared-with-me".into(),
             original_start: timed("2026-01-06T10:00:00Z"),
+            this_and_future: false,
         });
         let (store, _) = store_with(vec![orphan]).await;
         assert_eq!(

@@ -5,6 +5,7 @@ mod accounts;
 mod apply;
 mod calendars;
 mod events;
+mod future;
 mod on_demand;
 mod reminders;
 mod zones;

@@ -14,6 +14,7 @@ use chrono::{DateTime, TimeDelta};
 
 use super::apply::{overridden_keys, MAX_OCCURRENCES_PER_CALENDAR};
 use super::events::{EventFilter, EventView, QueryRange};
+use super::future::{self, Fate};
 use super::{fmt_utc, parse_utc_opt, Result, Store};
 use crate::model::{EventTime, SyncWindow};
 use crate::recurrence::{self, Instance, Series, MAX_INSTANCES_PER_SERIES};
@@ -69,6 +70,7 @@ impl Store {
 
         let mut conn = self.pool.acquire().await?;
         let mut zones_of: HashMap<i64, ZoneDefinitions> = HashMap::new();
+        let mut overriders: HashMap<i64, Props> = HashMap::new();
         let mut views = Vec::new();
         for m in masters {
             let tz = m.time_zone.as_deref();
@@ -100,6 +102,18 @@ impl Store {
             };
             let overridden =
                 overridden_keys(&mut conn, m.calendar_id, &m.external_id, &start, zones).await?;
+            let future =
+                future::load(&mut conn, m.calendar_id, &m.external_id, &start, zones).await?;
+            let master = Props {
+                event_id: m.id,
+                external_id: m.external_id.clone(),
+                title: m.title.clone(),
+                description: m.description.clone(),
+                location: m.location.clone(),
+                status: m.status.clone(),
+                my_response: m.my_response.clone(),
+                meeting_url: m.meeting_url.clone(),
+            };
             let precomputed = match (
                 parse_utc_opt(m.expanded_start.clone()),
                 parse_utc_opt(m.expanded_end.clone()),
@@ -108,10 +122,24 @@ impl Store {
                 _ => None,
             };
             for instance in expansion.instances {
+                // Which instances the table holds is decided before any THISANDFUTURE move.
                 if overridden.contains(&instance.original_start.key())
-                    || !in_range(&instance, range)
                     || precomputed.is_some_and(|w| precomputed_in(&instance, w))
                 {
+                    continue;
+                }
+                let (props, instance) = match future::apply(instance, &future) {
+                    Fate::Master(instance) => (&master, instance),
+                    Fate::Override(_, _, true) if !filter.include_declined => continue,
+                    Fate::Override(id, instance, _) => {
+                        if let Entry::Vacant(slot) = overriders.entry(id) {
+                            slot.insert(Props::load(&mut conn, id).await?);
+                        }
+                        (&overriders[&id], instance)
+                    }
+                    Fate::Dropped => continue,
+                };
+                if !in_range(&instance, range) {
                     continue;
                 }
                 if views.len() >= MAX_OCCURRENCES_PER_CALENDAR {
@@ -123,28 +151,62 @@ impl Store {
                 }
                 let all_day = instance.start.is_all_day();
                 views.push(EventView {
-                    id: format!("{}@{}", m.id, instance.original_start.to_wire()),
+                    id: format!("{}@{}", props.event_id, instance.original_start.to_wire()),
                     account_id: m.account_id,
                     calendar_id: m.calendar_id,
                     calendar_name: m.calendar_name.clone(),
                     calendar_color: m.calendar_color.clone(),
                     provider: m.provider.clone(),
-                    external_id: m.external_id.clone(),
-                    title: m.title.clone(),
-                    description: m.description.clone(),
-                    location: m.location.clone(),
+                    external_id: props.external_id.clone(),
+                    title: props.title.clone(),
+                    description: props.description.clone(),
+                    location: props.location.clone(),
                     start: range.shown(instance.start.to_wire()),
                     end: range.shown(instance.end.to_wire()),
                     all_day,
                     recurring: true,
-                    status: m.status.clone(),
-                    my_response: m.my_response.clone(),
-                    meeting_url: m.meeting_url.clone(),
+                    status: props.status.clone(),
+                    my_response: props.my_response.clone(),
+                    meeting_url: props.meeting_url.clone(),
                     sort_key: sort_key(&instance.start, range),
                 });
             }
         }
         Ok(views)
+    }
+}
+
+/// The event a listed instance shows: the master's, or a THISANDFUTURE override's.
+struct Props {
+    event_id: i64,
+    external_id: String,
+    title: String,
+    description: Option<String>,
+    location: Option<String>,
+    status: String,
+    my_response: Option<String>,
+    meeting_url: Option<String>,
+}
+
+impl Props {
+    async fn load(conn: &mut sqlx::SqliteConnection, event_id: i64) -> Result<Props> {
+        let r = sqlx::query!(
+            "SELECT external_id, title, description, location, status, my_response, meeting_url
+             FROM events WHERE id = ?",
+            event_id
+        )
+        .fetch_one(conn)
+        .await?;
+        Ok(Props {
+            event_id,
+            external_id: r.external_id,
+            title: r.title,
+            description: r.description,
+            location: r.location,
+            status: r.status,
+            my_response: r.my_response,
+            meeting_url: r.meeting_url,
+        })
     }
 }
 
@@ -262,6 +324,7 @@ mod tests {
             e.series = Some(SeriesRef {
                 master_external_id: "weekly".into(),
                 original_start: timed(original),
+                this_and_future: false,
             });
             if cancelled {
                 e.status = EventStatus::Cancelled;
@@ -380,6 +443,44 @@ mod tests {
                 "weekly 2026-05-11T07:00:00Z"
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn a_this_and_future_override_applies_beyond_the_window() {
+        let (store, cal) = stored().await;
+        let mut later = event(
+            "later2030",
+            timed("2030-03-04T09:00:00Z"),
+            timed("2030-03-04T10:00:00Z"),
+        );
+        later.series = Some(SeriesRef {
+            master_external_id: "weekly".into(),
+            original_start: timed("2030-03-04T08:00:00Z"),
+            this_and_future: true,
+        });
+        let plan = Plan {
+            upserts: vec![later],
+            deletes: vec![],
+            cursor: Some("d".into()),
+            full: false,
+            unchanged: 0,
+        };
+        store
+            .apply_plan(cal, &plan, SyncWindow::around(utc(NOW), 30, 90), utc(NOW))
+            .await
+            .unwrap();
+        let got = listed(&store, "2030-02-20T00:00:00Z", "2030-03-20T00:00:00Z").await;
+        assert_eq!(
+            titles(&got),
+            [
+                "weekly 2030-02-25T08:00:00Z",
+                "later2030 2030-03-04T09:00:00Z",
+                "later2030 2030-03-11T09:00:00Z",
+                "later2030 2030-03-18T09:00:00Z"
+            ]
+        );
+        let later_id = got[1].0.clone();
+        assert_eq!(got[2].0, format!("{later_id}@2030-03-11T08:00:00Z"));
     }
 
     #[tokio::test]

@@ -206,6 +206,7 @@ impl Event {
             (Some(master), Some(original)) => Some(SeriesRef {
                 master_external_id: master.clone(),
                 original_start: original.resolve(calendar_tz).map_err(bad)?,
+                this_and_future: false,
             }),
             _ => None,
         };

@@ -6,3 +6,6 @@ CREATE TABLE calendar_zones (
     rules       TEXT    NOT NULL,                -- JSON of zones::VTimezoneRules
     PRIMARY KEY (calendar_id, tzid)
 );
+
+-- Exceptions written with RECURRENCE-ID;RANGE=THISANDFUTURE also apply to every later instance.
+ALTER TABLE events ADD COLUMN this_and_future INTEGER NOT NULL DEFAULT 0;
