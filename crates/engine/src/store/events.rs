@@ -204,7 +204,11 @@ impl Store {
                 },
             })
             .collect();
-        let beyond = self.expand_beyond_window(&range, filter).await?;
+        let mut stored = std::collections::HashMap::new();
+        for view in &views {
+            *stored.entry(view.calendar_id).or_insert(0usize) += 1;
+        }
+        let beyond = self.expand_beyond_window(&range, filter, &stored).await?;
         if !beyond.is_empty() || any_floating {
             views.extend(beyond);
             // Stable: stored rows keep their order among equal starts.
