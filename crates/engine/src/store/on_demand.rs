@@ -91,7 +91,9 @@ impl Store {
     ) -> Result<Vec<EventView>> {
         let masters = sqlx::query!(
             r#"SELECT e.id AS "id!", e.external_id, e.start_at, e.end_at,
-                      e.all_day AS "all_day: bool", e.time_zone, e.recurrence AS "recurrence!",
+                      e.all_day AS "all_day: bool", e.time_zone,
+                      COALESCE(e.end_time_zone, e.time_zone) AS "end_time_zone: String",
+                      e.recurrence AS "recurrence!",
                       e.title, e.description, e.location, e.status, e.my_response, e.meeting_url,
                       c.name AS calendar_name,
                       COALESCE(c.color_override, c.color) AS "calendar_color: String",
@@ -119,7 +121,7 @@ impl Store {
         for m in masters {
             let tz = m.time_zone.as_deref();
             let start = EventTime::from_wire(&m.start_at, m.all_day, tz);
-            let end = EventTime::from_wire(&m.end_at, m.all_day, tz);
+            let end = EventTime::from_wire(&m.end_at, m.all_day, m.end_time_zone.as_deref());
             let recurrence: Option<Vec<String>> = serde_json::from_str(&m.recurrence).ok();
             let (Some(start), Some(end), Some(recurrence)) = (start, end, recurrence) else {
                 // Damaged rows are reported when the series is expanded at sync time.
