@@ -22,6 +22,7 @@ pub mod settings;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod zones;
 
 pub use engine::{
     google_client_from_env, local_zone, Disconnected, Engine, EngineConfig, EngineEvent, Status,

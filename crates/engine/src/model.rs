@@ -1,7 +1,7 @@
 //! Domain types shared by every layer: what a provider reports, what the store keeps and what
 //! the engine hands to its callers (CLI, desktop shell). Nothing here does I/O.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The start or end of an event, as the provider gave it.
@@ -15,20 +15,38 @@ pub enum EventTime {
     },
     /// An all-day date (floating: the same date in every zone). As an end, it is exclusive.
     Date(NaiveDate),
+    /// A floating date-time (RFC 5545 §3.3.5, form 1, or a TZID no one defines): the same
+    /// wall-clock time in whatever zone the viewer is in, resolved to an instant only when
+    /// shown (by [`crate::local_time::resolve`]).
+    Floating(NaiveDateTime),
 }
+
+/// How a floating date-time is written in the store: wall-clock time without an offset.
+const FLOATING_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 
 impl EventTime {
     pub fn is_all_day(&self) -> bool {
         matches!(self, EventTime::Date(_))
     }
 
-    /// The value shown in JSON output: RFC 3339 UTC (`...Z`) or `YYYY-MM-DD`.
+    /// The zone a timed value was written in, if any.
+    pub fn zone_name(&self) -> Option<&str> {
+        match self {
+            EventTime::DateTime { tz, .. } => tz.as_deref(),
+            EventTime::Date(_) | EventTime::Floating(_) => None,
+        }
+    }
+
+    /// The value stored and shown in JSON output: RFC 3339 UTC (`...Z`), `YYYY-MM-DD`, or for
+    /// a floating time `YYYY-MM-DDTHH:MM:SS` (the store's form; views show it resolved in the
+    /// viewer's zone as RFC 3339 UTC).
     pub fn to_wire(&self) -> String {
         match self {
             EventTime::DateTime { utc, .. } => {
                 utc.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
             }
             EventTime::Date(d) => d.format("%Y-%m-%d").to_string(),
+            EventTime::Floating(local) => local.format(FLOATING_FORMAT).to_string(),
         }
     }
 
@@ -37,21 +55,46 @@ impl EventTime {
         if all_day {
             return wire.parse().ok().map(EventTime::Date);
         }
-        let utc = DateTime::parse_from_rfc3339(wire).ok()?.with_timezone(&Utc);
-        Some(EventTime::DateTime {
-            utc,
-            tz: tz.map(str::to_owned),
-        })
+        match DateTime::parse_from_rfc3339(wire) {
+            Ok(at) => Some(EventTime::DateTime {
+                utc: at.with_timezone(&Utc),
+                tz: tz.map(str::to_owned),
+            }),
+            Err(_) => NaiveDateTime::parse_from_str(wire, FLOATING_FORMAT)
+                .ok()
+                .map(EventTime::Floating),
+        }
     }
 
     /// Seconds used to order and range-query occurrences: UTC epoch seconds for a timed value;
-    /// for an all-day date, its midnight read as if it were UTC (a floating value, compared
-    /// against local wall-clock bounds).
+    /// for an all-day date its midnight, and for a floating time its wall-clock time, read as
+    /// if it were UTC (a wall-clock key, compared against local wall-clock bounds).
     pub fn key(&self) -> i64 {
         match self {
             EventTime::DateTime { utc, .. } => utc.timestamp(),
             EventTime::Date(d) => d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp(),
+            EventTime::Floating(local) => local.and_utc().timestamp(),
         }
+    }
+
+    /// This time moved by `seconds` (whole days for a date), in the same form and zone.
+    pub fn shifted(&self, seconds: i64) -> Option<EventTime> {
+        let delta = chrono::TimeDelta::try_seconds(seconds)?;
+        Some(match self {
+            EventTime::DateTime { utc, tz } => EventTime::DateTime {
+                utc: utc.checked_add_signed(delta)?,
+                tz: tz.clone(),
+            },
+            EventTime::Date(d) => EventTime::Date(
+                d.checked_add_signed(chrono::TimeDelta::try_days(seconds.div_euclid(86_400))?)?,
+            ),
+            EventTime::Floating(wall) => EventTime::Floating(wall.checked_add_signed(delta)?),
+        })
+    }
+
+    /// Whether [`EventTime::key`] is a wall-clock key (all-day or floating), not an instant.
+    pub fn is_wall_clock(&self) -> bool {
+        !matches!(self, EventTime::DateTime { .. })
     }
 }
 
@@ -103,6 +146,10 @@ pub struct SeriesRef {
     /// The start the instance had before it was moved (Google's `originalStartTime`,
     /// iCalendar's RECURRENCE-ID).
     pub original_start: EventTime,
+    /// RECURRENCE-ID;RANGE=THISANDFUTURE (RFC 5545 §3.2.13): the override also applies to
+    /// every later instance (its time shift, duration and properties) until a later override.
+    #[serde(default)]
+    pub this_and_future: bool,
 }
 
 /// One event as a provider reports it: a single event, a series master (with `recurrence`), or
@@ -178,5 +225,28 @@ impl SyncWindow {
             .and_time(chrono::NaiveTime::MIN)
             .and_utc();
         SyncWindow { start, end }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floating_times_round_trip_as_wall_clock_keys() {
+        let nine = NaiveDateTime::parse_from_str("2026-03-02T09:00:00", FLOATING_FORMAT).unwrap();
+        let floating = EventTime::Floating(nine);
+        assert_eq!(floating.to_wire(), "2026-03-02T09:00:00");
+        assert_eq!(
+            EventTime::from_wire("2026-03-02T09:00:00", false, None),
+            Some(floating.clone())
+        );
+        assert_eq!(floating.key(), nine.and_utc().timestamp());
+        assert!(floating.is_wall_clock() && !floating.is_all_day());
+        assert_eq!(floating.zone_name(), None);
+        let timed = EventTime::from_wire("2026-03-02T09:00:00Z", false, Some("Europe/Berlin"));
+        assert!(matches!(timed, Some(EventTime::DateTime { .. })));
+        assert_eq!(timed.unwrap().zone_name(), Some("Europe/Berlin"));
+        assert_eq!(EventTime::from_wire("2026-03-02 09:00", false, None), None);
     }
 }

@@ -21,10 +21,13 @@
 //!   (autumn overlap) is its first occurrence: the engine's one rule, [`crate::local_time`].
 //! - EXDATEs match timed instances by instant; a DATE EXDATE on a timed series removes the
 //!   instances on that local date in the series zone; on an all-day series every EXDATE and
-//!   RDATE is reduced to the date it is written with. A TZID that is not an IANA zone (after
-//!   stripping vendor prefixes such as `/mozilla.org/20070129_1/`) makes the value floating, i.e.
-//!   read in the series zone (PROVIDERS-more.md §D); an unknown zone on the series itself is an
-//!   error.
+//!   RDATE is reduced to the date it is written with. TZIDs are resolved by
+//!   [`crate::zones::resolve`] (IANA, vendor-prefixed IANA, Windows, the calendar's VTIMEZONEs);
+//!   a TZID it does not know makes the value floating, i.e. read in the series zone
+//!   (PROVIDERS-more.md §D); an unknown zone on the series itself is an error.
+//! - A DTEND in the series zone ends each instance at the same wall-clock duration after its
+//!   start (as Google shows series across DST); a DTEND in another zone gives every instance
+//!   the first one's exact duration and keeps that zone on the end (RFC 5545 §3.8.5.3).
 //! - An RDATE `PERIOD` gives that instance its own end; a DATE RDATE on a timed series happens
 //!   at the series' local start time.
 //! - Rule expansion starts at the last whole period of the rule before the window (rules with
@@ -44,6 +47,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use crate::model::{EventTime, SyncWindow};
+use crate::zones::ZoneDefinitions;
 use clock::Mode;
 use lines::{Line, LineKind};
 use rule::Rule;
@@ -56,14 +60,20 @@ mod zone;
 /// A series master, as far as expansion needs it.
 #[derive(Debug, Clone, Copy)]
 pub struct Series<'a> {
-    /// Start of the first instance: a `DateTime` whose `tz` is the IANA zone the rule is
-    /// expanded in (UTC when absent), or a `Date` for an all-day series.
+    /// Start of the first instance: a `DateTime` whose `tz` names the zone the rule is expanded
+    /// in (UTC when absent; resolved by [`crate::zones::resolve`]), or a `Date` for an all-day
+    /// series.
     pub start: &'a EventTime,
-    /// End of the first instance (an exclusive `Date` for an all-day series).
+    /// End of the first instance (an exclusive `Date` for an all-day series). A `tz` other than
+    /// the start's is kept on every instance's end, and instances then keep the first one's
+    /// exact duration.
     pub end: &'a EventTime,
     /// Google-style recurrence lines: `RRULE:...`, `EXRULE:...`, `RDATE[;params]:v1,v2`,
     /// `EXDATE[;params]:v1,v2`. No `DTSTART` line.
     pub recurrence: &'a [String],
+    /// The VTIMEZONEs of the series' calendar, for TZIDs that are neither IANA nor Windows
+    /// names (empty for providers that only send IANA names, such as Google).
+    pub zones: &'a ZoneDefinitions,
 }
 
 /// One occurrence of a series.
@@ -306,3 +316,6 @@ impl Found<'_> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod zone_tests;

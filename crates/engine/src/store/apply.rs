@@ -8,10 +8,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
 
+use super::future::{self, Fate, FutureOverride};
 use super::{fmt_utc, Result, Store, StoreError};
 use crate::model::{EventStatus, EventTime, RemoteEvent, SyncWindow};
 use crate::recurrence::{self, Series};
 use crate::sync::plan::Plan;
+use crate::zones::{Zone, ZoneDefinitions};
 
 /// What an applied plan changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -150,6 +152,7 @@ struct EventRow<'a> {
     external_id: &'a str,
     series_external_id: Option<&'a str>,
     original_start: Option<String>,
+    this_and_future: bool,
     title: &'a str,
     description: Option<&'a str>,
     location: Option<&'a str>,
@@ -176,16 +179,14 @@ impl<'a> EventRow<'a> {
             external_id: &e.external_id,
             series_external_id: e.series.as_ref().map(|s| s.master_external_id.as_str()),
             original_start: e.series.as_ref().map(|s| s.original_start.to_wire()),
+            this_and_future: e.series.as_ref().is_some_and(|s| s.this_and_future),
             title: &e.title,
             description: e.description.as_deref(),
             location: e.location.as_deref(),
             start_at: e.start.to_wire(),
             end_at: e.end.to_wire(),
             all_day: e.start.is_all_day(),
-            time_zone: match &e.start {
-                EventTime::DateTime { tz, .. } => tz.as_deref(),
-                EventTime::Date(_) => None,
-            },
+            time_zone: e.start.zone_name(),
             recurrence: if e.recurrence.is_empty() {
                 None
             } else {
@@ -215,13 +216,14 @@ async fn upsert_events(
     sqlx::query!(
         "INSERT INTO events (calendar_id, external_id, series_external_id, original_start, title,
                              description, location, start_at, end_at, all_day, time_zone,
-                             recurrence, status, my_response, meeting_url, etag, updated_at)
+                             recurrence, status, my_response, meeting_url, etag, updated_at,
+                             this_and_future)
          SELECT ?1, value ->> '$.external_id', value ->> '$.series_external_id',
                 value ->> '$.original_start', value ->> '$.title', value ->> '$.description',
                 value ->> '$.location', value ->> '$.start_at', value ->> '$.end_at',
                 value ->> '$.all_day', value ->> '$.time_zone', value ->> '$.recurrence',
                 value ->> '$.status', value ->> '$.my_response', value ->> '$.meeting_url',
-                value ->> '$.etag', value ->> '$.updated_at'
+                value ->> '$.etag', value ->> '$.updated_at', value ->> '$.this_and_future'
          FROM json_each(?2) WHERE true
          ON CONFLICT (calendar_id, external_id) DO UPDATE SET
             series_external_id = excluded.series_external_id,
@@ -231,7 +233,7 @@ async fn upsert_events(
             time_zone = excluded.time_zone, recurrence = excluded.recurrence,
             status = excluded.status, my_response = excluded.my_response,
             meeting_url = excluded.meeting_url, etag = excluded.etag,
-            updated_at = excluded.updated_at",
+            updated_at = excluded.updated_at, this_and_future = excluded.this_and_future",
         calendar_id,
         rows
     )
@@ -265,6 +267,8 @@ async fn upsert_events(
 /// One generated instance, as an element of the JSON array `insert_instances` reads.
 #[derive(Serialize)]
 struct InstanceRow {
+    /// The series master, or the THISANDFUTURE override whose properties the instance takes.
+    event_id: i64,
     instance_key: String,
     start_key: i64,
     end_key: i64,
@@ -275,7 +279,6 @@ struct InstanceRow {
 
 async fn insert_instances(
     tx: &mut Transaction<'_, Sqlite>,
-    event_id: i64,
     calendar_id: i64,
     rows: &[InstanceRow],
 ) -> Result<()> {
@@ -283,10 +286,10 @@ async fn insert_instances(
     sqlx::query!(
         "INSERT INTO occurrences (event_id, calendar_id, instance_key, start_key, end_key, all_day,
                                   start_at, end_at)
-         SELECT ?1, ?2, value ->> '$.instance_key', value ->> '$.start_key', value ->> '$.end_key',
-                value ->> '$.all_day', value ->> '$.start_at', value ->> '$.end_at'
-         FROM json_each(?3)",
-        event_id,
+         SELECT value ->> '$.event_id', ?1, value ->> '$.instance_key', value ->> '$.start_key',
+                value ->> '$.end_key', value ->> '$.all_day', value ->> '$.start_at',
+                value ->> '$.end_at'
+         FROM json_each(?2)",
         calendar_id,
         rows
     )
@@ -305,6 +308,8 @@ struct Master<'a> {
     external_id: &'a str,
     event: StoredEvent,
     overridden: HashSet<i64>,
+    /// Its THISANDFUTURE exceptions, by original start.
+    future: Vec<FutureOverride>,
 }
 
 /// Rebuilds the occurrences of the series masters named in `masters` (those the calendar has)
@@ -320,12 +325,25 @@ async fn expand_series(
     masters: &BTreeSet<String>,
     window: SyncWindow,
 ) -> Result<usize> {
+    let zones = super::zones::load(tx, calendar_id).await?;
     let mut loaded = Vec::new();
     for external_id in masters {
+        // Instances that THISANDFUTURE exceptions took over (their own occurrence has the
+        // empty key and stays).
+        sqlx::query!(
+            "DELETE FROM occurrences WHERE instance_key != '' AND event_id IN (
+                SELECT id FROM events WHERE calendar_id = ? AND series_external_id = ?)",
+            calendar_id,
+            external_id
+        )
+        .execute(&mut **tx)
+        .await?;
         let Some(event) = load_master(tx, calendar_id, external_id).await? else {
             continue;
         };
-        let overridden = overridden_keys(tx, calendar_id, external_id, &event.start).await?;
+        let overridden =
+            overridden_keys(tx, calendar_id, external_id, &event.start, &zones).await?;
+        let future = future::load(tx, calendar_id, external_id, &event.start, &zones).await?;
         sqlx::query!("DELETE FROM occurrences WHERE event_id = ?", event.id)
             .execute(&mut **tx)
             .await?;
@@ -333,6 +351,7 @@ async fn expand_series(
             external_id,
             event,
             overridden,
+            future,
         });
     }
     let used = sqlx::query_scalar!(
@@ -350,7 +369,7 @@ async fn expand_series(
     let mut kept: Vec<Vec<InstanceRow>> = Vec::new();
     let mut total = 0usize;
     for master in &loaded {
-        let rows = instance_rows(master, window, full, true);
+        let rows = instance_rows(master, &zones, window, full, true);
         total += rows.len();
         counts.push(rows.len());
         if total <= budget {
@@ -358,8 +377,8 @@ async fn expand_series(
         }
     }
     if total <= budget {
-        for (master, rows) in loaded.iter().zip(kept) {
-            insert_instances(tx, master.event.id, calendar_id, &rows).await?;
+        for rows in kept {
+            insert_instances(tx, calendar_id, &rows).await?;
         }
         return Ok(loaded.len());
     }
@@ -375,16 +394,18 @@ async fn expand_series(
                 "calendar has too many occurrences; keeping the first instances of this series"
             );
         }
-        let rows = instance_rows(master, window, share, false);
-        insert_instances(tx, master.event.id, calendar_id, &rows).await?;
+        let rows = instance_rows(master, &zones, window, share, false);
+        insert_instances(tx, calendar_id, &rows).await?;
     }
     Ok(loaded.len())
 }
 
 /// The occurrences of `master` in `window`: at most `cap` instances of its rule, less those its
-/// exceptions replace. With `report`, a rule that cannot be expanded or was cut is logged.
+/// exceptions replace, its TZIDs read with the calendar's `zones`. With `report`, a rule that
+/// cannot be expanded or was cut is logged.
 fn instance_rows(
     master: &Master<'_>,
+    zones: &ZoneDefinitions,
     window: SyncWindow,
     cap: usize,
     report: bool,
@@ -394,6 +415,7 @@ fn instance_rows(
         start: &event.start,
         end: &event.end,
         recurrence: &event.recurrence,
+        zones,
     };
     let instances = match recurrence::expand_at_most(&series, window, cap) {
         Ok(expansion) => {
@@ -420,13 +442,21 @@ fn instance_rows(
     instances
         .into_iter()
         .filter(|i| !master.overridden.contains(&i.original_start.key()))
-        .map(|i| InstanceRow {
-            instance_key: i.original_start.to_wire(),
-            start_key: i.start.key(),
-            end_key: i.end.key(),
-            all_day: i.start.is_all_day(),
-            start_at: i.start.to_wire(),
-            end_at: i.end.to_wire(),
+        .filter_map(|i| {
+            let (event_id, i) = match future::apply(i, &master.future) {
+                Fate::Master(i) => (event.id, i),
+                Fate::Override(id, i, _) => (id, i),
+                Fate::Dropped => return None,
+            };
+            Some(InstanceRow {
+                event_id,
+                instance_key: i.original_start.to_wire(),
+                start_key: i.start.key(),
+                end_key: i.end.key(),
+                all_day: i.start.is_all_day(),
+                start_at: i.start.to_wire(),
+                end_at: i.end.to_wire(),
+            })
         })
         .collect()
 }
@@ -448,11 +478,12 @@ fn fair_shares(counts: &[usize], budget: usize) -> Vec<usize> {
 }
 
 /// The instance keys that the exceptions of a series replace or cancel.
-async fn overridden_keys(
-    tx: &mut Transaction<'_, Sqlite>,
+pub(super) async fn overridden_keys(
+    conn: &mut sqlx::SqliteConnection,
     calendar_id: i64,
     master_external_id: &str,
     master_start: &EventTime,
+    zones: &ZoneDefinitions,
 ) -> Result<HashSet<i64>> {
     Ok(sqlx::query_scalar!(
         r#"SELECT original_start AS "original_start!"
@@ -461,10 +492,10 @@ async fn overridden_keys(
         calendar_id,
         master_external_id
     )
-    .fetch_all(&mut **tx)
+    .fetch_all(conn)
     .await?
     .into_iter()
-    .filter_map(|original| original_key(&original, master_start))
+    .filter_map(|original| original_key(&original, master_start, zones))
     .collect())
 }
 
@@ -473,23 +504,43 @@ async fn overridden_keys(
 /// recurrence data"), whatever the exception itself became: a timed instance moved to an
 /// all-day slot keeps a timed original start, and the reverse. A value in the other form (as
 /// some servers write it) is read as the master's instance on that day.
-fn original_key(original: &str, master_start: &EventTime) -> Option<i64> {
+pub(super) fn original_key(
+    original: &str,
+    master_start: &EventTime,
+    zones: &ZoneDefinitions,
+) -> Option<i64> {
     let as_date = EventTime::from_wire(original, true, None);
     let as_time = EventTime::from_wire(original, false, None);
+    let master_zone = || {
+        master_start
+            .zone_name()
+            .and_then(|z| crate::zones::resolve(z, zones))
+            .unwrap_or(Zone::UTC)
+    };
     match (master_start, as_date, as_time) {
-        (EventTime::Date(_), Some(same), _) | (EventTime::DateTime { .. }, _, Some(same)) => {
-            Some(same.key())
+        // A floating RECURRENCE-ID on a zoned master: the master's wall clock.
+        (EventTime::DateTime { .. }, _, Some(EventTime::Floating(wall))) => {
+            Some(crate::local_time::resolve(wall, &master_zone()).timestamp())
+        }
+        (EventTime::Date(_), Some(same), _)
+        | (EventTime::DateTime { .. }, _, Some(same))
+        | (EventTime::Floating(_), _, Some(same @ EventTime::Floating(_))) => Some(same.key()),
+        (EventTime::Floating(_), _, Some(EventTime::DateTime { utc, .. })) => {
+            Some(utc.naive_utc().and_utc().timestamp())
         }
         (EventTime::Date(_), None, Some(EventTime::DateTime { utc, .. })) => {
             Some(EventTime::Date(utc.date_naive()).key())
         }
-        (EventTime::DateTime { utc, tz }, Some(EventTime::Date(day)), None) => {
-            let zone = tz
-                .as_deref()
-                .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
-                .unwrap_or(chrono_tz::UTC);
+        (EventTime::Date(_), None, Some(EventTime::Floating(wall))) => {
+            Some(EventTime::Date(wall.date()).key())
+        }
+        (EventTime::DateTime { utc, .. }, Some(EventTime::Date(day)), None) => {
+            let zone = master_zone();
             let time = utc.with_timezone(&zone).time();
             Some(crate::local_time::resolve(day.and_time(time), &zone).timestamp())
+        }
+        (EventTime::Floating(wall), Some(EventTime::Date(day)), None) => {
+            Some(day.and_time(wall.time()).and_utc().timestamp())
         }
         _ => None,
     }

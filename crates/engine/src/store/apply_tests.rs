@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use super::*;
 use crate::model::{RemoteCalendar, SeriesRef};
 use crate::store::{EventFilter, QueryRange};
+use crate::zones::tests::custom_definitions;
 
 const NOW: &str = "2026-01-05T12:00:00Z";
 
@@ -60,6 +61,7 @@ fn exception(
     e.series = Some(SeriesRef {
         master_external_id: master.into(),
         original_start: original,
+        this_and_future: false,
     });
     e
 }
@@ -175,15 +177,44 @@ async fn an_all_day_instance_moved_to_a_timed_slot_replaces_it() {
 #[test]
 fn original_starts_in_the_other_form_name_the_masters_instance() {
     let master = timed("2026-01-05T08:00:00Z"); // 09:00 Berlin
+    let none = ZoneDefinitions::default();
     assert_eq!(
-        original_key("2026-01-12", &master),
+        original_key("2026-01-12", &master, &none),
         Some(utc("2026-01-12T08:00:00Z").timestamp())
     );
     assert_eq!(
-        original_key("2026-01-12T08:00:00Z", &date("2026-01-05")),
+        original_key("2026-01-12T08:00:00Z", &date("2026-01-05"), &none),
         Some(date("2026-01-12").key())
     );
-    assert_eq!(original_key("garbage", &master), None);
+    assert_eq!(original_key("garbage", &master, &none), None);
+    // A master in a zone only the calendar defines (09:00 in its Berlin).
+    let custom = EventTime::DateTime {
+        utc: utc("2026-01-05T08:00:00Z"),
+        tz: Some("Custom/Berlin".into()),
+    };
+    assert_eq!(
+        original_key("2026-07-13", &custom, &custom_definitions()),
+        Some(utc("2026-07-13T07:00:00Z").timestamp())
+    );
+    // Floating masters and RECURRENCE-IDs compare by wall clock.
+    let wall = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap();
+    let floating = EventTime::Floating(wall("2026-01-05T09:00"));
+    let nine_on_the_12th = wall("2026-01-12T09:00").and_utc().timestamp();
+    for original in ["2026-01-12T09:00:00", "2026-01-12", "2026-01-12T09:00:00Z"] {
+        assert_eq!(
+            original_key(original, &floating, &none),
+            Some(nine_on_the_12th),
+            "{original}"
+        );
+    }
+    assert_eq!(
+        original_key("2026-01-12T09:00:00", &master, &none),
+        Some(utc("2026-01-12T08:00:00Z").timestamp())
+    );
+    assert_eq!(
+        original_key("2026-01-12T09:00:00", &date("2026-01-05"), &none),
+        Some(date("2026-01-12").key())
+    );
 }
 
 #[test]
@@ -306,4 +337,145 @@ async fn many_secondly_series_share_the_calendar_budget_fairly() {
     let logs = text(&logs);
     assert!(logs.contains("too many occurrences"), "{logs}");
     assert!(logs.contains("s000"), "{logs}");
+}
+
+#[tokio::test]
+async fn a_series_in_a_zone_its_calendar_defines_is_expanded_by_those_rules() {
+    let (store, _) = store_with(vec![]).await;
+    let cal = store.calendars(None).await.unwrap()[0].id;
+    let custom = |s: &str| EventTime::DateTime {
+        utc: utc(s),
+        tz: Some("Custom/Berlin".into()),
+    };
+    let plan = |events| Plan {
+        upserts: events,
+        deletes: vec![],
+        resources: vec![],
+        cursor: Some("c".into()),
+        full: true,
+        unchanged: 0,
+    };
+    // Mondays 09:00-10:00 in the calendar's Berlin, across the spring change (2026-03-29).
+    let weekly = series(
+        "weekly",
+        custom("2026-03-16T08:00:00Z"),
+        custom("2026-03-16T09:00:00Z"),
+        &["RRULE:FREQ=WEEKLY;COUNT=3"],
+    );
+    let window = SyncWindow::around(utc(NOW), 30, 90);
+    store
+        .apply_plan(cal, &plan(vec![weekly.clone()]), window, utc(NOW))
+        .await
+        .unwrap();
+    // Unknown without the definition: only the first instance is kept.
+    let spring = ("2026-03-01T00:00:00Z", "2026-04-10T00:00:00Z");
+    assert_eq!(
+        listed(&store, spring.0, spring.1).await,
+        ["weekly 2026-03-16T08:00:00Z"]
+    );
+
+    store
+        .replace_zone_definitions(cal, &custom_definitions())
+        .await
+        .unwrap();
+    store
+        .apply_plan(cal, &plan(vec![]), window, utc(NOW))
+        .await
+        .unwrap();
+    assert_eq!(
+        listed(&store, spring.0, spring.1).await,
+        [
+            "weekly 2026-03-16T08:00:00Z",
+            "weekly 2026-03-23T08:00:00Z",
+            "weekly 2026-03-30T07:00:00Z"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_this_and_future_override_moves_the_rest_of_the_series() {
+    // Mondays 09:00-10:00 Berlin; from 01-19 on an hour later and renamed; 02-02 moved on its
+    // own to 11:00.
+    let mut later = exception(
+        "later",
+        "weekly",
+        timed("2026-01-19T08:00:00Z"),
+        timed("2026-01-19T09:00:00Z"),
+        timed("2026-01-19T10:00:00Z"),
+    );
+    later.series.as_mut().unwrap().this_and_future = true;
+    let (store, _) = store_with(vec![
+        series(
+            "weekly",
+            timed("2026-01-05T08:00:00Z"),
+            timed("2026-01-05T09:00:00Z"),
+            &["RRULE:FREQ=WEEKLY;COUNT=6"],
+        ),
+        later,
+        exception(
+            "plain",
+            "weekly",
+            timed("2026-02-02T08:00:00Z"),
+            timed("2026-02-02T10:00:00Z"),
+            timed("2026-02-02T11:00:00Z"),
+        ),
+    ])
+    .await;
+    assert_eq!(
+        listed(&store, "2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z").await,
+        [
+            "weekly 2026-01-05T08:00:00Z",
+            "weekly 2026-01-12T08:00:00Z",
+            "later 2026-01-19T09:00:00Z",
+            "later 2026-01-26T09:00:00Z",
+            "plain 2026-02-02T10:00:00Z",
+            "later 2026-02-09T09:00:00Z"
+        ]
+    );
+    let range = QueryRange::new(
+        utc("2026-01-26T00:00:00Z"),
+        utc("2026-01-27T00:00:00Z"),
+        &Utc,
+    );
+    let all = EventFilter {
+        include_declined: true,
+        limit: None,
+    };
+    let moved = &store.events_between(range, all).await.unwrap()[0];
+    assert_eq!(moved.end, "2026-01-26T10:00:00Z");
+    assert!(moved.recurring);
+    assert!(moved.id.ends_with("@2026-01-26T08:00:00Z"), "{}", moved.id);
+
+    // A cancelled THISANDFUTURE override ends the series there.
+    let mut end = exception(
+        "end",
+        "weekly",
+        timed("2026-01-26T08:00:00Z"),
+        timed("2026-01-26T08:00:00Z"),
+        timed("2026-01-26T09:00:00Z"),
+    );
+    end.status = EventStatus::Cancelled;
+    end.series.as_mut().unwrap().this_and_future = true;
+    let cal = store.calendars(None).await.unwrap()[0].id;
+    let plan = Plan {
+        upserts: vec![end],
+        deletes: vec![],
+        resources: vec![],
+        cursor: Some("d".into()),
+        full: false,
+        unchanged: 0,
+    };
+    store
+        .apply_plan(cal, &plan, SyncWindow::around(utc(NOW), 30, 90), utc(NOW))
+        .await
+        .unwrap();
+    assert_eq!(
+        listed(&store, "2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z").await,
+        [
+            "weekly 2026-01-05T08:00:00Z",
+            "weekly 2026-01-12T08:00:00Z",
+            "later 2026-01-19T09:00:00Z",
+            "plain 2026-02-02T10:00:00Z"
+        ]
+    );
 }

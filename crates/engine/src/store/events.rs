@@ -1,7 +1,9 @@
 //! Reading events: the occurrences that overlap a span of time, joined with their event,
 //! calendar and account — what `upcoming`, `events`, the tray and the dashboard show.
 
-use chrono::{DateTime, TimeZone, Utc};
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
 
 use super::{Result, Store};
@@ -36,27 +38,64 @@ pub struct EventView {
     pub sort_key: i64,
 }
 
-/// A span of time `[start, end)` to query, with its local wall-clock form for all-day events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A span of time `[start, end)` to query, with its local wall-clock form for all-day and
+/// floating events, and the viewer's zone that floating times are shown in.
+#[derive(Clone)]
 pub struct QueryRange {
-    start_utc: i64,
-    end_utc: i64,
-    start_local: i64,
-    end_local: i64,
+    pub(super) start_utc: i64,
+    pub(super) end_utc: i64,
+    pub(super) start_local: i64,
+    pub(super) end_local: i64,
     /// Local offset from UTC at `start`, in seconds (all-day events sort at local midnight).
-    offset: i64,
+    pub(super) offset: i64,
+    /// The instant of a wall-clock time in the viewer's zone (kept as a function so any chrono
+    /// zone works: `Local`, a tz database zone, `Utc`).
+    viewer: Arc<dyn Fn(NaiveDateTime) -> DateTime<Utc> + Send + Sync>,
+}
+
+impl std::fmt::Debug for QueryRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryRange")
+            .field("start_utc", &self.start_utc)
+            .field("end_utc", &self.end_utc)
+            .field("start_local", &self.start_local)
+            .field("end_local", &self.end_local)
+            .finish_non_exhaustive()
+    }
 }
 
 impl QueryRange {
-    pub fn new<Tz: TimeZone>(start: DateTime<Utc>, end: DateTime<Utc>, tz: &Tz) -> Self {
+    pub fn new<Tz>(start: DateTime<Utc>, end: DateTime<Utc>, tz: &Tz) -> Self
+    where
+        Tz: TimeZone + Send + Sync + 'static,
+    {
         let local = |t: DateTime<Utc>| t.with_timezone(tz).naive_local().and_utc().timestamp();
+        let zone = tz.clone();
         QueryRange {
             start_utc: start.timestamp(),
             end_utc: end.timestamp(),
             start_local: local(start),
             end_local: local(end),
             offset: local(start) - start.timestamp(),
+            viewer: Arc::new(move |wall| crate::local_time::resolve(wall, &zone)),
         }
+    }
+
+    /// A stored time as the views show it: a floating time (`YYYY-MM-DDTHH:MM:SS`) resolved
+    /// in the viewer's zone as RFC 3339 UTC; other forms as they are.
+    pub(super) fn shown(&self, stored: String) -> String {
+        match crate::model::EventTime::from_wire(&stored, false, None) {
+            Some(crate::model::EventTime::Floating(wall)) => {
+                crate::store::fmt_utc((self.viewer)(wall))
+            }
+            _ => stored,
+        }
+    }
+
+    /// Where a floating time sorts: its instant in the viewer's zone.
+    pub(super) fn floating_sort_key(&self, wall_key: i64) -> Option<i64> {
+        let wall = DateTime::from_timestamp(wall_key, 0)?.naive_utc();
+        Some((self.viewer)(wall).timestamp())
     }
 }
 
@@ -69,7 +108,9 @@ pub struct EventFilter {
 }
 
 impl Store {
-    /// Occurrences overlapping `range` in enabled calendars, ordered by start.
+    /// Occurrences overlapping `range` in enabled calendars, ordered by start: the stored ones
+    /// and, where the range reaches past the window a calendar's series were expanded over,
+    /// their instances there, expanded on demand (see [`super::on_demand`]).
     pub async fn events_between(
         &self,
         range: QueryRange,
@@ -88,20 +129,25 @@ impl Store {
         let rows = sqlx::query!(
             r#"SELECT o.event_id, o.instance_key, o.start_at, o.end_at,
                       o.all_day AS "all_day: bool",
-                      o.start_key - o.all_day * ?7 AS "sort_key!: i64",
+                      o.start_key - (CASE WHEN o.all_day = 1 OR o.start_at NOT LIKE '%Z'
+                                          THEN ?7 ELSE 0 END) AS "sort_key!: i64",
                       e.external_id, e.title, e.description, e.location, e.status, e.my_response,
                       e.meeting_url,
                       (e.recurrence IS NOT NULL OR e.series_external_id IS NOT NULL) AS "recurring!: bool",
                       c.id AS "calendar_id!", c.name AS calendar_name,
                       COALESCE(c.color_override, c.color) AS "calendar_color: String",
-                      a.id AS "account_id!", a.provider
+                      a.id AS "account_id!", a.provider,
+                      (o.all_day = 0 AND o.start_at NOT LIKE '%Z') AS "floating!: bool",
+                      o.start_key
                FROM occurrences o
                JOIN events e ON e.id = o.event_id
                JOIN calendars c ON c.id = o.calendar_id
                JOIN accounts a ON a.id = c.account_id
                WHERE o.start_key >= ?1 AND o.start_key < ?2
-                 AND ((o.all_day = 0 AND o.start_key < ?3 AND o.end_key > ?4)
-                   OR (o.all_day = 1 AND o.start_key < ?5 AND o.end_key > ?6))
+                 AND CASE WHEN o.all_day = 1 OR o.start_at NOT LIKE '%Z'
+                          -- all-day and floating rows: wall-clock keys
+                          THEN o.start_key < ?5 AND o.end_key > ?6
+                          ELSE o.start_key < ?3 AND o.end_key > ?4 END
                  AND c.enabled = 1
                  AND e.status != 'cancelled'
                  AND (?8 OR e.my_response IS NULL OR e.my_response != 'declined')
@@ -119,7 +165,8 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
+        let any_floating = rows.iter().any(|r| r.floating);
+        let mut views: Vec<EventView> = rows
             .into_iter()
             .map(|r| EventView {
                 id: if r.instance_key.is_empty() {
@@ -136,16 +183,37 @@ impl Store {
                 title: r.title,
                 description: r.description,
                 location: r.location,
-                start: r.start_at,
-                end: r.end_at,
+                start: if r.floating {
+                    range.shown(r.start_at)
+                } else {
+                    r.start_at
+                },
+                end: if r.floating {
+                    range.shown(r.end_at)
+                } else {
+                    r.end_at
+                },
                 all_day: r.all_day,
                 recurring: r.recurring,
                 status: r.status,
                 my_response: r.my_response,
                 meeting_url: r.meeting_url,
-                sort_key: r.sort_key,
+                sort_key: match r.floating {
+                    true => range.floating_sort_key(r.start_key).unwrap_or(r.sort_key),
+                    false => r.sort_key,
+                },
             })
-            .collect())
+            .collect();
+        let beyond = self.expand_beyond_window(&range, filter).await?;
+        if !beyond.is_empty() || any_floating {
+            views.extend(beyond);
+            // Stable: stored rows keep their order among equal starts.
+            views.sort_by_key(|v| v.sort_key);
+            if let Some(limit) = filter.limit {
+                views.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            }
+        }
+        Ok(views)
     }
 
     /// How many events (rows, not occurrences) the store holds, for status output.
@@ -328,6 +396,82 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn floating_events_are_shown_in_the_viewers_zone() {
+        let wall = |s: &str| {
+            EventTime::Floating(chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap())
+        };
+        // Mondays 09:00-10:00 wherever the viewer is, from 2026-03-02 (New York changes to
+        // summer time on 2026-03-08, Berlin on 2026-03-29), and one floating single event.
+        let mut weekly = event("weekly", wall("2026-03-02T09:00"), wall("2026-03-02T10:00"));
+        weekly.recurrence = vec!["RRULE:FREQ=WEEKLY;COUNT=5".into()];
+        let (store, _) = store_with(vec![
+            weekly,
+            event("lunch", wall("2026-03-31T12:00"), wall("2026-03-31T13:00")),
+            event(
+                "berlin",
+                timed("2026-03-30T07:30:00Z"),
+                timed("2026-03-30T08:00:00Z"),
+            ),
+        ])
+        .await;
+        let shown = |tz: chrono_tz::Tz| {
+            let store = store.clone();
+            async move {
+                let range = QueryRange::new(
+                    utc("2026-03-01T00:00:00Z"),
+                    utc("2026-04-01T00:00:00Z"),
+                    &tz,
+                );
+                store
+                    .events_between(range, all())
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|e| format!("{} {} {} {}", e.title, e.start, e.end, e.all_day))
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            shown(chrono_tz::Europe::Berlin).await,
+            [
+                "weekly 2026-03-02T08:00:00Z 2026-03-02T09:00:00Z false",
+                "weekly 2026-03-09T08:00:00Z 2026-03-09T09:00:00Z false",
+                "weekly 2026-03-16T08:00:00Z 2026-03-16T09:00:00Z false",
+                "weekly 2026-03-23T08:00:00Z 2026-03-23T09:00:00Z false",
+                "weekly 2026-03-30T07:00:00Z 2026-03-30T08:00:00Z false",
+                "berlin 2026-03-30T07:30:00Z 2026-03-30T08:00:00Z false",
+                "lunch 2026-03-31T10:00:00Z 2026-03-31T11:00:00Z false",
+            ]
+        );
+        assert_eq!(
+            shown(chrono_tz::America::New_York).await,
+            [
+                "weekly 2026-03-02T14:00:00Z 2026-03-02T15:00:00Z false",
+                "weekly 2026-03-09T13:00:00Z 2026-03-09T14:00:00Z false",
+                "weekly 2026-03-16T13:00:00Z 2026-03-16T14:00:00Z false",
+                "weekly 2026-03-23T13:00:00Z 2026-03-23T14:00:00Z false",
+                "berlin 2026-03-30T07:30:00Z 2026-03-30T08:00:00Z false",
+                "weekly 2026-03-30T13:00:00Z 2026-03-30T14:00:00Z false",
+                "lunch 2026-03-31T16:00:00Z 2026-03-31T17:00:00Z false",
+            ]
+        );
+        // A range that ends at 09:00 Berlin time leaves that day's instance out.
+        let before_nine = QueryRange::new(
+            utc("2026-03-30T00:00:00Z"),
+            utc("2026-03-30T07:00:00Z"),
+            &chrono_tz::Europe::Berlin,
+        );
+        let titles: Vec<String> = store
+            .events_between(before_nine, all())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.title)
+            .collect();
+        assert!(titles.is_empty(), "{titles:?}");
+    }
+
+    #[tokio::test]
     async fn declined_and_disabled_calendars_are_left_out_when_asked() {
         let mut declined = event(
             "declined",
@@ -381,6 +525,7 @@ mod tests {
         moved.series = Some(SeriesRef {
             master_external_id: "standup".into(),
             original_start: timed("2026-01-06T08:00:00Z"),
+            this_and_future: false,
         });
         let mut cancelled = event(
             "standup_20260107T080000Z",
@@ -391,6 +536,7 @@ mod tests {
         cancelled.series = Some(SeriesRef {
             master_external_id: "standup".into(),
             original_start: timed("2026-01-07T08:00:00Z"),
+            this_and_future: false,
         });
         // The exceptions arrive before their master: order must not matter.
         let (store, cal) = store_with(vec![moved, cancelled, master]).await;
@@ -460,6 +606,7 @@ mod tests {
         orphan.series = Some(SeriesRef {
             master_external_id: "not-shared-with-me".into(),
             original_start: timed("2026-01-06T10:00:00Z"),
+            this_and_future: false,
         });
         let (store, _) = store_with(vec![orphan]).await;
         assert_eq!(

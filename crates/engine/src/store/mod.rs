@@ -5,8 +5,11 @@ mod accounts;
 mod apply;
 mod calendars;
 mod events;
+mod future;
+mod on_demand;
 mod reminders;
 mod resources;
+mod zones;
 
 use std::path::Path;
 use std::str::FromStr;

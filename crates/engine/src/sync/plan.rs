@@ -360,6 +360,7 @@ mod tests {
         instance.series = Some(SeriesRef {
             master_external_id: "series".into(),
             original_start: EventTime::Date("2026-01-05".parse().unwrap()),
+            this_and_future: false,
         });
         let p = plan(
             set(

@@ -164,6 +164,7 @@ fn series(id: &str, title: &str, moved: &[u32], version: u64) -> Vec<RemoteEvent
         instance.series = Some(SeriesRef {
             master_external_id: id.into(),
             original_start: at(original),
+            this_and_future: false,
         });
         events.push(instance);
     }

@@ -8,6 +8,7 @@ use crate::meeting_link::find_meeting_url;
 use crate::model::{
     EventStatus, EventTime, RemoteCalendar, RemoteChange, RemoteEvent, Response, SeriesRef,
 };
+use crate::zones::{self, ZoneDefinitions};
 
 /// The most bytes kept of a title or a calendar's name.
 const MAX_TITLE: usize = 1024;
@@ -164,8 +165,10 @@ impl EventDateTime {
                 // An offset may be left out when timeZone is given.
                 let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
                     .map_err(|_| format!("bad dateTime {text:?}"))?;
-                let zone: chrono_tz::Tz =
-                    tz.as_deref().and_then(|z| z.parse().ok()).ok_or_else(|| {
+                let zone = tz
+                    .as_deref()
+                    .and_then(|z| zones::resolve(z, &ZoneDefinitions::default()))
+                    .ok_or_else(|| {
                         format!("dateTime {text:?} has no offset and no known time zone")
                     })?;
                 crate::local_time::resolve(naive, &zone)
@@ -203,6 +206,7 @@ impl Event {
             (Some(master), Some(original)) => Some(SeriesRef {
                 master_external_id: master.clone(),
                 original_start: original.resolve(calendar_tz).map_err(bad)?,
+                this_and_future: false,
             }),
             _ => None,
         };

@@ -342,6 +342,7 @@ proptest! {
                 start: &event.start,
                 end: &event.end,
                 recurrence: &event.recurrence,
+                zones: &crate::zones::ZoneDefinitions::default(),
             };
             if let Ok(expansion) = recurrence::expand_at_most(&series, window, 50) {
                 prop_assert!(expansion.instances.len() <= 50);
