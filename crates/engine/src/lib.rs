@@ -7,6 +7,7 @@ pub mod browser;
 mod engine;
 mod error;
 pub mod http;
+pub mod ical;
 pub mod local_time;
 pub mod logging;
 pub mod loopback;

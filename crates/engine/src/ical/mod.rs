@@ -1,0 +1,257 @@
+//! The iCalendar parsing layer: an `.ics` body in, a [`ParsedFeed`] out — calendar properties,
+//! VTIMEZONE definitions and VEVENTs grouped into resources by UID (a master plus its
+//! overrides). Tolerant by design: it never panics and never fails a whole feed; a component it
+//! cannot use is skipped with a warning naming its UID.
+//!
+//! Lexing and value parsing are `calcard`'s (Stalwart's RFC 5545 parser, lenient mode); this
+//! layer unfolds the bytes first (so a fold inside a UTF-8 character survives) and keeps its own
+//! types, so the engine's model never depends on the crate. Times keep their raw TZID: resolving
+//! zones (IANA, Windows, VTIMEZONE, X-WR-TIMEZONE, floating) belongs to the time model.
+
+mod event;
+mod group;
+mod timezone;
+mod unfold;
+mod value;
+
+use calcard::icalendar::{ICalendar, ICalendarComponentType, ICalendarProperty};
+use calcard::{Entry, Parser};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+
+/// Everything read from one feed body.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedFeed {
+    /// `NAME` (RFC 7986), else `X-WR-CALNAME`.
+    pub name: Option<String>,
+    /// `COLOR` (RFC 7986): a CSS3 colour name as written.
+    pub color: Option<String>,
+    /// `X-WR-TIMEZONE`: the zone floating times of the feed are read in.
+    pub wr_timezone: Option<String>,
+    pub timezones: Vec<ParsedTimezone>,
+    /// One per UID, in order of first appearance.
+    pub resources: Vec<ParsedResource>,
+    /// One line per skipped component, dropped duplicate or unreadable line.
+    pub warnings: Vec<String>,
+}
+
+/// A VTIMEZONE: its TZID as written and its observances.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedTimezone {
+    pub tzid: String,
+    pub observances: Vec<ParsedObservance>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObservanceKind {
+    Standard,
+    Daylight,
+}
+
+/// A STANDARD or DAYLIGHT sub-component (RFC 5545 §3.6.5).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedObservance {
+    pub kind: ObservanceKind,
+    /// The first onset, in the local time in force before it.
+    pub dtstart: NaiveDateTime,
+    /// Seconds east of UTC.
+    pub offset_from: i32,
+    pub offset_to: i32,
+    pub rrule: Option<String>,
+    pub rdates: Vec<NaiveDateTime>,
+}
+
+/// The events sharing one UID: the series (or single event) and its overrides. Either may be
+/// missing: a feed can carry overrides whose master it does not include.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedResource {
+    /// Empty for events without a UID (each is then its own resource).
+    pub uid: String,
+    pub master: Option<ParsedEvent>,
+    pub overrides: Vec<ParsedEvent>,
+}
+
+/// A date or date-time value as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParsedTime {
+    /// `VALUE=DATE`: an all-day value.
+    Date(NaiveDate),
+    /// A `Z` (or explicit offset) time.
+    Utc(DateTime<Utc>),
+    /// A local time in the raw `tzid`, or floating (`None`, RFC 5545 §3.3.5).
+    Local {
+        naive: NaiveDateTime,
+        tzid: Option<String>,
+    },
+}
+
+/// One `RDATE` value (RFC 5545 §3.8.5.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParsedDateOrPeriod {
+    Time(ParsedTime),
+    /// `start/end`.
+    Period {
+        start: ParsedTime,
+        end: ParsedTime,
+    },
+    /// `start/duration`.
+    PeriodFor {
+        start: ParsedTime,
+        duration: TimeDelta,
+    },
+}
+
+/// A `RECURRENCE-ID`: the original start of the instance an override replaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecurrenceId {
+    pub time: ParsedTime,
+    /// `RANGE=THISANDFUTURE` (RFC 5545 §3.2.13): the override also applies to later instances.
+    pub this_and_future: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedAttendee {
+    /// The calendar address as written (usually `mailto:…`).
+    pub address: String,
+    pub name: Option<String>,
+    /// `PARTSTAT`, upper case.
+    pub partstat: Option<String>,
+}
+
+/// One VEVENT. Text is unescaped but otherwise raw: the display layer makes it safe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedEvent {
+    pub uid: String,
+    pub recurrence_id: Option<RecurrenceId>,
+    pub start: ParsedTime,
+    pub end: Option<ParsedTime>,
+    /// `DURATION`, used when there is no `DTEND`.
+    pub duration: Option<TimeDelta>,
+    /// Raw `RRULE` values in canonical form (several are legal in RFC 2445 and seen in the wild).
+    pub rrules: Vec<String>,
+    pub exrules: Vec<String>,
+    pub rdates: Vec<ParsedDateOrPeriod>,
+    pub exdates: Vec<ParsedTime>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub url: Option<String>,
+    /// `STATUS`, upper case (`CONFIRMED`, `TENTATIVE`, `CANCELLED`).
+    pub status: Option<String>,
+    /// `TRANSP`, upper case (`OPAQUE`, `TRANSPARENT`).
+    pub transparency: Option<String>,
+    pub organizer: Option<String>,
+    pub attendees: Vec<ParsedAttendee>,
+    /// `SEQUENCE`, 0 when absent (RFC 5545 §3.8.7.4).
+    pub sequence: i64,
+    pub last_modified: Option<DateTime<Utc>>,
+    pub dtstamp: Option<DateTime<Utc>>,
+    /// Meeting-link properties (`CONFERENCE`, `X-GOOGLE-CONFERENCE`, Teams/Skype URLs) as
+    /// (upper-case name, value).
+    pub meeting_properties: Vec<(String, String)>,
+}
+
+/// Parses an iCalendar body (any line ends, folded or not, one or several VCALENDARs).
+pub fn parse(bytes: &[u8]) -> ParsedFeed {
+    let text = unfold::unfold(bytes);
+    let mut feed = ParsedFeed::default();
+    let mut events = Vec::new();
+    let mut parser = Parser::new(&text);
+    loop {
+        match parser.entry() {
+            Entry::ICalendar(calendar) => read_calendar(&calendar, &mut feed, &mut events),
+            Entry::Eof => break,
+            Entry::InvalidLine(line) => feed.warnings.push(format!(
+                "unreadable line outside a calendar: {}",
+                short(&line)
+            )),
+            // A vCard in an iCalendar feed is someone else's data.
+            Entry::VCard(_) => feed.warnings.push("vCard ignored".to_owned()),
+            // The lenient parser closes components itself, so what is left (an unterminated
+            // component, too many components, variants added later) ends the input.
+            _ => {
+                feed.warnings
+                    .push("truncated calendar: rest of the feed ignored".to_owned());
+                break;
+            }
+        }
+    }
+    feed.resources = group::by_uid(events, &mut feed.warnings);
+    cap_warnings(&mut feed.warnings);
+    feed
+}
+
+/// Warnings are for a log line or a status message; a garbage body (an HTML page, a binary)
+/// would otherwise yield one per line.
+const MAX_WARNINGS: usize = 50;
+
+fn cap_warnings(warnings: &mut Vec<String>) {
+    if warnings.len() > MAX_WARNINGS {
+        let more = warnings.len() - MAX_WARNINGS;
+        warnings.truncate(MAX_WARNINGS);
+        warnings.push(format!("… and {more} more warnings"));
+    }
+}
+
+/// Reads one top-level entry: usually a VCALENDAR, but bare VEVENTs occur too.
+fn read_calendar(calendar: &ICalendar, feed: &mut ParsedFeed, events: &mut Vec<ParsedEvent>) {
+    for component in &calendar.components {
+        match component.component_type {
+            ICalendarComponentType::VCalendar => read_calendar_properties(component, feed),
+            ICalendarComponentType::VTimezone => {
+                match timezone::read_timezone(calendar, component) {
+                    Ok(zone) => feed.timezones.push(zone),
+                    Err(reason) => feed.warnings.push(format!("VTIMEZONE skipped: {reason}")),
+                }
+            }
+            ICalendarComponentType::VEvent => match event::read_event(component) {
+                Ok(event) => events.push(event),
+                Err(reason) => feed.warnings.push(format!(
+                    "event {} skipped: {reason}",
+                    component.uid().map_or("without UID".to_owned(), short)
+                )),
+            },
+            // VTODO, VJOURNAL, VFREEBUSY, VALARM, observances (read with their VTIMEZONE), …
+            _ => {}
+        }
+    }
+}
+
+/// Calendar-level properties; the first calendar that names a value wins.
+fn read_calendar_properties(
+    component: &calcard::icalendar::ICalendarComponent,
+    feed: &mut ParsedFeed,
+) {
+    let mut wr_calname = None;
+    for entry in &component.entries {
+        let slot = match &entry.name {
+            ICalendarProperty::Name => &mut feed.name,
+            ICalendarProperty::Color => &mut feed.color,
+            ICalendarProperty::Other(name) if name.eq_ignore_ascii_case("X-WR-CALNAME") => {
+                &mut wr_calname
+            }
+            ICalendarProperty::Other(name) if name.eq_ignore_ascii_case("X-WR-TIMEZONE") => {
+                &mut feed.wr_timezone
+            }
+            _ => continue,
+        };
+        if slot.is_none() {
+            *slot = value::text(entry).filter(|text| !text.trim().is_empty());
+        }
+    }
+    if feed.name.is_none() {
+        feed.name = wr_calname;
+    }
+}
+
+/// A value cut to a length fit for a one-line warning, control characters made safe.
+fn short(text: &str) -> String {
+    const MAX: usize = 60;
+    let text = crate::text::one_line(text);
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests;
