@@ -539,3 +539,88 @@ fn warnings_are_capped() {
     assert_eq!(feed.warnings.len(), MAX_WARNINGS + 1);
     assert_eq!(feed.warnings[MAX_WARNINGS], "… and 150 more warnings");
 }
+
+mod hostile {
+    use proptest::prelude::*;
+
+    use super::parse;
+
+    /// Lines built from iCalendar's own pieces, shuffled: names, parameters, separators, escapes,
+    /// odd bytes, folds and line ends in any order.
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "BEGIN:VCALENDAR",
+            "END:VCALENDAR",
+            "BEGIN:VEVENT",
+            "END:VEVENT",
+            "BEGIN:VTIMEZONE",
+            "END:VTIMEZONE",
+            "BEGIN:STANDARD",
+            "END:DAYLIGHT",
+            "BEGIN:VALARM",
+            "UID:",
+            "DTSTART",
+            "DTEND",
+            "RECURRENCE-ID",
+            "RRULE:",
+            "EXDATE",
+            "RDATE",
+            "DURATION:",
+            "TZOFFSETTO:",
+            ";TZID=",
+            ";VALUE=DATE",
+            ";VALUE=PERIOD",
+            ";VALUE=RECUR",
+            ";RANGE=THISANDFUTURE",
+            ";ENCODING=BASE64",
+            ";ENCODING=QUOTED-PRINTABLE",
+            ";CHARSET=latin1",
+            ":",
+            ";",
+            ",",
+            "=",
+            "\"",
+            "\\",
+            "\\n",
+            "\\,",
+            "20240105",
+            "T090000",
+            "Z",
+            "/",
+            "PT1H",
+            "-P1W",
+            "+0100",
+            "FREQ=DAILY",
+            ";COUNT=",
+            ";UNTIL=",
+            ";BYDAY=-1SU",
+            "99999999999",
+            "\r\n",
+            "\n",
+            "\r",
+            "\r\n ",
+            " ",
+            "\t",
+            "\u{0}",
+            "\u{FEFF}",
+            "é",
+            "\u{1F600}",
+            "=C3=A9=\r\n",
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn shuffled_pieces_never_panic(pieces in prop::collection::vec(piece(), 0..120)) {
+            let feed = parse(pieces.concat().as_bytes());
+            prop_assert!(feed.warnings.len() <= super::MAX_WARNINGS + 1);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            parse(&bytes);
+        }
+    }
+}
