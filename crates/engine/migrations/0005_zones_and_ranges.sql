@@ -7,5 +7,8 @@ CREATE TABLE calendar_zones (
     PRIMARY KEY (calendar_id, tzid)
 );
 
+-- The zone of an event's end when it differs from its start's (DTEND in another zone).
+ALTER TABLE events ADD COLUMN end_time_zone TEXT;
+
 -- Exceptions written with RECURRENCE-ID;RANGE=THISANDFUTURE also apply to every later instance.
 ALTER TABLE events ADD COLUMN this_and_future INTEGER NOT NULL DEFAULT 0;

@@ -84,3 +84,53 @@ async fn an_event_that_began_yesterday_and_runs_now_is_listed_today() {
         .count();
     assert_eq!(before, 1, "{text}");
 }
+
+#[tokio::test]
+async fn events_far_outside_the_sync_window_are_expanded_from_the_stored_series() {
+    let cli = Cli::new().await;
+    // Mondays 09:00 Berlin since 2019, the 2019-01-14 instance deleted; synced now.
+    cli.fake.put_event(
+        EMAIL,
+        json!({"id": "weekly", "summary": "Weekly",
+        "start": {"dateTime": "2019-01-07T09:00:00", "timeZone": "Europe/Berlin"},
+        "end": {"dateTime": "2019-01-07T10:00:00", "timeZone": "Europe/Berlin"},
+        "recurrence": ["RRULE:FREQ=WEEKLY;BYDAY=MO", "EXDATE;TZID=Europe/Berlin:20190114T090000"]}),
+    );
+    cli.ok(&["connect", "google"]).await;
+    let early = listed_in_berlin(&cli, "2019-01-07", "2019-01-21").await;
+    let starts: Vec<&str> = early.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(starts, ["2019-01-07T08:00:00Z", "2019-01-21T08:00:00Z"]);
+    assert!(
+        early[0].0.ends_with("@2019-01-07T08:00:00Z"),
+        "{}",
+        early[0].0
+    );
+    // Summer time in 2030.
+    let late = listed_in_berlin(&cli, "2030-07-01", "2030-07-01").await;
+    let starts: Vec<&str> = late.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(starts, ["2030-07-01T07:00:00Z"]);
+}
+
+/// (id, start) of `events --from --to --json` run in Berlin.
+async fn listed_in_berlin(cli: &Cli, from: &str, to: &str) -> Vec<(String, String)> {
+    let mut cmd = cli.command(&["events", "--from", from, "--to", to, "--json"]);
+    cmd.env("TZ", "Europe/Berlin");
+    let out = cli.run_with(cmd).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap().into(),
+                e["start"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}

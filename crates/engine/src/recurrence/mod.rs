@@ -40,6 +40,9 @@
 //!   (one second of a SECONDLY rule, one day of a DAILY rule) or one occurrence produced, so a
 //!   rule whose BYxxx parts rarely match stops as surely as one that matches every time.
 //!   Hitting a cap is reported in [`Expansion::truncated`].
+//! - A floating series (`EventTime::Floating` start and end) is expanded on wall-clock time
+//!   with no zone and yields floating instances, tested against the window with a day of slack
+//!   (like all-day ones), since the viewer's zone places them only when they are shown.
 //! - Unknown `X-` lines and `X-` rule parts are ignored; any other unknown line is an error.
 
 use std::collections::{BTreeMap, HashSet};

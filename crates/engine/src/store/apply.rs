@@ -160,6 +160,8 @@ struct EventRow<'a> {
     end_at: String,
     all_day: bool,
     time_zone: Option<&'a str>,
+    /// Only when it differs from `time_zone`.
+    end_time_zone: Option<&'a str>,
     recurrence: Option<String>,
     status: &'static str,
     my_response: Option<&'static str>,
@@ -187,6 +189,10 @@ impl<'a> EventRow<'a> {
             end_at: e.end.to_wire(),
             all_day: e.start.is_all_day(),
             time_zone: e.start.zone_name(),
+            end_time_zone: e
+                .end
+                .zone_name()
+                .filter(|&z| Some(z) != e.start.zone_name()),
             recurrence: if e.recurrence.is_empty() {
                 None
             } else {
@@ -217,13 +223,14 @@ async fn upsert_events(
         "INSERT INTO events (calendar_id, external_id, series_external_id, original_start, title,
                              description, location, start_at, end_at, all_day, time_zone,
                              recurrence, status, my_response, meeting_url, etag, updated_at,
-                             this_and_future)
+                             this_and_future, end_time_zone)
          SELECT ?1, value ->> '$.external_id', value ->> '$.series_external_id',
                 value ->> '$.original_start', value ->> '$.title', value ->> '$.description',
                 value ->> '$.location', value ->> '$.start_at', value ->> '$.end_at',
                 value ->> '$.all_day', value ->> '$.time_zone', value ->> '$.recurrence',
                 value ->> '$.status', value ->> '$.my_response', value ->> '$.meeting_url',
-                value ->> '$.etag', value ->> '$.updated_at', value ->> '$.this_and_future'
+                value ->> '$.etag', value ->> '$.updated_at', value ->> '$.this_and_future',
+                value ->> '$.end_time_zone'
          FROM json_each(?2) WHERE true
          ON CONFLICT (calendar_id, external_id) DO UPDATE SET
             series_external_id = excluded.series_external_id,
@@ -233,7 +240,8 @@ async fn upsert_events(
             time_zone = excluded.time_zone, recurrence = excluded.recurrence,
             status = excluded.status, my_response = excluded.my_response,
             meeting_url = excluded.meeting_url, etag = excluded.etag,
-            updated_at = excluded.updated_at, this_and_future = excluded.this_and_future",
+            updated_at = excluded.updated_at, this_and_future = excluded.this_and_future,
+            end_time_zone = excluded.end_time_zone",
         calendar_id,
         rows
     )
@@ -553,6 +561,7 @@ async fn load_master(
 ) -> Result<Option<StoredEvent>> {
     let row = sqlx::query!(
         r#"SELECT id AS "id!", start_at, end_at, all_day AS "all_day: bool", time_zone,
+                  COALESCE(end_time_zone, time_zone) AS "end_time_zone: String",
                   recurrence AS "recurrence!"
            FROM events
            WHERE calendar_id = ? AND external_id = ? AND recurrence IS NOT NULL"#,
@@ -564,7 +573,7 @@ async fn load_master(
     let Some(row) = row else { return Ok(None) };
     let tz = row.time_zone.as_deref();
     let start = EventTime::from_wire(&row.start_at, row.all_day, tz);
-    let end = EventTime::from_wire(&row.end_at, row.all_day, tz);
+    let end = EventTime::from_wire(&row.end_at, row.all_day, row.end_time_zone.as_deref());
     let recurrence = serde_json::from_str(&row.recurrence).ok();
     let (Some(start), Some(end), Some(recurrence)) = (start, end, recurrence) else {
         // One damaged row must not fail the calendar's sync: its series is left unexpanded

@@ -479,3 +479,34 @@ async fn a_this_and_future_override_moves_the_rest_of_the_series() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_stored_series_keeps_the_zone_of_its_end() {
+    // Daily 01:00 New York to 00:00 Los Angeles (two hours): on 2026-03-08 New York springs
+    // forward at 02:00, and the instance still lasts two hours (01:00 EST to 04:00 EDT).
+    let zoned = |s: &str, tz: &str| EventTime::DateTime {
+        utc: utc(s),
+        tz: Some(tz.into()),
+    };
+    let (store, _) = store_with(vec![series(
+        "night",
+        zoned("2026-03-07T06:00:00Z", "America/New_York"),
+        zoned("2026-03-07T08:00:00Z", "America/Los_Angeles"),
+        &["RRULE:FREQ=DAILY;COUNT=3"],
+    )])
+    .await;
+    let range = QueryRange::new(
+        utc("2026-03-08T00:00:00Z"),
+        utc("2026-03-09T00:00:00Z"),
+        &Utc,
+    );
+    let all = EventFilter {
+        include_declined: true,
+        limit: None,
+    };
+    let night = &store.events_between(range, all).await.unwrap()[0];
+    assert_eq!(
+        (night.start.as_str(), night.end.as_str()),
+        ("2026-03-08T06:00:00Z", "2026-03-08T08:00:00Z")
+    );
+}

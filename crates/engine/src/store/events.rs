@@ -126,6 +126,9 @@ impl Store {
         let lowest = range.start_utc.min(range.start_local) - max_span;
         let highest = range.end_utc.max(range.end_local);
         let limit = filter.limit.map_or(-1, i64::from);
+        // All-day and floating rows hold wall-clock keys, compared with the range's local
+        // bounds and sorted with the offset at its start; floating rows are placed exactly (in
+        // the viewer's zone) once read, and the list sorted again.
         let rows = sqlx::query!(
             r#"SELECT o.event_id, o.instance_key, o.start_at, o.end_at,
                       o.all_day AS "all_day: bool",
@@ -204,7 +207,11 @@ impl Store {
                 },
             })
             .collect();
-        let beyond = self.expand_beyond_window(&range, filter).await?;
+        let mut stored = std::collections::HashMap::new();
+        for view in &views {
+            *stored.entry(view.calendar_id).or_insert(0usize) += 1;
+        }
+        let beyond = self.expand_beyond_window(&range, filter, &stored).await?;
         if !beyond.is_empty() || any_floating {
             views.extend(beyond);
             // Stable: stored rows keep their order among equal starts.

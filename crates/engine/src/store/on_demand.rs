@@ -15,23 +15,25 @@ use chrono::{DateTime, TimeDelta};
 use super::apply::{overridden_keys, MAX_OCCURRENCES_PER_CALENDAR};
 use super::events::{EventFilter, EventView, QueryRange};
 use super::future::{self, Fate};
-use super::{fmt_utc, parse_utc_opt, Result, Store};
+use super::{parse_utc_opt, Result, Store};
 use crate::model::{EventTime, SyncWindow};
 use crate::recurrence::{self, Instance, Series, MAX_INSTANCES_PER_SERIES};
-use crate::zones::ZoneDefinitions;
 
 impl Store {
     /// The instances of series in enabled calendars that overlap `range` but lie outside the
-    /// window their calendar was expanded over, unordered. Bounded by the expansion's caps: at
-    /// most [`MAX_INSTANCES_PER_SERIES`] per series (the earliest in the range) and
-    /// [`MAX_OCCURRENCES_PER_CALENDAR`] per query.
+    /// window their calendar was expanded over, unordered. Only the parts of the range outside
+    /// that window are expanded (a range inside it costs one small query). Bounded by the
+    /// expansion's caps: at most [`MAX_INSTANCES_PER_SERIES`] per series and part of the range
+    /// (the earliest), and a calendar lists at most [`MAX_OCCURRENCES_PER_CALENDAR`], its
+    /// `stored` occurrences (by calendar id) included.
     pub(super) async fn expand_beyond_window(
         &self,
         range: &QueryRange,
         filter: EventFilter,
+        stored: &HashMap<i64, usize>,
     ) -> Result<Vec<EventView>> {
-        // Generous bounds (both readings of the range, a day of slack for all-day instances);
-        // the exact test is done per instance below.
+        // Generous bounds (both readings of the range, a day of slack for all-day and floating
+        // instances); the exact test is done per instance.
         let day = 86_400;
         let (Some(lower), Some(upper)) = (
             DateTime::from_timestamp(range.start_utc.min(range.start_local) - day, 0),
@@ -39,71 +41,102 @@ impl Store {
         ) else {
             return Ok(Vec::new());
         };
-        let (lower_text, upper_text) = (fmt_utc(lower), fmt_utc(upper));
+        let calendars = sqlx::query!(
+            r#"SELECT id AS "id!", expanded_start, expanded_end FROM calendars WHERE enabled = 1"#
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut views = Vec::new();
+        for calendar in calendars {
+            let precomputed = match (
+                parse_utc_opt(calendar.expanded_start),
+                parse_utc_opt(calendar.expanded_end),
+            ) {
+                (Some(start), Some(end)) => Some(SyncWindow { start, end }),
+                _ => None,
+            };
+            let parts = outside(
+                SyncWindow {
+                    start: lower,
+                    end: upper,
+                },
+                precomputed,
+            );
+            if parts.is_empty() {
+                continue;
+            }
+            let listed = stored.get(&calendar.id).copied().unwrap_or(0);
+            let left = MAX_OCCURRENCES_PER_CALENDAR.saturating_sub(listed);
+            if left == 0 {
+                continue;
+            }
+            let found = self
+                .calendar_beyond_window(calendar.id, &parts, precomputed, range, filter, left)
+                .await?;
+            views.extend(found);
+        }
+        Ok(views)
+    }
+
+    /// [`Store::expand_beyond_window`] for one calendar and the `parts` of the range outside
+    /// its `precomputed` window; at most `cap` instances.
+    async fn calendar_beyond_window(
+        &self,
+        calendar_id: i64,
+        parts: &[SyncWindow],
+        precomputed: Option<SyncWindow>,
+        range: &QueryRange,
+        filter: EventFilter,
+        cap: usize,
+    ) -> Result<Vec<EventView>> {
         let masters = sqlx::query!(
             r#"SELECT e.id AS "id!", e.external_id, e.start_at, e.end_at,
-                      e.all_day AS "all_day: bool", e.time_zone, e.recurrence AS "recurrence!",
+                      e.all_day AS "all_day: bool", e.time_zone,
+                      COALESCE(e.end_time_zone, e.time_zone) AS "end_time_zone: String",
+                      e.recurrence AS "recurrence!",
                       e.title, e.description, e.location, e.status, e.my_response, e.meeting_url,
-                      c.id AS "calendar_id!", c.name AS calendar_name,
+                      c.name AS calendar_name,
                       COALESCE(c.color_override, c.color) AS "calendar_color: String",
-                      c.expanded_start, c.expanded_end,
                       a.id AS "account_id!", a.provider
                FROM events e
                JOIN calendars c ON c.id = e.calendar_id
                JOIN accounts a ON a.id = c.account_id
-               WHERE e.recurrence IS NOT NULL
-                 AND c.enabled = 1
+               WHERE e.calendar_id = ?1
+                 AND e.recurrence IS NOT NULL
                  AND e.status != 'cancelled'
-                 AND (?1 OR e.my_response IS NULL OR e.my_response != 'declined')
-                 AND (c.expanded_start IS NULL OR c.expanded_end IS NULL
-                      OR c.expanded_start > ?2 OR c.expanded_end < ?3)
+                 AND (?2 OR e.my_response IS NULL OR e.my_response != 'declined')
                ORDER BY e.id"#,
-            filter.include_declined,
-            lower_text,
-            upper_text
+            calendar_id,
+            filter.include_declined
         )
         .fetch_all(&self.pool)
         .await?;
         if masters.is_empty() {
             return Ok(Vec::new());
         }
-
         let mut conn = self.pool.acquire().await?;
-        let mut zones_of: HashMap<i64, ZoneDefinitions> = HashMap::new();
+        let zones = super::zones::load(&mut conn, calendar_id).await?;
         let mut overriders: HashMap<i64, Props> = HashMap::new();
         let mut views = Vec::new();
         for m in masters {
             let tz = m.time_zone.as_deref();
             let start = EventTime::from_wire(&m.start_at, m.all_day, tz);
-            let end = EventTime::from_wire(&m.end_at, m.all_day, tz);
+            let end = EventTime::from_wire(&m.end_at, m.all_day, m.end_time_zone.as_deref());
             let recurrence: Option<Vec<String>> = serde_json::from_str(&m.recurrence).ok();
             let (Some(start), Some(end), Some(recurrence)) = (start, end, recurrence) else {
                 // Damaged rows are reported when the series is expanded at sync time.
                 continue;
             };
-            if let Entry::Vacant(slot) = zones_of.entry(m.calendar_id) {
-                slot.insert(super::zones::load(&mut conn, m.calendar_id).await?);
-            }
-            let zones = &zones_of[&m.calendar_id];
             let series = Series {
                 start: &start,
                 end: &end,
                 recurrence: &recurrence,
-                zones,
-            };
-            let window = SyncWindow {
-                start: lower,
-                end: upper,
-            };
-            let cap = usize::from(MAX_INSTANCES_PER_SERIES);
-            // A series that cannot be expanded kept its first instance as a stored row.
-            let Ok(expansion) = recurrence::expand_at_most(&series, window, cap) else {
-                continue;
+                zones: &zones,
             };
             let overridden =
-                overridden_keys(&mut conn, m.calendar_id, &m.external_id, &start, zones).await?;
+                overridden_keys(&mut conn, calendar_id, &m.external_id, &start, &zones).await?;
             let future =
-                future::load(&mut conn, m.calendar_id, &m.external_id, &start, zones).await?;
+                future::load(&mut conn, calendar_id, &m.external_id, &start, &zones).await?;
             let master = Props {
                 event_id: m.id,
                 external_id: m.external_id.clone(),
@@ -114,66 +147,90 @@ impl Store {
                 my_response: m.my_response.clone(),
                 meeting_url: m.meeting_url.clone(),
             };
-            let precomputed = match (
-                parse_utc_opt(m.expanded_start.clone()),
-                parse_utc_opt(m.expanded_end.clone()),
-            ) {
-                (Some(start), Some(end)) => Some(SyncWindow { start, end }),
-                _ => None,
-            };
-            for instance in expansion.instances {
-                // Which instances the table holds is decided before any THISANDFUTURE move.
-                if overridden.contains(&instance.original_start.key())
-                    || precomputed.is_some_and(|w| precomputed_in(&instance, w))
-                {
-                    continue;
-                }
-                let (props, instance) = match future::apply(instance, &future) {
-                    Fate::Master(instance) => (&master, instance),
-                    Fate::Override(_, _, true) if !filter.include_declined => continue,
-                    Fate::Override(id, instance, _) => {
-                        if let Entry::Vacant(slot) = overriders.entry(id) {
-                            slot.insert(Props::load(&mut conn, id).await?);
-                        }
-                        (&overriders[&id], instance)
-                    }
-                    Fate::Dropped => continue,
+            for part in parts {
+                let cap_per_series = usize::from(MAX_INSTANCES_PER_SERIES);
+                // A series that cannot be expanded kept its first instance as a stored row.
+                let Ok(expansion) = recurrence::expand_at_most(&series, *part, cap_per_series)
+                else {
+                    break;
                 };
-                if !in_range(&instance, range) {
-                    continue;
+                for instance in expansion.instances {
+                    // Which instances the table holds is decided before any THISANDFUTURE move.
+                    if overridden.contains(&instance.original_start.key())
+                        || precomputed.is_some_and(|w| precomputed_in(&instance, w))
+                    {
+                        continue;
+                    }
+                    let (props, instance) = match future::apply(instance, &future) {
+                        Fate::Master(instance) => (&master, instance),
+                        Fate::Override(_, _, true) if !filter.include_declined => continue,
+                        Fate::Override(id, instance, _) => {
+                            if let Entry::Vacant(slot) = overriders.entry(id) {
+                                slot.insert(Props::load(&mut conn, id).await?);
+                            }
+                            (&overriders[&id], instance)
+                        }
+                        Fate::Dropped => continue,
+                    };
+                    if !in_range(&instance, range) {
+                        continue;
+                    }
+                    if views.len() >= cap {
+                        tracing::warn!(
+                            limit = MAX_OCCURRENCES_PER_CALENDAR,
+                            "too many instances to list beyond the sync window; listing the first"
+                        );
+                        return Ok(views);
+                    }
+                    let all_day = instance.start.is_all_day();
+                    views.push(EventView {
+                        id: format!("{}@{}", props.event_id, instance.original_start.to_wire()),
+                        account_id: m.account_id,
+                        calendar_id,
+                        calendar_name: m.calendar_name.clone(),
+                        calendar_color: m.calendar_color.clone(),
+                        provider: m.provider.clone(),
+                        external_id: props.external_id.clone(),
+                        title: props.title.clone(),
+                        description: props.description.clone(),
+                        location: props.location.clone(),
+                        start: range.shown(instance.start.to_wire()),
+                        end: range.shown(instance.end.to_wire()),
+                        all_day,
+                        recurring: true,
+                        status: props.status.clone(),
+                        my_response: props.my_response.clone(),
+                        meeting_url: props.meeting_url.clone(),
+                        sort_key: sort_key(&instance.start, range),
+                    });
                 }
-                if views.len() >= MAX_OCCURRENCES_PER_CALENDAR {
-                    tracing::warn!(
-                        limit = MAX_OCCURRENCES_PER_CALENDAR,
-                        "too many instances to list beyond the sync window; listing the first"
-                    );
-                    return Ok(views);
-                }
-                let all_day = instance.start.is_all_day();
-                views.push(EventView {
-                    id: format!("{}@{}", props.event_id, instance.original_start.to_wire()),
-                    account_id: m.account_id,
-                    calendar_id: m.calendar_id,
-                    calendar_name: m.calendar_name.clone(),
-                    calendar_color: m.calendar_color.clone(),
-                    provider: m.provider.clone(),
-                    external_id: props.external_id.clone(),
-                    title: props.title.clone(),
-                    description: props.description.clone(),
-                    location: props.location.clone(),
-                    start: range.shown(instance.start.to_wire()),
-                    end: range.shown(instance.end.to_wire()),
-                    all_day,
-                    recurring: true,
-                    status: props.status.clone(),
-                    my_response: props.my_response.clone(),
-                    meeting_url: props.meeting_url.clone(),
-                    sort_key: sort_key(&instance.start, range),
-                });
             }
         }
         Ok(views)
     }
+}
+
+/// The parts of `wanted` outside the `precomputed` window (all of it when there is none).
+/// Disjoint, so no instance comes from two parts unless it also overlaps the window (and is
+/// then left to the table).
+fn outside(wanted: SyncWindow, precomputed: Option<SyncWindow>) -> Vec<SyncWindow> {
+    let Some(w) = precomputed else {
+        return vec![wanted];
+    };
+    let mut parts = Vec::new();
+    if wanted.start < w.start {
+        parts.push(SyncWindow {
+            start: wanted.start,
+            end: wanted.end.min(w.start),
+        });
+    }
+    if wanted.end > w.end {
+        parts.push(SyncWindow {
+            start: wanted.start.max(w.end),
+            end: wanted.end,
+        });
+    }
+    parts
 }
 
 /// The event a listed instance shows: the master's, or a THISANDFUTURE override's.
@@ -483,6 +540,28 @@ mod tests {
         );
         let later_id = got[1].0.clone();
         assert_eq!(got[2].0, format!("{later_id}@2030-03-11T08:00:00Z"));
+    }
+
+    #[test]
+    fn only_the_parts_outside_the_window_are_expanded() {
+        let w = |a: &str, b: &str| SyncWindow {
+            start: utc(a),
+            end: utc(b),
+        };
+        let window = w("2026-05-01T00:00:00Z", "2026-09-01T00:00:00Z");
+        let inside = w("2026-06-01T00:00:00Z", "2026-06-08T00:00:00Z");
+        assert_eq!(outside(inside, Some(window)), []);
+        let before = w("2019-01-01T00:00:00Z", "2019-02-01T00:00:00Z");
+        assert_eq!(outside(before, Some(window)), [before]);
+        let across = w("2026-04-01T00:00:00Z", "2026-10-01T00:00:00Z");
+        assert_eq!(
+            outside(across, Some(window)),
+            [
+                w("2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z"),
+                w("2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z")
+            ]
+        );
+        assert_eq!(outside(inside, None), [inside]);
     }
 
     #[tokio::test]

@@ -18,6 +18,8 @@ use std::sync::Arc;
 use chrono::{FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
 use serde::{Deserialize, Serialize};
 
+use crate::model::EventTime;
+
 mod vtimezone;
 mod windows;
 
@@ -81,6 +83,23 @@ pub fn resolve(tzid: &str, defined: &ZoneDefinitions) -> Option<Zone> {
         "unknown time zone; reading the time as floating"
     );
     None
+}
+
+/// A date-time value as an iCalendar file writes it (`DTSTART;TZID=...:20260302T090000`) as
+/// an [`EventTime`]: zoned when the TZID resolves (keeping the TZID as written, so a series is
+/// expanded later by the same rule), floating without a TZID or with one nobody defines.
+pub fn event_time(
+    local: NaiveDateTime,
+    tzid: Option<&str>,
+    defined: &ZoneDefinitions,
+) -> EventTime {
+    match tzid.and_then(|tzid| resolve(tzid, defined).map(|zone| (tzid, zone))) {
+        Some((tzid, zone)) => EventTime::DateTime {
+            utc: crate::local_time::resolve(local, &zone),
+            tz: Some(tzid.to_owned()),
+        },
+        None => EventTime::Floating(local),
+    }
 }
 
 /// An IANA name, or the IANA name that ends a vendor-prefixed TZID.
@@ -258,6 +277,24 @@ pub(crate) mod tests {
         );
         assert_eq!(resolve("Custom/Berlin", &ZoneDefinitions::default()), None);
         assert_eq!(resolve("Not A Zone", &berlin_feed), None);
+    }
+
+    #[test]
+    fn ical_values_become_zoned_or_floating_times() {
+        let defined = custom_definitions();
+        let nine = local("2026-07-01T09:00");
+        let zoned = |tzid: &str| EventTime::DateTime {
+            utc: utc("2026-07-01T07:00:00Z"),
+            tz: Some(tzid.into()),
+        };
+        for tzid in ["Europe/Berlin", "W. Europe Standard Time", "Custom/Berlin"] {
+            assert_eq!(event_time(nine, Some(tzid), &defined), zoned(tzid));
+        }
+        assert_eq!(event_time(nine, None, &defined), EventTime::Floating(nine));
+        assert_eq!(
+            event_time(nine, Some("Custom/Berlin"), &ZoneDefinitions::default()),
+            EventTime::Floating(nine)
+        );
     }
 
     #[test]
