@@ -25,7 +25,8 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 3] = [ProviderKind::Demo, ProviderKind::Google, ProviderKind::Ics];
+    pub const ALL: [ProviderKind; 3] =
+        [ProviderKind::Demo, ProviderKind::Google, ProviderKind::Ics];
 
     pub fn as_str(self) -> &'static str {
         match self {

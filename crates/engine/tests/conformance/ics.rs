@@ -227,7 +227,10 @@ pub async fn an_unchanged_feed_writes_nothing_and_a_login_page_keeps_the_events(
     assert_eq!(h.backend.requests().map(|n| n - requests.unwrap()), Some(1));
     let after = h.store.calendars(Some(h.account)).await.unwrap().remove(0);
     assert_eq!(after.last_success_at, calendar.last_success_at, "no write");
-    assert_eq!(h.store.calendar_sync_state(calendar.id).await.unwrap(), state);
+    assert_eq!(
+        h.store.calendar_sync_state(calendar.id).await.unwrap(),
+        state
+    );
 
     // Same content, new ETag: the content hash says nothing changed.
     h.backend.with(|_| {});

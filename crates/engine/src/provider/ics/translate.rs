@@ -186,9 +186,7 @@ impl TimeReader<'_> {
                 tz: None,
             },
             ParsedTime::Local { naive, tzid } => {
-                let named = tzid
-                    .as_deref()
-                    .and_then(|tzid| self.instant(*naive, tzid));
+                let named = tzid.as_deref().and_then(|tzid| self.instant(*naive, tzid));
                 named
                     .or_else(|| self.wr_timezone.and_then(|wr| self.instant(*naive, wr)))
                     .unwrap_or(EventTime::Floating(*naive))
@@ -216,7 +214,9 @@ impl TimeReader<'_> {
                     let end = match end {
                         ParsedTime::Date(d) => d.format("%Y%m%d").to_string(),
                         ParsedTime::Utc(u) => u.format("%Y%m%dT%H%M%SZ").to_string(),
-                        ParsedTime::Local { naive, .. } => naive.format("%Y%m%dT%H%M%S").to_string(),
+                        ParsedTime::Local { naive, .. } => {
+                            naive.format("%Y%m%dT%H%M%S").to_string()
+                        }
                     };
                     date_line("RDATE", start, &format!("/{end}"))
                 }
@@ -266,7 +266,8 @@ fn date_line(name: &str, time: &ParsedTime, suffix: &str) -> String {
 
 /// A time moved by a duration, in its own form.
 fn shifted(time: &EventTime, by: TimeDelta) -> EventTime {
-    time.shifted(by.num_seconds()).unwrap_or_else(|| time.clone())
+    time.shifted(by.num_seconds())
+        .unwrap_or_else(|| time.clone())
 }
 
 /// How a RECURRENCE-ID appears in an override's id: the UTC instant, the date, or the

@@ -1,7 +1,8 @@
 use super::*;
 
 fn feed(body: &str) -> TranslatedFeed {
-    let text = format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{body}END:VCALENDAR\r\n");
+    let text =
+        format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{body}END:VCALENDAR\r\n");
     translate(&crate::ical::parse(text.as_bytes()))
 }
 
@@ -36,7 +37,8 @@ DESCRIPTION:Join https://zoom.us/j/5550100123 if you like\r\nEND:VEVENT\r\n";
 #[test]
 fn ids_and_etags_survive_reordering_and_a_new_dtstamp() {
     let first = feed(&format!("{WEEKLY}{MOVED}{SINGLE}"));
-    let again = feed(&format!("{SINGLE}{MOVED}{WEEKLY}").replace("20190101T000000Z", "20261201T041500Z"));
+    let again =
+        feed(&format!("{SINGLE}{MOVED}{WEEKLY}").replace("20190101T000000Z", "20261201T041500Z"));
     let key = |t: &TranslatedFeed| {
         let mut all: Vec<(String, String, Option<String>)> = resources(t)
             .into_iter()
@@ -74,7 +76,10 @@ fn an_override_in_another_zone_names_the_instance_it_replaces_by_instant() {
     let series = events[1].series.as_ref().unwrap();
     assert_eq!(series.master_external_id, "weekly@x");
     // 2019-01-14 09:00 Berlin, the master's instance, written in New York time.
-    assert_eq!(series.original_start.key(), utc("2019-01-14T08:00:00Z").timestamp());
+    assert_eq!(
+        series.original_start.key(),
+        utc("2019-01-14T08:00:00Z").timestamp()
+    );
     assert!(!series.this_and_future);
     assert_eq!(events[0].etag, events[1].etag);
 }
@@ -193,5 +198,9 @@ fn a_bad_event_is_skipped_with_a_warning_and_the_rest_kept() {
     let t = feed(&format!("{bad}{SINGLE}"));
     assert_eq!(resources(&t).len(), 1);
     assert_eq!(resources(&t)[0].0, "single@x");
-    assert!(t.warnings.iter().any(|w| w.contains("bad@x")), "{:?}", t.warnings);
+    assert!(
+        t.warnings.iter().any(|w| w.contains("bad@x")),
+        "{:?}",
+        t.warnings
+    );
 }
