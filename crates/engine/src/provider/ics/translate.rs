@@ -8,7 +8,7 @@
 //! RECURRENCE-ID (so the same instance written in another zone keeps its id). A resource's
 //! etag is a hash of its translated events, which carry no DTSTAMP.
 
-use chrono::{NaiveDateTime, TimeDelta};
+use chrono::TimeDelta;
 use sha2::{Digest, Sha256};
 
 use crate::ical::{ParsedDateOrPeriod, ParsedEvent, ParsedFeed, ParsedResource, ParsedTime};
@@ -174,32 +174,29 @@ impl TimeReader<'_> {
         }
     }
 
-    /// A parsed time in the model. A local time in a TZID this feed and the tz database know
-    /// becomes an instant (keeping the raw TZID, which the store resolves again with the
-    /// calendar's definitions when it expands a series); a floating time, or one in an
-    /// unknown zone, is read in X-WR-TIMEZONE when that names a zone, else stays floating.
+    /// A parsed time in the model, by the time model's rule ([`crate::zones::event_time`]).
+    /// X-WR-TIMEZONE, when it names a zone, is the zone of the feed's floating times, and UTC
+    /// times are expressed in it (the same instant), so a UTC series keeps its local wall time
+    /// across DST as the feed's author meant (PROVIDERS-more.md C).
     fn time(&self, time: &ParsedTime) -> EventTime {
         match time {
             ParsedTime::Date(date) => EventTime::Date(*date),
             ParsedTime::Utc(utc) => EventTime::DateTime {
                 utc: *utc,
-                tz: None,
+                tz: self
+                    .wr_timezone
+                    .filter(|wr| crate::zones::resolve(wr, self.zones).is_some())
+                    .map(str::to_owned),
             },
             ParsedTime::Local { naive, tzid } => {
-                let named = tzid.as_deref().and_then(|tzid| self.instant(*naive, tzid));
-                named
-                    .or_else(|| self.wr_timezone.and_then(|wr| self.instant(*naive, wr)))
-                    .unwrap_or(EventTime::Floating(*naive))
+                match crate::zones::event_time(*naive, tzid.as_deref(), self.zones) {
+                    EventTime::Floating(_) if self.wr_timezone.is_some() => {
+                        crate::zones::event_time(*naive, self.wr_timezone, self.zones)
+                    }
+                    time => time,
+                }
             }
         }
-    }
-
-    fn instant(&self, naive: NaiveDateTime, tzid: &str) -> Option<EventTime> {
-        let zone = crate::zones::resolve(tzid, self.zones)?;
-        Some(EventTime::DateTime {
-            utc: crate::local_time::resolve(naive, &zone),
-            tz: Some(tzid.to_owned()),
-        })
     }
 
     /// The master's recurrence as RFC 5545 lines, the form every provider stores.

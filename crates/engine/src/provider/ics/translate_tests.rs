@@ -204,3 +204,22 @@ fn a_bad_event_is_skipped_with_a_warning_and_the_rest_kept() {
         t.warnings
     );
 }
+
+#[test]
+fn utc_times_take_x_wr_timezone_as_their_zone_at_the_same_instant() {
+    let body = "X-WR-TIMEZONE:Europe/Berlin\r\nBEGIN:VEVENT\r\nUID:u@x\r\n\
+DTSTART:20190107T080000Z\r\nRRULE:FREQ=WEEKLY;COUNT=30\r\nEND:VEVENT\r\n";
+    let t = feed(body);
+    let event = &resources(&t)[0].1[0];
+    assert_eq!(
+        event.start,
+        EventTime::DateTime {
+            utc: utc("2019-01-07T08:00:00Z"),
+            tz: Some("Europe/Berlin".into())
+        }
+    );
+    // A zone no one knows is not a zone: the value stays plain UTC.
+    let t = feed(&body.replace("Europe/Berlin", "Nowhere/Special"));
+    let event = &resources(&t)[0].1[0];
+    assert_eq!(event.start.zone_name(), None);
+}
