@@ -246,4 +246,10 @@ pub async fn an_unchanged_feed_writes_nothing_and_a_login_page_keeps_the_events(
     assert!(error.contains("did not send a calendar"), "{refused:?}");
     assert!(!error.contains("secret-token-123"), "{error}");
     assert_eq!(h.titles().await, ["A"]);
+
+    // The feed is back and unchanged (HTTP 304): the calendar's error is cleared all the same.
+    let back = h.sync().await;
+    assert!(back.ok(), "{back:?}");
+    let calendar = h.store.calendars(Some(h.account)).await.unwrap().remove(0);
+    assert_eq!(calendar.last_error, None);
 }

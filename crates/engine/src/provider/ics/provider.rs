@@ -99,7 +99,8 @@ impl Provider for IcsProvider {
             } => {
                 let feed = crate::ical::parse(text.as_bytes());
                 let translated = translate(&feed);
-                for warning in translated.warnings.iter().take(MAX_LOGGED_WARNINGS) {
+                // A skipped event is logged, and the rest of the feed kept.
+                for warning in feed.warnings.iter().take(MAX_LOGGED_WARNINGS) {
                     tracing::warn!(calendar = %crate::text::one_line(&self.name), "{warning}");
                 }
                 let events = translated

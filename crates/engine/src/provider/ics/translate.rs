@@ -23,8 +23,6 @@ const MAX_TITLE: usize = 1024;
 pub struct TranslatedFeed {
     pub changes: Vec<RemoteChange>,
     pub zones: ZoneDefinitions,
-    /// The parser's warnings and every event left out here, one line each.
-    pub warnings: Vec<String>,
 }
 
 /// Translates a parsed feed.
@@ -48,7 +46,6 @@ pub fn translate(feed: &ParsedFeed) -> TranslatedFeed {
         zones: &zones,
         wr_timezone: feed.wr_timezone.as_deref(),
     };
-    let mut warnings = feed.warnings.clone();
     let mut changes = Vec::with_capacity(feed.resources.len());
     for (index, resource) in feed.resources.iter().enumerate() {
         // An event without a UID is its own resource; its position is all that names it.
@@ -57,17 +54,13 @@ pub fn translate(feed: &ParsedFeed) -> TranslatedFeed {
         } else {
             resource.uid.clone()
         };
-        let events = reader.resource(&resource_id, resource, &mut warnings);
+        let events = reader.resource(&resource_id, resource);
         changes.push(RemoteChange::ReplaceResource {
             resource_id,
             events,
         });
     }
-    TranslatedFeed {
-        changes,
-        zones,
-        warnings,
-    }
+    TranslatedFeed { changes, zones }
 }
 
 /// Reads the times of one feed.
@@ -79,12 +72,7 @@ struct TimeReader<'a> {
 impl TimeReader<'_> {
     /// The events of one resource, each with the resource's etag. A cancelled master cancels
     /// the whole series, so the resource then holds nothing.
-    fn resource(
-        &self,
-        id: &str,
-        resource: &ParsedResource,
-        warnings: &mut Vec<String>,
-    ) -> Vec<RemoteEvent> {
+    fn resource(&self, id: &str, resource: &ParsedResource) -> Vec<RemoteEvent> {
         let mut events = Vec::with_capacity(1 + resource.overrides.len());
         if let Some(master) = &resource.master {
             if is_cancelled(master) {
@@ -110,12 +98,6 @@ impl TimeReader<'_> {
             }
             // An override whose master is missing is shown as the single event it describes.
             events.push(event);
-        }
-        if events.is_empty() && resource.master.is_none() && !resource.overrides.is_empty() {
-            warnings.push(format!(
-                "event {} has only cancelled instances and no series; nothing to show",
-                crate::text::one_line(id)
-            ));
         }
         let etag = content_etag(&events);
         for event in &mut events {
