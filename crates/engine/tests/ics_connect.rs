@@ -67,7 +67,7 @@ async fn each_way_a_link_fails_has_its_code() {
     let world = common::world().await;
     let engine = &world.engine;
     let code = |result: Result<_, calbuddy_engine::EngineError>| {
-        let error = result.err().expect("an error");
+        let error = result.expect_err("an error");
         assert!(!error.to_string().contains("token-5f2e9a"), "{error}");
         error.code()
     };
