@@ -450,12 +450,17 @@ impl Engine {
                 };
                 let saved = self.config.secrets.get(&key).await?.ok_or_else(missing)?;
                 let url = FeedUrl::parse(saved.expose()).map_err(|_| missing())?;
-                Box::new(IcsProvider::new(
-                    url,
-                    &account.external_id,
-                    &account.name,
-                    self.config.retry,
-                ))
+                // The feed may have moved for good since the detail was written.
+                let shown = url.redacted();
+                if account.detail.as_deref() != Some(shown.as_str()) {
+                    self.store
+                        .set_account_detail(account.id, Some(&shown))
+                        .await?;
+                }
+                Box::new(
+                    IcsProvider::new(url, &account.external_id, &account.name, self.config.retry)
+                        .saving_moves_to(self.config.secrets.clone(), key),
+                )
             }
         })
     }

@@ -1,8 +1,11 @@
 //! `Engine::connect_ics` against feeds on 127.0.0.1: the name it falls back to, the error
-//! codes a UI gets for each way a link can fail, and a subscription whose saved link is gone.
+//! codes a UI gets for each way a link can fail, a feed that moved for good, and a
+//! subscription whose saved link is gone.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use chrono::Utc;
 
@@ -121,4 +124,56 @@ async fn a_subscription_whose_saved_link_is_gone_says_to_subscribe_again() {
         .last_error
         .unwrap()
         .contains("subscribe to it again"));
+}
+
+/// `/old.ics` moved for good to `/new.ics`, and may then disappear (404 once `old_gone`).
+fn serve_moved(old_gone: Arc<AtomicBool>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let head = String::from_utf8_lossy(&head);
+            let (status, extra, body) = if head.starts_with("GET /new.ics ") {
+                ("200 OK", "", NAMELESS)
+            } else if old_gone.load(Ordering::SeqCst) {
+                ("404 Not Found", "", "")
+            } else {
+                ("301 Moved Permanently", "Location: /new.ics\r\n", "")
+            };
+            let answer = format!(
+                "HTTP/1.1 {status}\r\nConnection: close\r\n{extra}Content-Type: text/calendar\r\n\
+                 Content-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    format!("{base}/old.ics")
+}
+
+#[tokio::test]
+async fn a_feed_that_moved_for_good_is_followed_to_its_new_address_from_then_on() {
+    let world = common::world().await;
+    let engine = &world.engine;
+    let old_gone = Arc::new(AtomicBool::new(false));
+    let url = serve_moved(old_gone.clone());
+    let (account, report) = engine.connect_ics(&url, None, Utc::now()).await.unwrap();
+    assert!(report.ok(), "{report:?}");
+    assert!(account.detail.unwrap().ends_with("/old.ics"));
+
+    old_gone.store(true, Ordering::SeqCst);
+    let results = engine.sync(Some(account.id), Utc::now()).await.unwrap();
+    let report = results[0].as_ref().unwrap();
+    assert!(report.ok(), "{report:?}");
+    let account = engine.account(account.id).await.unwrap();
+    assert!(account.detail.unwrap().ends_with("/new.ics"));
 }

@@ -15,6 +15,7 @@ use crate::model::{RemoteCalendar, RemoteChange};
 use crate::provider::{
     Capabilities, ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError, Scope,
 };
+use crate::secrets::{SecretStore, Sensitive};
 
 /// The most warnings of one feed written to the log: a broken feed of thousands of events
 /// should not flood it.
@@ -39,6 +40,8 @@ pub struct IcsProvider {
     calendar_id: String,
     name: String,
     limits: FetchLimits,
+    /// Where the link is saved (store and key), to keep a permanent move (301/308) there.
+    saved_at: Option<(SecretStore, String)>,
 }
 
 impl IcsProvider {
@@ -51,6 +54,28 @@ impl IcsProvider {
             calendar_id: calendar_id.to_owned(),
             name: name.to_owned(),
             limits: FetchLimits::new(retry),
+            saved_at: None,
+        }
+    }
+
+    /// Keeps the feed's new address under `key` in `secrets` when it has moved for good, so
+    /// later refreshes go straight there (and still work once the old address is gone).
+    pub fn saving_moves_to(mut self, secrets: SecretStore, key: String) -> Self {
+        self.saved_at = Some((secrets, key));
+        self
+    }
+
+    async fn remember_move(&self, moved_to: Option<FeedUrl>) {
+        let (Some(moved_to), Some((secrets, key))) = (moved_to, &self.saved_at) else {
+            return;
+        };
+        let saved = secrets
+            .set(key, &Sensitive::new(moved_to.expose().to_string()))
+            .await;
+        match saved {
+            Ok(()) => tracing::info!(to = %moved_to.redacted(), "the feed moved permanently"),
+            // The old address still leads there; the move is saved at a later refresh.
+            Err(e) => tracing::warn!(%e, "cannot save the feed's new address"),
         }
     }
 }
@@ -88,15 +113,26 @@ impl Provider for IcsProvider {
             .await
             .map_err(provider_error)?;
         match outcome {
-            FetchOutcome::NotModified { validators, .. } => Ok(ChangeSet {
-                kind: ChangeSetKind::Delta,
-                changes: vec![],
-                cursor: Some(cursor(&validators)),
-                zones: None,
-            }),
-            FetchOutcome::Body {
-                text, validators, ..
+            FetchOutcome::NotModified {
+                validators,
+                moved_to,
+                ..
             } => {
+                self.remember_move(moved_to).await;
+                Ok(ChangeSet {
+                    kind: ChangeSetKind::Delta,
+                    changes: vec![],
+                    cursor: Some(cursor(&validators)),
+                    zones: None,
+                })
+            }
+            FetchOutcome::Body {
+                text,
+                validators,
+                moved_to,
+                ..
+            } => {
+                self.remember_move(moved_to).await;
                 let feed = crate::ical::parse(text.as_bytes());
                 let translated = translate(&feed);
                 // A skipped event is logged, and the rest of the feed kept.
