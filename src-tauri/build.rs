@@ -14,6 +14,7 @@ fn main() {
             "cancel_connect",
             "disconnect",
             "add_demo",
+            "connect_ics",
             "settings",
             "save_settings",
             "open_link",

@@ -165,6 +165,24 @@ pub async fn disconnect(state: State<'_, AppState>, account_id: i64) -> Result<(
     Ok(())
 }
 
+/// Subscribes to a calendar link (the settings form "Subscribe to a calendar link"). Errors
+/// reach the UI as `{code, message}`: `invalid_url`, `feed_not_calendar`, `feed_needs_login`,
+/// `feed_gone`, `network`, or the engine's other codes.
+#[tauri::command]
+pub async fn connect_ics(
+    state: State<'_, AppState>,
+    url: String,
+    name: Option<String>,
+) -> Result<Account> {
+    let (account, _) = state
+        .engine
+        .connect_ics(&url, name.as_deref(), Utc::now())
+        .await
+        .map_err(fail)?;
+    state.replan.notify_one();
+    Ok(account)
+}
+
 #[tauri::command]
 pub async fn add_demo(state: State<'_, AppState>) -> Result<Account> {
     let account = state.engine.connect_demo(Utc::now()).await.map_err(fail)?;

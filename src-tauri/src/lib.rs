@@ -65,6 +65,7 @@ pub fn run() {
             commands::cancel_connect,
             commands::disconnect,
             commands::add_demo,
+            commands::connect_ics,
             commands::settings,
             commands::save_settings,
             commands::open_link,

@@ -200,6 +200,7 @@ mod tests {
             needs_reauth,
             last_synced_at: synced.map(|s| s.parse().unwrap()),
             last_error: error.map(str::to_owned),
+            detail: None,
         }
     }
 

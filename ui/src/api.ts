@@ -12,6 +12,8 @@ export type Account = {
   needs_reauth: boolean;
   last_synced_at: string | null;
   last_error: string | null;
+  /** A line shown under the name, e.g. a calendar link's redacted address (never the secret one). */
+  detail?: string | null;
 };
 
 export type Calendar = {
@@ -134,6 +136,13 @@ export const setCalendarColor = (id: number, color: string) =>
   call<null>("set_calendar_color", { id, color });
 /** Long-running: resolves once the user signed in and the first sync finished. */
 export const connectGoogle = () => call<Account>("connect_google");
+/**
+ * Subscribes to an iCalendar link (https, http, webcal, webcals): adds an "ics" account with one
+ * read-only calendar and resolves after its first sync. `name` null: the feed's own name, else
+ * the host. Rejects with invalid_url, feed_not_calendar, feed_needs_login, feed_gone, network or
+ * another code.
+ */
+export const connectIcs = (url: string, name: string | null) => call<Account>("connect_ics", { url, name });
 export const cancelConnect = () => call<null>("cancel_connect");
 export const disconnect = (accountId: number) => call<null>("disconnect", { accountId });
 export const addDemo = () => call<Account>("add_demo");

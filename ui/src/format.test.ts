@@ -104,6 +104,11 @@ describe("relative time", () => {
     expect(accountStatusText(account({ needs_reauth: true }), NOW)).toBe("Needs sign-in");
     expect(accountStatusText(account({ last_error: "Google is down" }), NOW)).toBe("Google is down");
     expect(accountStatusText(account({ last_synced_at: null }), NOW)).toBe("Not synced yet");
+    // a calendar link has no sign-in: its own error, or what a refused link means
+    expect(accountStatusText(account({ provider: "ics", needs_reauth: true, last_error: "the feed answered 403" }), NOW))
+      .toBe("the feed answered 403");
+    expect(accountStatusText(account({ provider: "ics", needs_reauth: true, last_error: null }), NOW))
+      .toBe("The link needs a login or is no longer valid");
   });
   test("syncProgressText", () => {
     expect(syncProgressText({ calendar: "Work", fetched: 120 })).toBe("Syncing Work… 120 events");

@@ -223,6 +223,8 @@ export function syncProgressText(p: { calendar: string; fetched: number } | null
 
 /** An account's status line in settings: "Synced 5 min ago", "Needs sign-in" or its last error. */
 export function accountStatusText(a: Account, now: Date): string {
+  // A calendar link has no sign-in: its refusal is the link's problem, said in its own words.
+  if (a.needs_reauth && a.provider === "ics") return a.last_error || "The link needs a login or is no longer valid";
   if (a.needs_reauth) return "Needs sign-in";
   if (a.last_error) return a.last_error;
   if (a.last_synced_at) {

@@ -1,7 +1,7 @@
 //! The command line, as clap parses it.
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 /// Calendar Buddy from the terminal: connect calendars, sync them, see what is coming up.
 ///
@@ -16,8 +16,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Connect an account: `google` (signs in in the browser) or `demo` (a sample calendar).
-    Connect { target: ConnectTarget },
+    /// Connect an account: `google` (signs in in the browser), `demo` (a sample calendar) or
+    /// `ics --url URL` (subscribe to a published calendar link).
+    Connect {
+        #[command(subcommand)]
+        target: ConnectTarget,
+    },
     /// List connected accounts.
     Accounts {
         #[arg(long)]
@@ -72,10 +76,22 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Subcommand)]
 pub enum ConnectTarget {
+    /// Sign in to Google in the browser and sync its calendars.
     Google,
+    /// Add a sample calendar, to see everything work.
     Demo,
+    /// Subscribe to a published calendar link (`.ics`): one read-only calendar, refreshed with
+    /// the other accounts. The link is kept in the keychain and shown redacted.
+    Ics {
+        /// The calendar link: https://, http://, webcal:// or webcals://.
+        #[arg(long, value_name = "URL")]
+        url: String,
+        /// The calendar's name (default: the name the feed gives, else its host).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

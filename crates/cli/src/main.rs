@@ -114,6 +114,17 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::Connect {
+            target: ConnectTarget::Ics { url, name },
+        } => {
+            let progress = output::SyncProgressBar::start(&engine);
+            let (account, report) = engine.connect_ics(&url, name.as_deref(), now).await?;
+            progress.finish();
+            out.connected(&account, Some(&report))?;
+            if !report.ok() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::Accounts { .. } => out.accounts(&engine.accounts().await?)?,
         Command::Calendars { action: None, .. } => out.calendars(&engine.calendars().await?)?,
         Command::Calendars {

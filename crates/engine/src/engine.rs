@@ -11,6 +11,9 @@ use crate::http::RetryPolicy;
 use crate::paths::DataDir;
 use crate::provider::demo::{self, DemoProvider};
 use crate::provider::google::{self, GoogleConfig, GoogleEndpoints, GoogleProvider, TokenSet};
+use crate::provider::ics::feed_url::FeedUrl;
+use crate::provider::ics::fetch::{fetch, FetchLimits, FetchOutcome};
+use crate::provider::ics::provider::{self as ics, IcsProvider};
 use crate::provider::{Provider, ProviderKind};
 use crate::secrets::{SecretStore, Sensitive};
 use crate::settings::Settings;
@@ -247,6 +250,53 @@ impl Engine {
         Ok((self.account(id).await?, report))
     }
 
+    /// Subscribes to a published calendar link (`https://`, `http://`, `webcal://`): fetches
+    /// it once to check it is a calendar and learn its name, keeps the full URL in the secret
+    /// store (it often carries a token), adds the account — or finds the one already subscribed
+    /// to this URL — with its redacted address as its detail, and runs the first sync.
+    ///
+    /// The name is `name` if given, else the feed's NAME / X-WR-CALNAME, else its host.
+    pub async fn connect_ics(
+        &self,
+        url: &str,
+        name: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(Account, SyncReport)> {
+        let url = FeedUrl::parse(url)?;
+        let retry = self.config.retry;
+        let outcome = fetch(&retry.client(), &url, None, &FetchLimits::new(retry)).await?;
+        let feed_name = match &outcome {
+            FetchOutcome::Body { text, .. } => crate::ical::parse(text.as_bytes()).name,
+            // Without validators the fetcher always returns the body.
+            FetchOutcome::NotModified { .. } => None,
+        };
+        let name = name
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(crate::text::one_line)
+            .or(feed_name.map(|n| crate::text::one_line(n.trim())))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| url.default_name());
+        let external_id = ics::account_external_id(&url);
+        self.config
+            .secrets
+            .set(
+                &ics::secret_key(&external_id),
+                &Sensitive::new(url.expose().to_string()),
+            )
+            .await?;
+        let (id, _) = self
+            .store
+            .upsert_account(ProviderKind::Ics.as_str(), &external_id, &name, now)
+            .await?;
+        self.store
+            .set_account_detail(id, Some(&url.redacted()))
+            .await?;
+        self.emit(EngineEvent::DataChanged);
+        let report = self.sync_one(id, now).await?;
+        Ok((self.account(id).await?, report))
+    }
+
     pub async fn account(&self, id: i64) -> Result<Account> {
         self.store
             .account(id)
@@ -391,6 +441,27 @@ impl Engine {
                 self.config.secrets.clone(),
                 &account.external_id,
             )?),
+            ProviderKind::Ics => {
+                let key = ics::secret_key(&account.external_id);
+                let missing = || {
+                    crate::provider::ProviderError::Credentials(
+                        "the calendar link is not saved; subscribe to it again".into(),
+                    )
+                };
+                let saved = self.config.secrets.get(&key).await?.ok_or_else(missing)?;
+                let url = FeedUrl::parse(saved.expose()).map_err(|_| missing())?;
+                // The feed may have moved for good since the detail was written.
+                let shown = url.redacted();
+                if account.detail.as_deref() != Some(shown.as_str()) {
+                    self.store
+                        .set_account_detail(account.id, Some(&shown))
+                        .await?;
+                }
+                Box::new(
+                    IcsProvider::new(url, &account.external_id, &account.name, self.config.retry)
+                        .saving_moves_to(self.config.secrets.clone(), key),
+                )
+            }
         })
     }
 
@@ -421,7 +492,8 @@ impl Engine {
     }
 
     /// What disconnecting means at the provider, as (revoked, why revoking failed): Google's
-    /// grant is revoked (best effort) and its tokens forgotten; the demo holds nothing.
+    /// grant is revoked (best effort) and its tokens forgotten; a subscription's link is
+    /// forgotten; the demo holds nothing.
     async fn release(
         &self,
         kind: ProviderKind,
@@ -429,6 +501,13 @@ impl Engine {
     ) -> Result<(bool, Option<String>)> {
         match kind {
             ProviderKind::Demo => Ok((false, None)),
+            ProviderKind::Ics => {
+                self.config
+                    .secrets
+                    .delete(&ics::secret_key(&account.external_id))
+                    .await?;
+                Ok((false, None))
+            }
             ProviderKind::Google => {
                 let key = google::secret_key(&account.external_id);
                 let tokens = self.config.secrets.get(&key).await?;

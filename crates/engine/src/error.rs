@@ -5,6 +5,8 @@ use serde::Serialize;
 
 use crate::loopback::LoopbackError;
 use crate::oauth::ConnectError;
+use crate::provider::ics::feed_url::FeedUrlError;
+use crate::provider::ics::fetch::FetchError;
 use crate::provider::ProviderError;
 use crate::secrets::SecretError;
 use crate::settings::SettingsError;
@@ -35,6 +37,13 @@ pub enum EngineError {
     /// The account was connected with a provider this build does not know.
     #[error("unknown provider {0:?}; a newer version of Calendar Buddy may have connected it")]
     UnknownProvider(String),
+    /// A calendar link that is not a usable web address.
+    #[error(transparent)]
+    FeedUrl(#[from] FeedUrlError),
+    /// Subscribing to a calendar link failed at the feed (the message shows the link
+    /// redacted).
+    #[error(transparent)]
+    Feed(#[from] FetchError),
     #[error("no {0} with id {1}")]
     NotFound(&'static str, i64),
     /// A span of days or dates the engine will not look at (see `days_span`).
@@ -78,6 +87,14 @@ impl EngineError {
             EngineError::NoGoogleClient => "no_google_client",
             // The code an unknown provider always had.
             EngineError::UnknownProvider(_) => "provider",
+            EngineError::FeedUrl(_) => "invalid_url",
+            EngineError::Feed(e) => match e {
+                FetchError::NotICalendar { .. } => "feed_not_calendar",
+                FetchError::NeedsLogin { .. } => "feed_needs_login",
+                FetchError::Gone { .. } => "feed_gone",
+                _ if e.is_transient() => "network",
+                _ => "provider",
+            },
             EngineError::NotFound(..) => "not_found",
             EngineError::InvalidRange(_) => "invalid_range",
             EngineError::Busy(_) => "busy",
@@ -113,6 +130,36 @@ mod tests {
             (
                 EngineError::Connect(ConnectError::Browser(LoopbackError::Timeout(300))),
                 "sign_in_timeout",
+            ),
+            (EngineError::FeedUrl(FeedUrlError::Empty), "invalid_url"),
+            (
+                EngineError::Feed(FetchError::NotICalendar {
+                    url: "https://x/…".into(),
+                    content_type: None,
+                    first_line: "<html>".into(),
+                }),
+                "feed_not_calendar",
+            ),
+            (
+                EngineError::Feed(FetchError::NeedsLogin {
+                    url: "https://x/…".into(),
+                    status: 401,
+                }),
+                "feed_needs_login",
+            ),
+            (
+                EngineError::Feed(FetchError::Gone {
+                    url: "https://x/…".into(),
+                    status: 410,
+                }),
+                "feed_gone",
+            ),
+            (
+                EngineError::Feed(FetchError::Network {
+                    url: "https://x/…".into(),
+                    message: "refused".into(),
+                }),
+                "network",
             ),
         ];
         for (error, code) in cases {

@@ -5,4 +5,10 @@ mod conformance;
 
 conformance_suite!(demo, crate::conformance::demo::DemoBackend);
 conformance_suite!(google, crate::conformance::google::GoogleBackend);
+conformance_suite!(ics, crate::conformance::ics::IcsBackend);
 conformance_suite!(memory, crate::conformance::memory::MemoryBackend);
+
+#[tokio::test]
+async fn ics_an_unchanged_feed_writes_nothing_and_a_login_page_keeps_the_events() {
+    conformance::ics::an_unchanged_feed_writes_nothing_and_a_login_page_keeps_the_events().await;
+}

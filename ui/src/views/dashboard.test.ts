@@ -182,6 +182,21 @@ describe("re-auth", () => {
   });
 });
 
+describe("re-auth of a calendar link", () => {
+  test("says the link was refused, with no Reconnect", async () => {
+    backend({
+      upcoming_events: () => [],
+      sync_status: () => status({ accounts: [account({ provider: "ics", name: "Team rota", needs_reauth: true })] }),
+    });
+    await mount().ready;
+    const banner = $("#error-banner", root);
+    expect(banner.hidden).toBe(false);
+    expect(banner.textContent).toContain("Team rota: the calendar link needs a login or is no longer valid");
+    expect(banner.textContent).not.toContain("sign in again");
+    expect(root.querySelector(".reconnect")).toBeNull();
+  });
+});
+
 describe("sync", () => {
   test("progress text while syncing, reload when the sync finishes", async () => {
     const syncing: SyncStatus = status({ syncing: true, progress: { account_id: 1, calendar: "Work", fetched: 120 } });

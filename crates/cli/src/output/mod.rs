@@ -65,6 +65,9 @@ impl Out {
             one_line(&account.name),
             account.id
         );
+        if let Some(detail) = &account.detail {
+            text.push_str(&format!("Address: {}\n", one_line(detail)));
+        }
         if let Some(report) = report {
             let events: usize = report.calendars.iter().map(|c| c.upserted).sum();
             text.push_str(&format!(
@@ -104,6 +107,9 @@ impl Out {
                 a.provider,
                 one_line(&a.name)
             ));
+            if let Some(detail) = &a.detail {
+                text.push_str(&format!("     {}\n", one_line(detail)));
+            }
         }
         emit(&text)
     }

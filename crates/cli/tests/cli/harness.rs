@@ -121,6 +121,11 @@ impl Cli {
             .count()
     }
 
+    /// Everything the binary printed so far, stdout and stderr.
+    pub fn printed(&self) -> String {
+        self.printed.lock().unwrap().clone()
+    }
+
     pub fn assert_no_secret_printed(&self) {
         let printed = self.printed.lock().unwrap();
         for token in self.fake.issued_tokens() {

@@ -3,6 +3,7 @@
 
 mod harness;
 mod hostile_text;
+mod ics;
 mod output_failures;
 mod ranges;
 

@@ -140,6 +140,7 @@ impl Provider for DemoProvider {
                 kind: ChangeSetKind::Delta,
                 changes: vec![],
                 cursor: Some(CURSOR.to_owned()),
+                zones: None,
             });
         }
         let changes: Vec<RemoteChange> = self
@@ -152,6 +153,7 @@ impl Provider for DemoProvider {
             kind: ChangeSetKind::Full,
             changes,
             cursor: Some(CURSOR.to_owned()),
+            zones: None,
         })
     }
 }

@@ -20,15 +20,19 @@ use crate::model::{RemoteCalendar, RemoteChange, SyncWindow};
 pub enum ProviderKind {
     Demo,
     Google,
+    /// An ICS subscription (a published `.ics` link).
+    Ics,
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 2] = [ProviderKind::Demo, ProviderKind::Google];
+    pub const ALL: [ProviderKind; 3] =
+        [ProviderKind::Demo, ProviderKind::Google, ProviderKind::Ics];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ProviderKind::Demo => "demo",
             ProviderKind::Google => "google",
+            ProviderKind::Ics => "ics",
         }
     }
 
@@ -67,6 +71,9 @@ pub struct ChangeSet {
     pub changes: Vec<RemoteChange>,
     /// The cursor for the next incremental fetch (`None`: the provider has no cursors).
     pub cursor: Option<String>,
+    /// The collection's VTIMEZONE definitions, when the change set brings its whole set (an
+    /// ICS feed, later CalDAV): they replace the calendar's before the changes are applied.
+    pub zones: Option<crate::zones::ZoneDefinitions>,
 }
 
 /// Why a provider call failed. The sync layer decides what each kind means for the account.

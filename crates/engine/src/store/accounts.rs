@@ -17,6 +17,9 @@ pub struct Account {
     pub needs_reauth: bool,
     pub last_synced_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    /// Shown under the name (an ICS subscription's redacted address); never a secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl Store {
@@ -72,7 +75,7 @@ impl Store {
     pub async fn accounts(&self) -> Result<Vec<Account>> {
         let rows = sqlx::query!(
             r#"SELECT id AS "id!", provider, external_id, name, needs_reauth AS "needs_reauth: bool",
-                      last_synced_at, last_error
+                      last_synced_at, last_error, detail
                FROM accounts ORDER BY id"#
         )
         .fetch_all(&self.pool)
@@ -87,6 +90,7 @@ impl Store {
                     needs_reauth: r.needs_reauth,
                     last_synced_at: parse_utc_opt(r.last_synced_at),
                     last_error: r.last_error,
+                    detail: r.detail,
                 })
             })
             .collect()
@@ -94,6 +98,16 @@ impl Store {
 
     pub async fn account(&self, id: i64) -> Result<Option<Account>> {
         Ok(self.accounts().await?.into_iter().find(|a| a.id == id))
+    }
+
+    /// Sets what the account shows under its name (see [`Account::detail`]).
+    pub async fn set_account_detail(&self, id: i64, detail: Option<&str>) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query!("UPDATE accounts SET detail = ? WHERE id = ?", detail, id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// When the account was connected.
@@ -199,6 +213,15 @@ mod tests {
         assert!(!account.needs_reauth);
         assert_eq!(account.name, "A");
         assert_eq!(account.last_error, None);
+        assert_eq!(account.detail, None);
+        store
+            .set_account_detail(id, Some("https://example.com/…"))
+            .await
+            .unwrap();
+        let account = store.account(id).await.unwrap().unwrap();
+        assert_eq!(account.detail.as_deref(), Some("https://example.com/…"));
+        let json = serde_json::to_value(&account).unwrap();
+        assert_eq!(json["detail"], "https://example.com/…");
         assert_eq!(store.accounts().await.unwrap().len(), 1);
     }
 

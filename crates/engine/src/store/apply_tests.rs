@@ -350,6 +350,7 @@ async fn a_series_in_a_zone_its_calendar_defines_is_expanded_by_those_rules() {
     let plan = |events| Plan {
         upserts: events,
         deletes: vec![],
+        resources: vec![],
         cursor: Some("c".into()),
         full: true,
         unchanged: 0,
@@ -460,6 +461,7 @@ async fn a_this_and_future_override_moves_the_rest_of_the_series() {
     let plan = Plan {
         upserts: vec![end],
         deletes: vec![],
+        resources: vec![],
         cursor: Some("d".into()),
         full: false,
         unchanged: 0,

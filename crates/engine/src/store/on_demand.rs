@@ -421,6 +421,7 @@ mod tests {
                 ),
             ],
             deletes: vec![],
+            resources: vec![],
             cursor: Some("c".into()),
             full: true,
             unchanged: 0,
@@ -519,6 +520,7 @@ mod tests {
         let plan = Plan {
             upserts: vec![later],
             deletes: vec![],
+            resources: vec![],
             cursor: Some("d".into()),
             full: false,
             unchanged: 0,

@@ -277,6 +277,24 @@ async fn sync_calendar(
         Ok(changes) => changes,
     };
     let fetched = started.elapsed();
+    let mut changes = changes;
+    let zones = changes.zones.take();
+    let whole_collection = provider.capabilities().scope == Scope::WholeCollection;
+    if whole_collection && is_unchanged(&changes, &state) && calendar.last_error.is_none() {
+        // An unchanged feed (HTTP 304, or the same content): nothing to write. A whole
+        // collection has no window to move, and series are expanded on demand beyond the
+        // precomputed span, so the calendar's rows stay exactly as they are.
+        return Ok(Ok(CalendarReport {
+            calendar_id: calendar.id,
+            name: calendar.name.clone(),
+            full: false,
+            cursor_expired,
+            upserted: 0,
+            deleted: 0,
+            unchanged: 0,
+            error: None,
+        }));
+    }
     let stored = store.event_states(calendar.id).await?;
     let plan = plan(changes, &stored);
     if plan.is_wipe() && !state.wipe_pending {
@@ -299,6 +317,10 @@ async fn sync_calendar(
             error: Some(message),
         }));
     }
+    if let Some(zones) = &zones {
+        // Before the events, so the series of this listing expand in the feed's own zones.
+        store.replace_zone_definitions(calendar.id, zones).await?;
+    }
     let stats = store.apply_plan(calendar.id, &plan, window, now).await?;
     if state.wipe_pending {
         store.clear_calendar_wipe(calendar.id).await?;
@@ -320,4 +342,13 @@ async fn sync_calendar(
         unchanged: plan.unchanged,
         error: None,
     }))
+}
+
+/// A delta with no changes that leaves the cursor as it was, on a calendar with no wipe held
+/// back: applying it would change nothing but timestamps.
+fn is_unchanged(changes: &ChangeSet, state: &crate::store::CalendarSyncState) -> bool {
+    changes.kind == crate::provider::ChangeSetKind::Delta
+        && changes.changes.is_empty()
+        && changes.cursor == state.cursor
+        && !state.wipe_pending
 }

@@ -212,6 +212,7 @@ mod tests {
             kind,
             changes,
             cursor: Some("next".into()),
+            zones: None,
         }
     }
 

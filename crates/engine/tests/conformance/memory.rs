@@ -78,6 +78,7 @@ impl Provider for MemoryProvider {
                     kind: ChangeSetKind::Delta,
                     changes: vec![],
                     cursor: Some(current),
+                    zones: None,
                 })
             }
             _ => {}
@@ -95,6 +96,7 @@ impl Provider for MemoryProvider {
             kind: ChangeSetKind::Full,
             changes,
             cursor: Some(current),
+            zones: None,
         })
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod demo;
 pub mod google;
+pub mod ics;
 pub mod memory;
 
 use calbuddy_engine::provider::{Provider, Scope};

@@ -47,7 +47,10 @@ export function createBanner(state: DashboardState, hooks: BannerHooks): Banner 
     for (const a of reauth) {
       const canReconnect = a.provider === "google";
       lines.push(h("div", { class: "banner-line" },
-        h("span", null, `${a.name} needs you to sign in again`),
+        // A calendar link has no sign-in to redo: its address was refused (fixed in Settings).
+        h("span", null, a.provider === "ics"
+          ? `${a.name}: the calendar link needs a login or is no longer valid`
+          : `${a.name} needs you to sign in again`),
         canReconnect && h("button", {
           type: "button", class: "btn btn-small reconnect", id: first ? "reconnect" : null,
           disabled: reconnecting, onclick: () => void doReconnect(),

@@ -1,6 +1,7 @@
 // The Accounts section: the account list with live status lines, Connect Google Calendar with its
 // waiting state and Cancel (offering the sign-in address when no browser opened), Reconnect, the
-// demo calendar, and Disconnect behind the in-page confirmation dialog.
+// demo calendar, Subscribe to a calendar link, and Disconnect (Unsubscribe for a calendar link)
+// behind the in-page confirmation dialog.
 import {
   addDemo,
   cancelConnect,
@@ -17,11 +18,16 @@ import { askInDialog, h, replace } from "../../dom";
 import { accountStatusText } from "../../format";
 import type { GoogleClientForm } from "./google-client";
 import type { SettingsState } from "./state";
+import type { SubscribeForm } from "./subscribe";
 
-const PROVIDERS: Record<string, string> = { google: "Google", demo: "Demo" };
+const PROVIDERS: Record<string, string> = { google: "Google", demo: "Demo", ics: "Calendar link" };
+
+/** Under a calendar link whose refresh fails: it has no sign-in, so no Reconnect either. */
+export const ICS_ERROR_HINT = "Check the link, or remove it and subscribe again with a new one.";
 
 export type AccountsDeps = {
   client: GoogleClientForm;
+  subscribe: SubscribeForm;
   /** Fetches accounts and calendars again and re-renders them. */
   reloadData: () => Promise<void>;
 };
@@ -46,7 +52,7 @@ function clipboardWrite(): ((text: string) => Promise<void>) | null {
   return clipboard && typeof clipboard.writeText === "function" ? (text) => clipboard.writeText(text) : null;
 }
 
-export function createAccounts(state: SettingsState, { client, reloadData }: AccountsDeps): AccountsSection {
+export function createAccounts(state: SettingsState, { client, subscribe, reloadData }: AccountsDeps): AccountsSection {
   let connecting = false;
   /** Cancel pressed before connect_google was invoked (while the listener was being set up). */
   let cancelPending = false;
@@ -60,6 +66,7 @@ export function createAccounts(state: SettingsState, { client, reloadData }: Acc
     h("div", { class: "dialog-actions" },
       h("button", { type: "button", class: "btn", id: "confirm-no" }, "Cancel"),
       h("button", { type: "button", class: "btn btn-danger", id: "confirm-yes" }, "Disconnect")));
+  const confirmYes = dialog.querySelector<HTMLButtonElement>("#confirm-yes")!;
   const accountList = h("ul", { id: "account-list", class: "list" });
   const accountsError = h("p", { class: "field-error", id: "accounts-error", role: "alert" });
   const connectBtn = h("button", { type: "button", class: "btn btn-primary", id: "connect-google",
@@ -232,14 +239,18 @@ export function createAccounts(state: SettingsState, { client, reloadData }: Acc
   }
 
   async function doDisconnect(a: Account): Promise<void> {
+    const ics = a.provider === "ics";
     const what = a.provider === "google"
       ? `Disconnect ${a.name}? Its events are removed from this computer and Calendar Buddy's access is revoked at Google.`
-      : `Disconnect ${a.name}? Its events are removed from this computer.`;
+      : ics
+        ? `Unsubscribe from ${a.name}? Its events are removed from this computer.`
+        : `Disconnect ${a.name}? Its events are removed from this computer.`;
+    confirmYes.textContent = ics ? "Unsubscribe" : "Disconnect";
     if (!(await askInDialog(dialog, what))) return;
     accountsError.textContent = "";
     try {
       await disconnect(a.id);
-      connectResult.textContent = `Disconnected ${a.name}.`;
+      connectResult.textContent = ics ? `Unsubscribed from ${a.name}.` : `Disconnected ${a.name}.`;
       await reloadData();
     } catch (e) {
       accountsError.textContent = errorMessage(e);
@@ -257,25 +268,34 @@ export function createAccounts(state: SettingsState, { client, reloadData }: Acc
   let accountsKey = "";
   function render(): void {
     const accounts = state.accounts;
-    const key = JSON.stringify(accounts.map((a) => [a.id, a.name, a.provider, a.needs_reauth]));
+    const key = JSON.stringify(accounts.map((a) => [a.id, a.name, a.provider, a.needs_reauth, a.detail ?? null]));
     if (key !== accountsKey) {
       accountsKey = key;
       replace(accountList, accounts.length === 0
-        ? h("li", { class: "list-empty muted" }, "No accounts yet. Connect Google Calendar or try the demo calendar.")
-        : accounts.map((a) => h("li", { class: "account", "data-account-id": a.id },
-            h("div", { class: "account-info" },
-              h("span", { class: "account-name" }, a.name),
-              h("span", { class: "account-provider badge" }, PROVIDERS[a.provider] ?? a.provider),
-              h("span", { class: "account-status small" })),
-            h("div", { class: "account-actions" },
-              a.needs_reauth && a.provider === "google" && h("button", {
-                type: "button", class: "btn btn-small btn-primary reconnect", "aria-label": `Reconnect ${a.name}`,
-                onclick: () => void startConnect() }, "Reconnect"),
-              h("button", { type: "button", class: "btn btn-small disconnect", "aria-label": `Disconnect ${a.name}`,
-                onclick: () => void doDisconnect(a) }, "Disconnect")))));
+        ? h("li", { class: "list-empty muted" },
+          "No accounts yet. Connect Google Calendar, subscribe to a calendar link or try the demo calendar.")
+        : accounts.map(renderAccount));
     }
     updateStatuses();
     renderConnect();
+  }
+
+  function renderAccount(a: Account): HTMLLIElement {
+    const ics = a.provider === "ics";
+    return h("li", { class: "account", "data-account-id": a.id },
+      h("div", { class: "account-info" },
+        h("span", { class: "account-name" }, a.name),
+        h("span", { class: "account-provider badge" }, PROVIDERS[a.provider] ?? a.provider),
+        a.detail && h("span", { class: "account-detail small" }, a.detail),
+        h("span", { class: "account-status small" }),
+        ics && h("span", { class: "account-hint small", hidden: true }, ICS_ERROR_HINT)),
+      h("div", { class: "account-actions" },
+        a.needs_reauth && a.provider === "google" && h("button", {
+          type: "button", class: "btn btn-small btn-primary reconnect", "aria-label": `Reconnect ${a.name}`,
+          onclick: () => void startConnect() }, "Reconnect"),
+        h("button", { type: "button", class: "btn btn-small disconnect",
+          "aria-label": ics ? `Unsubscribe from ${a.name}` : `Disconnect ${a.name}`,
+          onclick: () => void doDisconnect(a) }, ics ? "Unsubscribe" : "Disconnect")));
   }
 
   function updateStatuses(): void {
@@ -287,13 +307,16 @@ export function createAccounts(state: SettingsState, { client, reloadData }: Acc
       const syncing = state.syncingAccount === a.id;
       const text = syncing ? "Syncing…" : accountStatusText(a, t);
       if (el.textContent !== text) el.textContent = text;
-      el.classList.toggle("warn", a.needs_reauth || (!!a.last_error && !syncing));
+      const failing = a.needs_reauth || (!!a.last_error && !syncing);
+      el.classList.toggle("warn", failing);
+      const hint = li.querySelector<HTMLElement>(".account-hint");
+      if (hint) hint.hidden = !failing || syncing;
     }
   }
 
   return {
     contents: () => [accountList, accountsError, h("div", { class: "row-actions" }, connectBtn, demoBtn),
-      waiting, connectResult, connectError, client.form, client.editButton],
+      waiting, connectResult, connectError, client.form, client.editButton, subscribe.form],
     dialog,
     render,
     updateStatuses,

@@ -18,6 +18,7 @@ import { createCalendars } from "./calendars";
 import { createGoogleClientForm } from "./google-client";
 import { createPreferences } from "./preferences";
 import { createState } from "./state";
+import { createSubscribeForm } from "./subscribe";
 
 export { GOOGLE_CONSOLE_URL } from "./google-client";
 
@@ -37,7 +38,8 @@ export function mountSettings(root: HTMLElement, opts: SettingsOptions = {}): Mo
     connect: () => void accounts.startConnect(),
     announce: (message) => accounts.announce(message),
   });
-  const accounts = createAccounts(state, { client, reloadData });
+  const subscribe = createSubscribeForm(state, { reloadData });
+  const accounts = createAccounts(state, { client, subscribe, reloadData });
   const calendars = createCalendars(state);
   const preferences = createPreferences(state);
 

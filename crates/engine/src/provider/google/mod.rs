@@ -402,6 +402,7 @@ impl Provider for GoogleProvider {
                 kind,
                 changes,
                 cursor: Some(cursor),
+                zones: None,
             });
         }
         Err(ProviderError::EndlessListing {

@@ -352,7 +352,7 @@ proptest! {
             }
         }
         let planned = plan(
-            ChangeSet { kind: ChangeSetKind::Full, changes, cursor: Some("t".into()) },
+            ChangeSet { kind: ChangeSetKind::Full, changes, cursor: Some("t".into()), zones: None },
             &HashMap::new(),
         );
         prop_assert!(planned.upserts.len() + planned.deletes.len() <= count);

@@ -3,4 +3,6 @@
 pub mod feed_body;
 pub mod feed_url;
 pub mod fetch;
+pub mod provider;
 pub mod refresh_interval;
+pub mod translate;

@@ -1,0 +1,282 @@
+//! A parsed feed turned into the engine's model: one `ReplaceResource` per UID (the master and
+//! its overrides), the feed's VTIMEZONEs as zone definitions for its calendar, and times read
+//! by the time model's rule (IANA, Windows and VTIMEZONE TZIDs; floating times in the feed's
+//! X-WR-TIMEZONE when it names a zone, else kept floating).
+//!
+//! Ids are stable across refreshes, since feeds reorder events and rewrite DTSTAMP on every
+//! fetch: a master's id is its UID, an override's is UID + "@" + the instant of its
+//! RECURRENCE-ID (so the same instance written in another zone keeps its id). A resource's
+//! etag is a hash of its translated events, which carry no DTSTAMP.
+
+use chrono::TimeDelta;
+use sha2::{Digest, Sha256};
+
+use crate::ical::{ParsedDateOrPeriod, ParsedEvent, ParsedFeed, ParsedResource, ParsedTime};
+use crate::model::{EventStatus, EventTime, RemoteChange, RemoteEvent, SeriesRef};
+use crate::zones::{Observance, VTimezoneRules, ZoneDefinitions};
+
+/// The most characters kept of a title, like the other providers.
+const MAX_TITLE: usize = 1024;
+
+/// What one feed body means for its calendar.
+#[derive(Debug, Clone, Default)]
+pub struct TranslatedFeed {
+    pub changes: Vec<RemoteChange>,
+    pub zones: ZoneDefinitions,
+}
+
+/// Translates a parsed feed.
+pub fn translate(feed: &ParsedFeed) -> TranslatedFeed {
+    let mut zones = ZoneDefinitions::default();
+    for zone in &feed.timezones {
+        let observances = zone
+            .observances
+            .iter()
+            .map(|o| Observance {
+                start: o.dtstart,
+                offset_from: o.offset_from,
+                offset_to: o.offset_to,
+                rrule: o.rrule.clone(),
+                rdates: o.rdates.clone(),
+            })
+            .collect();
+        zones.define(zone.tzid.clone(), VTimezoneRules { observances });
+    }
+    let reader = TimeReader {
+        zones: &zones,
+        wr_timezone: feed.wr_timezone.as_deref(),
+    };
+    let mut changes = Vec::with_capacity(feed.resources.len());
+    for (index, resource) in feed.resources.iter().enumerate() {
+        // An event without a UID is its own resource; its position is all that names it.
+        let resource_id = if resource.uid.is_empty() {
+            format!("no-uid-{index}")
+        } else {
+            resource.uid.clone()
+        };
+        let events = reader.resource(&resource_id, resource);
+        changes.push(RemoteChange::ReplaceResource {
+            resource_id,
+            events,
+        });
+    }
+    TranslatedFeed { changes, zones }
+}
+
+/// Reads the times of one feed.
+struct TimeReader<'a> {
+    zones: &'a ZoneDefinitions,
+    wr_timezone: Option<&'a str>,
+}
+
+impl TimeReader<'_> {
+    /// The events of one resource, each with the resource's etag. A cancelled master cancels
+    /// the whole series, so the resource then holds nothing.
+    fn resource(&self, id: &str, resource: &ParsedResource) -> Vec<RemoteEvent> {
+        let mut events = Vec::with_capacity(1 + resource.overrides.len());
+        if let Some(master) = &resource.master {
+            if is_cancelled(master) {
+                return vec![];
+            }
+            events.push(self.event(id, master));
+        }
+        for parsed in &resource.overrides {
+            let Some(rid) = &parsed.recurrence_id else {
+                continue;
+            };
+            let original = self.time(&rid.time);
+            let mut event = self.event(&format!("{id}@{}", instant_id(&original)), parsed);
+            if resource.master.is_some() {
+                event.series = Some(SeriesRef {
+                    master_external_id: id.to_owned(),
+                    original_start: original,
+                    this_and_future: rid.this_and_future,
+                });
+            } else if is_cancelled(parsed) {
+                // The cancelled instance of a series the feed does not carry: nothing to show.
+                continue;
+            }
+            // An override whose master is missing is shown as the single event it describes.
+            events.push(event);
+        }
+        let etag = content_etag(&events);
+        for event in &mut events {
+            event.etag = Some(etag.clone());
+        }
+        events
+    }
+
+    fn event(&self, id: &str, parsed: &ParsedEvent) -> RemoteEvent {
+        let start = self.time(&parsed.start);
+        let end = match (&parsed.end, parsed.duration) {
+            (Some(end), _) => self.time(end),
+            (None, Some(duration)) => shifted(&start, duration),
+            // RFC 5545 §3.6.1: one day for a date, zero length for a date-time.
+            (None, None) => match &start {
+                EventTime::Date(_) => shifted(&start, TimeDelta::days(1)),
+                _ => start.clone(),
+            },
+        };
+        let texts = [
+            parsed.location.as_deref(),
+            parsed.description.as_deref(),
+            parsed.url.as_deref(),
+        ];
+        let meeting_url = crate::meeting_link::find_meeting_url(
+            parsed
+                .meeting_properties
+                .iter()
+                .map(|(_, value)| value.as_str())
+                .chain(texts.into_iter().flatten()),
+        );
+        RemoteEvent {
+            external_id: id.to_owned(),
+            title: parsed
+                .summary
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| s.chars().take(MAX_TITLE).collect())
+                .unwrap_or_else(|| "(No title)".to_owned()),
+            description: parsed.description.clone(),
+            location: parsed.location.clone(),
+            start,
+            end,
+            recurrence: self.recurrence(parsed),
+            series: None,
+            status: match parsed.status.as_deref() {
+                Some("CANCELLED") => EventStatus::Cancelled,
+                Some("TENTATIVE") => EventStatus::Tentative,
+                _ => EventStatus::Confirmed,
+            },
+            // A published feed does not say who is reading it: there is no own answer.
+            my_response: None,
+            meeting_url,
+            etag: None,
+            updated: parsed.last_modified,
+        }
+    }
+
+    /// A parsed time in the model, by the time model's rule ([`crate::zones::event_time`]).
+    /// X-WR-TIMEZONE, when it names a zone, is the zone of the feed's floating times, and UTC
+    /// times are expressed in it (the same instant), so a UTC series keeps its local wall time
+    /// across DST as the feed's author meant (PROVIDERS-more.md C).
+    fn time(&self, time: &ParsedTime) -> EventTime {
+        match time {
+            ParsedTime::Date(date) => EventTime::Date(*date),
+            ParsedTime::Utc(utc) => EventTime::DateTime {
+                utc: *utc,
+                tz: self
+                    .wr_timezone
+                    .filter(|wr| crate::zones::resolve(wr, self.zones).is_some())
+                    .map(str::to_owned),
+            },
+            ParsedTime::Local { naive, tzid } => {
+                match crate::zones::event_time(*naive, tzid.as_deref(), self.zones) {
+                    EventTime::Floating(_) if self.wr_timezone.is_some() => {
+                        crate::zones::event_time(*naive, self.wr_timezone, self.zones)
+                    }
+                    time => time,
+                }
+            }
+        }
+    }
+
+    /// The master's recurrence as RFC 5545 lines, the form every provider stores.
+    fn recurrence(&self, parsed: &ParsedEvent) -> Vec<String> {
+        let mut lines = Vec::new();
+        lines.extend(parsed.rrules.iter().map(|r| rule_line("RRULE", r)));
+        lines.extend(parsed.exrules.iter().map(|r| rule_line("EXRULE", r)));
+        for rdate in &parsed.rdates {
+            lines.push(match rdate {
+                ParsedDateOrPeriod::Time(time) => date_line("RDATE", time, ""),
+                ParsedDateOrPeriod::Period { start, end } => {
+                    let end = match end {
+                        ParsedTime::Date(d) => d.format("%Y%m%d").to_string(),
+                        ParsedTime::Utc(u) => u.format("%Y%m%dT%H%M%SZ").to_string(),
+                        ParsedTime::Local { naive, .. } => {
+                            naive.format("%Y%m%dT%H%M%S").to_string()
+                        }
+                    };
+                    date_line("RDATE", start, &format!("/{end}"))
+                }
+                ParsedDateOrPeriod::PeriodFor { start, duration } => date_line(
+                    "RDATE",
+                    start,
+                    &format!("/PT{}S", duration.num_seconds().max(0)),
+                ),
+            });
+        }
+        lines.extend(parsed.exdates.iter().map(|t| date_line("EXDATE", t, "")));
+        lines
+    }
+}
+
+/// `RRULE:…` from a rule value (written with or without its name).
+fn rule_line(name: &str, rule: &str) -> String {
+    let value = rule
+        .strip_prefix(name)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .unwrap_or(rule);
+    format!("{name}:{value}")
+}
+
+/// An RDATE/EXDATE line of one value, with its form's parameters; `suffix` ends a PERIOD.
+fn date_line(name: &str, time: &ParsedTime, suffix: &str) -> String {
+    let period = if suffix.is_empty() {
+        ""
+    } else {
+        ";VALUE=PERIOD"
+    };
+    match time {
+        ParsedTime::Date(d) => format!("{name};VALUE=DATE:{}", d.format("%Y%m%d")),
+        ParsedTime::Utc(u) => format!("{name}{period}:{}{suffix}", u.format("%Y%m%dT%H%M%SZ")),
+        ParsedTime::Local { naive, tzid } => {
+            let tzid = tzid
+                .as_deref()
+                .map(|z| format!(";TZID={z}"))
+                .unwrap_or_default();
+            format!(
+                "{name}{period}{tzid}:{}{suffix}",
+                naive.format("%Y%m%dT%H%M%S")
+            )
+        }
+    }
+}
+
+/// A time moved by a duration, in its own form.
+fn shifted(time: &EventTime, by: TimeDelta) -> EventTime {
+    time.shifted(by.num_seconds())
+        .unwrap_or_else(|| time.clone())
+}
+
+/// How a RECURRENCE-ID appears in an override's id: the UTC instant, the date, or the
+/// wall-clock time of a floating one.
+fn instant_id(time: &EventTime) -> String {
+    match time {
+        EventTime::DateTime { utc, .. } => utc.format("%Y%m%dT%H%M%SZ").to_string(),
+        EventTime::Date(d) => d.format("%Y%m%d").to_string(),
+        EventTime::Floating(wall) => wall.format("%Y%m%dT%H%M%S").to_string(),
+    }
+}
+
+fn is_cancelled(event: &ParsedEvent) -> bool {
+    event.status.as_deref() == Some("CANCELLED")
+}
+
+/// The etag of a resource: a hash of what the engine keeps of it (so DTSTAMP, never kept,
+/// cannot change it).
+fn content_etag(events: &[RemoteEvent]) -> String {
+    let mut hasher = Sha256::new();
+    for event in events {
+        // Serializing the model cannot fail (no maps with non-string keys, no foreign types).
+        let json = serde_json::to_vec(event).unwrap_or_default();
+        hasher.update(&json);
+        hasher.update(b"\n");
+    }
+    let digest = hasher.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+#[path = "translate_tests.rs"]
+mod tests;

@@ -1,0 +1,227 @@
+use super::*;
+
+fn feed(body: &str) -> TranslatedFeed {
+    let text =
+        format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{body}END:VCALENDAR\r\n");
+    translate(&crate::ical::parse(text.as_bytes()))
+}
+
+fn resources(t: &TranslatedFeed) -> Vec<(&str, &[RemoteEvent])> {
+    t.changes
+        .iter()
+        .map(|c| match c {
+            RemoteChange::ReplaceResource {
+                resource_id,
+                events,
+            } => (resource_id.as_str(), events.as_slice()),
+            other => panic!("expected a resource, got {other:?}"),
+        })
+        .collect()
+}
+
+fn utc(s: &str) -> chrono::DateTime<chrono::Utc> {
+    s.parse().unwrap()
+}
+
+const WEEKLY: &str = "BEGIN:VEVENT\r\nUID:weekly@x\r\nDTSTAMP:20190101T000000Z\r\n\
+DTSTART;TZID=Europe/Berlin:20190107T090000\r\nDTEND;TZID=Europe/Berlin:20190107T100000\r\n\
+RRULE:FREQ=WEEKLY;COUNT=10\r\nSUMMARY:Stand-up\r\nEND:VEVENT\r\n";
+const MOVED: &str = "BEGIN:VEVENT\r\nUID:weekly@x\r\nDTSTAMP:20190101T000000Z\r\n\
+RECURRENCE-ID;TZID=America/New_York:20190114T030000\r\n\
+DTSTART;TZID=Europe/Berlin:20190115T110000\r\nDTEND;TZID=Europe/Berlin:20190115T120000\r\n\
+SUMMARY:Stand-up (moved)\r\nEND:VEVENT\r\n";
+const SINGLE: &str = "BEGIN:VEVENT\r\nUID:single@x\r\nDTSTAMP:20190101T000000Z\r\n\
+DTSTART;VALUE=DATE:20190301\r\nSUMMARY:Holiday\r\n\
+DESCRIPTION:Join https://zoom.us/j/5550100123 if you like\r\nEND:VEVENT\r\n";
+
+#[test]
+fn ids_and_etags_survive_reordering_and_a_new_dtstamp() {
+    let first = feed(&format!("{WEEKLY}{MOVED}{SINGLE}"));
+    let again =
+        feed(&format!("{SINGLE}{MOVED}{WEEKLY}").replace("20190101T000000Z", "20261201T041500Z"));
+    let key = |t: &TranslatedFeed| {
+        let mut all: Vec<(String, String, Option<String>)> = resources(t)
+            .into_iter()
+            .flat_map(|(r, events)| {
+                events
+                    .iter()
+                    .map(move |e| (r.to_owned(), e.external_id.clone(), e.etag.clone()))
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(key(&first), key(&again));
+    let ids: Vec<String> = key(&first).into_iter().map(|(_, id, _)| id).collect();
+    // The override's id is its RECURRENCE-ID as an instant: 03:00 in New York is 08:00 UTC.
+    assert_eq!(ids, ["single@x", "weekly@x", "weekly@x@20190114T080000Z"]);
+}
+
+#[test]
+fn an_override_in_another_zone_names_the_instance_it_replaces_by_instant() {
+    let t = feed(&format!("{WEEKLY}{MOVED}"));
+    let [(id, events)] = resources(&t)[..] else {
+        panic!("one resource expected");
+    };
+    assert_eq!(id, "weekly@x");
+    let master = &events[0];
+    assert_eq!(master.recurrence, ["RRULE:FREQ=WEEKLY;COUNT=10"]);
+    assert_eq!(
+        master.start,
+        EventTime::DateTime {
+            utc: utc("2019-01-07T08:00:00Z"),
+            tz: Some("Europe/Berlin".into())
+        }
+    );
+    let series = events[1].series.as_ref().unwrap();
+    assert_eq!(series.master_external_id, "weekly@x");
+    // 2019-01-14 09:00 Berlin, the master's instance, written in New York time.
+    assert_eq!(
+        series.original_start.key(),
+        utc("2019-01-14T08:00:00Z").timestamp()
+    );
+    assert!(!series.this_and_future);
+    assert_eq!(events[0].etag, events[1].etag);
+}
+
+#[test]
+fn an_override_without_its_master_is_a_single_event() {
+    let t = feed(MOVED);
+    let [(_, [event])] = resources(&t)[..] else {
+        panic!("one resource of one event expected");
+    };
+    assert_eq!(event.series, None);
+    assert_eq!(event.title, "Stand-up (moved)");
+    assert_eq!(event.start.key(), utc("2019-01-15T10:00:00Z").timestamp());
+}
+
+#[test]
+fn this_and_future_is_kept_on_the_series_ref() {
+    let future = MOVED.replace(
+        "RECURRENCE-ID;TZID=America/New_York",
+        "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=America/New_York",
+    );
+    let t = feed(&format!("{WEEKLY}{future}"));
+    let events = resources(&t)[0].1;
+    assert!(events[1].series.as_ref().unwrap().this_and_future);
+}
+
+#[test]
+fn a_cancelled_instance_stays_cancelled_and_a_cancelled_series_is_gone() {
+    let cancelled = MOVED.replace("SUMMARY:", "STATUS:CANCELLED\r\nSUMMARY:");
+    let t = feed(&format!("{WEEKLY}{cancelled}"));
+    let events = resources(&t)[0].1;
+    assert_eq!(events[1].status, EventStatus::Cancelled);
+    assert!(events[1].series.is_some());
+
+    let series_cancelled = WEEKLY.replace("SUMMARY:", "STATUS:CANCELLED\r\nSUMMARY:");
+    let t = feed(&format!("{series_cancelled}{MOVED}"));
+    assert_eq!(resources(&t), [("weekly@x", &[][..])]);
+}
+
+#[test]
+fn floating_times_read_in_x_wr_timezone_else_stay_floating() {
+    let floating = "BEGIN:VEVENT\r\nUID:f@x\r\nDTSTART:20190107T090000\r\nEND:VEVENT\r\n";
+    let t = feed(floating);
+    let event = &resources(&t)[0].1[0];
+    let nine = chrono::NaiveDate::from_ymd_opt(2019, 1, 7)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    assert_eq!(event.start, EventTime::Floating(nine));
+    // No DTEND and no DURATION: zero length for a date-time.
+    assert_eq!(event.end, event.start);
+
+    let t = feed(&format!("X-WR-TIMEZONE:Europe/Berlin\r\n{floating}"));
+    let event = &resources(&t)[0].1[0];
+    assert_eq!(
+        event.start,
+        EventTime::DateTime {
+            utc: utc("2019-01-07T08:00:00Z"),
+            tz: Some("Europe/Berlin".into())
+        }
+    );
+}
+
+#[test]
+fn feed_zones_are_kept_and_used_for_their_tzids() {
+    let body = "BEGIN:VTIMEZONE\r\nTZID:Company Time\r\nBEGIN:STANDARD\r\n\
+DTSTART:19700101T000000\r\nTZOFFSETFROM:+0300\r\nTZOFFSETTO:+0300\r\nEND:STANDARD\r\n\
+END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:z@x\r\nDTSTART;TZID=Company Time:20190107T090000\r\n\
+DURATION:PT90M\r\nEND:VEVENT\r\n";
+    let t = feed(body);
+    assert_eq!(t.zones.iter().count(), 1);
+    let event = &resources(&t)[0].1[0];
+    assert_eq!(
+        event.start,
+        EventTime::DateTime {
+            utc: utc("2019-01-07T06:00:00Z"),
+            tz: Some("Company Time".into())
+        }
+    );
+    assert_eq!(event.end.key() - event.start.key(), 90 * 60);
+}
+
+#[test]
+fn dates_last_a_day_and_meeting_links_are_found() {
+    let t = feed(SINGLE);
+    let event = &resources(&t)[0].1[0];
+    assert_eq!(event.start, EventTime::Date("2019-03-01".parse().unwrap()));
+    assert_eq!(event.end, EventTime::Date("2019-03-02".parse().unwrap()));
+    assert_eq!(
+        event.meeting_url.as_deref(),
+        Some("https://zoom.us/j/5550100123")
+    );
+}
+
+#[test]
+fn exceptions_and_extra_dates_become_recurrence_lines() {
+    let body = "BEGIN:VEVENT\r\nUID:r@x\r\nDTSTART;TZID=Europe/Berlin:20190107T090000\r\n\
+RRULE:FREQ=DAILY;COUNT=5\r\nEXDATE;TZID=Europe/Berlin:20190108T090000\r\n\
+EXDATE;VALUE=DATE:20190109\r\nRDATE:20190120T080000Z\r\nEND:VEVENT\r\n";
+    let t = feed(body);
+    let event = &resources(&t)[0].1[0];
+    assert_eq!(
+        event.recurrence,
+        [
+            "RRULE:FREQ=DAILY;COUNT=5",
+            "RDATE:20190120T080000Z",
+            "EXDATE;TZID=Europe/Berlin:20190108T090000",
+            "EXDATE;VALUE=DATE:20190109",
+        ]
+    );
+}
+
+#[test]
+fn a_bad_event_is_skipped_with_a_warning_and_the_rest_kept() {
+    let bad = "BEGIN:VEVENT\r\nUID:bad@x\r\nDTSTART:yesterday\r\nEND:VEVENT\r\n";
+    let text = format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{bad}{SINGLE}END:VCALENDAR\r\n");
+    let parsed = crate::ical::parse(text.as_bytes());
+    assert!(
+        parsed.warnings.iter().any(|w| w.contains("bad@x")),
+        "{:?}",
+        parsed.warnings
+    );
+    let t = translate(&parsed);
+    assert_eq!(resources(&t).len(), 1);
+    assert_eq!(resources(&t)[0].0, "single@x");
+}
+
+#[test]
+fn utc_times_take_x_wr_timezone_as_their_zone_at_the_same_instant() {
+    let body = "X-WR-TIMEZONE:Europe/Berlin\r\nBEGIN:VEVENT\r\nUID:u@x\r\n\
+DTSTART:20190107T080000Z\r\nRRULE:FREQ=WEEKLY;COUNT=30\r\nEND:VEVENT\r\n";
+    let t = feed(body);
+    let event = &resources(&t)[0].1[0];
+    assert_eq!(
+        event.start,
+        EventTime::DateTime {
+            utc: utc("2019-01-07T08:00:00Z"),
+            tz: Some("Europe/Berlin".into())
+        }
+    );
+    // A zone no one knows is not a zone: the value stays plain UTC.
+    let t = feed(&body.replace("Europe/Berlin", "Nowhere/Special"));
+    let event = &resources(&t)[0].1[0];
+    assert_eq!(event.start.zone_name(), None);
+}
