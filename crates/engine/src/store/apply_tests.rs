@@ -354,7 +354,6 @@ async fn a_series_in_a_zone_its_calendar_defines_is_expanded_by_those_rules() {
         cursor: Some("c".into()),
         full: true,
         unchanged: 0,
-        resources: vec![],
     };
     // Mondays 09:00-10:00 in the calendar's Berlin, across the spring change (2026-03-29).
     let weekly = series(
@@ -465,7 +464,6 @@ async fn a_this_and_future_override_moves_the_rest_of_the_series() {
         cursor: Some("d".into()),
         full: false,
         unchanged: 0,
-        resources: vec![],
     };
     store
         .apply_plan(cal, &plan, SyncWindow::around(utc(NOW), 30, 90), utc(NOW))

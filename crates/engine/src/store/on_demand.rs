@@ -425,7 +425,6 @@ mod tests {
             cursor: Some("c".into()),
             full: true,
             unchanged: 0,
-            resources: vec![],
         };
         store
             .apply_plan(cal, &plan, SyncWindow::around(utc(NOW), 30, 90), utc(NOW))
@@ -524,7 +523,6 @@ mod tests {
             cursor: Some("d".into()),
             full: false,
             unchanged: 0,
-            resources: vec![],
         };
         store
             .apply_plan(cal, &plan, SyncWindow::around(utc(NOW), 30, 90), utc(NOW))
