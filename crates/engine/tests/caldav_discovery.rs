@@ -13,7 +13,7 @@ use calbuddy_engine::provider::caldav::discovery::{discover, DavCalendar};
 use calbuddy_engine::provider::caldav::error::DavError;
 use calbuddy_engine::provider::caldav::transport::{Credentials, DavClient};
 use calbuddy_engine::secrets::Sensitive;
-use caldav_support::{start, Kind, PASSWORD, USER};
+use caldav_support::{start, vdirsyncer_discover, Kind, PASSWORD, USER};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn policy() -> RetryPolicy {
@@ -59,6 +59,19 @@ async fn discovery_from_the_root_finds_the_named_calendars_and_skips_the_task_li
         assert!(!personal.read_only, "{kind:?}");
         assert!(personal.ctag.is_some(), "{kind:?}");
         assert!(personal.sync_token.is_some(), "{kind:?}");
+    }
+}
+
+#[tokio::test]
+async fn discovery_agrees_with_vdirsyncer_except_for_task_lists() {
+    for kind in Kind::ALL {
+        let server = start(kind);
+        let ours = discover(&client(PASSWORD), server.url()).await.unwrap();
+        let mut expected: Vec<String> = ours.calendars.iter().map(|c| c.href.to_string()).collect();
+        // vdirsyncer lists every calendar collection; we leave out the task-only ones.
+        expected.push(server.calendar("Tasks").href.clone());
+        expected.sort();
+        assert_eq!(vdirsyncer_discover(server.url()), expected, "{kind:?}");
     }
 }
 

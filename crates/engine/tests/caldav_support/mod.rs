@@ -149,3 +149,19 @@ pub fn start(kind: Kind) -> DavServer {
         }
     }
 }
+
+/// The calendar collection URLs vdirsyncer's CalDAV storage discovers at `url` (sorted): the
+/// reference client the engine's discovery is compared with.
+pub fn vdirsyncer_discover(url: &str) -> Vec<String> {
+    let out = Command::new(python())
+        .arg(workspace_root().join("tests/caldav/vdirsyncer_discover.py"))
+        .args([url, USER, PASSWORD])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run vdirsyncer_discover.py: {e}"));
+    assert!(
+        out.status.success(),
+        "vdirsyncer discovery failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("a JSON list of URLs")
+}

@@ -230,7 +230,7 @@ fn calendar(r: &Response) -> DavCalendar {
     let fallback_name = || {
         r.href
             .path_segments()
-            .and_then(|s| s.filter(|s| !s.is_empty()).next_back())
+            .and_then(|mut s| s.rfind(|s| !s.is_empty()))
             .map(|s| {
                 percent_encoding::percent_decode_str(s)
                     .decode_utf8_lossy()
