@@ -15,7 +15,7 @@ use url::{Host, Url};
 
 use super::error::DavError;
 use super::multistatus::{self, Multistatus, Response};
-use super::transport::{DavClient, Depth};
+use super::transport::{self, DavClient, Depth};
 use super::xml;
 
 /// Redirects followed from one address.
@@ -183,7 +183,9 @@ async fn propfind(
 ) -> Result<Result<(Url, Multistatus), u16>, DavError> {
     for _ in 0..=MAX_REDIRECTS {
         trust.check(&url)?;
-        let reply = client.send("PROPFIND", &url, depth, body, true).await?;
+        let reply = client
+            .send(transport::propfind(), &url, depth, body, true)
+            .await?;
         match reply.status {
             207 => {
                 let parsed = multistatus::parse(&reply.body, &url).map_err(|source| {

@@ -45,6 +45,16 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
+/// The WebDAV method PROPFIND (RFC 4918 §9.1).
+pub fn propfind() -> Method {
+    Method::from_bytes(b"PROPFIND").expect("PROPFIND is a valid method token")
+}
+
+/// The WebDAV method REPORT (RFC 3253 §3.6; sync-collection, calendar-multiget).
+pub fn report() -> Method {
+    Method::from_bytes(b"REPORT").expect("REPORT is a valid method token")
+}
+
 /// Sends WebDAV requests for one account.
 #[derive(Debug, Clone)]
 pub struct DavClient {
@@ -69,13 +79,12 @@ impl DavClient {
     /// comes back in the [`Reply`].
     pub async fn send(
         &self,
-        method: &str,
+        method: Method,
         url: &Url,
         depth: Depth,
         body: &str,
         authenticate: bool,
     ) -> Result<Reply, DavError> {
-        let method = Method::from_bytes(method.as_bytes()).map_err(|_| DavError::InvalidAddress)?;
         let reply = with_retries(&self.policy, || async {
             let mut request = self
                 .http
