@@ -5,6 +5,7 @@
 //! types. It never touches the database: the sync layer decides what a change set means for the
 //! store and applies it in one transaction together with the new cursor.
 
+pub mod caldav;
 pub mod demo;
 pub mod google;
 pub mod ics;

@@ -1,0 +1,57 @@
+//! What can go wrong talking to a CalDAV server, worded for the person who typed the address.
+//! No message ever holds a password: credentials travel only in the `Authorization` header,
+//! and user info typed into an address is dropped before any request (`discovery::parse_input`).
+
+use url::Url;
+
+use super::multistatus::XmlError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DavError {
+    #[error("this is not a server address; enter one such as https://caldav.example.com/ or caldav.icloud.com")]
+    InvalidAddress,
+    /// A 401 with our credentials: the account needs its password again. Never retried (servers
+    /// such as Radicale slow down repeated failed logins on purpose).
+    #[error("wrong user name or password")]
+    Unauthorized,
+    #[error("the server asks for Digest authentication, which is not supported yet; ask its administrator for Basic authentication over HTTPS")]
+    DigestNotSupported,
+    /// A redirect or an href to a site other than the one the user entered: the password is
+    /// not sent there.
+    #[error("the server sent us on to another site ({host}); your password is only sent to the site you entered, so enter that address instead")]
+    OtherSite { host: String },
+    #[error("too many redirects, starting from {0}")]
+    TooManyRedirects(Url),
+    #[error("{url} answered HTTP {status}")]
+    Status { url: Url, status: u16 },
+    #[error("{0} does not offer CalDAV (no calendar home for this user)")]
+    NotCalDav(Url),
+    #[error("no calendar with events was found at {0}")]
+    NoCalendars(Url),
+    #[error("{url} sent an answer that is not understood: {source}")]
+    Malformed { url: Url, source: XmlError },
+    #[error("could not reach {url}: {message}")]
+    Network {
+        url: Url,
+        message: String,
+        /// Worth trying again later (a timeout, a refused connection, a 5xx or 429 after the
+        /// retries).
+        transient: bool,
+    },
+}
+
+impl DavError {
+    /// The account needs its password entered again.
+    pub fn is_auth(&self) -> bool {
+        matches!(self, DavError::Unauthorized | DavError::DigestNotSupported)
+    }
+
+    /// A later attempt may succeed without anything changing on our side.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            DavError::Network { transient, .. } => *transient,
+            DavError::Status { status, .. } => *status == 429 || *status >= 500,
+            _ => false,
+        }
+    }
+}
