@@ -1,11 +1,13 @@
 """A local ICS feed for the desktop e2e tests: an HTTP server on 127.0.0.1 (random port) that
 serves one generated calendar at /team.ics, only with the right `token` in the query (as a
 private feed link would), with an ETag so refreshes are conditional (304 when unchanged), and
-that can be switched to answer an HTML login page instead (a feed whose link stopped working)."""
+that can be switched to answer an HTML login page instead (a feed whose link stopped working).
+An https attempt (what a webcal:// link becomes) is counted and refused."""
 
 import datetime as dt
 import hashlib
 import http.server
+import socket
 import threading
 import urllib.parse
 
@@ -64,10 +66,20 @@ class IcsFeed:
         self.body = body
         self.mode = "feed"  # or "login"
         self.requests = []
+        self.tls_attempts = 0
         self._lock = threading.Lock()
         feed = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            def handle(self):
+                # A TLS ClientHello (first byte 0x16) is an https attempt (a webcal:// link): note
+                # it and hang up at once rather than wait for an HTTP request line that never comes.
+                if self.connection.recv(1, socket.MSG_PEEK) == b"\x16":
+                    with feed._lock:
+                        feed.tls_attempts += 1
+                    return
+                super().handle()
+
             def do_GET(self):  # noqa: N802 (the http.server API)
                 feed._answer(self)
 

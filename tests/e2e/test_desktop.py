@@ -201,11 +201,11 @@ class App:
         self._menu = None
         self.port = free_port()
         full_env = dict(os.environ)
+        full_env["CALBUDDY_LOG"] = os.environ.get("CALBUDDY_LOG", "info")
         full_env.update(env)
         full_env.update({
             "CALBUDDY_DATA_DIR": data_dir,
             "TAURI_WEBVIEW_AUTOMATION": "true",
-            "CALBUDDY_LOG": os.environ.get("CALBUDDY_LOG", "info"),
         })
         self.log_path = os.path.join(ARTIFACTS, f"{name}-app.log")
         # The app inherits both streams: all it prints lands in the log (checked for secrets).
@@ -670,7 +670,9 @@ class IcsScenario:
              "rrule": "FREQ=WEEKLY;COUNT=6", "description": "Weekly; no meeting link here."},
         ], now)
         self.feed = ics_feed.IcsFeed(body)
-        self.app = App("ics", self.data_dir, {"CALBUDDY_SECRET_STORE": "file", "CALBUDDY_RETRY_BASE_MS": "50"})
+        # Debug logging: the log checked for the link's token then covers the sync's own lines.
+        self.app = App("ics", self.data_dir, {"CALBUDDY_SECRET_STORE": "file", "CALBUDDY_RETRY_BASE_MS": "50",
+                                              "CALBUDDY_LOG": "debug"})
 
     def teardown(self):
         if self.app:
@@ -708,6 +710,26 @@ class IcsScenario:
         check(not s.find_all("#account-list .account"), "an account was added for an ftp:// link")
         check(not s.texts("#subscribe-status")[0], f"status says {s.texts('#subscribe-status')}")
         s.find("#subscribe-url").clear()
+
+    # i1b
+    def test_webcal_is_https(self):
+        app, s = self.app, self.app.session
+        app.show("settings")
+        s.wait_for("#subscribe-url", visible=True).send_keys(self.feed.url("webcal"))
+        s.find("#subscribe-submit").click()
+        try:
+            s.wait_for_text("#subscribe-error", "Couldn't reach that address", timeout=20)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; error: {s.texts('#subscribe-error')}, status: "
+                                 f"{s.texts('#subscribe-status')}") from None
+        check(self.feed.tls_attempts >= 1, "the webcal:// link was not tried over https (no TLS hello)")
+        check(not self.feed.feed_requests(), f"plain http requests for a webcal:// link: {self.feed.requests}")
+        check(not s.find_all("#account-list .account"), "an account was added for an unreachable link")
+        detail = s.texts("#subscribe-error-detail")[0]
+        check("https://127.0.0.1" in detail, f"the error's detail does not name the https address: {detail!r}")
+        # The refused link stays in the field for correcting: clear it as a user would.
+        s.find("#subscribe-url").clear()
+        s.find("#subscribe-dismiss").click()
 
     # i2
     def test_subscribe(self):
@@ -786,7 +808,8 @@ class IcsScenario:
         self._wait_sync_done()
         titles = app.titles()
         check({T_FEED_SOON, T_FEED_ALLDAY, T_FEED_WEEKLY} <= set(titles), f"events after a 304: {titles}")
-        banner = app.session.execute("const b = document.querySelector('#error-banner'); return b.hidden ? '' : b.textContent;")
+        banner = app.session.execute(
+            "const b = document.querySelector('#error-banner'); return b.hidden ? '' : b.textContent;")
         check(not banner, f"error banner after an unchanged refresh: {banner!r}")
 
     # i7
@@ -847,6 +870,7 @@ class IcsScenario:
 
 ICS_TESTS = [
     ("i1_ics_form_refuses_ftp_link", "test_refuses_ftp"),
+    ("i1b_ics_webcal_link_is_tried_over_https", "test_webcal_is_https"),
     ("i2_ics_subscribe_from_settings", "test_subscribe"),
     ("i3_ics_events_in_dashboard", "test_dashboard"),
     ("i4_ics_soon_event_in_tray", "test_tray"),
