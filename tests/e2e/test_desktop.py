@@ -24,6 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import dbusmenu  # noqa: E402
+import ics_feed  # noqa: E402
 from fake_google import USER, FakeGoogle  # noqa: E402
 from webdriver import Session, WebDriverError, wait_until  # noqa: E402
 
@@ -200,15 +201,17 @@ class App:
         self._menu = None
         self.port = free_port()
         full_env = dict(os.environ)
+        full_env["CALBUDDY_LOG"] = os.environ.get("CALBUDDY_LOG", "info")
         full_env.update(env)
         full_env.update({
             "CALBUDDY_DATA_DIR": data_dir,
             "TAURI_WEBVIEW_AUTOMATION": "true",
-            "CALBUDDY_LOG": os.environ.get("CALBUDDY_LOG", "info"),
         })
         self.log_path = os.path.join(ARTIFACTS, f"{name}-app.log")
+        # The app inherits both streams: all it prints lands in the log (checked for secrets).
+        app_log = open(self.log_path, "wb")
         self.driver = PROCS.popen([DRIVER_BIN, f"--port={self.port}"], env=full_env,
-                                  stdout=subprocess.DEVNULL, stderr=open(self.log_path, "wb"))
+                                  stdout=app_log, stderr=app_log)
         base = f"http://127.0.0.1:{self.port}"
         wait_until("WebKitWebDriver to listen", lambda: self._listening(), timeout=15)
         caps = {"alwaysMatch": {"webkitgtk:browserOptions": {"binary": APP_BIN, "args": []}}}
@@ -622,6 +625,263 @@ def test_failed_sync_shows_its_error(suite):
             suite.notes.append("no-client: Quit from the tray menu did not end the app (killed instead)")
 
 
+T_FEED_SOON = "E2E Feed kickoff"
+T_FEED_ALLDAY = "E2E Feed holiday"
+T_FEED_WEEKLY = "E2E Feed weekly sync"
+FEED_NAME = "E2E Team rota"
+FEED_MEET = "https://zoom.us/j/81234567890"
+
+
+def time_shown(text, t):
+    """Whether a dashboard time text shows `t`, in the 24- or the 12-hour clock (the webview's
+    locale decides)."""
+    local = t.astimezone()
+    return hhmm(t) in text or f"{local.hour % 12 or 12}:{local.minute:02d}" in text
+
+
+class IcsScenario:
+    """One app run with an ICS subscription from the local feed: subscribe from the settings
+    window, events in the dashboard and the tray, a reminder, a conditional refresh, a feed that
+    turns into a login page, unsubscribe. The feed link's token must never show or be stored
+    outside the secret store."""
+
+    def __init__(self, suite, notifications):
+        self.suite = suite
+        self.notifications = notifications
+        self.feed = None
+        self.app = None
+
+    def setup(self):
+        self.data_dir = os.path.join(self.suite.workdir, "ics-data")
+        os.makedirs(self.data_dir)
+        # No demo; reminders 3 minutes ahead, so the feed's meeting in 2.5 minutes is due at once.
+        with open(os.path.join(self.data_dir, "config.toml"), "w") as f:
+            f.write("[notifications]\nlead_minutes = 3\n")
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        self.t_soon = now + dt.timedelta(seconds=150)
+        # The series began two weeks ago: its occurrence today, in an hour, comes from the RRULE.
+        self.t_weekly = now + dt.timedelta(hours=1)
+        body = ics_feed.calendar("E2E feed's own name", [
+            {"uid": "soon@e2e", "summary": T_FEED_SOON, "start": self.t_soon,
+             "end": self.t_soon + dt.timedelta(minutes=30), "location": FEED_MEET},
+            {"uid": "allday@e2e", "summary": T_FEED_ALLDAY, "date": dt.datetime.now().date()},
+            {"uid": "weekly@e2e", "summary": T_FEED_WEEKLY, "start": self.t_weekly - dt.timedelta(days=14),
+             "end": self.t_weekly - dt.timedelta(days=14) + dt.timedelta(minutes=45),
+             "rrule": "FREQ=WEEKLY;COUNT=6", "description": "Weekly; no meeting link here."},
+        ], now)
+        self.feed = ics_feed.IcsFeed(body)
+        # Debug logging: the log checked for the link's token then covers the sync's own lines.
+        self.app = App("ics", self.data_dir, {"CALBUDDY_SECRET_STORE": "file", "CALBUDDY_RETRY_BASE_MS": "50",
+                                              "CALBUDDY_LOG": "debug"})
+
+    def teardown(self):
+        if self.app:
+            if not self.app.quit() and not INTERRUPTED:
+                self.suite.notes.append("ics: Quit from the tray menu did not end the app (killed instead)")
+        if self.feed:
+            self.feed.stop()
+
+    def _wait_sync_done(self):
+        s = self.app.session
+        wait_until("the Sync now button to be usable again", lambda: s.execute(
+            "const b = document.querySelector('#sync-now');"
+            "return !!b && !b.disabled && b.textContent.trim() === 'Sync now';"), timeout=15)
+
+    def _sync_now(self):
+        self.app.show("dashboard")
+        self.app.session.wait_for("#sync-now", visible=True).click()
+
+    def _secret_in_dom(self):
+        return self.app.session.execute(
+            "return document.documentElement.outerHTML.includes(arguments[0]) ||"
+            " Array.from(document.querySelectorAll('input'), i => i.value).some(v => v.includes(arguments[0]));",
+            ics_feed.TOKEN)
+
+    # i1
+    def test_refuses_ftp(self):
+        app, s = self.app, self.app.session
+        app.show("settings")
+        field = s.wait_for("#subscribe-url", visible=True)
+        field.send_keys("ftp://127.0.0.1/team.ics")
+        s.find("#subscribe-submit").click()
+        s.wait_for_text("#subscribe-url-error", "isn't a web address", timeout=5)
+        check(s.find("#subscribe-url").attr("aria-invalid") == "true", "the link field is not marked invalid")
+        time.sleep(0.3)
+        check(not s.find_all("#account-list .account"), "an account was added for an ftp:// link")
+        check(not s.texts("#subscribe-status")[0], f"status says {s.texts('#subscribe-status')}")
+        s.find("#subscribe-url").clear()
+
+    # i1b
+    def test_webcal_is_https(self):
+        app, s = self.app, self.app.session
+        app.show("settings")
+        s.wait_for("#subscribe-url", visible=True).send_keys(self.feed.url("webcal"))
+        s.find("#subscribe-submit").click()
+        try:
+            s.wait_for_text("#subscribe-error", "Couldn't reach that address", timeout=20)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; error: {s.texts('#subscribe-error')}, status: "
+                                 f"{s.texts('#subscribe-status')}") from None
+        check(self.feed.tls_attempts >= 1, "the webcal:// link was not tried over https (no TLS hello)")
+        check(not self.feed.feed_requests(), f"plain http requests for a webcal:// link: {self.feed.requests}")
+        check(not s.find_all("#account-list .account"), "an account was added for an unreachable link")
+        detail = s.texts("#subscribe-error-detail")[0]
+        check("https://127.0.0.1" in detail, f"the error's detail does not name the https address: {detail!r}")
+        # The refused link stays in the field for correcting: clear it as a user would.
+        s.find("#subscribe-url").clear()
+        s.find("#subscribe-dismiss").click()
+
+    # i2
+    def test_subscribe(self):
+        app, s = self.app, self.app.session
+        app.show("settings")
+        s.wait_for("#subscribe-url", visible=True).send_keys(self.feed.url())
+        s.find("#subscribe-name").send_keys(FEED_NAME)
+        s.find("#subscribe-submit").click()
+        try:
+            s.wait_for_text("#subscribe-status", f"Subscribed to {FEED_NAME}", timeout=20)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; error shown: {s.texts('#subscribe-error')}") from None
+        s.wait_for_text("#account-list .account-name", FEED_NAME, timeout=10)
+        provider = s.texts("#account-list .account-provider")
+        check(provider == ["Calendar link"], f"provider badge says {provider}")
+        detail = s.texts("#account-list .account-detail")
+        want = f"http://127.0.0.1:{self.feed.port}/team.ics?…"
+        check(detail == [want], f"account detail {detail}, expected the redacted {want!r}")
+        got = [r for r in self.feed.feed_requests() if r["token_ok"] and r["status"] == 200]
+        check(got, f"the feed was not fetched with its full link: {self.feed.requests}")
+        check(not self._secret_in_dom(), "the link's token is in the settings DOM")
+        screenshot("settings-ics-subscribed.png")
+
+    # i3
+    def test_dashboard(self):
+        app, s = self.app, self.app.session
+        app.show("dashboard")
+        want = {T_FEED_SOON, T_FEED_ALLDAY, T_FEED_WEEKLY}
+        try:
+            wait_until("the feed's events in the dashboard", lambda: want <= set(app.titles()), timeout=15)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; shown: {app.titles()}") from None
+        cards = s.execute(
+            "return Array.from(document.querySelectorAll('.event'), li => ({"
+            " title: li.querySelector('.event-title').textContent,"
+            " time: li.querySelector('.event-time').textContent,"
+            " join: !!li.querySelector('.join'), allDay: li.classList.contains('all-day'),"
+            " calendar: (li.querySelector('.event-calendar-name') || {}).textContent}));")
+        by_title = {c["title"]: c for c in cards}
+        soon, allday, weekly = by_title[T_FEED_SOON], by_title[T_FEED_ALLDAY], by_title[T_FEED_WEEKLY]
+        check(time_shown(soon["time"], self.t_soon), f"{T_FEED_SOON!r} shows {soon['time']!r}")
+        check(soon["join"], f"no Join button on {T_FEED_SOON!r} (link in LOCATION)")
+        check(not weekly["join"], f"a Join button on {T_FEED_WEEKLY!r}, which has no link")
+        check(time_shown(weekly["time"], self.t_weekly), f"{T_FEED_WEEKLY!r} shows {weekly['time']!r}")
+        check(allday["allDay"] and allday["time"].startswith("All day"), f"all-day event shown as {allday}")
+        check(not self._secret_in_dom(), "the link's token is in the dashboard DOM")
+        screenshot("dashboard-ics-events.png")
+
+    # i4
+    def test_tray(self):
+        app = self.app
+        want = f"{hhmm(self.t_soon)}  {T_FEED_SOON}"
+        try:
+            wait_until("the feed's soon event in the tray menu", lambda: want in app.menu().labels(), timeout=15)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; menu: {app.menu().labels()}") from None
+        labels = app.menu().labels()
+        check(f"Join next meeting: {T_FEED_SOON}" in labels, f"no 'Join next meeting' item: {labels}")
+
+    # i5
+    def test_reminder(self):
+        got = wait_until(f"a Notify call for {T_FEED_SOON!r}",
+                         lambda: self.notifications.notifies(T_FEED_SOON), timeout=30)
+        body = got[0]["body"]
+        check(body.startswith("Starts in") and hhmm(self.t_soon) in body, f"unexpected body {body!r}")
+        check(len(got) == 1, f"{len(got)} notifications for {T_FEED_SOON!r}")
+
+    # i6
+    def test_refresh_unchanged(self):
+        app = self.app
+        before = len(self.feed.feed_requests())
+        self._sync_now()
+        wait_until("a conditional request answered 304", lambda: any(
+            r["if_none_match"] == self.feed.etag and r["status"] == 304
+            for r in self.feed.feed_requests()[before:]), timeout=15)
+        self._wait_sync_done()
+        titles = app.titles()
+        check({T_FEED_SOON, T_FEED_ALLDAY, T_FEED_WEEKLY} <= set(titles), f"events after a 304: {titles}")
+        banner = app.session.execute(
+            "const b = document.querySelector('#error-banner'); return b.hidden ? '' : b.textContent;")
+        check(not banner, f"error banner after an unchanged refresh: {banner!r}")
+
+    # i7
+    def test_login_page(self):
+        app, s = self.app, self.app.session
+        self.feed.set_mode("login")
+        before = len(self.feed.feed_requests())
+        self._sync_now()
+        wait_until("the feed to be asked again", lambda: len(self.feed.feed_requests()) > before, timeout=15)
+        self._wait_sync_done()
+        titles = app.titles()
+        check({T_FEED_SOON, T_FEED_ALLDAY, T_FEED_WEEKLY} <= set(titles), f"events lost to a login page: {titles}")
+        app.show("settings")
+        try:
+            s.wait_for_text("#account-list .account-status", "did not send a calendar", timeout=10)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; status: {s.texts('#account-list .account-status')}") from None
+        warn = s.execute("return document.querySelector('#account-list .account-status').classList.contains('warn');")
+        check(warn, "the account's error is not marked as a warning")
+        check(not self._secret_in_dom(), "the link's token is in the settings DOM with the error")
+        screenshot("settings-ics-error.png")
+        self.feed.set_mode("feed")
+
+    # i8
+    def test_secret_not_stored(self):
+        db = os.path.join(self.data_dir, "calbuddy.db")
+        check(os.path.exists(db), f"no database at {db}")
+        token = ics_feed.TOKEN.encode()
+        for path in [db, db + "-wal", db + "-shm", self.app.log_path]:
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    check(token not in f.read(), f"the link's token is in {os.path.basename(path)}")
+
+    # i9
+    def test_unsubscribe(self):
+        app, s = self.app, self.app.session
+        app.show("settings")
+        s.wait_for_text("#account-list .account-name", FEED_NAME, timeout=10)
+        s.wait_for(".account .disconnect", visible=True).click()
+        wait_until("the confirmation dialog", lambda: s.execute(
+            "return document.querySelector('#confirm-dialog').open;"), timeout=5)
+        msg = s.texts("#confirm-message")[0]
+        check(msg.startswith(f"Unsubscribe from {FEED_NAME}"), f"dialog message {msg!r}")
+        s.wait_for("#confirm-yes", visible=True).click()
+        s.wait_for_text("#connect-result", f"Unsubscribed from {FEED_NAME}", timeout=15)
+        wait_until("the account list to be empty", lambda: not s.find_all("#account-list .account"), timeout=10)
+        app.show("dashboard")
+        s.wait_for("#empty-state", timeout=10)
+        check(not app.titles(), f"events still shown: {app.titles()}")
+        try:
+            wait_until("the feed's events to leave the tray",
+                       lambda: not any(T_FEED_SOON in label for label in app.menu().labels()), timeout=15)
+        except TimeoutError:
+            raise AssertionError(f"tray still lists: {app.menu().labels()}") from None
+        with open(app.log_path, "rb") as f:
+            check(ics_feed.TOKEN.encode() not in f.read(), "the link's token is in the app's log")
+
+
+ICS_TESTS = [
+    ("i1_ics_form_refuses_ftp_link", "test_refuses_ftp"),
+    ("i1b_ics_webcal_link_is_tried_over_https", "test_webcal_is_https"),
+    ("i2_ics_subscribe_from_settings", "test_subscribe"),
+    ("i3_ics_events_in_dashboard", "test_dashboard"),
+    ("i4_ics_soon_event_in_tray", "test_tray"),
+    ("i5_ics_reminder_on_dbus", "test_reminder"),
+    ("i6_ics_unchanged_refresh_is_conditional", "test_refresh_unchanged"),
+    ("i7_ics_login_page_error_keeps_events", "test_login_page"),
+    ("i8_ics_token_not_in_database_or_log", "test_secret_not_stored"),
+    ("i9_ics_unsubscribe_removes_events", "test_unsubscribe"),
+]
+
+
 MAIN_TESTS = [
     ("a_connect_google_lists_events", "test_connect"),
     ("b_sync_now_picks_up_new_event", "test_sync_now"),
@@ -631,6 +891,18 @@ MAIN_TESTS = [
     ("e_event_text_is_not_html", "test_xss"),
     ("f_disconnect_clears_dashboard", "test_disconnect"),
 ]
+
+
+def run_scenario(suite, scenario, setup_name, tests):
+    setup_ok = suite.run(setup_name, scenario.setup)
+    try:
+        for name, method in tests:
+            if setup_ok:
+                suite.run(name, getattr(scenario, method))
+            else:
+                suite.skip(name, "setup failed")
+    finally:
+        scenario.teardown()
 
 
 def main():
@@ -659,18 +931,10 @@ def main():
     suite = Suite(workdir)
     try:
         notifications = Notifications(workdir)
-        scenario = MainScenario(suite, notifications)
-        setup_ok = suite.run("setup_main_app", scenario.setup)
-        try:
-            for name, method in MAIN_TESTS:
-                if setup_ok:
-                    suite.run(name, getattr(scenario, method))
-                else:
-                    suite.skip(name, "setup failed")
-        finally:
-            scenario.teardown()
+        run_scenario(suite, MainScenario(suite, notifications), "setup_main_app", MAIN_TESTS)
         suite.run("g_first_start_shows_demo", test_first_start_demo, suite)
         suite.run("h_failed_sync_shows_its_error", test_failed_sync_shows_its_error, suite)
+        run_scenario(suite, IcsScenario(suite, notifications), "setup_ics_app", ICS_TESTS)
     except KeyboardInterrupt as e:
         suite.results.append(("interrupted", False, 0.0, str(e)))
     finally:
@@ -682,8 +946,8 @@ def main():
 
     for note in suite.notes:
         log(f"NOTE: {note}")
-    # The setup step is not a test of its own unless it failed.
-    counted = [r for r in suite.results if r[0] != "setup_main_app" or not r[1]]
+    # The setup steps are not tests of their own unless they failed.
+    counted = [r for r in suite.results if not r[0].startswith("setup_") or not r[1]]
     passed = sum(1 for r in counted if r[1])
     failed = len(counted) - passed
     log(f"total {time.monotonic() - t0:.1f}s; artefacts in {ARTIFACTS}")
