@@ -86,6 +86,9 @@ impl TimeReader<'_> {
             };
             let original = self.time(&rid.time);
             let mut event = self.event(&format!("{id}@{}", instant_id(&original)), parsed);
+            // An override is one instance (RFC 5545 §3.8.4.4): the RRULE that Outlook and
+            // Thunderbird copy into it from the master would make it a second series.
+            event.recurrence.clear();
             if resource.master.is_some() {
                 event.series = Some(SeriesRef {
                     master_external_id: id.to_owned(),

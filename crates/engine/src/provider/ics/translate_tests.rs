@@ -225,3 +225,18 @@ DTSTART:20190107T080000Z\r\nRRULE:FREQ=WEEKLY;COUNT=30\r\nEND:VEVENT\r\n";
     let event = &resources(&t)[0].1[0];
     assert_eq!(event.start.zone_name(), None);
 }
+
+#[test]
+fn an_override_is_one_instance_even_with_a_copied_rrule() {
+    // rie-issue_164_duplicated_event.ics: the override repeats the master's RRULE.
+    let copied = MOVED.replace(
+        "SUMMARY:Stand-up (moved)",
+        "RRULE:FREQ=WEEKLY;COUNT=10\r\nSUMMARY:Stand-up (moved)",
+    );
+    let t = feed(&format!("{WEEKLY}{copied}"));
+    let (_, events) = resources(&t)[0];
+    assert_eq!(events.len(), 2);
+    assert!(!events[0].recurrence.is_empty(), "the master keeps its rule");
+    assert!(events[1].series.is_some());
+    assert!(events[1].recurrence.is_empty(), "{:?}", events[1].recurrence);
+}
