@@ -74,17 +74,25 @@ impl TimeReader<'_> {
     /// the whole series, so the resource then holds nothing.
     fn resource(&self, id: &str, resource: &ParsedResource) -> Vec<RemoteEvent> {
         let mut events = Vec::with_capacity(1 + resource.overrides.len());
+        // The instants the master excludes, in the form override ids use.
+        let mut excluded = Vec::new();
         if let Some(master) = &resource.master {
             if is_cancelled(master) {
                 return vec![];
             }
             events.push(self.event(id, master));
+            excluded.extend(master.exdates.iter().map(|t| instant_id(&self.time(t))));
         }
         for parsed in &resource.overrides {
             let Some(rid) = &parsed.recurrence_id else {
                 continue;
             };
             let original = self.time(&rid.time);
+            if excluded.contains(&instant_id(&original)) {
+                // The instance was deleted after it was changed (RFC 5545 §3.8.5.1: EXDATE
+                // takes it out of the recurrence set); clients leave such overrides behind.
+                continue;
+            }
             let mut event = self.event(&format!("{id}@{}", instant_id(&original)), parsed);
             // An override is one instance (RFC 5545 §3.8.4.4): the RRULE that Outlook and
             // Thunderbird copy into it from the master would make it a second series.

@@ -240,3 +240,20 @@ fn an_override_is_one_instance_even_with_a_copied_rrule() {
     assert!(events[1].series.is_some());
     assert!(events[1].recurrence.is_empty(), "{:?}", events[1].recurrence);
 }
+
+#[test]
+fn an_override_of_an_excluded_instance_is_dropped() {
+    // rie-issue_163_deleted_modification.ics: the instance was changed, then deleted. The
+    // EXDATE (09:00 Berlin) and the RECURRENCE-ID (03:00 New York) are the same instant.
+    let excluding = WEEKLY.replace(
+        "SUMMARY:Stand-up",
+        "EXDATE;TZID=Europe/Berlin:20190114T090000\r\nSUMMARY:Stand-up",
+    );
+    let t = feed(&format!("{excluding}{MOVED}"));
+    let (_, events) = resources(&t)[0];
+    let ids: Vec<&str> = events.iter().map(|e| e.external_id.as_str()).collect();
+    assert_eq!(ids, ["weekly@x"]);
+    // Without the EXDATE the override stays.
+    let t = feed(&format!("{WEEKLY}{MOVED}"));
+    assert_eq!(resources(&t)[0].1.len(), 2);
+}
