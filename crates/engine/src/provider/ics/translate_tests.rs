@@ -236,9 +236,16 @@ fn an_override_is_one_instance_even_with_a_copied_rrule() {
     let t = feed(&format!("{WEEKLY}{copied}"));
     let (_, events) = resources(&t)[0];
     assert_eq!(events.len(), 2);
-    assert!(!events[0].recurrence.is_empty(), "the master keeps its rule");
+    assert!(
+        !events[0].recurrence.is_empty(),
+        "the master keeps its rule"
+    );
     assert!(events[1].series.is_some());
-    assert!(events[1].recurrence.is_empty(), "{:?}", events[1].recurrence);
+    assert!(
+        events[1].recurrence.is_empty(),
+        "{:?}",
+        events[1].recurrence
+    );
 }
 
 #[test]
