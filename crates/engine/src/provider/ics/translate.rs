@@ -8,7 +8,7 @@
 //! RECURRENCE-ID (so the same instance written in another zone keeps its id). A resource's
 //! etag is a hash of its translated events, which carry no DTSTAMP.
 
-use chrono::TimeDelta;
+use chrono::{NaiveDate, TimeDelta};
 use sha2::{Digest, Sha256};
 
 use crate::ical::{ParsedDateOrPeriod, ParsedEvent, ParsedFeed, ParsedResource, ParsedTime};
@@ -128,6 +128,7 @@ impl TimeReader<'_> {
                 _ => start.clone(),
             },
         };
+        let end = end_after(&start, end);
         let texts = [
             parsed.location.as_deref(),
             parsed.description.as_deref(),
@@ -251,6 +252,35 @@ fn date_line(name: &str, time: &ParsedTime, suffix: &str) -> String {
                 naive.format("%Y%m%dT%H%M%S")
             )
         }
+    }
+}
+
+/// An end every view can show after `start`, in `start`'s form. RFC 5545 §3.8.2.2 wants
+/// DTEND later than DTSTART and of the same value type; broken feeds send an end before the
+/// start or a DATE-TIME end on an all-day event. An all-day event then ends on the end's date,
+/// or lasts its one day (§3.6.1) when that date is before its start (an end equal to the start
+/// is kept: the reference and the views show such an event on its day); a timed one that would
+/// end before it starts has no length, as if it had no DTEND (§3.6.1).
+fn end_after(start: &EventTime, end: EventTime) -> EventTime {
+    let next_day = |day: NaiveDate| day.succ_opt().unwrap_or(day);
+    match (start, &end) {
+        (EventTime::Date(first), _) => {
+            let last = match &end {
+                EventTime::Date(d) => *d,
+                EventTime::DateTime { utc, .. } => utc.date_naive(),
+                EventTime::Floating(wall) => wall.date(),
+            };
+            EventTime::Date(if last >= *first {
+                last
+            } else {
+                next_day(*first)
+            })
+        }
+        (EventTime::DateTime { utc: s, .. }, EventTime::DateTime { utc: e, .. }) if e < s => {
+            start.clone()
+        }
+        (EventTime::Floating(s), EventTime::Floating(e)) if e < s => start.clone(),
+        _ => end,
     }
 }
 

@@ -264,3 +264,31 @@ fn an_override_of_an_excluded_instance_is_dropped() {
     let t = feed(&format!("{WEEKLY}{MOVED}"));
     assert_eq!(resources(&t)[0].1.len(), 2);
 }
+
+#[test]
+fn an_end_before_the_start_or_of_another_type_is_made_sane() {
+    let event = |lines: &str| {
+        let t = feed(&format!(
+            "BEGIN:VEVENT\r\nUID:e@x\r\n{lines}SUMMARY:x\r\nEND:VEVENT\r\n"
+        ));
+        let (_, events) = resources(&t)[0];
+        (events[0].start.clone(), events[0].end.clone())
+    };
+    let day = |s: &str| EventTime::Date(s.parse().unwrap());
+    // rie-end_before_start_event.ics: DTEND half an hour before DTSTART -> no length.
+    let (start, end) = event("DTSTART:20190304T073000Z\r\nDTEND:20190304T070000Z\r\n");
+    assert_eq!(end, start);
+    // rie-issue_201_mixed_datetime_and_date.ics: an all-day event with a DATE-TIME end.
+    let (start, end) = event("DTSTART;VALUE=DATE:20230724\r\nDTEND:20230817T000000Z\r\n");
+    assert_eq!((start, end), (day("2023-07-24"), day("2023-08-17")));
+    // An all-day event whose end is not after its start lasts its one day.
+    let (_, end) = event("DTSTART;VALUE=DATE:20230724\r\nDTEND;VALUE=DATE:20230720\r\n");
+    assert_eq!(end, day("2023-07-25"));
+    // One whose end equals its start is kept so (rie-Germany_Holidays.ics: DTEND = DTSTART).
+    let (_, end) = event("DTSTART;VALUE=DATE:20190101\r\nDTEND;VALUE=DATE:20190101\r\n");
+    assert_eq!(end, day("2019-01-01"));
+    // A sane end is kept as it is.
+    let (_, end) = event("DTSTART:20190304T070000Z\r\nDTEND:20190304T073000Z\r\n");
+    let kept = utc("2019-03-04T07:30:00Z");
+    assert!(matches!(end, EventTime::DateTime { utc, .. } if utc == kept));
+}
