@@ -87,7 +87,7 @@ impl TimeReader<'_> {
             let Some(rid) = &parsed.recurrence_id else {
                 continue;
             };
-            let original = self.time(&rid.time);
+            let original = self.original_start(resource.master.as_ref(), &rid.time);
             if excluded.contains(&instant_id(&original)) {
                 // The instance was deleted after it was changed (RFC 5545 §3.8.5.1: EXDATE
                 // takes it out of the recurrence set); clients leave such overrides behind.
@@ -190,6 +190,19 @@ impl TimeReader<'_> {
                     time => time,
                 }
             }
+        }
+    }
+
+    /// The instance an override's RECURRENCE-ID names. It has DTSTART's value type (RFC 5545
+    /// §3.8.4.4), but Outlook writes a midnight DATE-TIME in its own zone for an instance of an
+    /// all-day series (`RECURRENCE-ID;TZID=GMT Standard Time:20200416T000000`): that names the
+    /// written date, whatever instant the zone makes of it.
+    fn original_start(&self, master: Option<&ParsedEvent>, rid: &ParsedTime) -> EventTime {
+        let all_day = master.is_some_and(|m| matches!(m.start, ParsedTime::Date(_)));
+        match rid {
+            ParsedTime::Local { naive, .. } if all_day => EventTime::Date(naive.date()),
+            ParsedTime::Utc(utc) if all_day => EventTime::Date(utc.date_naive()),
+            _ => self.time(rid),
         }
     }
 

@@ -292,3 +292,22 @@ fn an_end_before_the_start_or_of_another_type_is_made_sane() {
     let kept = utc("2019-03-04T07:30:00Z");
     assert!(matches!(end, EventTime::DateTime { utc, .. } if utc == kept));
 }
+
+#[test]
+fn a_date_time_recurrence_id_on_an_all_day_series_names_its_written_date() {
+    // rie-issue_28_rrule_with_UTC_endinginZ.ics (Outlook): midnight in London is 23:00 UTC
+    // the day before in summer, but the instance meant is the written date.
+    let t = feed(
+        "BEGIN:VEVENT\r\nUID:bin@x\r\nDTSTART;VALUE=DATE:20200402\r\n\
+         RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=5\r\nSUMMARY:Bin\r\nEND:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:bin@x\r\nRECURRENCE-ID;TZID=Europe/London:20200416T000000\r\n\
+         DTSTART;VALUE=DATE:20200417\r\nSUMMARY:Bin\r\nEND:VEVENT\r\n",
+    );
+    let (_, events) = resources(&t)[0];
+    let series = events[1].series.as_ref().expect("an override");
+    assert_eq!(
+        series.original_start,
+        EventTime::Date("2020-04-16".parse().unwrap())
+    );
+    assert_eq!(events[1].external_id, "bin@x@20200416");
+}
