@@ -13,6 +13,7 @@
 //! The sync window is 30 days back and 90 ahead of `--now`, as the default settings give, so
 //! the stored expansion and the on-demand one beyond it are both exercised.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use calbuddy_engine::ical;
@@ -143,7 +144,10 @@ async fn main() -> ExitCode {
             }),
             Err(error) => json!({"file": path, "ok": false, "error": error}),
         };
-        println!("{line}");
+        // A reader that went away (`| head`) ends the run quietly; nothing is left to do.
+        if writeln!(std::io::stdout(), "{line}").is_err() {
+            break;
+        }
     }
     ExitCode::SUCCESS
 }
