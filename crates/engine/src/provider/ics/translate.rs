@@ -8,7 +8,7 @@
 //! RECURRENCE-ID (so the same instance written in another zone keeps its id). A resource's
 //! etag is a hash of its translated events, which carry no DTSTAMP.
 
-use chrono::TimeDelta;
+use chrono::{NaiveDate, TimeDelta};
 use sha2::{Digest, Sha256};
 
 use crate::ical::{ParsedDateOrPeriod, ParsedEvent, ParsedFeed, ParsedResource, ParsedTime};
@@ -74,18 +74,29 @@ impl TimeReader<'_> {
     /// the whole series, so the resource then holds nothing.
     fn resource(&self, id: &str, resource: &ParsedResource) -> Vec<RemoteEvent> {
         let mut events = Vec::with_capacity(1 + resource.overrides.len());
+        // The instants the master excludes, in the form override ids use.
+        let mut excluded = Vec::new();
         if let Some(master) = &resource.master {
             if is_cancelled(master) {
                 return vec![];
             }
             events.push(self.event(id, master));
+            excluded.extend(master.exdates.iter().map(|t| instant_id(&self.time(t))));
         }
         for parsed in &resource.overrides {
             let Some(rid) = &parsed.recurrence_id else {
                 continue;
             };
-            let original = self.time(&rid.time);
+            let original = self.original_start(resource.master.as_ref(), &rid.time);
+            if excluded.contains(&instant_id(&original)) {
+                // The instance was deleted after it was changed (RFC 5545 §3.8.5.1: EXDATE
+                // takes it out of the recurrence set); clients leave such overrides behind.
+                continue;
+            }
             let mut event = self.event(&format!("{id}@{}", instant_id(&original)), parsed);
+            // An override is one instance (RFC 5545 §3.8.4.4): the RRULE that Outlook and
+            // Thunderbird copy into it from the master would make it a second series.
+            event.recurrence.clear();
             if resource.master.is_some() {
                 event.series = Some(SeriesRef {
                     master_external_id: id.to_owned(),
@@ -117,6 +128,7 @@ impl TimeReader<'_> {
                 _ => start.clone(),
             },
         };
+        let end = end_after(&start, end);
         let texts = [
             parsed.location.as_deref(),
             parsed.description.as_deref(),
@@ -181,6 +193,19 @@ impl TimeReader<'_> {
         }
     }
 
+    /// The instance an override's RECURRENCE-ID names. It has DTSTART's value type (RFC 5545
+    /// §3.8.4.4), but Outlook writes a midnight DATE-TIME in its own zone for an instance of an
+    /// all-day series (`RECURRENCE-ID;TZID=GMT Standard Time:20200416T000000`): that names the
+    /// written date, whatever instant the zone makes of it.
+    fn original_start(&self, master: Option<&ParsedEvent>, rid: &ParsedTime) -> EventTime {
+        let all_day = master.is_some_and(|m| matches!(m.start, ParsedTime::Date(_)));
+        match rid {
+            ParsedTime::Local { naive, .. } if all_day => EventTime::Date(naive.date()),
+            ParsedTime::Utc(utc) if all_day => EventTime::Date(utc.date_naive()),
+            _ => self.time(rid),
+        }
+    }
+
     /// The master's recurrence as RFC 5545 lines, the form every provider stores.
     fn recurrence(&self, parsed: &ParsedEvent) -> Vec<String> {
         let mut lines = Vec::new();
@@ -240,6 +265,35 @@ fn date_line(name: &str, time: &ParsedTime, suffix: &str) -> String {
                 naive.format("%Y%m%dT%H%M%S")
             )
         }
+    }
+}
+
+/// An end every view can show after `start`, in `start`'s form. RFC 5545 §3.8.2.2 wants
+/// DTEND later than DTSTART and of the same value type; broken feeds send an end before the
+/// start or a DATE-TIME end on an all-day event. An all-day event then ends on the end's date,
+/// or lasts its one day (§3.6.1) when that date is before its start (an end equal to the start
+/// is kept: the reference and the views show such an event on its day); a timed one that would
+/// end before it starts has no length, as if it had no DTEND (§3.6.1).
+fn end_after(start: &EventTime, end: EventTime) -> EventTime {
+    let next_day = |day: NaiveDate| day.succ_opt().unwrap_or(day);
+    match (start, &end) {
+        (EventTime::Date(first), _) => {
+            let last = match &end {
+                EventTime::Date(d) => *d,
+                EventTime::DateTime { utc, .. } => utc.date_naive(),
+                EventTime::Floating(wall) => wall.date(),
+            };
+            EventTime::Date(if last >= *first {
+                last
+            } else {
+                next_day(*first)
+            })
+        }
+        (EventTime::DateTime { utc: s, .. }, EventTime::DateTime { utc: e, .. }) if e < s => {
+            start.clone()
+        }
+        (EventTime::Floating(s), EventTime::Floating(e)) if e < s => start.clone(),
+        _ => end,
     }
 }
 

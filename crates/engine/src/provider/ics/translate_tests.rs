@@ -225,3 +225,89 @@ DTSTART:20190107T080000Z\r\nRRULE:FREQ=WEEKLY;COUNT=30\r\nEND:VEVENT\r\n";
     let event = &resources(&t)[0].1[0];
     assert_eq!(event.start.zone_name(), None);
 }
+
+#[test]
+fn an_override_is_one_instance_even_with_a_copied_rrule() {
+    // rie-issue_164_duplicated_event.ics: the override repeats the master's RRULE.
+    let copied = MOVED.replace(
+        "SUMMARY:Stand-up (moved)",
+        "RRULE:FREQ=WEEKLY;COUNT=10\r\nSUMMARY:Stand-up (moved)",
+    );
+    let t = feed(&format!("{WEEKLY}{copied}"));
+    let (_, events) = resources(&t)[0];
+    assert_eq!(events.len(), 2);
+    assert!(
+        !events[0].recurrence.is_empty(),
+        "the master keeps its rule"
+    );
+    assert!(events[1].series.is_some());
+    assert!(
+        events[1].recurrence.is_empty(),
+        "{:?}",
+        events[1].recurrence
+    );
+}
+
+#[test]
+fn an_override_of_an_excluded_instance_is_dropped() {
+    // rie-issue_163_deleted_modification.ics: the instance was changed, then deleted. The
+    // EXDATE (09:00 Berlin) and the RECURRENCE-ID (03:00 New York) are the same instant.
+    let excluding = WEEKLY.replace(
+        "SUMMARY:Stand-up",
+        "EXDATE;TZID=Europe/Berlin:20190114T090000\r\nSUMMARY:Stand-up",
+    );
+    let t = feed(&format!("{excluding}{MOVED}"));
+    let (_, events) = resources(&t)[0];
+    let ids: Vec<&str> = events.iter().map(|e| e.external_id.as_str()).collect();
+    assert_eq!(ids, ["weekly@x"]);
+    // Without the EXDATE the override stays.
+    let t = feed(&format!("{WEEKLY}{MOVED}"));
+    assert_eq!(resources(&t)[0].1.len(), 2);
+}
+
+#[test]
+fn an_end_before_the_start_or_of_another_type_is_made_sane() {
+    let event = |lines: &str| {
+        let t = feed(&format!(
+            "BEGIN:VEVENT\r\nUID:e@x\r\n{lines}SUMMARY:x\r\nEND:VEVENT\r\n"
+        ));
+        let (_, events) = resources(&t)[0];
+        (events[0].start.clone(), events[0].end.clone())
+    };
+    let day = |s: &str| EventTime::Date(s.parse().unwrap());
+    // rie-end_before_start_event.ics: DTEND half an hour before DTSTART -> no length.
+    let (start, end) = event("DTSTART:20190304T073000Z\r\nDTEND:20190304T070000Z\r\n");
+    assert_eq!(end, start);
+    // rie-issue_201_mixed_datetime_and_date.ics: an all-day event with a DATE-TIME end.
+    let (start, end) = event("DTSTART;VALUE=DATE:20230724\r\nDTEND:20230817T000000Z\r\n");
+    assert_eq!((start, end), (day("2023-07-24"), day("2023-08-17")));
+    // An all-day event whose end is not after its start lasts its one day.
+    let (_, end) = event("DTSTART;VALUE=DATE:20230724\r\nDTEND;VALUE=DATE:20230720\r\n");
+    assert_eq!(end, day("2023-07-25"));
+    // One whose end equals its start is kept so (rie-Germany_Holidays.ics: DTEND = DTSTART).
+    let (_, end) = event("DTSTART;VALUE=DATE:20190101\r\nDTEND;VALUE=DATE:20190101\r\n");
+    assert_eq!(end, day("2019-01-01"));
+    // A sane end is kept as it is.
+    let (_, end) = event("DTSTART:20190304T070000Z\r\nDTEND:20190304T073000Z\r\n");
+    let kept = utc("2019-03-04T07:30:00Z");
+    assert!(matches!(end, EventTime::DateTime { utc, .. } if utc == kept));
+}
+
+#[test]
+fn a_date_time_recurrence_id_on_an_all_day_series_names_its_written_date() {
+    // rie-issue_28_rrule_with_UTC_endinginZ.ics (Outlook): midnight in London is 23:00 UTC
+    // the day before in summer, but the instance meant is the written date.
+    let t = feed(
+        "BEGIN:VEVENT\r\nUID:bin@x\r\nDTSTART;VALUE=DATE:20200402\r\n\
+         RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=5\r\nSUMMARY:Bin\r\nEND:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:bin@x\r\nRECURRENCE-ID;TZID=Europe/London:20200416T000000\r\n\
+         DTSTART;VALUE=DATE:20200417\r\nSUMMARY:Bin\r\nEND:VEVENT\r\n",
+    );
+    let (_, events) = resources(&t)[0];
+    let series = events[1].series.as_ref().expect("an override");
+    assert_eq!(
+        series.original_start,
+        EventTime::Date("2020-04-16".parse().unwrap())
+    );
+    assert_eq!(events[1].external_id, "bin@x@20200416");
+}
