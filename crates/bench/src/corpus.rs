@@ -25,11 +25,22 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Occurrences in the window (a single event counts once, wherever it is) and series the
-/// engine could not expand.
-fn engine_pass(files: &[PathBuf], window: SyncWindow) -> (usize, usize) {
+/// What one pass over the corpus found.
+#[derive(Default)]
+struct Pass {
+    /// Occurrences in the window (a single event counts once, wherever it is).
+    occurrences: usize,
+    /// Series the engine could not expand.
+    failed: usize,
+    /// Time per file, to name the slowest.
+    per_file: Vec<(Duration, PathBuf)>,
+}
+
+fn engine_pass(files: &[PathBuf], window: SyncWindow) -> Pass {
+    let mut pass = Pass::default();
     let (mut occurrences, mut failed) = (0, 0);
     for file in files {
+        let started = Instant::now();
         let bytes = std::fs::read(file).expect("corpus file");
         let translated = translate(&ical::parse(&bytes));
         for change in &translated.changes {
@@ -53,8 +64,11 @@ fn engine_pass(files: &[PathBuf], window: SyncWindow) -> (usize, usize) {
                 }
             }
         }
+        pass.per_file.push((started.elapsed(), file.clone()));
     }
-    (occurrences, failed)
+    pass.occurrences = occurrences;
+    pass.failed = failed;
+    pass
 }
 
 fn utc_midnight(day: &str) -> chrono::DateTime<chrono::Utc> {
@@ -77,10 +91,10 @@ pub fn benchmarks() {
         end: utc_midnight(TO),
     };
     let mut runs = Vec::with_capacity(ENGINE_RUNS);
-    let mut figures = (0, 0);
+    let mut pass = Pass::default();
     for _ in 0..ENGINE_RUNS {
         let started = Instant::now();
-        figures = engine_pass(&files, window);
+        pass = engine_pass(&files, window);
         runs.push(started.elapsed());
     }
     let engine = median(&mut runs);
@@ -88,9 +102,21 @@ pub fn benchmarks() {
         "corpus expansion {FROM}..{TO}, {} files: engine {:.1} ms (median of {ENGINE_RUNS}; {} occurrences, {} series not expanded)",
         files.len(),
         ms(engine),
-        figures.0,
-        figures.1
+        pass.occurrences,
+        pass.failed
     );
+    pass.per_file.sort();
+    let slowest: Vec<String> = pass
+        .per_file
+        .iter()
+        .rev()
+        .take(3)
+        .map(|(t, f)| {
+            let name = f.file_name().unwrap_or_default().to_string_lossy();
+            format!("{name} {:.1} ms", ms(*t))
+        })
+        .collect();
+    println!("  slowest files (engine): {}", slowest.join(", "));
 
     let venv = Command::new(root.join("scripts/ical-venv"))
         .stderr(Stdio::inherit())
