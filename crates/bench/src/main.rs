@@ -3,7 +3,15 @@
 //!
 //! - first sync of 10,000 events (in a child process, which also reports its peak memory);
 //! - incremental sync with no change, per account;
-//! - the `upcoming` query over 100,000 stored events.
+//! - the `upcoming` query over 100,000 stored events;
+//! - ICS subscriptions (`ics.rs`, on the feed of `feed.rs`) and the corpus expansion against
+//!   recurring-ical-events (`corpus.rs`).
+//!
+//! Arguments `google`, `ics`, `corpus` run only those groups (all of them without arguments).
+
+mod corpus;
+mod feed;
+mod ics;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -27,10 +35,26 @@ fn main() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    if std::env::args().nth(1).as_deref() == Some("--sync-child") {
-        runtime.block_on(sync_child());
-    } else {
-        runtime.block_on(benchmarks());
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("--sync-child") => runtime.block_on(sync_child()),
+        Some("--ics-child") => runtime.block_on(ics::child(&args[1..])),
+        _ => {
+            println!(
+                "Calendar Buddy benchmarks ({} cores)",
+                std::thread::available_parallelism().map_or(1, |n| n.get())
+            );
+            let wanted = |group: &str| args.is_empty() || args.iter().any(|a| a == group);
+            if wanted("google") {
+                runtime.block_on(benchmarks());
+            }
+            if wanted("ics") {
+                runtime.block_on(ics::benchmarks());
+            }
+            if wanted("corpus") {
+                corpus::benchmarks();
+            }
+        }
     }
 }
 
@@ -105,11 +129,8 @@ fn google_event(i: usize, now: DateTime<Utc>) -> Value {
     event
 }
 
+/// The Google figures against the fake.
 async fn benchmarks() {
-    println!(
-        "Calendar Buddy benchmarks ({} cores)",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    );
     let fake = FakeGoogle::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");

@@ -56,10 +56,16 @@ pub(super) async fn tag_resources(
             })
             .collect();
         let json = serde_json::to_string(&rows).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // The tags are materialized first so that each one is looked up by the
+        // (calendar_id, external_id) index: joined with json_each directly, SQLite scanned the
+        // whole batch once per event of the calendar (quadratic: 26 s for a 10,000-event feed).
         sqlx::query!(
-            "UPDATE events SET resource_id = j.value ->> '$.resource_id'
-             FROM json_each(?2) AS j
-             WHERE events.calendar_id = ?1 AND events.external_id = j.value ->> '$.external_id'",
+            "WITH t(external_id, resource_id) AS MATERIALIZED (
+                 SELECT value ->> '$.external_id', value ->> '$.resource_id' FROM json_each(?2)
+             )
+             UPDATE events SET resource_id = t.resource_id
+             FROM t
+             WHERE events.calendar_id = ?1 AND events.external_id = t.external_id",
             calendar_id,
             json
         )
@@ -95,9 +101,7 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn applied_events_remember_their_resource() {
-        let now: DateTime<Utc> = "2026-01-05T12:00:00Z".parse().unwrap();
+    async fn store_with_calendar(now: DateTime<Utc>) -> (Store, i64) {
         let store = Store::open_in_memory().await.unwrap();
         let (account, _) = store.upsert_account("demo", "d", "D", now).await.unwrap();
         let calendar = RemoteCalendar {
@@ -113,6 +117,13 @@ mod tests {
             .await
             .unwrap();
         let id = store.calendars(None).await.unwrap()[0].id;
+        (store, id)
+    }
+
+    #[tokio::test]
+    async fn applied_events_remember_their_resource() {
+        let now: DateTime<Utc> = "2026-01-05T12:00:00Z".parse().unwrap();
+        let (store, id) = store_with_calendar(now).await;
         let plan = Plan {
             upserts: vec![event("a"), event("a@1"), event("single")],
             resources: vec![("a".into(), "a.ics".into()), ("a@1".into(), "a.ics".into())],
@@ -128,5 +139,35 @@ mod tests {
         assert_eq!(resource("a@1"), Some("a.ics"));
         assert_eq!(resource("single"), None);
         assert_eq!(states["a"].etag.as_deref(), Some("1"));
+    }
+
+    /// Each tag is an index lookup: a quadratic plan took seconds here (about 4 s for 4,000
+    /// events in a release build), a linear one milliseconds.
+    #[tokio::test]
+    async fn tagging_a_large_feed_takes_linear_time() {
+        let now: DateTime<Utc> = "2026-01-05T12:00:00Z".parse().unwrap();
+        let (store, id) = store_with_calendar(now).await;
+        let ids: Vec<String> = (0..4000).map(|i| format!("e{i}")).collect();
+        let plan = Plan {
+            upserts: ids.iter().map(|i| event(i)).collect(),
+            full: true,
+            ..Plan::default()
+        };
+        let window = SyncWindow::around(now, 30, 90);
+        store.apply_plan(id, &plan, window, now).await.unwrap();
+        let tags: Vec<(String, String)> = ids
+            .iter()
+            .map(|i| (i.clone(), format!("{i}.ics")))
+            .collect();
+
+        let mut tx = store.begin_write().await.unwrap();
+        let started = std::time::Instant::now();
+        tag_resources(&mut tx, id, &tags).await.unwrap();
+        let elapsed = started.elapsed();
+        tx.commit().await.unwrap();
+
+        assert!(elapsed < std::time::Duration::from_secs(1), "{elapsed:?}");
+        let states = store.event_states(id).await.unwrap();
+        assert_eq!(states["e3999"].resource_id.as_deref(), Some("e3999.ics"));
     }
 }
