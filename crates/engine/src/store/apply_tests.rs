@@ -2,47 +2,15 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
 use super::*;
 use crate::model::{RemoteCalendar, SeriesRef};
+use crate::store::fixtures::{date, event, timed, utc};
 use crate::store::{EventFilter, QueryRange};
 use crate::zones::tests::custom_definitions;
 
 const NOW: &str = "2026-01-05T12:00:00Z";
-
-fn utc(s: &str) -> DateTime<Utc> {
-    s.parse().unwrap()
-}
-
-fn timed(s: &str) -> EventTime {
-    EventTime::DateTime {
-        utc: utc(s),
-        tz: Some("Europe/Berlin".into()),
-    }
-}
-
-fn date(s: &str) -> EventTime {
-    EventTime::Date(s.parse().unwrap())
-}
-
-fn event(id: &str, start: EventTime, end: EventTime) -> RemoteEvent {
-    RemoteEvent {
-        external_id: id.into(),
-        title: id.into(),
-        description: None,
-        location: None,
-        start,
-        end,
-        recurrence: vec![],
-        series: None,
-        status: EventStatus::Confirmed,
-        my_response: None,
-        meeting_url: None,
-        etag: Some("1".into()),
-        updated: None,
-    }
-}
 
 fn series(id: &str, start: EventTime, end: EventTime, rules: &[&str]) -> RemoteEvent {
     let mut e = event(id, start, end);

@@ -239,40 +239,8 @@ mod tests {
     use crate::model::{
         EventStatus, EventTime, RemoteCalendar, RemoteEvent, Response, SeriesRef, SyncWindow,
     };
+    use crate::store::fixtures::{date, event, timed, utc};
     use crate::sync::plan::Plan;
-
-    fn utc(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
-    fn timed(s: &str) -> EventTime {
-        EventTime::DateTime {
-            utc: utc(s),
-            tz: Some("Europe/Berlin".into()),
-        }
-    }
-
-    fn date(s: &str) -> EventTime {
-        EventTime::Date(s.parse().unwrap())
-    }
-
-    fn event(id: &str, start: EventTime, end: EventTime) -> RemoteEvent {
-        RemoteEvent {
-            external_id: id.into(),
-            title: id.into(),
-            description: None,
-            location: None,
-            start,
-            end,
-            recurrence: vec![],
-            series: None,
-            status: EventStatus::Confirmed,
-            my_response: None,
-            meeting_url: None,
-            etag: Some("1".into()),
-            updated: None,
-        }
-    }
 
     const NOW: &str = "2026-01-05T12:00:00Z";
 

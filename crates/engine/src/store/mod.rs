@@ -5,6 +5,8 @@ mod accounts;
 mod apply;
 mod calendars;
 mod events;
+#[cfg(test)]
+mod fixtures;
 mod future;
 mod on_demand;
 mod reminders;

@@ -307,41 +307,13 @@ fn precomputed_in(instance: &Instance, w: SyncWindow) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{EventStatus, RemoteCalendar, RemoteEvent, SeriesRef};
+    use crate::model::{EventStatus, RemoteCalendar, SeriesRef};
+    use crate::store::fixtures::{event, timed, utc};
     use crate::store::QueryRange;
     use crate::sync::plan::Plan;
     use chrono::Utc;
 
     const NOW: &str = "2026-06-01T12:00:00Z";
-
-    fn utc(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
-    fn timed(s: &str) -> EventTime {
-        EventTime::DateTime {
-            utc: utc(s),
-            tz: Some("Europe/Berlin".into()),
-        }
-    }
-
-    fn event(id: &str, start: EventTime, end: EventTime) -> RemoteEvent {
-        RemoteEvent {
-            external_id: id.into(),
-            title: id.into(),
-            description: None,
-            location: None,
-            start,
-            end,
-            recurrence: vec![],
-            series: None,
-            status: EventStatus::Confirmed,
-            my_response: None,
-            meeting_url: None,
-            etag: Some("1".into()),
-            updated: None,
-        }
-    }
 
     /// Every Monday 09:00-10:00 Berlin from 2019-01-07, with a moved, a cancelled and an
     /// EXDATE'd instance in 2019 and one of each in 2030, and a single event in 2019; synced
