@@ -2,15 +2,16 @@
 //! store, reads settings and secrets, builds providers for accounts, runs syncs (one per
 //! account at a time, across processes) and broadcasts what happens.
 
-use chrono::{DateTime, Datelike, Duration, Local, NaiveDate, Utc};
+mod config;
+mod ranges;
+
+use chrono::{DateTime, Local, NaiveDate, Utc};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
 use crate::error::EngineError;
-use crate::http::RetryPolicy;
-use crate::paths::DataDir;
 use crate::provider::demo::{self, DemoProvider};
-use crate::provider::google::{self, GoogleConfig, GoogleEndpoints, GoogleProvider, TokenSet};
+use crate::provider::google::{self, GoogleConfig, GoogleProvider, TokenSet};
 use crate::provider::ics::feed_url::FeedUrl;
 use crate::provider::ics::fetch::{fetch, FetchLimits, FetchOutcome};
 use crate::provider::ics::provider::{self as ics, IcsProvider};
@@ -20,54 +21,10 @@ use crate::settings::Settings;
 use crate::store::{Account, Calendar, EventFilter, EventView, QueryRange, Store};
 use crate::sync::{sync_account, AccountLock, SyncOptions, SyncProgress, SyncReport};
 
+pub use config::{google_client_from_env, EngineConfig};
+use ranges::{days_span, upcoming_span};
+
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
-
-/// Where the engine keeps things and how it reaches each provider; from the environment by
-/// default.
-#[derive(Debug, Clone)]
-pub struct EngineConfig {
-    pub data_dir: DataDir,
-    pub secrets: SecretStore,
-    pub google: GoogleEndpoints,
-    pub retry: RetryPolicy,
-    pub sign_in_timeout: std::time::Duration,
-}
-
-impl EngineConfig {
-    /// Reads `CALBUDDY_DATA_DIR`, `CALBUDDY_SECRET_STORE` and the `CALBUDDY_GOOGLE_*_URL`
-    /// endpoints (Google's real ones by default).
-    pub fn from_env() -> Result<EngineConfig> {
-        let data_dir = DataDir::from_env().ok_or(EngineError::NoDataDir)?;
-        let secrets = SecretStore::from_env(data_dir.secrets_file())?;
-        let sign_in_secs = std::env::var("CALBUDDY_SIGN_IN_TIMEOUT_SECS")
-            .ok()
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(300);
-        Ok(EngineConfig {
-            data_dir,
-            secrets,
-            google: GoogleEndpoints::from_env(),
-            retry: RetryPolicy::from_env(),
-            sign_in_timeout: std::time::Duration::from_secs(sign_in_secs),
-        })
-    }
-
-    /// A config for the data directory `dir` that reads nothing from the environment: secrets
-    /// in its 0600 file, Google's real endpoints, the default retry policy and a short sign-in
-    /// wait. For tools and tests that must not depend on the caller's environment.
-    pub fn in_dir(dir: &std::path::Path) -> EngineConfig {
-        let data_dir = DataDir::new(dir);
-        EngineConfig {
-            secrets: SecretStore::File {
-                path: data_dir.secrets_file(),
-            },
-            data_dir,
-            google: GoogleEndpoints::default(),
-            retry: RetryPolicy::default(),
-            sign_in_timeout: std::time::Duration::from_secs(1),
-        }
-    }
-}
 
 /// What the engine tells its listeners (the desktop shell turns these into UI updates, tray
 /// refreshes and reminder re-planning).
@@ -579,16 +536,6 @@ impl Engine {
     }
 }
 
-/// The Google client given by `CALBUDDY_GOOGLE_CLIENT_ID` / `CALBUDDY_GOOGLE_CLIENT_SECRET`,
-/// which take precedence over the settings file.
-pub fn google_client_from_env() -> (Option<String>, Option<String>) {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    (
-        env("CALBUDDY_GOOGLE_CLIENT_ID"),
-        env("CALBUDDY_GOOGLE_CLIENT_SECRET"),
-    )
-}
-
 /// The kind of the account's provider; one this build does not know is an error (a newer
 /// version may have connected it).
 fn provider_kind(account: &Account) -> Result<ProviderKind> {
@@ -607,47 +554,4 @@ pub fn local_zone() -> chrono_tz::Tz {
         .ok()
         .and_then(|name| name.parse().ok())
         .unwrap_or(chrono_tz::UTC)
-}
-
-/// The longest span `upcoming` looks ahead: ten years.
-const MAX_UPCOMING_DAYS: u32 = 3660;
-/// The first and last years `events_on_days` takes: far enough for any calendar, near enough
-/// that every local midnight and offset stays within chrono's range.
-const FIRST_YEAR: i32 = 1900;
-const LAST_YEAR: i32 = 9999;
-
-/// From `now` to `days` days later; more than [`MAX_UPCOMING_DAYS`] is refused rather than
-/// overflowing.
-fn upcoming_span(now: DateTime<Utc>, days: u32) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
-    let end = (days <= MAX_UPCOMING_DAYS)
-        .then(|| now.checked_add_signed(Duration::days(i64::from(days))))
-        .flatten()
-        .ok_or_else(|| {
-            EngineError::InvalidRange(format!(
-                "cannot look {days} days ahead: at most {MAX_UPCOMING_DAYS}"
-            ))
-        })?;
-    Ok((now, end))
-}
-
-/// From the local midnight starting `from` to the one ending `to`; days outside the years
-/// [`FIRST_YEAR`] to [`LAST_YEAR`], or `to` before `from`, are refused.
-fn days_span(from: NaiveDate, to: NaiveDate) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
-    for day in [from, to] {
-        if !(FIRST_YEAR..=LAST_YEAR).contains(&day.year()) {
-            return Err(EngineError::InvalidRange(format!(
-                "{day} is out of range: days must be in the years {FIRST_YEAR} to {LAST_YEAR}"
-            )));
-        }
-    }
-    if to < from {
-        return Err(EngineError::InvalidRange(format!(
-            "the last day ({to}) is before the first ({from})"
-        )));
-    }
-    Ok((local_midnight(from), local_midnight(to + Duration::days(1))))
-}
-
-fn local_midnight(day: NaiveDate) -> DateTime<Utc> {
-    crate::local_time::resolve(day.and_time(chrono::NaiveTime::MIN), &Local)
 }

@@ -1,0 +1,67 @@
+//! Where the engine keeps things and how it reaches each provider: from the environment for
+//! the CLI and the desktop app, or fixed for tools and tests.
+
+use crate::error::EngineError;
+use crate::http::RetryPolicy;
+use crate::paths::DataDir;
+use crate::provider::google::GoogleEndpoints;
+use crate::secrets::SecretStore;
+
+use super::Result;
+
+/// Where the engine keeps things and how it reaches each provider; from the environment by
+/// default.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub data_dir: DataDir,
+    pub secrets: SecretStore,
+    pub google: GoogleEndpoints,
+    pub retry: RetryPolicy,
+    pub sign_in_timeout: std::time::Duration,
+}
+
+impl EngineConfig {
+    /// Reads `CALBUDDY_DATA_DIR`, `CALBUDDY_SECRET_STORE` and the `CALBUDDY_GOOGLE_*_URL`
+    /// endpoints (Google's real ones by default).
+    pub fn from_env() -> Result<EngineConfig> {
+        let data_dir = DataDir::from_env().ok_or(EngineError::NoDataDir)?;
+        let secrets = SecretStore::from_env(data_dir.secrets_file())?;
+        let sign_in_secs = std::env::var("CALBUDDY_SIGN_IN_TIMEOUT_SECS")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(300);
+        Ok(EngineConfig {
+            data_dir,
+            secrets,
+            google: GoogleEndpoints::from_env(),
+            retry: RetryPolicy::from_env(),
+            sign_in_timeout: std::time::Duration::from_secs(sign_in_secs),
+        })
+    }
+
+    /// A config for the data directory `dir` that reads nothing from the environment: secrets
+    /// in its 0600 file, Google's real endpoints, the default retry policy and a short sign-in
+    /// wait. For tools and tests that must not depend on the caller's environment.
+    pub fn in_dir(dir: &std::path::Path) -> EngineConfig {
+        let data_dir = DataDir::new(dir);
+        EngineConfig {
+            secrets: SecretStore::File {
+                path: data_dir.secrets_file(),
+            },
+            data_dir,
+            google: GoogleEndpoints::default(),
+            retry: RetryPolicy::default(),
+            sign_in_timeout: std::time::Duration::from_secs(1),
+        }
+    }
+}
+
+/// The Google client given by `CALBUDDY_GOOGLE_CLIENT_ID` / `CALBUDDY_GOOGLE_CLIENT_SECRET`,
+/// which take precedence over the settings file.
+pub fn google_client_from_env() -> (Option<String>, Option<String>) {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    (
+        env("CALBUDDY_GOOGLE_CLIENT_ID"),
+        env("CALBUDDY_GOOGLE_CLIENT_SECRET"),
+    )
+}
