@@ -93,14 +93,10 @@ async fn occurrences(path: &str, args: &Args) -> Result<Vec<EventView>, String> 
         zones: None,
     };
     let plan = plan(changes, &stored);
-    // The zones before the events, as the sync layer saves them.
-    store
-        .replace_zone_definitions(calendar, &translated.zones)
-        .await
-        .map_err(fail)?;
+    // The zones with the events, in one transaction, as the sync layer applies them.
     let window = SyncWindow::around(args.now, 30, 90);
     store
-        .apply_plan(calendar, &plan, window, args.now)
+        .apply_plan_with_zones(calendar, &plan, Some(&translated.zones), window, args.now)
         .await
         .map_err(fail)?;
     let range = QueryRange::new(args.from, args.to, &VIEWER);

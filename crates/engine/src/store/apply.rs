@@ -46,7 +46,25 @@ impl Store {
         window: SyncWindow,
         now: DateTime<Utc>,
     ) -> Result<ApplyStats> {
+        self.apply_plan_with_zones(calendar_id, plan, None, window, now)
+            .await
+    }
+
+    /// [`Store::apply_plan`] for a collection that sends its VTIMEZONE definitions: they replace
+    /// the calendar's in the same transaction, before its series are expanded, so a failure
+    /// leaves zones and events as they were together.
+    pub async fn apply_plan_with_zones(
+        &self,
+        calendar_id: i64,
+        plan: &Plan,
+        zones: Option<&ZoneDefinitions>,
+        window: SyncWindow,
+        now: DateTime<Utc>,
+    ) -> Result<ApplyStats> {
         let mut tx = self.begin_write().await?;
+        if let Some(zones) = zones {
+            super::zones::replace(&mut tx, calendar_id, zones).await?;
+        }
         let mut stats = ApplyStats::default();
         // Series whose instances must be computed again.
         let mut touched_series: BTreeSet<String> = BTreeSet::new();

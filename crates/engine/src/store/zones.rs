@@ -14,30 +14,7 @@ impl Store {
         zones: &ZoneDefinitions,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query!(
-            "DELETE FROM calendar_zones WHERE calendar_id = ?",
-            calendar_id
-        )
-        .execute(&mut *tx)
-        .await?;
-        for (tzid, rules) in zones.iter() {
-            let rules = serde_json::to_string(rules)
-                .map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
-            sqlx::query!(
-                "INSERT INTO calendar_zones (calendar_id, tzid, rules) VALUES (?, ?, ?)",
-                calendar_id,
-                tzid,
-                rules
-            )
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query!(
-            "UPDATE calendars SET expanded_start = NULL, expanded_end = NULL WHERE id = ?",
-            calendar_id
-        )
-        .execute(&mut *tx)
-        .await?;
+        replace(&mut tx, calendar_id, zones).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -52,6 +29,40 @@ impl Store {
 /// The calendar's definitions, read on `conn` (also inside a transaction). A damaged row is
 /// left out with a warning: its TZID then reads as floating or unknown, and the rest of the
 /// calendar still expands.
+/// Replaces the calendar's definitions inside the caller's transaction (see
+/// [`Store::replace_zone_definitions`]).
+pub(super) async fn replace(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    calendar_id: i64,
+    zones: &ZoneDefinitions,
+) -> Result<()> {
+    sqlx::query!(
+        "DELETE FROM calendar_zones WHERE calendar_id = ?",
+        calendar_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    for (tzid, rules) in zones.iter() {
+        let rules =
+            serde_json::to_string(rules).map_err(|e| super::StoreError::Corrupt(e.to_string()))?;
+        sqlx::query!(
+            "INSERT INTO calendar_zones (calendar_id, tzid, rules) VALUES (?, ?, ?)",
+            calendar_id,
+            tzid,
+            rules
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query!(
+        "UPDATE calendars SET expanded_start = NULL, expanded_end = NULL WHERE id = ?",
+        calendar_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 pub(super) async fn load(
     conn: &mut sqlx::SqliteConnection,
     calendar_id: i64,

@@ -317,11 +317,9 @@ async fn sync_calendar(
             error: Some(message),
         }));
     }
-    if let Some(zones) = &zones {
-        // Before the events, so the series of this listing expand in the feed's own zones.
-        store.replace_zone_definitions(calendar.id, zones).await?;
-    }
-    let stats = store.apply_plan(calendar.id, &plan, window, now).await?;
+    let stats = store
+        .apply_plan_with_zones(calendar.id, &plan, zones.as_ref(), window, now)
+        .await?;
     if state.wipe_pending {
         store.clear_calendar_wipe(calendar.id).await?;
     }
