@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex};
 use chrono::Utc;
 
 use super::*;
-use crate::model::{RemoteCalendar, SeriesRef};
-use crate::store::fixtures::{date, event, timed, utc};
+use crate::model::SeriesRef;
+use crate::store::fixtures::{date, event, store_with_calendar, timed, utc};
 use crate::store::{EventFilter, QueryRange};
 use crate::zones::tests::custom_definitions;
 
@@ -35,26 +35,7 @@ fn exception(
 }
 
 async fn store_with(events: Vec<RemoteEvent>) -> (Store, ApplyStats) {
-    let store = Store::open_in_memory().await.unwrap();
-    let (acc, _) = store
-        .upsert_account("google", "me@x", "me@x", utc(NOW))
-        .await
-        .unwrap();
-    store
-        .reconcile_calendars(
-            acc,
-            &[RemoteCalendar {
-                external_id: "me@x".into(),
-                name: "Me".into(),
-                color: None,
-                time_zone: None,
-                primary: true,
-                read_only: false,
-            }],
-        )
-        .await
-        .unwrap();
-    let cal = store.calendars(None).await.unwrap()[0].id;
+    let (store, cal) = store_with_calendar("google", NOW).await;
     let plan = Plan {
         upserts: events,
         deletes: vec![],

@@ -236,35 +236,14 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{
-        EventStatus, EventTime, RemoteCalendar, RemoteEvent, Response, SeriesRef, SyncWindow,
-    };
-    use crate::store::fixtures::{date, event, timed, utc};
+    use crate::model::{EventStatus, EventTime, RemoteEvent, Response, SeriesRef, SyncWindow};
+    use crate::store::fixtures::{date, event, store_with_calendar, timed, utc};
     use crate::sync::plan::Plan;
 
     const NOW: &str = "2026-01-05T12:00:00Z";
 
     async fn store_with(events: Vec<RemoteEvent>) -> (Store, i64) {
-        let store = Store::open_in_memory().await.unwrap();
-        let (acc, _) = store
-            .upsert_account("google", "me@x", "me@x", utc(NOW))
-            .await
-            .unwrap();
-        store
-            .reconcile_calendars(
-                acc,
-                &[RemoteCalendar {
-                    external_id: "me@x".into(),
-                    name: "Me".into(),
-                    color: None,
-                    time_zone: None,
-                    primary: true,
-                    read_only: false,
-                }],
-            )
-            .await
-            .unwrap();
-        let cal = store.calendars(None).await.unwrap()[0].id;
+        let (store, cal) = store_with_calendar("google", NOW).await;
         apply(&store, cal, events, vec![]).await;
         (store, cal)
     }

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{EventStatus, EventTime, RemoteEvent};
+use super::Store;
+use crate::model::{EventStatus, EventTime, RemoteCalendar, RemoteEvent};
 
 pub fn utc(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()
@@ -37,4 +38,29 @@ pub fn event(id: &str, start: EventTime, end: EventTime) -> RemoteEvent {
         etag: Some("1".into()),
         updated: None,
     }
+}
+
+/// An in-memory store with one account of `provider` holding one calendar; the calendar's id.
+pub async fn store_with_calendar(provider: &str, now: &str) -> (Store, i64) {
+    let store = Store::open_in_memory().await.unwrap();
+    let (account, _) = store
+        .upsert_account(provider, "me@x", "me@x", utc(now))
+        .await
+        .unwrap();
+    store
+        .reconcile_calendars(
+            account,
+            &[RemoteCalendar {
+                external_id: "me@x".into(),
+                name: "Me".into(),
+                color: None,
+                time_zone: None,
+                primary: true,
+                read_only: false,
+            }],
+        )
+        .await
+        .unwrap();
+    let calendar = store.calendars(None).await.unwrap()[0].id;
+    (store, calendar)
 }

@@ -307,8 +307,8 @@ fn precomputed_in(instance: &Instance, w: SyncWindow) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{EventStatus, RemoteCalendar, SeriesRef};
-    use crate::store::fixtures::{event, timed, utc};
+    use crate::model::{EventStatus, SeriesRef};
+    use crate::store::fixtures::{event, store_with_calendar, timed, utc};
     use crate::store::QueryRange;
     use crate::sync::plan::Plan;
     use chrono::Utc;
@@ -319,26 +319,7 @@ mod tests {
     /// EXDATE'd instance in 2019 and one of each in 2030, and a single event in 2019; synced
     /// with the window around 2026-06-01.
     async fn stored() -> (Store, i64) {
-        let store = Store::open_in_memory().await.unwrap();
-        let (acc, _) = store
-            .upsert_account("ics", "feed", "feed", utc(NOW))
-            .await
-            .unwrap();
-        store
-            .reconcile_calendars(
-                acc,
-                &[RemoteCalendar {
-                    external_id: "feed".into(),
-                    name: "Feed".into(),
-                    color: None,
-                    time_zone: None,
-                    primary: false,
-                    read_only: true,
-                }],
-            )
-            .await
-            .unwrap();
-        let cal = store.calendars(None).await.unwrap()[0].id;
+        let (store, cal) = store_with_calendar("ics", NOW).await;
         let mut weekly = event(
             "weekly",
             timed("2019-01-07T08:00:00Z"),
