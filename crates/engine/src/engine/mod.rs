@@ -3,6 +3,8 @@
 //! account at a time, across processes) and broadcasts what happens.
 
 mod config;
+mod connect;
+mod providers;
 mod ranges;
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
@@ -10,12 +12,8 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 
 use crate::error::EngineError;
-use crate::provider::demo::{self, DemoProvider};
-use crate::provider::google::{self, GoogleConfig, GoogleProvider, TokenSet};
-use crate::provider::ics::feed_url::FeedUrl;
-use crate::provider::ics::fetch::{fetch, FetchLimits, FetchOutcome};
-use crate::provider::ics::provider::{self as ics, IcsProvider};
-use crate::provider::{Provider, ProviderKind};
+use crate::provider::google::GoogleConfig;
+use crate::provider::ProviderKind;
 use crate::secrets::{SecretStore, Sensitive};
 use crate::settings::Settings;
 use crate::store::{Account, Calendar, EventFilter, EventView, QueryRange, Store};
@@ -154,106 +152,6 @@ impl Engine {
         })
     }
 
-    /// Adds the built-in demo calendar (or finds it) and syncs it.
-    pub async fn connect_demo(&self, now: DateTime<Utc>) -> Result<Account> {
-        let (id, _) = self
-            .store
-            .upsert_account(
-                ProviderKind::Demo.as_str(),
-                demo::ACCOUNT_ID,
-                "Demo calendar",
-                now,
-            )
-            .await?;
-        self.emit(EngineEvent::DataChanged);
-        self.sync_one(id, now).await?;
-        self.account(id).await
-    }
-
-    /// Signs in to Google in the browser (`open_browser` gets the URL), saves the tokens in the
-    /// secret store, adds the account — or re-authorizes it if it is already connected — and
-    /// runs its first sync.
-    pub async fn connect_google(
-        &self,
-        open_browser: impl FnOnce(&str),
-        now: DateTime<Utc>,
-    ) -> Result<(Account, SyncReport)> {
-        let config = self.google_config()?;
-        let tokens = google::authorize(&config, open_browser).await?;
-        let provider = GoogleProvider::with_tokens(&config, self.config.secrets.clone(), tokens)?;
-        let calendars = provider.list_calendars().await?;
-        let email = calendars
-            .iter()
-            .find(|c| c.primary)
-            .map(|c| c.external_id.clone())
-            .ok_or_else(|| {
-                crate::provider::ProviderError::Malformed(
-                    "the calendar list has no primary calendar".into(),
-                )
-            })?;
-        let tokens = provider.tokens().await.ok_or_else(|| {
-            crate::provider::ProviderError::ReauthRequired("sign-in produced no tokens".into())
-        })?;
-        self.config
-            .secrets
-            .set(&google::secret_key(&email), &tokens.to_secret())
-            .await?;
-        let (id, _) = self
-            .store
-            .upsert_account(ProviderKind::Google.as_str(), &email, &email, now)
-            .await?;
-        self.emit(EngineEvent::DataChanged);
-        let report = self.sync_one(id, now).await?;
-        Ok((self.account(id).await?, report))
-    }
-
-    /// Subscribes to a published calendar link (`https://`, `http://`, `webcal://`): fetches
-    /// it once to check it is a calendar and learn its name, keeps the full URL in the secret
-    /// store (it often carries a token), adds the account — or finds the one already subscribed
-    /// to this URL — with its redacted address as its detail, and runs the first sync.
-    ///
-    /// The name is `name` if given, else the feed's NAME / X-WR-CALNAME, else its host.
-    pub async fn connect_ics(
-        &self,
-        url: &str,
-        name: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<(Account, SyncReport)> {
-        let url = FeedUrl::parse(url)?;
-        let retry = self.config.retry;
-        let outcome = fetch(&retry.client(), &url, None, &FetchLimits::new(retry)).await?;
-        let feed_name = match &outcome {
-            FetchOutcome::Body { text, .. } => crate::ical::parse(text.as_bytes()).name,
-            // Without validators the fetcher always returns the body.
-            FetchOutcome::NotModified { .. } => None,
-        };
-        let name = name
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(crate::text::one_line)
-            .or(feed_name.map(|n| crate::text::one_line(n.trim())))
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| url.default_name());
-        let external_id = ics::account_external_id(&url);
-        self.config
-            .secrets
-            .set(
-                &ics::secret_key(&external_id),
-                &Sensitive::new(url.expose().to_string()),
-            )
-            .await?;
-        let (id, _) = self
-            .store
-            .upsert_account(ProviderKind::Ics.as_str(), &external_id, &name, now)
-            .await?;
-        self.store
-            .set_account_detail(id, Some(&url.redacted()))
-            .await?;
-        self.emit(EngineEvent::DataChanged);
-        let report = self.sync_one(id, now).await?;
-        Ok((self.account(id).await?, report))
-    }
-
     pub async fn account(&self, id: i64) -> Result<Account> {
         self.store
             .account(id)
@@ -381,47 +279,6 @@ impl Engine {
         .await?)
     }
 
-    /// The one place an account's provider is built, from the kind the account was connected
-    /// with.
-    async fn provider_for(
-        &self,
-        account: &Account,
-        now: DateTime<Utc>,
-    ) -> Result<Box<dyn Provider>> {
-        Ok(match provider_kind(account)? {
-            ProviderKind::Demo => Box::new(DemoProvider::new(
-                account_created(&self.store, account.id, now).await?,
-                local_zone(),
-            )),
-            ProviderKind::Google => Box::new(GoogleProvider::new(
-                &self.google_config()?,
-                self.config.secrets.clone(),
-                &account.external_id,
-            )?),
-            ProviderKind::Ics => {
-                let key = ics::secret_key(&account.external_id);
-                let missing = || {
-                    crate::provider::ProviderError::Credentials(
-                        "the calendar link is not saved; subscribe to it again".into(),
-                    )
-                };
-                let saved = self.config.secrets.get(&key).await?.ok_or_else(missing)?;
-                let url = FeedUrl::parse(saved.expose()).map_err(|_| missing())?;
-                // The feed may have moved for good since the detail was written.
-                let shown = url.redacted();
-                if account.detail.as_deref() != Some(shown.as_str()) {
-                    self.store
-                        .set_account_detail(account.id, Some(&shown))
-                        .await?;
-                }
-                Box::new(
-                    IcsProvider::new(url, &account.external_id, &account.name, self.config.retry)
-                        .saving_moves_to(self.config.secrets.clone(), key),
-                )
-            }
-        })
-    }
-
     /// Removes the account: revokes its grant at the provider (best effort), deletes its
     /// secret and deletes its calendars and events.
     ///
@@ -446,45 +303,6 @@ impl Engine {
             revoked,
             revoke_error,
         })
-    }
-
-    /// What disconnecting means at the provider, as (revoked, why revoking failed): Google's
-    /// grant is revoked (best effort) and its tokens forgotten; a subscription's link is
-    /// forgotten; the demo holds nothing.
-    async fn release(
-        &self,
-        kind: ProviderKind,
-        account: &Account,
-    ) -> Result<(bool, Option<String>)> {
-        match kind {
-            ProviderKind::Demo => Ok((false, None)),
-            ProviderKind::Ics => {
-                self.config
-                    .secrets
-                    .delete(&ics::secret_key(&account.external_id))
-                    .await?;
-                Ok((false, None))
-            }
-            ProviderKind::Google => {
-                let key = google::secret_key(&account.external_id);
-                let tokens = self.config.secrets.get(&key).await?;
-                let mut outcome = (false, None);
-                if let Some(tokens) = tokens.as_ref().and_then(TokenSet::from_secret) {
-                    let revoked = match self.google_config() {
-                        Ok(config) => google::revoke(&config, &tokens)
-                            .await
-                            .map_err(EngineError::from),
-                        Err(e) => Err(e),
-                    };
-                    outcome = match revoked {
-                        Ok(()) => (true, None),
-                        Err(e) => (false, Some(e.to_string())),
-                    };
-                }
-                self.config.secrets.delete(&key).await?;
-                Ok(outcome)
-            }
-        }
     }
 
     /// Occurrences from `now` for `days` days (ongoing ones included), declined ones left out
