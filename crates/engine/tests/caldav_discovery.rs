@@ -1,6 +1,7 @@
 //! CalDAV discovery against real Radicale and Xandikos servers (started per test by
 //! `caldav_support`), and against tiny hand-made servers for what they cannot show: a server
-//! that wants Digest, a redirect to another site, a 401 that must not be retried.
+//! that wants Digest, a redirect to another site, a 401 that must not be retried (more on
+//! Digest and iCloud's partition hosts against the fake server: `caldav_fake_discovery`).
 
 mod caldav_support;
 
@@ -180,8 +181,17 @@ fn has_authorization(request: &str) -> bool {
         .any(|l| l.to_ascii_lowercase().starts_with("authorization:"))
 }
 
+fn authorization_scheme(request: &str) -> Option<String> {
+    request.lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.eq_ignore_ascii_case("authorization")
+            .then(|| value.trim().split(' ').next().unwrap_or("").to_owned())
+    })
+}
+
 #[tokio::test]
-async fn a_server_that_wants_digest_is_told_apart_from_a_wrong_password() {
+async fn a_digest_challenge_is_answered_once_and_one_we_cannot_answer_is_told_apart() {
+    // Digest only, refusing everything: Basic, then one Digest answer, then the typed error.
     let (url, seen) = fake(|_| {
         "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"dav\", nonce=\"abc\", qop=\"auth\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
     })
@@ -189,19 +199,37 @@ async fn a_server_that_wants_digest_is_told_apart_from_a_wrong_password() {
     let err = discover(&client(PASSWORD), &format!("{url}dav/"))
         .await
         .unwrap_err();
-    assert!(matches!(err, DavError::DigestNotSupported), "{err:?}");
+    assert!(matches!(err, DavError::Unauthorized), "{err:?}");
     assert!(err.is_auth());
-    // One request: a 401 is never retried.
-    assert_eq!(seen.lock().unwrap().len(), 1);
+    let schemes: Vec<Option<String>> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| authorization_scheme(r))
+        .collect();
+    assert_eq!(schemes, [Some("Basic".into()), Some("Digest".into())]);
 
+    // Basic refused while Digest is offered too: Digest is tried once, then the typed error.
     let (url, seen) = fake(|_| {
-        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"dav\"\r\nWWW-Authenticate: Basic realm=\"dav\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
+        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"dav\", nonce=\"abc\"\r\nWWW-Authenticate: Basic realm=\"dav\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
     })
     .await;
     let err = discover(&client(PASSWORD), &format!("{url}dav/"))
         .await
         .unwrap_err();
     assert!(matches!(err, DavError::Unauthorized), "{err:?}");
+    assert_eq!(seen.lock().unwrap().len(), 2);
+
+    // Only a Digest we cannot compute: not a password problem, and not retried.
+    let (url, seen) = fake(|_| {
+        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"dav\", nonce=\"abc\", algorithm=SHA3-512\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
+    })
+    .await;
+    let err = discover(&client(PASSWORD), &format!("{url}dav/"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DavError::DigestNotSupported), "{err:?}");
+    assert!(!err.is_auth() && !err.is_transient());
     assert_eq!(seen.lock().unwrap().len(), 1);
 }
 
