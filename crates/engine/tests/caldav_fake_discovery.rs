@@ -273,6 +273,24 @@ async fn a_wrong_digest_password_is_the_typed_error_after_one_answer() {
     assert_eq!(digests(&fake).len(), 1);
 }
 
+#[tokio::test]
+async fn a_revoked_password_under_a_remembered_challenge_is_not_tried_again() {
+    let fake = FakeCalDav::start(digest_fake_options(vec![DigestAlgorithm::Sha256])).await;
+    with_calendars(&fake);
+    let client = DavClient::new(credentials(PASSWORD), policy());
+    discover(&client, &fake.url()).await.unwrap();
+
+    fake.set_password("revoked");
+    fake.clear_requests();
+    let err = discover(&client, &fake.url()).await.unwrap_err();
+    assert!(matches!(err, DavError::Unauthorized), "{err:?}");
+    // The well-known redirect and one refused request: a 401 without stale=true after a
+    // Digest answer means the password is wrong (RFC 7616 §3.3), so nothing is retried.
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert_eq!(refusals(&fake), 1);
+}
+
 /// Sends a REPORT or PROPFIND to `url` and parses the 207.
 async fn dav(
     client: &DavClient,
@@ -473,7 +491,8 @@ async fn a_truncated_sync_collection_continues_from_its_token() {
     assert_eq!(status, 403);
     assert!(multistatus::names_invalid_sync_token(&body));
 
-    // RFC 6578 §3.2 defines the report for Depth 0 only; SabreDAV (Nextcloud) refuses others.
+    // RFC 6578 §3.2 defines the report for Depth 0 only; other depths are a 400 (Radicale and
+    // Xandikos let Depth 1 pass, other servers do not).
     let (status, _) = dav(
         &client,
         transport::report(),

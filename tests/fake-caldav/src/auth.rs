@@ -112,6 +112,11 @@ impl Login {
         }
     }
 
+    /// Accepts `password` from now on (a password revoked on the server).
+    pub fn set_password(&mut self, password: &str) {
+        self.password = password.to_owned();
+    }
+
     /// Marks every nonce handed out so far stale.
     pub fn expire_nonces(&mut self) {
         for state in self.nonces.values_mut() {

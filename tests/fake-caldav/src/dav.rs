@@ -342,8 +342,9 @@ pub fn report(
         return Answer::status(404);
     };
     if request.root_is(xml::DAV, "sync-collection") && site.sync_collection {
-        // RFC 6578 §3.2: only Depth 0 (or none, which means 0) is defined; SabreDAV-based
-        // servers (Nextcloud) refuse anything else with 400 too.
+        // RFC 6578 §3.2: the report is defined for Depth 0 (or none, which means 0) only, and
+        // other values are a 400. Radicale and Xandikos accept Depth 1; Milton refuses it and
+        // SabreDAV 1.x answered 403, so a client that sends 1 is caught here.
         if !matches!(depth.map(str::trim), None | Some("0")) {
             return Answer::bad_request("sync-collection is only defined with Depth: 0");
         }

@@ -8,12 +8,14 @@
 //!   offer, in the server's order of preference (qop=auth; Basic is then refused). A wrong
 //!   password is a 401 with a fresh challenge; [`FakeCalDav::expire_nonces`] makes the next
 //!   request meet `stale=true`.
-//! - `sync_collection`: `true` (default) answers `REPORT sync-collection` (Depth 0 only, as
-//!   RFC 6578 §3.2 and SabreDAV want) and lists it in `supported-report-set`; `false` is a
-//!   server with only `getctag`/`getetag` PROPFINDs and `calendar-multiget` (a sync-collection
-//!   is refused with 403 `DAV:supported-report`).
+//! - `sync_collection`: `true` (default) answers `REPORT sync-collection` (with Depth 0 only,
+//!   as RFC 6578 §3.2 says; other depths are a 400) and lists it in `supported-report-set`;
+//!   `false` is a server with only `getctag`/`getetag` PROPFINDs and `calendar-multiget` (a
+//!   sync-collection is refused with 403 `DAV:supported-report`).
 //! - `sync_limit`: `Some(n)` answers a sync-collection with at most `n` changes, oldest first,
 //!   a `507` response for the collection and a token to continue from (RFC 6578 §3.6).
+//! - `username`/`password`: the one account ([`USER`], [`PASSWORD`] by default);
+//!   [`FakeCalDav::set_password`] revokes it later.
 //! - `icloud`: iCloud's shape ([`Icloud`]): the entry host answers `/.well-known/caldav`
 //!   (301 to `/`), `/` (`current-user-principal`) and the principal, whose
 //!   `calendar-home-set` is an absolute URL on another host, the partition host, which alone
@@ -38,6 +40,22 @@
 //! `ETag`, 412 on a mismatch, 403 `valid-calendar-data` for a body that is not iCalendar) and
 //! `DELETE`. Every request is logged ([`FakeCalDav::requests`], [`RecordedRequest`]: method,
 //! host, path, Depth, what `Authorization` carried, status).
+//!
+//! # Example
+//! ```no_run
+//! # async fn example() {
+//! use fake_caldav::{AuthScheme, CalendarSpec, DigestAlgorithm, FakeCalDav, Options};
+//! let fake = FakeCalDav::start(Options {
+//!     auth: AuthScheme::Digest(vec![DigestAlgorithm::Sha256, DigestAlgorithm::Md5]),
+//!     sync_limit: Some(100),
+//!     ..Options::default()
+//! })
+//! .await;
+//! fake.add_calendar("work", CalendarSpec::events("Work"));
+//! fake.put_event("work", "standup.ics", "BEGIN:VCALENDAR\r\n...END:VCALENDAR\r\n");
+//! let address = fake.url(); // what a user would type: http://127.0.0.1:PORT/
+//! # }
+//! ```
 //!
 //! The `fake-caldav` binary serves the same fake and prints its URL (`fake-caldav --help`).
 
@@ -332,6 +350,11 @@ impl FakeCalDav {
             .get(calendar)
             .map(|c| c.resources.keys().cloned().collect())
             .unwrap_or_default()
+    }
+
+    /// Accepts only `password` from now on, as when a user revokes an app-specific password.
+    pub fn set_password(&self, password: &str) {
+        self.shared().lock().login.set_password(password);
     }
 
     /// Makes every Digest nonce handed out so far stale: the next request using one gets a 401
