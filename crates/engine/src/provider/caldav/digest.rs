@@ -38,7 +38,8 @@ pub struct AuthChallenge {
 pub fn challenges(headers: &HeaderMap) -> Vec<AuthChallenge> {
     let mut out = Vec::new();
     for value in headers.get_all(WWW_AUTHENTICATE) {
-        // Anything but visible ASCII is not a challenge we could answer.
+        // Anything but visible ASCII is not a challenge we could answer (and `digest_auth`'s
+        // parser slices by character count, which is only safe on ASCII).
         let Ok(text) = value.to_str() else { continue };
         for part in split_challenges(text) {
             let part = part.trim();
