@@ -227,3 +227,32 @@ pub fn error_body(condition: &Name) -> String {
         element(condition, "")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_bodies_are_read_by_namespace_with_entities_resolved() {
+        let body = r#"<?xml version="1.0"?>
+            <x:calendar-multiget xmlns:x="urn:ietf:params:xml:ns:caldav" xmlns:y="DAV:">
+              <y:prop><y:getetag/><x:calendar-data/></y:prop>
+              <y:href>/cal/a&amp;b.ics</y:href><y:href>/cal/c&#64;d.ics</y:href>
+            </x:calendar-multiget>"#;
+        let read = read_request(body.as_bytes()).unwrap();
+        assert!(read.root_is(CALDAV, "calendar-multiget"));
+        assert_eq!(read.props, [dav("getetag"), caldav("calendar-data")]);
+        assert_eq!(read.hrefs, ["/cal/a&b.ics", "/cal/c@d.ics"]);
+
+        let sync = r#"<sync-collection xmlns="DAV:"><sync-token/><sync-level>1</sync-level><limit><nresults>7</nresults></limit><prop><getetag/></prop></sync-collection>"#;
+        let read = read_request(sync.as_bytes()).unwrap();
+        assert_eq!(read.sync_token.as_deref(), Some(""));
+        assert_eq!(read.sync_level.as_deref(), Some("1"));
+        assert_eq!(read.limit, Some(7));
+
+        assert!(read_request(b"").unwrap().wants_all());
+        assert!(read_request(b"<a><b></a>").is_err());
+        let deep = "<a>".repeat(100);
+        assert!(read_request(deep.as_bytes()).is_err());
+    }
+}
