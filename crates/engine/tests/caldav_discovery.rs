@@ -12,10 +12,11 @@ use std::time::Duration;
 use calbuddy_engine::http::RetryPolicy;
 use calbuddy_engine::provider::caldav::discovery::{discover, DavCalendar};
 use calbuddy_engine::provider::caldav::error::DavError;
-use calbuddy_engine::provider::caldav::transport::{Credentials, DavClient};
+use calbuddy_engine::provider::caldav::transport::{self, Credentials, DavClient, Depth};
 use calbuddy_engine::secrets::Sensitive;
 use caldav_support::{start, vdirsyncer_discover, Kind, PASSWORD, USER};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use url::Url;
 
 fn policy() -> RetryPolicy {
     RetryPolicy {
@@ -231,6 +232,44 @@ async fn a_digest_challenge_is_answered_once_and_one_we_cannot_answer_is_told_ap
     assert!(matches!(err, DavError::DigestNotSupported), "{err:?}");
     assert!(!err.is_auth() && !err.is_transient());
     assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_challenge_for_another_realm_is_answered_once_more() {
+    // Two protection spaces on one origin: /one wants realm "a", /two realm "b".
+    let (url, seen) = fake(|request| {
+        let path_realm = if request.starts_with("PROPFIND /one") { "a" } else { "b" };
+        let digest_realm = request
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("authorization: digest"))
+            .and_then(|l| l.split("realm=\"").nth(1))
+            .and_then(|r| r.split('"').next());
+        if digest_realm == Some(path_realm) {
+            "HTTP/1.1 207 Multi-Status\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
+        } else {
+            format!("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"{path_realm}\", nonce=\"n-{path_realm}\", qop=\"auth\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        }
+    })
+    .await;
+    let dav = client(PASSWORD);
+    for path in ["one", "two", "one"] {
+        let target = Url::parse(&format!("{url}{path}")).unwrap();
+        let reply = dav
+            .send(transport::propfind(), &target, Depth::Zero, "", true)
+            .await
+            .unwrap();
+        assert_eq!(reply.status, 207, "{path}");
+    }
+    // Basic then Digest "a"; Digest "a" then "b"; Digest "b" then "a": two sends each.
+    let schemes: Vec<Option<String>> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| authorization_scheme(r))
+        .collect();
+    assert_eq!(schemes.len(), 6);
+    assert_eq!(schemes[0].as_deref(), Some("Basic"));
+    assert!(schemes[1..].iter().all(|s| s.as_deref() == Some("Digest")));
 }
 
 #[tokio::test]
