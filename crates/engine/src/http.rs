@@ -70,6 +70,12 @@ impl RetryPolicy {
 
     /// A client for requests under this policy, following redirects as `redirects` says.
     pub fn client_with(&self, redirects: Redirects) -> reqwest::Client {
+        self.client_builder(redirects).build().unwrap_or_default()
+    }
+
+    /// The builder of [`RetryPolicy::client_with`], for a caller that adds to it (a test's
+    /// DNS overrides).
+    pub fn client_builder(&self, redirects: Redirects) -> reqwest::ClientBuilder {
         let redirect = match redirects {
             Redirects::None => reqwest::redirect::Policy::none(),
             // reqwest's own limited policy drops `Authorization`, cookies and the proxy and
@@ -83,8 +89,6 @@ impl RetryPolicy {
             .connect_timeout(self.timeout.min(Duration::from_secs(10)))
             .redirect(redirect)
             .user_agent(concat!("calendar-buddy/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_default()
     }
 }
 

@@ -1,6 +1,7 @@
 //! CalDAV discovery against real Radicale and Xandikos servers (started per test by
 //! `caldav_support`), and against tiny hand-made servers for what they cannot show: a server
-//! that wants Digest, a redirect to another site, a 401 that must not be retried.
+//! that wants Digest, a redirect to another site, a 401 that must not be retried (more on
+//! Digest and iCloud's partition hosts against the fake server: `caldav_fake_discovery`).
 
 mod caldav_support;
 
@@ -11,10 +12,11 @@ use std::time::Duration;
 use calbuddy_engine::http::RetryPolicy;
 use calbuddy_engine::provider::caldav::discovery::{discover, DavCalendar};
 use calbuddy_engine::provider::caldav::error::DavError;
-use calbuddy_engine::provider::caldav::transport::{Credentials, DavClient};
+use calbuddy_engine::provider::caldav::transport::{self, Credentials, DavClient, Depth};
 use calbuddy_engine::secrets::Sensitive;
 use caldav_support::{start, vdirsyncer_discover, Kind, PASSWORD, USER};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use url::Url;
 
 fn policy() -> RetryPolicy {
     RetryPolicy {
@@ -180,8 +182,17 @@ fn has_authorization(request: &str) -> bool {
         .any(|l| l.to_ascii_lowercase().starts_with("authorization:"))
 }
 
+fn authorization_scheme(request: &str) -> Option<String> {
+    request.lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.eq_ignore_ascii_case("authorization")
+            .then(|| value.trim().split(' ').next().unwrap_or("").to_owned())
+    })
+}
+
 #[tokio::test]
-async fn a_server_that_wants_digest_is_told_apart_from_a_wrong_password() {
+async fn a_digest_challenge_is_answered_once_and_one_we_cannot_answer_is_told_apart() {
+    // Digest only, refusing everything: Basic, then one Digest answer, then the typed error.
     let (url, seen) = fake(|_| {
         "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"dav\", nonce=\"abc\", qop=\"auth\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
     })
@@ -189,20 +200,76 @@ async fn a_server_that_wants_digest_is_told_apart_from_a_wrong_password() {
     let err = discover(&client(PASSWORD), &format!("{url}dav/"))
         .await
         .unwrap_err();
-    assert!(matches!(err, DavError::DigestNotSupported), "{err:?}");
+    assert!(matches!(err, DavError::Unauthorized), "{err:?}");
     assert!(err.is_auth());
-    // One request: a 401 is never retried.
-    assert_eq!(seen.lock().unwrap().len(), 1);
+    let schemes: Vec<Option<String>> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| authorization_scheme(r))
+        .collect();
+    assert_eq!(schemes, [Some("Basic".into()), Some("Digest".into())]);
 
+    // Basic refused while Digest is offered too: Digest is tried once, then the typed error.
     let (url, seen) = fake(|_| {
-        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"dav\"\r\nWWW-Authenticate: Basic realm=\"dav\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
+        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"dav\", nonce=\"abc\"\r\nWWW-Authenticate: Basic realm=\"dav\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
     })
     .await;
     let err = discover(&client(PASSWORD), &format!("{url}dav/"))
         .await
         .unwrap_err();
     assert!(matches!(err, DavError::Unauthorized), "{err:?}");
+    assert_eq!(seen.lock().unwrap().len(), 2);
+
+    // Only a Digest we cannot compute: not a password problem, and not retried.
+    let (url, seen) = fake(|_| {
+        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"dav\", nonce=\"abc\", algorithm=SHA3-512\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
+    })
+    .await;
+    let err = discover(&client(PASSWORD), &format!("{url}dav/"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DavError::DigestNotSupported), "{err:?}");
+    assert!(!err.is_auth() && !err.is_transient());
     assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_challenge_for_another_realm_is_answered_once_more() {
+    // Two protection spaces on one origin: /one wants realm "a", /two realm "b".
+    let (url, seen) = fake(|request| {
+        let path_realm = if request.starts_with("PROPFIND /one") { "a" } else { "b" };
+        let digest_realm = request
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("authorization: digest"))
+            .and_then(|l| l.split("realm=\"").nth(1))
+            .and_then(|r| r.split('"').next());
+        if digest_realm == Some(path_realm) {
+            "HTTP/1.1 207 Multi-Status\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
+        } else {
+            format!("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"{path_realm}\", nonce=\"n-{path_realm}\", qop=\"auth\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        }
+    })
+    .await;
+    let dav = client(PASSWORD);
+    for path in ["one", "two", "one"] {
+        let target = Url::parse(&format!("{url}{path}")).unwrap();
+        let reply = dav
+            .send(transport::propfind(), &target, Depth::Zero, "", true)
+            .await
+            .unwrap();
+        assert_eq!(reply.status, 207, "{path}");
+    }
+    // Basic then Digest "a"; Digest "a" then "b"; Digest "b" then "a": two sends each.
+    let schemes: Vec<Option<String>> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| authorization_scheme(r))
+        .collect();
+    assert_eq!(schemes.len(), 6);
+    assert_eq!(schemes[0].as_deref(), Some("Basic"));
+    assert!(schemes[1..].iter().all(|s| s.as_deref() == Some("Digest")));
 }
 
 #[tokio::test]

@@ -14,7 +14,9 @@ pub enum DavError {
     /// such as Radicale slow down repeated failed logins on purpose).
     #[error("wrong user name or password")]
     Unauthorized,
-    #[error("the server asks for Digest authentication, which is not supported yet; ask its administrator for Basic authentication over HTTPS")]
+    /// A 401 whose only challenges are Digest ones we cannot compute (an unknown algorithm or
+    /// `qop`, no nonce). Entering the password again would not help.
+    #[error("the server asks for a kind of Digest authentication that is not supported (MD5, SHA-256 and SHA-512-256 are); ask its administrator for Basic authentication over HTTPS")]
     DigestNotSupported,
     /// A redirect or an href to a site other than the one the user entered: the password is
     /// not sent there.
@@ -43,7 +45,7 @@ pub enum DavError {
 impl DavError {
     /// The account needs its password entered again.
     pub fn is_auth(&self) -> bool {
-        matches!(self, DavError::Unauthorized | DavError::DigestNotSupported)
+        matches!(self, DavError::Unauthorized)
     }
 
     /// A later attempt may succeed without anything changing on our side.

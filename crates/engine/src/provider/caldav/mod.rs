@@ -5,6 +5,7 @@
 //!
 //! Turning calendar data into events and syncing collections build on this (issue 8).
 
+pub mod digest;
 pub mod discovery;
 pub mod error;
 pub mod multistatus;
