@@ -67,7 +67,9 @@ impl From<DavError> for ProviderError {
                 ProviderError::ReauthRequired(message)
             }
             DavError::Status { status: 429, .. } => ProviderError::RateLimited(message),
-            DavError::Status { status: 404 | 410, .. } => ProviderError::CalendarGone,
+            DavError::Status {
+                status: 404 | 410, ..
+            } => ProviderError::CalendarGone,
             _ if error.is_transient() => ProviderError::Network(message),
             DavError::Network { .. } => ProviderError::Network(message),
             DavError::Malformed { .. } => ProviderError::Malformed(message),
@@ -104,12 +106,18 @@ mod tests {
             url: url.clone(),
             status: 503,
         };
-        assert!(matches!(ProviderError::from(busy), ProviderError::Network(_)));
+        assert!(matches!(
+            ProviderError::from(busy),
+            ProviderError::Network(_)
+        ));
         let gone = DavError::Status {
             url: url.clone(),
             status: 404,
         };
-        assert!(matches!(ProviderError::from(gone), ProviderError::CalendarGone));
+        assert!(matches!(
+            ProviderError::from(gone),
+            ProviderError::CalendarGone
+        ));
         let limited = DavError::Status { url, status: 429 };
         assert!(matches!(
             ProviderError::from(limited),

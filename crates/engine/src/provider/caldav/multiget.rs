@@ -45,7 +45,8 @@ pub async fn fetch(
                 "calendar-multiget",
             ));
         }
-        let answer = multistatus::parse(&reply.body, calendar).map_err(|e| malformed(calendar, e))?;
+        let answer =
+            multistatus::parse(&reply.body, calendar).map_err(|e| malformed(calendar, e))?;
         for response in answer.responses {
             if same_resource(&response.href, calendar) {
                 continue;

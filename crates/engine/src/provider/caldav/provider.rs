@@ -62,7 +62,8 @@ impl CalDavProvider {
         progress: Progress<'_>,
     ) -> Result<Resources, ProviderError> {
         let mut report = |n: usize| progress(n);
-        let fetched = multiget::fetch(&self.client, calendar, hrefs, self.batch, &mut report).await?;
+        let fetched =
+            multiget::fetch(&self.client, calendar, hrefs, self.batch, &mut report).await?;
         let mut out = Resources::default();
         for Fetched { href, etag, body } in fetched {
             let id = resource_id(&href);
@@ -109,7 +110,9 @@ impl CalDavProvider {
                     .map(|resource_id| RemoteChange::DeleteResource { resource_id }),
             );
         }
-        let cursor = listing.token.map(|token| Cursor::SyncToken { token }.write());
+        let cursor = listing
+            .token
+            .map(|token| Cursor::SyncToken { token }.write());
         Ok(change_set(full, fetched, cursor))
     }
 
@@ -151,14 +154,13 @@ impl CalDavProvider {
         etags.append(&mut fetched.etags);
         if let Some(known) = known {
             let listed: BTreeSet<&String> = members.keys().collect();
-            fetched.changes.extend(
-                known
-                    .keys()
-                    .filter(|id| !listed.contains(id))
-                    .map(|id| RemoteChange::DeleteResource {
+            fetched
+                .changes
+                .extend(known.keys().filter(|id| !listed.contains(id)).map(|id| {
+                    RemoteChange::DeleteResource {
                         resource_id: id.clone(),
-                    }),
-            );
+                    }
+                }));
         }
         let cursor = Cursor::Etags { ctag, etags }.write();
         Ok(change_set(full, fetched, Some(cursor)))
@@ -215,8 +217,7 @@ impl Provider for CalDavProvider {
                 .await?
                 .calendars
         } else {
-            discovery::calendars_in(&self.client, &self.locator.start, &self.locator.homes)
-                .await?
+            discovery::calendars_in(&self.client, &self.locator.start, &self.locator.homes).await?
         };
         Ok(calendars
             .iter()
@@ -230,9 +231,8 @@ impl Provider for CalDavProvider {
         request: FetchRequest<'_>,
         progress: Progress<'_>,
     ) -> Result<ChangeSet, ProviderError> {
-        let calendar = Url::parse(request.calendar_external_id).map_err(|_| {
-            ProviderError::Malformed("the calendar's address is not a URL".into())
-        })?;
+        let calendar = Url::parse(request.calendar_external_id)
+            .map_err(|_| ProviderError::Malformed("the calendar's address is not a URL".into()))?;
         match Cursor::read(request.cursor) {
             Some(Cursor::SyncToken { token }) => {
                 match sync_collection::list(&self.client, &calendar, Some(&token)).await {

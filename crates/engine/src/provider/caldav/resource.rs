@@ -28,9 +28,16 @@ pub struct Translated {
 /// (not iCalendar, or iCalendar whose events are all unreadable): the caller skips that
 /// resource with a warning and keeps the rest. A body without events (a task in a calendar
 /// that also holds tasks) replaces the resource by nothing.
-pub fn translate_resource(href: &Url, etag: Option<&str>, body: &str) -> Result<Translated, String> {
+pub fn translate_resource(
+    href: &Url,
+    etag: Option<&str>,
+    body: &str,
+) -> Result<Translated, String> {
     if let Err(not) = check_icalendar(body) {
-        return Err(format!("not iCalendar (it starts with {:?})", not.first_line));
+        return Err(format!(
+            "not iCalendar (it starts with {:?})",
+            not.first_line
+        ));
     }
     let feed = crate::ical::parse(body.as_bytes());
     if feed.resources.is_empty() && !feed.warnings.is_empty() {
