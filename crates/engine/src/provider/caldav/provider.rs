@@ -93,7 +93,7 @@ impl CalDavProvider {
     }
 
     /// A sync-collection listing as a change set.
-    async fn from_listing(
+    async fn by_sync_token(
         &self,
         calendar: &Url,
         listing: Listing,
@@ -236,7 +236,7 @@ impl Provider for CalDavProvider {
         match Cursor::read(request.cursor) {
             Some(Cursor::SyncToken { token }) => {
                 match sync_collection::list(&self.client, &calendar, Some(&token)).await {
-                    Ok(listing) => self.from_listing(&calendar, listing, false, progress).await,
+                    Ok(listing) => self.by_sync_token(&calendar, listing, false, progress).await,
                     // A refusal of a token is always an expired token.
                     Err(SyncCollectionError::Unsupported(_)) => Err(ProviderError::CursorExpired),
                     Err(SyncCollectionError::Provider(e)) => Err(e),
@@ -247,7 +247,7 @@ impl Provider for CalDavProvider {
                     .await
             }
             None => match sync_collection::list(&self.client, &calendar, None).await {
-                Ok(listing) => self.from_listing(&calendar, listing, true, progress).await,
+                Ok(listing) => self.by_sync_token(&calendar, listing, true, progress).await,
                 Err(SyncCollectionError::Unsupported(status)) => {
                     tracing::info!(%calendar, status, "no sync-collection; listing etags");
                     self.by_etags(&calendar, None, None, progress).await
