@@ -169,6 +169,49 @@ async fn connect_add_change_delete_and_a_sync_without_changes_costs_one_request_
 }
 
 #[tokio::test]
+async fn a_calendar_url_entered_directly_is_the_account_s_one_calendar() {
+    for kind in Kind::ALL {
+        let w = World::new(kind).await;
+        w.add("a", "A", 1).await;
+        let sign_in = CalDavSignIn {
+            url: w.proxy.via(w.calendar.as_str()).to_string(),
+            ..w.sign_in(PASSWORD)
+        };
+        let (account, report) = w.engine.connect_caldav(sign_in, Utc::now()).await.unwrap();
+        assert!(report.ok(), "{report:?}");
+        assert_eq!(w.titles().await, ["A"], "{kind:?}");
+        let before = w.proxy.count();
+        assert!(w.sync(account.id).await.ok());
+        // The calendar itself (Depth 0) and its report.
+        assert_eq!(
+            w.proxy.count() - before,
+            2,
+            "{kind:?}: {:?}",
+            w.proxy.seen()
+        );
+    }
+}
+
+#[tokio::test]
+async fn connect_icloud_starts_at_the_configured_address() {
+    let w = World::new(Kind::Xandikos).await;
+    w.add("a", "A", 1).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = EngineConfig::in_dir(dir.path());
+    assert_eq!(config.icloud_url, "https://caldav.icloud.com/");
+    config.icloud_url = w.proxy.url.clone();
+    config.retry = retry();
+    let engine = Engine::open(config).await.unwrap();
+    let (account, report) = engine
+        .connect_icloud(USER, Sensitive::new(PASSWORD.to_owned()), Utc::now())
+        .await
+        .unwrap();
+    assert!(report.ok(), "{report:?}");
+    assert_eq!(account.provider, "caldav");
+    assert_eq!(engine.store().event_count().await.unwrap(), 1);
+}
+
+#[tokio::test]
 async fn the_password_is_kept_in_the_secret_store_only() {
     let w = World::new(Kind::Radicale).await;
     w.add("a", "A", 1).await;

@@ -41,10 +41,7 @@ impl EngineConfig {
             google: GoogleEndpoints::from_env(),
             retry: RetryPolicy::from_env(),
             sign_in_timeout: std::time::Duration::from_secs(sign_in_secs),
-            icloud_url: std::env::var("CALBUDDY_ICLOUD_URL")
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-                .unwrap_or_else(|| ICLOUD_URL.to_owned()),
+            icloud_url: icloud_url(std::env::var("CALBUDDY_ICLOUD_URL").ok()),
         })
     }
 
@@ -66,6 +63,13 @@ impl EngineConfig {
     }
 }
 
+/// iCloud's address, unless `CALBUDDY_ICLOUD_URL` (`set`) names another.
+fn icloud_url(set: Option<String>) -> String {
+    set.map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| ICLOUD_URL.to_owned())
+}
+
 /// The Google client given by `CALBUDDY_GOOGLE_CLIENT_ID` / `CALBUDDY_GOOGLE_CLIENT_SECRET`,
 /// which take precedence over the settings file.
 pub fn google_client_from_env() -> (Option<String>, Option<String>) {
@@ -74,4 +78,19 @@ pub fn google_client_from_env() -> (Option<String>, Option<String>) {
         env("CALBUDDY_GOOGLE_CLIENT_ID"),
         env("CALBUDDY_GOOGLE_CLIENT_SECRET"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_icloud_address_is_apple_s_unless_the_environment_names_another() {
+        assert_eq!(icloud_url(None), "https://caldav.icloud.com/");
+        assert_eq!(icloud_url(Some("  ".into())), "https://caldav.icloud.com/");
+        assert_eq!(
+            icloud_url(Some(" http://127.0.0.1:5232/ ".into())),
+            "http://127.0.0.1:5232/"
+        );
+    }
 }

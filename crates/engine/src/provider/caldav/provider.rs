@@ -236,7 +236,10 @@ impl Provider for CalDavProvider {
         match Cursor::read(request.cursor) {
             Some(Cursor::SyncToken { token }) => {
                 match sync_collection::list(&self.client, &calendar, Some(&token)).await {
-                    Ok(listing) => self.by_sync_token(&calendar, listing, false, progress).await,
+                    Ok(listing) => {
+                        self.by_sync_token(&calendar, listing, false, progress)
+                            .await
+                    }
                     // A refusal of a token is always an expired token.
                     Err(SyncCollectionError::Unsupported(_)) => Err(ProviderError::CursorExpired),
                     Err(SyncCollectionError::Provider(e)) => Err(e),
