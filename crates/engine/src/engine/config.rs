@@ -46,8 +46,8 @@ impl EngineConfig {
     }
 
     /// A config for the data directory `dir` that reads nothing from the environment: secrets
-    /// in its 0600 file, Google's and iCloud's real endpoints, the default retry policy and a short sign-in
-    /// wait. For tools and tests that must not depend on the caller's environment.
+    /// in its 0600 file, Google's and iCloud's real endpoints, the default retry policy and a
+    /// short sign-in wait. For tools and tests that must not depend on the caller's environment.
     pub fn in_dir(dir: &std::path::Path) -> EngineConfig {
         let data_dir = DataDir::new(dir);
         EngineConfig {
