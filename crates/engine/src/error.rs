@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::loopback::LoopbackError;
 use crate::oauth::ConnectError;
+use crate::provider::caldav::error::DavError;
 use crate::provider::ics::feed_url::FeedUrlError;
 use crate::provider::ics::fetch::FetchError;
 use crate::provider::ProviderError;
@@ -44,6 +45,9 @@ pub enum EngineError {
     /// redacted).
     #[error(transparent)]
     Feed(#[from] FetchError),
+    /// Connecting a CalDAV account failed (discovery: the address, the password, the server).
+    #[error(transparent)]
+    Dav(#[from] DavError),
     #[error("no {0} with id {1}")]
     NotFound(&'static str, i64),
     /// A span of days or dates the engine will not look at (see `days_span`).
@@ -92,6 +96,14 @@ impl EngineError {
                 FetchError::NotICalendar { .. } => "feed_not_calendar",
                 FetchError::NeedsLogin { .. } => "feed_needs_login",
                 FetchError::Gone { .. } => "feed_gone",
+                _ if e.is_transient() => "network",
+                _ => "provider",
+            },
+            EngineError::Dav(e) => match e {
+                DavError::InvalidAddress => "invalid_url",
+                DavError::Unauthorized | DavError::DigestNotSupported => "wrong_password",
+                DavError::NotCalDav(_) | DavError::NoCalendars(_) => "not_caldav",
+                DavError::OtherSite { .. } => "other_site",
                 _ if e.is_transient() => "network",
                 _ => "provider",
             },
@@ -158,6 +170,22 @@ mod tests {
                 EngineError::Feed(FetchError::Network {
                     url: "https://x/…".into(),
                     message: "refused".into(),
+                }),
+                "network",
+            ),
+            (EngineError::Dav(DavError::InvalidAddress), "invalid_url"),
+            (EngineError::Dav(DavError::Unauthorized), "wrong_password"),
+            (
+                EngineError::Dav(DavError::NoCalendars(
+                    url::Url::parse("https://dav.example.com/").unwrap(),
+                )),
+                "not_caldav",
+            ),
+            (
+                EngineError::Dav(DavError::Network {
+                    url: url::Url::parse("https://dav.example.com/").unwrap(),
+                    message: "refused".into(),
+                    transient: true,
                 }),
                 "network",
             ),

@@ -26,6 +26,7 @@ pub mod text;
 pub mod zones;
 
 pub use engine::{
-    google_client_from_env, local_zone, Disconnected, Engine, EngineConfig, EngineEvent, Status,
+    google_client_from_env, local_zone, CalDavSignIn, Disconnected, Engine, EngineConfig,
+    EngineEvent, Status, ICLOUD_URL,
 };
 pub use error::{EngineError, ErrorPayload};

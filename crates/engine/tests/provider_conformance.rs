@@ -1,8 +1,17 @@
 //! The provider conformance suite, run against every provider that has a backend.
 
+mod caldav_support;
 mod common;
 mod conformance;
 
+conformance_suite!(
+    caldav_radicale,
+    crate::conformance::caldav::CalDavBackend<crate::conformance::caldav::Radicale>
+);
+conformance_suite!(
+    caldav_xandikos,
+    crate::conformance::caldav::CalDavBackend<crate::conformance::caldav::Xandikos>
+);
 conformance_suite!(demo, crate::conformance::demo::DemoBackend);
 conformance_suite!(google, crate::conformance::google::GoogleBackend);
 conformance_suite!(ics, crate::conformance::ics::IcsBackend);

@@ -18,11 +18,16 @@ pub struct EngineConfig {
     pub google: GoogleEndpoints,
     pub retry: RetryPolicy,
     pub sign_in_timeout: std::time::Duration,
+    /// Where `connect_icloud` starts discovery (`CALBUDDY_ICLOUD_URL`, for tests).
+    pub icloud_url: String,
 }
 
+/// iCloud's CalDAV service; discovery finds the user's partition host from here.
+pub const ICLOUD_URL: &str = "https://caldav.icloud.com/";
+
 impl EngineConfig {
-    /// Reads `CALBUDDY_DATA_DIR`, `CALBUDDY_SECRET_STORE` and the `CALBUDDY_GOOGLE_*_URL`
-    /// endpoints (Google's real ones by default).
+    /// Reads `CALBUDDY_DATA_DIR`, `CALBUDDY_SECRET_STORE`, the `CALBUDDY_GOOGLE_*_URL`
+    /// endpoints (Google's real ones by default) and `CALBUDDY_ICLOUD_URL`.
     pub fn from_env() -> Result<EngineConfig> {
         let data_dir = DataDir::from_env().ok_or(EngineError::NoDataDir)?;
         let secrets = SecretStore::from_env(data_dir.secrets_file())?;
@@ -36,12 +41,13 @@ impl EngineConfig {
             google: GoogleEndpoints::from_env(),
             retry: RetryPolicy::from_env(),
             sign_in_timeout: std::time::Duration::from_secs(sign_in_secs),
+            icloud_url: icloud_url(std::env::var("CALBUDDY_ICLOUD_URL").ok()),
         })
     }
 
     /// A config for the data directory `dir` that reads nothing from the environment: secrets
-    /// in its 0600 file, Google's real endpoints, the default retry policy and a short sign-in
-    /// wait. For tools and tests that must not depend on the caller's environment.
+    /// in its 0600 file, Google's and iCloud's real endpoints, the default retry policy and a
+    /// short sign-in wait. For tools and tests that must not depend on the caller's environment.
     pub fn in_dir(dir: &std::path::Path) -> EngineConfig {
         let data_dir = DataDir::new(dir);
         EngineConfig {
@@ -52,8 +58,16 @@ impl EngineConfig {
             google: GoogleEndpoints::default(),
             retry: RetryPolicy::default(),
             sign_in_timeout: std::time::Duration::from_secs(1),
+            icloud_url: ICLOUD_URL.to_owned(),
         }
     }
+}
+
+/// iCloud's address, unless `CALBUDDY_ICLOUD_URL` (`set`) names another.
+fn icloud_url(set: Option<String>) -> String {
+    set.map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| ICLOUD_URL.to_owned())
 }
 
 /// The Google client given by `CALBUDDY_GOOGLE_CLIENT_ID` / `CALBUDDY_GOOGLE_CLIENT_SECRET`,
@@ -64,4 +78,19 @@ pub fn google_client_from_env() -> (Option<String>, Option<String>) {
         env("CALBUDDY_GOOGLE_CLIENT_ID"),
         env("CALBUDDY_GOOGLE_CLIENT_SECRET"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_icloud_address_is_apple_s_unless_the_environment_names_another() {
+        assert_eq!(icloud_url(None), "https://caldav.icloud.com/");
+        assert_eq!(icloud_url(Some("  ".into())), "https://caldav.icloud.com/");
+        assert_eq!(
+            icloud_url(Some(" http://127.0.0.1:5232/ ".into())),
+            "http://127.0.0.1:5232/"
+        );
+    }
 }

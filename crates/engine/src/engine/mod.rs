@@ -19,7 +19,8 @@ use crate::settings::Settings;
 use crate::store::{Account, Calendar, EventFilter, EventView, QueryRange, Store};
 use crate::sync::{sync_account, AccountLock, SyncOptions, SyncProgress, SyncReport};
 
-pub use config::{google_client_from_env, EngineConfig};
+pub use config::{google_client_from_env, EngineConfig, ICLOUD_URL};
+pub use connect::CalDavSignIn;
 use ranges::{days_span, upcoming_span};
 
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;

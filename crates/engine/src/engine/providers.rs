@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 
 use super::{account_created, local_zone, provider_kind, Engine, Result};
 use crate::error::EngineError;
+use crate::provider::caldav::account::{self as caldav, SavedAccount};
+use crate::provider::caldav::provider::CalDavProvider;
 use crate::provider::demo::DemoProvider;
 use crate::provider::google::{self, GoogleProvider, TokenSet};
 use crate::provider::ics::feed_url::FeedUrl;
@@ -51,12 +53,27 @@ impl Engine {
                         .saving_moves_to(self.config.secrets.clone(), key),
                 )
             }
+            ProviderKind::CalDav => {
+                let key = caldav::secret_key(&account.external_id);
+                let saved = self.config.secrets.get(&key).await?.ok_or_else(|| {
+                    crate::provider::ProviderError::Credentials(
+                        "the password is not saved; reconnect the account".into(),
+                    )
+                })?;
+                let saved = SavedAccount::from_secret(&saved)
+                    .ok_or(crate::provider::ProviderError::UnreadableSignIn)?;
+                Box::new(CalDavProvider::new(
+                    saved.credentials,
+                    saved.locator,
+                    self.config.retry,
+                ))
+            }
         })
     }
 
     /// What disconnecting means at the provider, as (revoked, why revoking failed): Google's
-    /// grant is revoked (best effort) and its tokens forgotten; a subscription's link is
-    /// forgotten; the demo holds nothing.
+    /// grant is revoked (best effort) and its tokens forgotten; a subscription's link and a
+    /// CalDAV account's password are forgotten; the demo holds nothing.
     pub(super) async fn release(
         &self,
         kind: ProviderKind,
@@ -68,6 +85,13 @@ impl Engine {
                 self.config
                     .secrets
                     .delete(&ics::secret_key(&account.external_id))
+                    .await?;
+                Ok((false, None))
+            }
+            ProviderKind::CalDav => {
+                self.config
+                    .secrets
+                    .delete(&caldav::secret_key(&account.external_id))
                     .await?;
                 Ok((false, None))
             }

@@ -23,17 +23,24 @@ pub enum ProviderKind {
     Google,
     /// An ICS subscription (a published `.ics` link).
     Ics,
+    /// A CalDAV account (iCloud, Fastmail, Nextcloud, any CalDAV server).
+    CalDav,
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 3] =
-        [ProviderKind::Demo, ProviderKind::Google, ProviderKind::Ics];
+    pub const ALL: [ProviderKind; 4] = [
+        ProviderKind::Demo,
+        ProviderKind::Google,
+        ProviderKind::Ics,
+        ProviderKind::CalDav,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ProviderKind::Demo => "demo",
             ProviderKind::Google => "google",
             ProviderKind::Ics => "ics",
+            ProviderKind::CalDav => "caldav",
         }
     }
 

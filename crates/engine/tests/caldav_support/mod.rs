@@ -8,6 +8,9 @@
 
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
+pub mod edit;
+pub mod proxy;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -59,7 +62,7 @@ pub struct CalendarInfo {
 /// A running server; stopped on drop.
 pub struct DavServer {
     pub info: ServerInfo,
-    child: Child,
+    child: std::sync::Mutex<Child>,
     root: TempDir,
 }
 
@@ -78,10 +81,26 @@ impl DavServer {
     }
 }
 
+impl DavServer {
+    /// Kills the server at once (SIGKILL), as a crash would.
+    pub fn kill(&self) {
+        let mut child = self.child.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
+    /// The server's address (127.0.0.1 and its port).
+    pub fn addr(&self) -> std::net::SocketAddr {
+        let url = url::Url::parse(self.url()).unwrap();
+        format!("{}:{}", url.host_str().unwrap(), url.port().unwrap())
+            .parse()
+            .unwrap()
+    }
+}
+
 impl Drop for DavServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
 }
 
@@ -140,7 +159,11 @@ pub fn start(kind: Kind) -> DavServer {
     let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
     let info: Option<ServerInfo> = serde_json::from_str(&line).ok();
     match info {
-        Some(info) => DavServer { info, child, root },
+        Some(info) => DavServer {
+            info,
+            child: std::sync::Mutex::new(child),
+            root,
+        },
         None => {
             let _ = child.kill();
             let _ = child.wait();

@@ -58,6 +58,7 @@ pub async fn world_with(retry: RetryPolicy) -> World {
         },
         retry,
         sign_in_timeout: Duration::from_secs(10),
+        icloud_url: calbuddy_engine::ICLOUD_URL.to_owned(),
     };
     let engine = Engine::open(config).await.unwrap();
     engine.set_setting("google.client_id", CLIENT_ID).unwrap();

@@ -9,6 +9,7 @@
 
 #![allow(dead_code)] // Each test binary instantiates the suite for its own backends.
 
+pub mod caldav;
 pub mod demo;
 pub mod google;
 pub mod ics;

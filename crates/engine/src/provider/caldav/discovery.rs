@@ -44,6 +44,9 @@ pub struct DavCalendar {
 pub struct Discovery {
     /// The user's principal, when the server named one (not when a calendar URL was entered).
     pub principal: Option<Url>,
+    /// The principal's calendar homes (empty when a calendar URL was entered): listing them
+    /// again later costs one request each ([`calendars_in`]).
+    pub homes: Vec<Url>,
     pub calendars: Vec<DavCalendar>,
 }
 
@@ -103,6 +106,7 @@ pub async fn discover(client: &DavClient, input: &str) -> Result<Discovery, DavE
         }
         return Ok(Discovery {
             principal: None,
+            homes: Vec::new(),
             calendars,
         });
     }
@@ -138,12 +142,39 @@ pub async fn discover(client: &DavClient, input: &str) -> Result<Discovery, DavE
     }
 
     // 4. The collections in each home.
+    let calendars = collections(client, &trust, &homes).await?;
+    if calendars.is_empty() {
+        return Err(DavError::NoCalendars(principal));
+    }
+    Ok(Discovery {
+        principal: Some(principal),
+        homes,
+        calendars,
+    })
+}
+
+/// The calendars with events in `homes` (found by [`discover`] from `start`, the address the
+/// user entered, which decides where the password may go): one Depth 1 PROPFIND per home.
+/// An empty list is not an error here: the sync's wipe guard decides what it means.
+pub async fn calendars_in(
+    client: &DavClient,
+    start: &Url,
+    homes: &[Url],
+) -> Result<Vec<DavCalendar>, DavError> {
+    collections(client, &Trust::new(start), homes).await
+}
+
+async fn collections(
+    client: &DavClient,
+    trust: &Trust,
+    homes: &[Url],
+) -> Result<Vec<DavCalendar>, DavError> {
     let mut calendars = Vec::new();
     for home in homes {
-        trust.check(&home)?;
+        trust.check(home)?;
         let (url, answer) = propfind(
             client,
-            &trust,
+            trust,
             home.clone(),
             Depth::One,
             &xml::propfind_collections(),
@@ -162,14 +193,7 @@ pub async fn discover(client: &DavClient, input: &str) -> Result<Discovery, DavE
                 .map(calendar),
         );
     }
-    let calendars = with_events(calendars);
-    if calendars.is_empty() {
-        return Err(DavError::NoCalendars(principal));
-    }
-    Ok(Discovery {
-        principal: Some(principal),
-        calendars,
-    })
+    Ok(with_events(calendars))
 }
 
 /// PROPFINDs `url`, following redirects by hand. `Ok(Err(status))` is an answer that is neither

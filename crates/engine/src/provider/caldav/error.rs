@@ -5,6 +5,7 @@
 use url::Url;
 
 use super::multistatus::XmlError;
+use crate::provider::ProviderError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DavError {
@@ -55,5 +56,74 @@ impl DavError {
             DavError::Status { status, .. } => *status == 429 || *status >= 500,
             _ => false,
         }
+    }
+}
+
+/// What a failed request means for a sync: a wrong password needs the user, a network or
+/// server failure is worth trying later, the rest is refused.
+impl From<DavError> for ProviderError {
+    fn from(error: DavError) -> ProviderError {
+        let message = error.to_string();
+        match error {
+            DavError::Unauthorized | DavError::DigestNotSupported => {
+                ProviderError::ReauthRequired(message)
+            }
+            DavError::Status { status: 429, .. } => ProviderError::RateLimited(message),
+            DavError::Status {
+                status: 404 | 410, ..
+            } => ProviderError::CalendarGone,
+            _ if error.is_transient() => ProviderError::Network(message),
+            DavError::Network { .. } => ProviderError::Network(message),
+            DavError::Malformed { .. } => ProviderError::Malformed(message),
+            _ => ProviderError::Rejected(message),
+        }
+    }
+}
+
+/// An answer to a calendar's REPORT or PROPFIND that is not a multistatus.
+pub fn unexpected_status(url: &Url, status: u16, what: &str) -> ProviderError {
+    match status {
+        404 | 410 => ProviderError::CalendarGone,
+        _ => ProviderError::Rejected(format!("{url} answered HTTP {status} to {what}")),
+    }
+}
+
+/// A multistatus that could not be read.
+pub fn malformed(url: &Url, source: XmlError) -> ProviderError {
+    ProviderError::from(DavError::Malformed {
+        url: url.clone(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_password_needs_the_user_and_a_busy_server_is_retried_later() {
+        let url = Url::parse("https://dav.example.com/alice/").unwrap();
+        assert!(ProviderError::from(DavError::Unauthorized).is_auth_expired());
+        let busy = DavError::Status {
+            url: url.clone(),
+            status: 503,
+        };
+        assert!(matches!(
+            ProviderError::from(busy),
+            ProviderError::Network(_)
+        ));
+        let gone = DavError::Status {
+            url: url.clone(),
+            status: 404,
+        };
+        assert!(matches!(
+            ProviderError::from(gone),
+            ProviderError::CalendarGone
+        ));
+        let limited = DavError::Status { url, status: 429 };
+        assert!(matches!(
+            ProviderError::from(limited),
+            ProviderError::RateLimited(_)
+        ));
     }
 }
