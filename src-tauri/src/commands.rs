@@ -1,12 +1,11 @@
 //! The commands the web UI may call (and nothing else: see capabilities/default.json). Each is
 //! a thin call into the engine; errors reach the UI as `{code, message}`.
 
-use calbuddy_engine::engine::CalDavSignIn;
 use calbuddy_engine::secrets::Sensitive;
 use calbuddy_engine::settings::{GeneralSettings, NotificationSettings, Settings, SyncSettings};
 use calbuddy_engine::store::{Account, Calendar, EventView};
 use calbuddy_engine::sync::SyncProgress;
-use calbuddy_engine::{google_client_from_env, EngineError, ErrorPayload};
+use calbuddy_engine::{google_client_from_env, CalDavSignIn, EngineError, ErrorPayload};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, State};

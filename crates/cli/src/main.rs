@@ -7,8 +7,7 @@ mod password;
 
 use std::process::ExitCode;
 
-use calbuddy_engine::engine::CalDavSignIn;
-use calbuddy_engine::{Engine, EngineConfig, EngineError};
+use calbuddy_engine::{CalDavSignIn, Engine, EngineConfig, EngineError};
 use chrono::{Local, Utc};
 use calbuddy_engine::text::one_line;
 use clap::Parser;
