@@ -1,10 +1,11 @@
 //! The commands the web UI may call (and nothing else: see capabilities/default.json). Each is
 //! a thin call into the engine; errors reach the UI as `{code, message}`.
 
+use calbuddy_engine::secrets::Sensitive;
 use calbuddy_engine::settings::{GeneralSettings, NotificationSettings, Settings, SyncSettings};
 use calbuddy_engine::store::{Account, Calendar, EventView};
 use calbuddy_engine::sync::SyncProgress;
-use calbuddy_engine::{google_client_from_env, EngineError, ErrorPayload};
+use calbuddy_engine::{google_client_from_env, CalDavSignIn, EngineError, ErrorPayload};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -177,6 +178,64 @@ pub async fn connect_ics(
     let (account, _) = state
         .engine
         .connect_ics(&url, name.as_deref(), Utc::now())
+        .await
+        .map_err(fail)?;
+    state.replan.notify_one();
+    Ok(account)
+}
+
+/// Adds a CalDAV account (the settings form "Add CalDAV account"): discovery from `url`, then
+/// the first sync. Errors reach the UI as `{code, message}`: `wrong_password`,
+/// `invalid_address`, `not_caldav`, `no_calendars`, `other_site`, `network`, or the engine's
+/// other codes. The password goes straight to the engine (and the keychain), never to a log.
+#[tauri::command]
+pub async fn connect_caldav(
+    state: State<'_, AppState>,
+    url: String,
+    username: String,
+    password: String,
+) -> Result<Account> {
+    let sign_in = CalDavSignIn {
+        url,
+        username,
+        password: Sensitive::new(password),
+    };
+    let (account, _) = state
+        .engine
+        .connect_caldav(sign_in, Utc::now())
+        .await
+        .map_err(fail)?;
+    state.replan.notify_one();
+    Ok(account)
+}
+
+/// Adds an iCloud account (Apple ID and app-specific password); errors as `connect_caldav`.
+#[tauri::command]
+pub async fn connect_icloud(
+    state: State<'_, AppState>,
+    username: String,
+    password: String,
+) -> Result<Account> {
+    let (account, _) = state
+        .engine
+        .connect_icloud(&username, Sensitive::new(password), Utc::now())
+        .await
+        .map_err(fail)?;
+    state.replan.notify_one();
+    Ok(account)
+}
+
+/// A CalDAV or iCloud account's password again ("Reconnect"), then a sync; errors as
+/// `connect_caldav`.
+#[tauri::command]
+pub async fn reconnect_caldav(
+    state: State<'_, AppState>,
+    account_id: i64,
+    password: String,
+) -> Result<Account> {
+    let (account, _) = state
+        .engine
+        .reconnect_caldav(account_id, Sensitive::new(password), Utc::now())
         .await
         .map_err(fail)?;
     state.replan.notify_one();

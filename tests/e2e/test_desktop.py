@@ -23,6 +23,7 @@ import dbus
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+import caldav_server  # noqa: E402
 import dbusmenu  # noqa: E402
 import ics_feed  # noqa: E402
 from fake_google import USER, FakeGoogle  # noqa: E402
@@ -882,6 +883,213 @@ ICS_TESTS = [
 ]
 
 
+T_DAV_SOON = "E2E DAV planning"
+T_DAV_WEEKLY = "E2E DAV weekly"
+T_DAV_MOVED = "E2E DAV weekly (moved)"
+T_DAV_ADDED = "E2E DAV added on the server"
+DAV_MEET = "https://meet.example.com/dav-e2e"
+
+
+class CalDavScenario:
+    """One app run against a real Radicale: add the account from the settings window (a wrong
+    password first), its events (a series with a moved instance) in the dashboard and the tray,
+    changes made on the server picked up by Sync now, a password changed on the server ending in
+    Reconnect, and disconnect. The password must never show or be stored outside the secret
+    store."""
+
+    def __init__(self, suite, notifications):
+        self.suite = suite
+        self.notifications = notifications
+        self.server = None
+        self.app = None
+
+    def setup(self):
+        python = os.environ.get("E2E_CALDAV_PYTHON")
+        check(python and os.access(python, os.X_OK),
+              "E2E_CALDAV_PYTHON is not set: run through tests/e2e/run (it calls scripts/caldav-venv)")
+        self.data_dir = os.path.join(self.suite.workdir, "caldav-data")
+        os.makedirs(self.data_dir)
+        with open(os.path.join(self.data_dir, "config.toml"), "w") as f:
+            f.write("[notifications]\nlead_minutes = 3\n")
+        self.server = caldav_server.Radicale(python, os.path.join(self.suite.workdir, "radicale"), PROCS.popen)
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        self.t_soon = now + dt.timedelta(seconds=150)
+        # A daily series that began two days ago; today's instance is moved to 90 minutes from now.
+        self.t_weekly = now + dt.timedelta(hours=1) - dt.timedelta(days=2)
+        self.t_moved = now + dt.timedelta(minutes=90)
+        self.server.put("soon.ics", caldav_server.calendar(
+            caldav_server.vevent("soon@dav-e2e", T_DAV_SOON, self.t_soon, location=DAV_MEET)))
+        self.server.put("series.ics", caldav_server.calendar(
+            caldav_server.vevent("series@dav-e2e", T_DAV_WEEKLY, self.t_weekly, rrule="FREQ=DAILY;COUNT=5"),
+            caldav_server.vevent("series@dav-e2e", T_DAV_MOVED, self.t_moved,
+                                 recurrence_id=self.t_weekly + dt.timedelta(days=2))))
+        self.app = App("caldav", self.data_dir, {"CALBUDDY_SECRET_STORE": "file", "CALBUDDY_RETRY_BASE_MS": "50",
+                                                 "CALBUDDY_LOG": "debug"})
+
+    def teardown(self):
+        if self.app:
+            if not self.app.quit() and not INTERRUPTED:
+                self.suite.notes.append("caldav: Quit from the tray menu did not end the app (killed instead)")
+        if self.server:
+            self.server.stop()
+
+    def _fill(self, url, user, password):
+        s = self.app.session
+        s.wait_for("#caldav-url", visible=True).clear()
+        s.find("#caldav-url").send_keys(url)
+        s.find("#caldav-user").clear()
+        s.find("#caldav-user").send_keys(user)
+        s.find("#caldav-password").send_keys(password)
+        s.find("#caldav-submit").click()
+
+    def _password_in(self, text):
+        return self.server.password.encode() in text or caldav_server.PASSWORD.encode() in text
+
+    def _sync_now(self):
+        self.app.show("dashboard")
+        self.app.session.wait_for("#sync-now", visible=True).click()
+        wait_until("the Sync now button to be usable again", lambda: self.app.session.execute(
+            "const b = document.querySelector('#sync-now');"
+            "return !!b && !b.disabled && b.textContent.trim() === 'Sync now';"), timeout=20)
+
+    # c1
+    def test_wrong_password(self):
+        app, s = self.app, self.app.session
+        app.show("settings")
+        s.wait_for("#add-caldav", visible=True).click()
+        self._fill(self.server.url, caldav_server.USER, "not-the-password")
+        try:
+            s.wait_for_text("#caldav-error", "didn't accept that user name and password", timeout=20)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; shown: {s.texts('#caldav-error')} {s.texts('#caldav-status')}") from None
+        check(not s.find_all("#account-list .account"), "an account was added with a wrong password")
+        check(s.find("#caldav-password").attr("aria-invalid") == "true", "the password is not marked")
+        value = s.execute("return document.querySelector('#caldav-password').value;")
+        check(value == "", "the refused password is still in the field")
+
+    # c2
+    def test_connect(self):
+        app, s = self.app, self.app.session
+        app.show("settings")
+        s.wait_for("#add-caldav", visible=True).click()
+        self._fill(self.server.url, caldav_server.USER, caldav_server.PASSWORD)
+        try:
+            s.wait_for_text("#connect-result", f"Connected {caldav_server.USER}", timeout=30)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; error: {s.texts('#caldav-error')} {s.texts('#caldav-error-detail')}") from None
+        check(s.execute("return document.querySelector('#caldav-form').hidden;"), "the form stayed open")
+        s.wait_for_text("#account-list .account-provider", "CalDAV", timeout=10)
+        detail = s.texts("#account-list .account-detail")
+        check(detail == ["127.0.0.1"], f"account detail {detail}")
+        names = s.texts(".calendar .calendar-name")
+        check("Personal" in names and "Tasks" not in names, f"calendars listed: {names}")
+        check(not self._password_in(s.execute("return document.documentElement.outerHTML;").encode()),
+              "the password is in the settings DOM")
+        screenshot("settings-caldav-connected.png")
+
+    # c3
+    def test_dashboard(self):
+        app = self.app
+        app.show("dashboard")
+        want = {T_DAV_SOON, T_DAV_WEEKLY, T_DAV_MOVED}
+        try:
+            wait_until("the CalDAV events in the dashboard", lambda: want <= set(app.titles()), timeout=15)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; shown: {app.titles()}") from None
+        cards = app.session.execute(
+            "return Array.from(document.querySelectorAll('.event'), li => ({"
+            " title: li.querySelector('.event-title').textContent,"
+            " time: li.querySelector('.event-time').textContent, join: !!li.querySelector('.join')}));")
+        by_title = {c["title"]: c for c in cards}
+        check(by_title[T_DAV_SOON]["join"], f"no Join button on {T_DAV_SOON!r}")
+        check(time_shown(by_title[T_DAV_MOVED]["time"], self.t_moved), f"moved instance shows {by_title[T_DAV_MOVED]}")
+        screenshot("dashboard-caldav-events.png")
+
+    # c4
+    def test_tray_and_reminder(self):
+        app = self.app
+        want = f"{hhmm(self.t_soon)}  {T_DAV_SOON}"
+        try:
+            wait_until("the CalDAV event in the tray menu", lambda: want in app.menu().labels(), timeout=15)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; menu: {app.menu().labels()}") from None
+        got = wait_until(f"a Notify call for {T_DAV_SOON!r}", lambda: self.notifications.notifies(T_DAV_SOON),
+                         timeout=30)
+        check(len(got) == 1, f"{len(got)} notifications for {T_DAV_SOON!r}")
+
+    # c5
+    def test_server_changes(self):
+        app = self.app
+        self.server.put("added.ics", caldav_server.calendar(caldav_server.vevent(
+            "added@dav-e2e", T_DAV_ADDED, dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=3))))
+        self.server.delete("soon.ics")
+        self._sync_now()
+        try:
+            wait_until("the server's changes in the dashboard", lambda: T_DAV_ADDED in app.titles()
+                       and T_DAV_SOON not in app.titles(), timeout=15)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; shown: {app.titles()}") from None
+        check(T_DAV_MOVED in app.titles(), f"the series lost its moved instance: {app.titles()}")
+
+    # c6
+    def test_password_changed_on_server(self):
+        app, s = self.app, self.app.session
+        self.server.change_password("changed-elsewhere")
+        self._sync_now()
+        titles = app.titles()
+        check(T_DAV_ADDED in titles and T_DAV_MOVED in titles, f"events lost to a refused password: {titles}")
+        app.show("settings")
+        try:
+            reconnect = s.wait_for("#account-list .reconnect", visible=True, timeout=15)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; status: {s.texts('#account-list .account-status')}") from None
+        reconnect.click()
+        s.wait_for_text("#caldav-heading", f"Reconnect {caldav_server.USER}", timeout=5)
+        s.wait_for("#caldav-password", visible=True).send_keys("changed-elsewhere")
+        s.find("#caldav-submit").click()
+        try:
+            s.wait_for_text("#connect-result", f"Reconnected {caldav_server.USER}", timeout=30)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; error: {s.texts('#caldav-error')} {s.texts('#caldav-error-detail')}") from None
+        wait_until("Reconnect to go away", lambda: not s.find_all("#account-list .reconnect"), timeout=10)
+        screenshot("settings-caldav-reconnected.png")
+
+    # c7
+    def test_password_not_stored(self):
+        db = os.path.join(self.data_dir, "calbuddy.db")
+        check(os.path.exists(db), f"no database at {db}")
+        for path in [db, db + "-wal", db + "-shm", self.app.log_path]:
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    check(not self._password_in(f.read()), f"the password is in {os.path.basename(path)}")
+
+    # c8
+    def test_disconnect(self):
+        app, s = self.app, self.app.session
+        app.show("settings")
+        s.wait_for(".account .disconnect", visible=True).click()
+        wait_until("the confirmation dialog", lambda: s.execute(
+            "return document.querySelector('#confirm-dialog').open;"), timeout=5)
+        s.wait_for("#confirm-yes", visible=True).click()
+        s.wait_for_text("#connect-result", f"Disconnected {caldav_server.USER}", timeout=15)
+        wait_until("the account list to be empty", lambda: not s.find_all("#account-list .account"), timeout=10)
+        app.show("dashboard")
+        s.wait_for("#empty-state", timeout=10)
+        check(not app.titles(), f"events still shown: {app.titles()}")
+
+
+CALDAV_TESTS = [
+    ("c1_caldav_wrong_password_is_refused", "test_wrong_password"),
+    ("c2_caldav_connect_from_settings", "test_connect"),
+    ("c3_caldav_events_in_dashboard", "test_dashboard"),
+    ("c4_caldav_event_in_tray_and_reminder", "test_tray_and_reminder"),
+    ("c5_caldav_server_changes_on_sync_now", "test_server_changes"),
+    ("c6_caldav_password_changed_reconnect", "test_password_changed_on_server"),
+    ("c7_caldav_password_not_in_database_or_log", "test_password_not_stored"),
+    ("c8_caldav_disconnect_removes_events", "test_disconnect"),
+]
+
+
 MAIN_TESTS = [
     ("a_connect_google_lists_events", "test_connect"),
     ("b_sync_now_picks_up_new_event", "test_sync_now"),
@@ -935,6 +1143,7 @@ def main():
         suite.run("g_first_start_shows_demo", test_first_start_demo, suite)
         suite.run("h_failed_sync_shows_its_error", test_failed_sync_shows_its_error, suite)
         run_scenario(suite, IcsScenario(suite, notifications), "setup_ics_app", ICS_TESTS)
+        run_scenario(suite, CalDavScenario(suite, notifications), "setup_caldav_app", CALDAV_TESTS)
     except KeyboardInterrupt as e:
         suite.results.append(("interrupted", False, 0.0, str(e)))
     finally:

@@ -143,6 +143,19 @@ export const connectGoogle = () => call<Account>("connect_google");
  * another code.
  */
 export const connectIcs = (url: string, name: string | null) => call<Account>("connect_ics", { url, name });
+/**
+ * Adds a CalDAV account (Fastmail, Nextcloud, Radicale …): `url` is a server, a host, a principal
+ * or one calendar. Resolves after discovery and the first sync. Rejects with wrong_password,
+ * invalid_address, not_caldav, no_calendars, other_site, network or another code.
+ */
+export const connectCaldav = (url: string, username: string, password: string) =>
+  call<Account>("connect_caldav", { url, username, password });
+/** Adds an iCloud account (Apple ID and an app-specific password); rejects as connectCaldav. */
+export const connectIcloud = (username: string, password: string) =>
+  call<Account>("connect_icloud", { username, password });
+/** A CalDAV or iCloud account's password again (after wrong_password / needs_reauth). */
+export const reconnectCaldav = (accountId: number, password: string) =>
+  call<Account>("reconnect_caldav", { accountId, password });
 export const cancelConnect = () => call<null>("cancel_connect");
 export const disconnect = (accountId: number) => call<null>("disconnect", { accountId });
 export const addDemo = () => call<Account>("add_demo");

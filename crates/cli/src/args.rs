@@ -16,8 +16,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Connect an account: `google` (signs in in the browser), `demo` (a sample calendar) or
-    /// `ics --url URL` (subscribe to a published calendar link).
+    /// Connect an account: `google` (signs in in the browser), `caldav --url URL --username
+    /// USER` (any CalDAV server), `icloud --username APPLE_ID`, `ics --url URL` (subscribe to a
+    /// published calendar link) or `demo` (a sample calendar).
     Connect {
         #[command(subcommand)]
         target: ConnectTarget,
@@ -91,6 +92,24 @@ pub enum ConnectTarget {
         /// The calendar's name (default: the name the feed gives, else its host).
         #[arg(long, value_name = "NAME")]
         name: Option<String>,
+    },
+    /// Connect a CalDAV account (Fastmail, Nextcloud, mailbox.org, Synology, Radicale …). The
+    /// password comes from CALBUDDY_CALDAV_PASSWORD, or else from standard input (asked for,
+    /// without echo, on a terminal); it is kept in the keychain.
+    Caldav {
+        /// The server (https://caldav.fastmail.com/ or a bare host), your principal, or one
+        /// calendar collection.
+        #[arg(long, value_name = "URL")]
+        url: String,
+        #[arg(long, value_name = "USER")]
+        username: String,
+    },
+    /// Connect iCloud calendars. Apple asks for an app-specific password: create one at
+    /// account.apple.com (Sign-In and Security, App-Specific Passwords) and give it in
+    /// CALBUDDY_CALDAV_PASSWORD or on standard input; your Apple ID password will not work.
+    Icloud {
+        #[arg(long, value_name = "APPLE_ID")]
+        username: String,
     },
 }
 

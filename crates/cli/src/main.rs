@@ -3,11 +3,13 @@
 
 mod args;
 mod output;
+mod password;
 
 use std::process::ExitCode;
 
-use calbuddy_engine::{Engine, EngineConfig, EngineError};
+use calbuddy_engine::{CalDavSignIn, Engine, EngineConfig, EngineError};
 use chrono::{Local, Utc};
+use calbuddy_engine::text::one_line;
 use clap::Parser;
 
 use args::{CalendarsAction, Cli, Command, ConnectTarget, SettingsAction};
@@ -53,6 +55,7 @@ enum CliError {
     Usage(String),
     /// Stdout could not be written.
     Output(std::io::Error),
+    Password(password::PasswordError),
 }
 
 impl std::fmt::Display for CliError {
@@ -61,6 +64,7 @@ impl std::fmt::Display for CliError {
             CliError::Engine(e) => e.fmt(f),
             CliError::Usage(message) => f.write_str(message),
             CliError::Output(e) => write!(f, "cannot write the output: {e}"),
+            CliError::Password(e) => e.fmt(f),
         }
     }
 }
@@ -68,6 +72,12 @@ impl std::fmt::Display for CliError {
 impl From<EngineError> for CliError {
     fn from(e: EngineError) -> Self {
         CliError::Engine(e)
+    }
+}
+
+impl From<password::PasswordError> for CliError {
+    fn from(e: password::PasswordError) -> Self {
+        CliError::Password(e)
     }
 }
 
@@ -119,6 +129,36 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
         } => {
             let progress = output::SyncProgressBar::start(&engine);
             let (account, report) = engine.connect_ics(&url, name.as_deref(), now).await?;
+            progress.finish();
+            out.connected(&account, Some(&report))?;
+            if !report.ok() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Connect {
+            target: ConnectTarget::Caldav { url, username },
+        } => {
+            let password = password::read(&format!("Password for {}: ", one_line(&username)))?;
+            let progress = output::SyncProgressBar::start(&engine);
+            let sign_in = CalDavSignIn {
+                url,
+                username,
+                password,
+            };
+            let (account, report) = engine.connect_caldav(sign_in, now).await?;
+            progress.finish();
+            out.connected(&account, Some(&report))?;
+            if !report.ok() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Connect {
+            target: ConnectTarget::Icloud { username },
+        } => {
+            let prompt = format!("App-specific password for {}: ", one_line(&username));
+            let password = password::read(&prompt)?;
+            let progress = output::SyncProgressBar::start(&engine);
+            let (account, report) = engine.connect_icloud(&username, password, now).await?;
             progress.finish();
             out.connected(&account, Some(&report))?;
             if !report.ok() {

@@ -1,6 +1,6 @@
 // The Accounts section: the account list with live status lines, Connect Google Calendar with its
-// waiting state and Cancel (offering the sign-in address when no browser opened), Reconnect, the
-// demo calendar, Subscribe to a calendar link, and Disconnect (Unsubscribe for a calendar link)
+// waiting state and Cancel (offering the sign-in address when no browser opened), Reconnect, Add
+// iCloud and Add CalDAV account (the form is caldav.ts), the demo calendar, Subscribe to a calendar link, and Disconnect (Unsubscribe for a calendar link)
 // behind the in-page confirmation dialog.
 import {
   addDemo,
@@ -16,11 +16,12 @@ import {
 import type { Account, SignInUrl, UnlistenFn } from "../../api";
 import { askInDialog, h, replace } from "../../dom";
 import { accountStatusText } from "../../format";
+import type { CaldavForm } from "./caldav";
 import type { GoogleClientForm } from "./google-client";
 import type { SettingsState } from "./state";
 import type { SubscribeForm } from "./subscribe";
 
-const PROVIDERS: Record<string, string> = { google: "Google", demo: "Demo", ics: "Calendar link" };
+const PROVIDERS: Record<string, string> = { google: "Google", demo: "Demo", ics: "Calendar link", caldav: "CalDAV" };
 
 /** Under a calendar link whose refresh fails: it has no sign-in, so no Reconnect either. */
 export const ICS_ERROR_HINT = "Check the link, or remove it and subscribe again with a new one.";
@@ -28,6 +29,7 @@ export const ICS_ERROR_HINT = "Check the link, or remove it and subscribe again 
 export type AccountsDeps = {
   client: GoogleClientForm;
   subscribe: SubscribeForm;
+  caldav: CaldavForm;
   /** Fetches accounts and calendars again and re-renders them. */
   reloadData: () => Promise<void>;
 };
@@ -52,7 +54,7 @@ function clipboardWrite(): ((text: string) => Promise<void>) | null {
   return clipboard && typeof clipboard.writeText === "function" ? (text) => clipboard.writeText(text) : null;
 }
 
-export function createAccounts(state: SettingsState, { client, subscribe, reloadData }: AccountsDeps): AccountsSection {
+export function createAccounts(state: SettingsState, { client, subscribe, caldav, reloadData }: AccountsDeps): AccountsSection {
   let connecting = false;
   /** Cancel pressed before connect_google was invoked (while the listener was being set up). */
   let cancelPending = false;
@@ -71,6 +73,10 @@ export function createAccounts(state: SettingsState, { client, subscribe, reload
   const accountsError = h("p", { class: "field-error", id: "accounts-error", role: "alert" });
   const connectBtn = h("button", { type: "button", class: "btn btn-primary", id: "connect-google",
     onclick: () => void startConnect() }, "Connect Google Calendar");
+  const icloudBtn = h("button", { type: "button", class: "btn", id: "add-icloud",
+    onclick: () => caldav.show("icloud") }, "Add iCloud");
+  const caldavBtn = h("button", { type: "button", class: "btn", id: "add-caldav",
+    onclick: () => caldav.show("caldav") }, "Add CalDAV account");
   const demoBtn = h("button", { type: "button", class: "btn", id: "add-demo", onclick: () => void doAddDemo() },
     "Add demo calendar");
   const cancelBtn = h("button", { type: "button", class: "btn btn-small", id: "connect-cancel",
@@ -273,7 +279,7 @@ export function createAccounts(state: SettingsState, { client, subscribe, reload
       accountsKey = key;
       replace(accountList, accounts.length === 0
         ? h("li", { class: "list-empty muted" },
-          "No accounts yet. Connect Google Calendar, subscribe to a calendar link or try the demo calendar.")
+          "No accounts yet. Connect Google Calendar, iCloud or a CalDAV account, subscribe to a calendar link or try the demo calendar.")
         : accounts.map(renderAccount));
     }
     updateStatuses();
@@ -290,9 +296,9 @@ export function createAccounts(state: SettingsState, { client, subscribe, reload
         h("span", { class: "account-status small" }),
         ics && h("span", { class: "account-hint small", hidden: true }, ICS_ERROR_HINT)),
       h("div", { class: "account-actions" },
-        a.needs_reauth && a.provider === "google" && h("button", {
+        a.needs_reauth && (a.provider === "google" || a.provider === "caldav") && h("button", {
           type: "button", class: "btn btn-small btn-primary reconnect", "aria-label": `Reconnect ${a.name}`,
-          onclick: () => void startConnect() }, "Reconnect"),
+          onclick: () => a.provider === "google" ? void startConnect() : caldav.show("reconnect", a) }, "Reconnect"),
         h("button", { type: "button", class: "btn btn-small disconnect",
           "aria-label": ics ? `Unsubscribe from ${a.name}` : `Disconnect ${a.name}`,
           onclick: () => void doDisconnect(a) }, ics ? "Unsubscribe" : "Disconnect")));
@@ -315,8 +321,8 @@ export function createAccounts(state: SettingsState, { client, subscribe, reload
   }
 
   return {
-    contents: () => [accountList, accountsError, h("div", { class: "row-actions" }, connectBtn, demoBtn),
-      waiting, connectResult, connectError, client.form, client.editButton, subscribe.form],
+    contents: () => [accountList, accountsError, h("div", { class: "row-actions" }, connectBtn, icloudBtn, caldavBtn, demoBtn),
+      waiting, connectResult, connectError, client.form, client.editButton, caldav.form, subscribe.form],
     dialog,
     render,
     updateStatuses,

@@ -14,6 +14,7 @@ import {
 import { h, replace } from "../../dom";
 import type { MountedView } from "../dashboard";
 import { createAccounts } from "./accounts";
+import { createCaldavForm } from "./caldav";
 import { createCalendars } from "./calendars";
 import { createGoogleClientForm } from "./google-client";
 import { createPreferences } from "./preferences";
@@ -39,7 +40,8 @@ export function mountSettings(root: HTMLElement, opts: SettingsOptions = {}): Mo
     announce: (message) => accounts.announce(message),
   });
   const subscribe = createSubscribeForm(state, { reloadData });
-  const accounts = createAccounts(state, { client, subscribe, reloadData });
+  const caldav = createCaldavForm(state, { reloadData, announce: (message) => accounts.announce(message) });
+  const accounts = createAccounts(state, { client, subscribe, caldav, reloadData });
   const calendars = createCalendars(state);
   const preferences = createPreferences(state);
 
