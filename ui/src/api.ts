@@ -146,7 +146,7 @@ export const connectIcs = (url: string, name: string | null) => call<Account>("c
 /**
  * Adds a CalDAV account (Fastmail, Nextcloud, Radicale …): `url` is a server, a host, a principal
  * or one calendar. Resolves after discovery and the first sync. Rejects with wrong_password,
- * invalid_address, not_caldav, no_calendars, other_site, network or another code.
+ * invalid_url, not_caldav, no_calendars, other_site, network or another code.
  */
 export const connectCaldav = (url: string, username: string, password: string) =>
   call<Account>("connect_caldav", { url, username, password });

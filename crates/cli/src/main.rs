@@ -7,9 +7,9 @@ mod password;
 
 use std::process::ExitCode;
 
+use calbuddy_engine::text::one_line;
 use calbuddy_engine::{CalDavSignIn, Engine, EngineConfig, EngineError};
 use chrono::{Local, Utc};
-use calbuddy_engine::text::one_line;
 use clap::Parser;
 
 use args::{CalendarsAction, Cli, Command, ConnectTarget, SettingsAction};

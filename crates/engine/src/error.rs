@@ -102,7 +102,8 @@ impl EngineError {
             EngineError::Dav(e) => match e {
                 DavError::InvalidAddress => "invalid_url",
                 DavError::Unauthorized | DavError::DigestNotSupported => "wrong_password",
-                DavError::NotCalDav(_) | DavError::NoCalendars(_) => "not_caldav",
+                DavError::NotCalDav(_) => "not_caldav",
+                DavError::NoCalendars(_) => "no_calendars",
                 DavError::OtherSite { .. } => "other_site",
                 _ if e.is_transient() => "network",
                 _ => "provider",
@@ -179,7 +180,7 @@ mod tests {
                 EngineError::Dav(DavError::NoCalendars(
                     url::Url::parse("https://dav.example.com/").unwrap(),
                 )),
-                "not_caldav",
+                "no_calendars",
             ),
             (
                 EngineError::Dav(DavError::Network {

@@ -341,6 +341,55 @@ async fn a_wrong_password_needs_sign_in_once_keeps_the_events_and_reconnect_fixe
 }
 
 #[tokio::test]
+async fn reconnect_asks_only_for_the_password_and_a_wrong_one_changes_nothing() {
+    let w = World::new(Kind::Radicale).await;
+    w.add("a", "A", 1).await;
+    let id = w.connect().await;
+    let account = w.engine.account(id).await.unwrap();
+    let key = secret_key(&account.external_id);
+    let secrets = &w.engine.config().secrets;
+    let saved = secrets.get(&key).await.unwrap().unwrap();
+    let wrong = saved
+        .expose()
+        .replace(&format!("\"{PASSWORD}\""), "\"not-the-password\"");
+    secrets.set(&key, &Sensitive::new(wrong.clone())).await.unwrap();
+    assert!(w.sync(id).await.needs_reauth);
+
+    let refused = w
+        .engine
+        .reconnect_caldav(id, Sensitive::new("still-wrong".into()), Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "wrong_password", "{refused}");
+    assert!(w.engine.account(id).await.unwrap().needs_reauth);
+    assert_eq!(
+        secrets.get(&key).await.unwrap().unwrap().expose(),
+        &wrong,
+        "a refused password is not saved"
+    );
+    assert_eq!(w.titles().await, ["A"]);
+
+    let (again, report) = w
+        .engine
+        .reconnect_caldav(id, Sensitive::new(PASSWORD.into()), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(again.id, id);
+    assert!(report.ok(), "{report:?}");
+    assert!(!again.needs_reauth);
+    assert_eq!(w.engine.accounts().await.unwrap().len(), 1);
+
+    // Only a CalDAV account can be reconnected with a password.
+    let demo = w.engine.connect_demo(Utc::now()).await.unwrap();
+    let not_dav = w
+        .engine
+        .reconnect_caldav(demo.id, Sensitive::new(PASSWORD.into()), Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(not_dav.code(), "not_found", "{not_dav}");
+}
+
+#[tokio::test]
 async fn a_calendar_added_and_removed_on_the_server_comes_and_goes() {
     for kind in Kind::ALL {
         let w = World::new(kind).await;

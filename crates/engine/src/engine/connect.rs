@@ -1,14 +1,10 @@
-//! Connecting accounts: the demo calendar, Google (browser sign-in), ICS subscriptions and
-//! CalDAV accounts (iCloud and any CalDAV server). Each
-//! saves what the account needs in the secret store, adds (or finds) the account and runs its
-//! first sync.
+//! Connecting accounts: the demo calendar, Google (browser sign-in) and ICS subscriptions
+//! (CalDAV accounts: `connect_caldav`). Each saves what the account needs in the secret store,
+//! adds (or finds) the account and runs its first sync.
 
 use chrono::{DateTime, Utc};
 
 use super::{Engine, EngineEvent, Result};
-use crate::provider::caldav::account::{self as caldav, SavedAccount};
-use crate::provider::caldav::discovery;
-use crate::provider::caldav::transport::{Credentials, DavClient};
 use crate::provider::demo;
 use crate::provider::google::{self, GoogleProvider};
 use crate::provider::ics::feed_url::FeedUrl;
@@ -118,82 +114,5 @@ impl Engine {
         self.emit(EngineEvent::DataChanged);
         let report = self.sync_one(id, now).await?;
         Ok((self.account(id).await?, report))
-    }
-}
-
-/// What a person enters to connect a CalDAV account: the server (a root such as
-/// `https://caldav.fastmail.com/`, a bare host, a principal or one calendar's URL), the user
-/// name and the password (for iCloud an app-specific password).
-#[derive(Debug, Clone)]
-pub struct CalDavSignIn {
-    pub url: String,
-    pub username: String,
-    pub password: Sensitive<String>,
-}
-
-impl Engine {
-    /// Connects a CalDAV account: discovers its calendars first (a failure — a wrong password,
-    /// an address that is not CalDAV — adds nothing and is worded by [`DavError`]), saves the
-    /// sign-in (the password only in the secret store), adds the account — or finds it, when
-    /// this user on this server is connected already, replacing its password ("Reconnect") —
-    /// and runs the first sync.
-    ///
-    /// The account is `user@host` (the host where its calendars live), named by the user name,
-    /// with the server's host as its detail.
-    ///
-    /// [`DavError`]: crate::provider::caldav::error::DavError
-    pub async fn connect_caldav(
-        &self,
-        sign_in: CalDavSignIn,
-        now: DateTime<Utc>,
-    ) -> Result<(Account, SyncReport)> {
-        let start = discovery::parse_input(&sign_in.url)?;
-        let username = sign_in.username.trim().to_owned();
-        let credentials = Credentials {
-            username: username.clone(),
-            password: sign_in.password,
-        };
-        let client = DavClient::new(credentials.clone(), self.config.retry);
-        let found = discovery::discover(&client, start.as_str()).await?;
-        let external_id = caldav::external_id(&username, &found, &start);
-        let saved = SavedAccount::new(start.clone(), &found, credentials);
-        self.config
-            .secrets
-            .set(
-                &caldav::secret_key(&external_id),
-                &saved.to_secret(found.principal.as_ref()),
-            )
-            .await?;
-        let name = crate::text::one_line(&username);
-        let (id, _) = self
-            .store
-            .upsert_account(ProviderKind::CalDav.as_str(), &external_id, &name, now)
-            .await?;
-        let host = found
-            .principal
-            .as_ref()
-            .unwrap_or(&start)
-            .host_str()
-            .map(str::to_owned);
-        self.store.set_account_detail(id, host.as_deref()).await?;
-        self.emit(EngineEvent::DataChanged);
-        let report = self.sync_one(id, now).await?;
-        Ok((self.account(id).await?, report))
-    }
-
-    /// [`Engine::connect_caldav`] at iCloud (`EngineConfig::icloud_url`), with the Apple ID
-    /// and an app-specific password.
-    pub async fn connect_icloud(
-        &self,
-        username: &str,
-        password: Sensitive<String>,
-        now: DateTime<Utc>,
-    ) -> Result<(Account, SyncReport)> {
-        let sign_in = CalDavSignIn {
-            url: self.config.icloud_url.clone(),
-            username: username.to_owned(),
-            password,
-        };
-        self.connect_caldav(sign_in, now).await
     }
 }

@@ -4,6 +4,7 @@
 
 mod config;
 mod connect;
+mod connect_caldav;
 mod providers;
 mod ranges;
 
@@ -20,7 +21,7 @@ use crate::store::{Account, Calendar, EventFilter, EventView, QueryRange, Store}
 use crate::sync::{sync_account, AccountLock, SyncOptions, SyncProgress, SyncReport};
 
 pub use config::{google_client_from_env, EngineConfig, ICLOUD_URL};
-pub use connect::CalDavSignIn;
+pub use connect_caldav::CalDavSignIn;
 use ranges::{days_span, upcoming_span};
 
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;

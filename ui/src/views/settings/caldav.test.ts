@@ -127,7 +127,7 @@ describe("Add CalDAV account", () => {
 
   const refusals: [string, string, string][] = [
     ["wrong_password", "The server didn't accept that user name and password. Check both and try again.", "#caldav-password"],
-    ["invalid_address", "That isn't a server address. Enter one such as https://caldav.example.com/ or caldav.example.com.", "#caldav-url"],
+    ["invalid_url", "That isn't a server address. Enter one such as https://caldav.example.com/ or caldav.example.com.", "#caldav-url"],
     ["not_caldav", "That address doesn't offer calendars (CalDAV). Check your provider's help for its CalDAV address.", "#caldav-url"],
     ["no_calendars", "Signed in, but no calendars with events were found for this account.", "#caldav-submit"],
     ["other_site", "The server sent Calendar Buddy to another site. Your password is only sent to the site you entered, so enter that site's address instead.", "#caldav-url"],

@@ -35,7 +35,7 @@ export function caldavErrorText(code: string, mode: CaldavMode): string | null {
       return mode === "icloud"
         ? "Apple didn't accept that Apple ID and password. Use an app-specific password made at account.apple.com, not your Apple ID password."
         : "The server didn't accept that user name and password. Check both and try again.";
-    case "invalid_address":
+    case "invalid_url":
       return "That isn't a server address. Enter one such as https://caldav.example.com/ or caldav.example.com.";
     case "not_caldav":
       return "That address doesn't offer calendars (CalDAV). Check your provider's help for its CalDAV address.";
@@ -217,7 +217,7 @@ export function createCaldavForm(state: SettingsState, { reloadData, announce }:
       if (err.code === "wrong_password") {
         mark(password, passwordError, "Not accepted.");
         password.focus();
-      } else if (mode === "caldav" && ["invalid_address", "not_caldav", "other_site"].includes(err.code)) {
+      } else if (mode === "caldav" && ["invalid_url", "not_caldav", "other_site"].includes(err.code)) {
         url.setAttribute("aria-invalid", "true");
         url.focus();
       } else {
