@@ -352,7 +352,10 @@ async fn reconnect_asks_only_for_the_password_and_a_wrong_one_changes_nothing() 
     let wrong = saved
         .expose()
         .replace(&format!("\"{PASSWORD}\""), "\"not-the-password\"");
-    secrets.set(&key, &Sensitive::new(wrong.clone())).await.unwrap();
+    secrets
+        .set(&key, &Sensitive::new(wrong.clone()))
+        .await
+        .unwrap();
     assert!(w.sync(id).await.needs_reauth);
 
     let refused = w

@@ -1,6 +1,7 @@
 //! The real `calbuddy` binary against the local fake Google: the command contract (flags,
 //! JSON fields, exit codes), errors on one line, secrets never printed, and crash safety.
 
+mod caldav;
 mod harness;
 mod hostile_text;
 mod ics;
