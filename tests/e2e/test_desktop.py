@@ -887,7 +887,7 @@ T_DAV_SOON = "E2E DAV planning"
 T_DAV_WEEKLY = "E2E DAV weekly"
 T_DAV_MOVED = "E2E DAV weekly (moved)"
 T_DAV_ADDED = "E2E DAV added on the server"
-DAV_MEET = "https://meet.example.com/dav-e2e"
+DAV_MEET = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_dav-e2e%40thread.v2/0"
 
 
 class CalDavScenario:
