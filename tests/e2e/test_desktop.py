@@ -966,6 +966,7 @@ class CalDavScenario:
         check(s.find("#caldav-password").attr("aria-invalid") == "true", "the password is not marked")
         value = s.execute("return document.querySelector('#caldav-password').value;")
         check(value == "", "the refused password is still in the field")
+        screenshot("settings-caldav-wrong-password.png")
 
     # c2
     def test_connect(self):
