@@ -5,13 +5,18 @@
 //! - incremental sync with no change, per account;
 //! - the `upcoming` query over 100,000 stored events;
 //! - ICS subscriptions (`ics.rs`, on the feed of `feed.rs`) and the corpus expansion against
-//!   recurring-ical-events (`corpus.rs`).
+//!   recurring-ical-events (`corpus.rs`);
+//! - CalDAV against a real Radicale, with the floor and vdirsyncer (`caldav.rs`, through the
+//!   recording proxy of `recorder.rs`).
 //!
-//! Arguments `google`, `ics`, `corpus` run only those groups (all of them without arguments).
+//! Arguments `google`, `ics`, `corpus`, `caldav` run only those groups (all of them without
+//! arguments).
 
+mod caldav;
 mod corpus;
 mod feed;
 mod ics;
+mod recorder;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -39,6 +44,7 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("--sync-child") => runtime.block_on(sync_child()),
         Some("--ics-child") => runtime.block_on(ics::child(&args[1..])),
+        Some("--caldav-child") => runtime.block_on(caldav::child(&args[1..])),
         _ => {
             println!(
                 "Calendar Buddy benchmarks ({} cores)",
@@ -53,6 +59,9 @@ fn main() {
             }
             if wanted("corpus") {
                 corpus::benchmarks();
+            }
+            if wanted("caldav") {
+                runtime.block_on(caldav::benchmarks());
             }
         }
     }
