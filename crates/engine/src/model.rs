@@ -192,6 +192,9 @@ pub enum RemoteChange {
     },
     /// The resource is gone, with every event it held (a master and all its overrides).
     DeleteResource { resource_id: String },
+    /// The resource is still there but could not be read this time (a body that is not
+    /// iCalendar): what the store holds of it stays as it is, even in a full listing.
+    KeepResource { resource_id: String },
 }
 
 /// A calendar as a provider lists it.

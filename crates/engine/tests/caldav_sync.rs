@@ -21,7 +21,7 @@ use calbuddy_engine::store::Store;
 use calbuddy_engine::sync::{sync_account, SyncOptions};
 use calbuddy_engine::{CalDavSignIn, Engine, EngineConfig};
 use caldav_support::edit::{self, href, put, put_event, vcalendar, vevent};
-use caldav_support::proxy::{Action, Proxy};
+use caldav_support::proxy::{Action, Proxy, Seen};
 use caldav_support::{start, DavServer, Kind, PASSWORD, USER};
 use chrono::{DateTime, Duration as Span, Local, Utc};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -473,6 +473,18 @@ fn break_resource(body: Vec<u8>, uid: &str) -> Vec<u8> {
     broken.into_bytes()
 }
 
+/// The body of a sync-collection request from a saved token, with a token the server never
+/// issued instead (it then answers valid-sync-token); None for any other request.
+fn made_up_token(seen: &Seen) -> Option<String> {
+    let start = seen.body.find("<D:sync-token>")? + "<D:sync-token>".len();
+    let end = seen.body.find("</D:sync-token>")?;
+    let token = &seen.body[start..end];
+    (seen.is_sync_collection() && !token.is_empty()).then(|| {
+        seen.body
+            .replace(token, "http://example.com/ns/sync/made-up")
+    })
+}
+
 #[tokio::test]
 async fn a_resource_that_is_not_icalendar_is_skipped_and_the_rest_kept() {
     for kind in Kind::ALL {
@@ -494,6 +506,23 @@ async fn a_resource_that_is_not_icalendar_is_skipped_and_the_rest_kept() {
         w.proxy.clear_hook();
         w.add("broken", "Mended", 2).await;
         assert!(w.sync(id).await.ok());
+        assert_eq!(w.titles().await, ["A", "C", "Mended"], "{kind:?}");
+
+        // Broken again while the calendar is listed in full (the sync token refused): what was
+        // read of it before stays.
+        w.add("broken", "Mended again", 2).await;
+        w.proxy.set_hook(|seen| {
+            if seen.is_multiget() {
+                Action::Rewrite(Box::new(|body| break_resource(body, "broken")))
+            } else if let Some(body) = made_up_token(seen) {
+                Action::ForwardBody(body)
+            } else {
+                Action::Forward
+            }
+        });
+        let report = w.sync(id).await;
+        assert!(report.ok(), "{kind:?}: {report:?}");
+        assert!(report.calendars[0].full, "{kind:?}: {report:?}");
         assert_eq!(w.titles().await, ["A", "C", "Mended"], "{kind:?}");
     }
 }

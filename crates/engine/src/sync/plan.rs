@@ -75,8 +75,11 @@ impl Step {
 /// Spells resources out as event-level steps against what the store holds (vdirsyncer's
 /// model: a resource is the unit of change, its items the unit of storage). Replacing a
 /// resource deletes its stored events that are not in the new copy; deleting it deletes them
-/// all.
-fn steps(changes: Vec<RemoteChange>, stored: &HashMap<String, EventState>) -> Vec<Step> {
+/// all; keeping it leaves them alone, and they are returned so a full listing spares them.
+fn steps(
+    changes: Vec<RemoteChange>,
+    stored: &HashMap<String, EventState>,
+) -> (Vec<Step>, HashSet<String>) {
     let mut by_resource: HashMap<&str, Vec<&str>> = HashMap::new();
     for (id, state) in stored {
         if let Some(resource) = &state.resource_id {
@@ -89,6 +92,7 @@ fn steps(changes: Vec<RemoteChange>, stored: &HashMap<String, EventState>) -> Ve
         ids
     };
     let mut steps = Vec::with_capacity(changes.len());
+    let mut kept = HashSet::new();
     for change in changes {
         match change {
             RemoteChange::Upsert(event) => steps.push(Step::Upsert(event, None)),
@@ -112,9 +116,12 @@ fn steps(changes: Vec<RemoteChange>, stored: &HashMap<String, EventState>) -> Ve
                     steps.push(Step::Delete(id.to_owned()));
                 }
             }
+            RemoteChange::KeepResource { resource_id } => {
+                kept.extend(held(&resource_id).into_iter().map(str::to_owned));
+            }
         }
     }
-    steps
+    (steps, kept)
 }
 
 /// Plans a change set against `stored` (external id → what the store holds of each event).
@@ -125,9 +132,10 @@ fn steps(changes: Vec<RemoteChange>, stored: &HashMap<String, EventState>) -> Ve
 ///   instance is kept, as it hides that instance of its series.
 /// - Deleting an id the store does not have is a no-op.
 /// - An event whose etag (and resource) matches the stored one is skipped.
-/// - A full listing deletes every stored event it does not mention.
+/// - A full listing deletes every stored event it does not mention, except those of resources
+///   it keeps (counted as unchanged).
 pub fn plan(changes: ChangeSet, stored: &HashMap<String, EventState>) -> Plan {
-    let steps = steps(changes.changes, stored);
+    let (steps, kept) = steps(changes.changes, stored);
     let mut last: HashMap<String, usize> = HashMap::with_capacity(steps.len());
     for (i, step) in steps.iter().enumerate() {
         last.insert(step.external_id().to_owned(), i);
@@ -172,10 +180,11 @@ pub fn plan(changes: ChangeSet, stored: &HashMap<String, EventState>) -> Plan {
             }
         }
     }
+    plan.unchanged += kept.iter().filter(|id| !last.contains_key(*id)).count();
     if plan.full {
         let mut gone: Vec<String> = stored
             .keys()
-            .filter(|id| !last.contains_key(*id))
+            .filter(|id| !last.contains_key(*id) && !kept.contains(*id))
             .cloned()
             .collect();
         gone.sort();
@@ -313,6 +322,45 @@ mod tests {
 
         let empty = plan(set(ChangeSetKind::Full, vec![]), &held);
         assert!(empty.is_wipe());
+    }
+
+    #[test]
+    fn a_resource_kept_unread_survives_a_full_listing() {
+        let held = in_resources(&[
+            ("a", "a.ics"),
+            ("a@1", "a.ics"),
+            ("b", "b.ics"),
+            ("c", "c.ics"),
+        ]);
+        let p = plan(
+            set(
+                ChangeSetKind::Full,
+                vec![
+                    replace("b.ics", vec![event("b", "1")]),
+                    RemoteChange::KeepResource {
+                        resource_id: "a.ics".into(),
+                    },
+                ],
+            ),
+            &held,
+        );
+        // "a" could not be read: its master and override stay; "c" was not listed: it goes.
+        assert_eq!(p.deletes, ["c"]);
+        assert!(p.upserts.is_empty());
+        assert_eq!(p.unchanged, 3);
+
+        // A listing that keeps everything it cannot read is not a wipe.
+        let unreadable = plan(
+            set(
+                ChangeSetKind::Full,
+                vec![RemoteChange::KeepResource {
+                    resource_id: "a.ics".into(),
+                }],
+            ),
+            &held,
+        );
+        assert_eq!(unreadable.deletes, ["b", "c"]);
+        assert!(!unreadable.is_wipe());
     }
 
     #[test]

@@ -52,7 +52,7 @@ impl CalDavProvider {
 
     /// Fetches `hrefs` and turns them into changes: a usable body replaces its resource, a
     /// missing one deletes it when `deletions` is set, a broken one is skipped with a
-    /// warning. Returns the changes, the etag of each href fetched (broken ones included, so
+    /// warning and what the store holds of it kept. Returns the changes, the etag of each href fetched (broken ones included, so
     /// they are not fetched again until they change) and the bodies' time zones.
     async fn resources(
         &self,
@@ -86,6 +86,9 @@ impl CalDavProvider {
                 }
                 Err(why) => {
                     tracing::warn!(href = %href.path(), "calendar resource skipped: {why}");
+                    // What was read of it before stays, also through a full listing.
+                    out.changes
+                        .push(RemoteChange::KeepResource { resource_id: id });
                 }
             }
         }
