@@ -13,7 +13,7 @@ use tokio::sync::broadcast;
 
 use crate::error::EngineError;
 use crate::provider::google::GoogleConfig;
-use crate::provider::ProviderKind;
+use crate::provider::{Provider, ProviderKind};
 use crate::secrets::{SecretStore, Sensitive};
 use crate::settings::Settings;
 use crate::store::{Account, Calendar, EventFilter, EventView, QueryRange, Store};
@@ -227,12 +227,22 @@ impl Engine {
     /// the error when the sync could not run (so a UI never waits for ever), and the error is
     /// saved as the account's `last_error` like any other failed sync.
     async fn sync_one(&self, account_id: i64, now: DateTime<Utc>) -> Result<SyncReport> {
+        self.sync_one_with(account_id, now, None).await
+    }
+
+    /// [`Engine::sync_one`] with the account's provider already built (`None`: built here).
+    async fn sync_one_with(
+        &self,
+        account_id: i64,
+        now: DateTime<Utc>,
+        provider: Option<Box<dyn Provider>>,
+    ) -> Result<SyncReport> {
         let account = self.account(account_id).await?;
         let _lock = AccountLock::try_acquire(&self.config.data_dir.locks(), account_id)
             .map_err(|e| EngineError::Lock(e.to_string()))?
             .ok_or(EngineError::Busy(account_id))?;
         self.emit(EngineEvent::SyncStarted { account_id });
-        let outcome = self.run_sync(&account, now).await;
+        let outcome = self.run_sync(&account, now, provider).await;
         let report = match &outcome {
             Ok(report) => report.clone(),
             Err(e) => {
@@ -260,14 +270,22 @@ impl Engine {
     }
 
     /// The sync itself, between `SyncStarted` and `SyncFinished`.
-    async fn run_sync(&self, account: &Account, now: DateTime<Utc>) -> Result<SyncReport> {
+    async fn run_sync(
+        &self,
+        account: &Account,
+        now: DateTime<Utc>,
+        provider: Option<Box<dyn Provider>>,
+    ) -> Result<SyncReport> {
         let account_id = account.id;
         let options = self.sync_options()?;
         let events = self.events.clone();
         let progress = move |p: SyncProgress| {
             let _ = events.send(EngineEvent::SyncProgress(p));
         };
-        let provider = self.provider_for(account, now).await?;
+        let provider = match provider {
+            Some(provider) => provider,
+            None => self.provider_for(account, now).await?,
+        };
         Ok(sync_account(
             &self.store,
             provider.as_ref(),

@@ -11,6 +11,7 @@ use super::feed_url::FeedUrl;
 use super::fetch::{fetch, FetchError, FetchLimits, FetchOutcome, Validators};
 use super::translate::translate;
 use crate::http::RetryPolicy;
+use crate::ical::ParsedFeed;
 use crate::model::{RemoteCalendar, RemoteChange};
 use crate::provider::{
     Capabilities, ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError, Scope,
@@ -33,6 +34,15 @@ pub fn account_external_id(url: &FeedUrl) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A feed body already fetched and parsed (subscribing reads the feed's name from it), which
+/// the provider's first [`Provider::fetch_changes`] uses instead of fetching the feed again.
+#[derive(Debug)]
+pub struct FirstFetch {
+    pub feed: ParsedFeed,
+    pub validators: Validators,
+    pub moved_to: Option<FeedUrl>,
+}
+
 pub struct IcsProvider {
     client: reqwest::Client,
     url: FeedUrl,
@@ -42,6 +52,8 @@ pub struct IcsProvider {
     limits: FetchLimits,
     /// Where the link is saved (store and key), to keep a permanent move (301/308) there.
     saved_at: Option<(SecretStore, String)>,
+    /// Taken by the first fetch; a lock because fetches borrow the provider shared.
+    first_fetch: std::sync::Mutex<Option<FirstFetch>>,
 }
 
 impl IcsProvider {
@@ -55,6 +67,47 @@ impl IcsProvider {
             name: name.to_owned(),
             limits: FetchLimits::new(retry),
             saved_at: None,
+            first_fetch: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Makes the first fetch answer with `first` (the feed as it was just fetched) rather
+    /// than with a request of its own.
+    pub fn with_first_fetch(self, first: FirstFetch) -> Self {
+        IcsProvider {
+            first_fetch: std::sync::Mutex::new(Some(first)),
+            ..self
+        }
+    }
+
+    /// The full change set of a fetched and parsed feed. The parsed feed is dropped as soon
+    /// as it is translated: only the changes travel on to the store.
+    fn full_change_set(
+        &self,
+        feed: ParsedFeed,
+        validators: &Validators,
+        progress: Progress<'_>,
+    ) -> ChangeSet {
+        let translated = translate(&feed);
+        // A skipped event is logged, and the rest of the feed kept.
+        for warning in feed.warnings.iter().take(MAX_LOGGED_WARNINGS) {
+            tracing::warn!(calendar = %crate::text::one_line(&self.name), "{warning}");
+        }
+        drop(feed);
+        let events = translated
+            .changes
+            .iter()
+            .map(|c| match c {
+                RemoteChange::ReplaceResource { events, .. } => events.len(),
+                _ => 1,
+            })
+            .sum();
+        progress(events);
+        ChangeSet {
+            kind: ChangeSetKind::Full,
+            changes: translated.changes,
+            cursor: Some(cursor(validators)),
+            zones: Some(translated.zones),
         }
     }
 
@@ -95,7 +148,9 @@ impl Provider for IcsProvider {
             name: self.name.clone(),
             color: None,
             time_zone: None,
-            primary: true,
+            // "Primary" is a Google account's own calendar (its address); a feed is not one,
+            // and the settings window and `calbuddy calendars` would badge it as such.
+            primary: false,
             read_only: true,
         }])
     }
@@ -105,6 +160,12 @@ impl Provider for IcsProvider {
         request: FetchRequest<'_>,
         progress: Progress<'_>,
     ) -> Result<ChangeSet, ProviderError> {
+        // A poisoned lock only means another fetch panicked; the feed is fetched afresh.
+        let first = self.first_fetch.lock().ok().and_then(|mut f| f.take());
+        if let Some(first) = first {
+            self.remember_move(first.moved_to).await;
+            return Ok(self.full_change_set(first.feed, &first.validators, progress));
+        }
         // A cursor this build cannot read is no cursor: the feed is fetched in full.
         let validators = request
             .cursor
@@ -134,26 +195,9 @@ impl Provider for IcsProvider {
             } => {
                 self.remember_move(moved_to).await;
                 let feed = crate::ical::parse(text.as_bytes());
-                let translated = translate(&feed);
-                // A skipped event is logged, and the rest of the feed kept.
-                for warning in feed.warnings.iter().take(MAX_LOGGED_WARNINGS) {
-                    tracing::warn!(calendar = %crate::text::one_line(&self.name), "{warning}");
-                }
-                let events = translated
-                    .changes
-                    .iter()
-                    .map(|c| match c {
-                        RemoteChange::ReplaceResource { events, .. } => events.len(),
-                        _ => 1,
-                    })
-                    .sum();
-                progress(events);
-                Ok(ChangeSet {
-                    kind: ChangeSetKind::Full,
-                    changes: translated.changes,
-                    cursor: Some(cursor(&validators)),
-                    zones: Some(translated.zones),
-                })
+                // The body is not needed once parsed; the store's work comes after this.
+                drop(text);
+                Ok(self.full_change_set(feed, &validators, progress))
             }
         }
     }
