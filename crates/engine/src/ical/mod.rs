@@ -10,9 +10,12 @@
 
 mod event;
 mod group;
+mod rule_parts;
 mod timezone;
 mod unfold;
 mod value;
+
+use std::collections::HashMap;
 
 use calcard::icalendar::{ICalendar, ICalendarComponentType, ICalendarProperty};
 use calcard::{Entry, Parser};
@@ -153,12 +156,15 @@ pub struct ParsedEvent {
 /// Parses an iCalendar body (any line ends, folded or not, one or several VCALENDARs).
 pub fn parse(bytes: &[u8]) -> ParsedFeed {
     let text = unfold::unfold(bytes);
+    let bad_rules = rule_parts::unknown_rule_parts(&text);
     let mut feed = ParsedFeed::default();
     let mut events = Vec::new();
     let mut parser = Parser::new(&text);
     loop {
         match parser.entry() {
-            Entry::ICalendar(calendar) => read_calendar(&calendar, &mut feed, &mut events),
+            Entry::ICalendar(calendar) => {
+                read_calendar(&calendar, &bad_rules, &mut feed, &mut events)
+            }
             Entry::Eof => break,
             Entry::InvalidLine(line) => feed.warnings.push(format!(
                 "unreadable line outside a calendar: {}",
@@ -192,8 +198,14 @@ fn cap_warnings(warnings: &mut Vec<String>) {
     }
 }
 
-/// Reads one top-level entry: usually a VCALENDAR, but bare VEVENTs occur too.
-fn read_calendar(calendar: &ICalendar, feed: &mut ParsedFeed, events: &mut Vec<ParsedEvent>) {
+/// Reads one top-level entry: usually a VCALENDAR, but bare VEVENTs occur too. `bad_rules`
+/// names the UIDs whose rules have a part the parser dropped (see [`rule_parts`]).
+fn read_calendar(
+    calendar: &ICalendar,
+    bad_rules: &HashMap<String, String>,
+    feed: &mut ParsedFeed,
+    events: &mut Vec<ParsedEvent>,
+) {
     for component in &calendar.components {
         match component.component_type {
             ICalendarComponentType::VCalendar => read_calendar_properties(component, feed),
@@ -204,6 +216,15 @@ fn read_calendar(calendar: &ICalendar, feed: &mut ParsedFeed, events: &mut Vec<P
                 }
             }
             ICalendarComponentType::VEvent => match event::read_event(component) {
+                Ok(event) if !event.rrules.is_empty() || !event.exrules.is_empty() => {
+                    match bad_rules.get(&event.uid) {
+                        Some(part) => feed.warnings.push(format!(
+                            "event {} skipped: bad RRULE (unknown part {part})",
+                            short(&event.uid)
+                        )),
+                        None => events.push(event),
+                    }
+                }
                 Ok(event) => events.push(event),
                 Err(reason) => feed.warnings.push(format!(
                     "event {} skipped: {reason}",

@@ -466,6 +466,26 @@ fn skips_a_bad_event_with_a_warning_and_keeps_the_rest() {
     assert!(feed.warnings[2].contains("bad-exdate") && feed.warnings[2].contains("EXDATE"));
 }
 
+/// calcard's lenient parser drops an unknown rule part, which would turn `UNTL=` (a misspelt
+/// end) into an endless series: the event is refused instead, its neighbours kept.
+#[test]
+fn skips_an_event_whose_rule_has_a_misspelt_part() {
+    let feed = parse(&calendar(&format!(
+        "{}{}{}",
+        vevent("misspelt", "RRULE:FREQ=WEEKLY;UNTL=20240301T000000Z\n"),
+        vevent("weekly", "RRULE:FREQ=WEEKLY;UNTIL=20240301T000000Z\n"),
+        vevent("single", ""),
+    )));
+    let uids: Vec<_> = feed.resources.iter().map(|r| r.uid.as_str()).collect();
+    assert_eq!(uids, ["weekly", "single"]);
+    assert_eq!(feed.warnings.len(), 1, "{:?}", feed.warnings);
+    assert!(
+        feed.warnings[0].contains("misspelt") && feed.warnings[0].contains("UNTL"),
+        "{:?}",
+        feed.warnings
+    );
+}
+
 #[test]
 fn garbage_never_panics() {
     for input in [
