@@ -2,12 +2,13 @@
 //! affected occurrences (expanding recurring series) and saves the new cursor. If anything
 //! fails, or the process dies, the calendar stays exactly as it was.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
 
+use super::exceptions::Exceptions;
 use super::future::{self, Fate, FutureOverride};
 use super::{fmt_utc, Result, Store, StoreError};
 use crate::model::{EventStatus, EventTime, RemoteEvent, SyncWindow};
@@ -84,8 +85,18 @@ impl Store {
             touched_series.extend(deleted.into_iter().flatten());
         }
 
+        // Each event's resource is written with the event itself, not by a second pass over
+        // the rows just written.
+        let resources: HashMap<&str, &str> = plan
+            .resources
+            .iter()
+            .map(|(event, resource)| (event.as_str(), resource.as_str()))
+            .collect();
         for batch in plan.upserts.chunks(BATCH) {
-            let rows: Vec<EventRow<'_>> = batch.iter().map(EventRow::new).collect::<Result<_>>()?;
+            let rows: Vec<EventRow<'_>> = batch
+                .iter()
+                .map(|e| EventRow::new(e, resources.get(e.external_id.as_str()).copied()))
+                .collect::<Result<_>>()?;
             upsert_events(&mut tx, calendar_id, &to_json(&rows)?).await?;
             stats.upserted += batch.len();
             for event in batch {
@@ -97,7 +108,6 @@ impl Store {
                 }
             }
         }
-        super::resources::tag_resources(&mut tx, calendar_id, &plan.resources).await?;
 
         let expanded = sqlx::query!(
             "SELECT expanded_start, expanded_end FROM calendars WHERE id = ?",
@@ -185,6 +195,8 @@ struct EventRow<'a> {
     my_response: Option<&'static str>,
     meeting_url: Option<&'a str>,
     etag: Option<&'a str>,
+    /// The resource the event came in (CalDAV href, ICS UID); `None` keeps the stored one.
+    resource_id: Option<&'a str>,
     updated_at: Option<String>,
     start_key: i64,
     end_key: i64,
@@ -194,7 +206,7 @@ struct EventRow<'a> {
 }
 
 impl<'a> EventRow<'a> {
-    fn new(e: &'a RemoteEvent) -> Result<Self> {
+    fn new(e: &'a RemoteEvent, resource_id: Option<&'a str>) -> Result<Self> {
         Ok(EventRow {
             external_id: &e.external_id,
             series_external_id: e.series.as_ref().map(|s| s.master_external_id.as_str()),
@@ -220,6 +232,7 @@ impl<'a> EventRow<'a> {
             my_response: e.my_response.map(|r| r.as_str()),
             meeting_url: e.meeting_url.as_deref(),
             etag: e.etag.as_deref(),
+            resource_id,
             updated_at: e.updated.map(fmt_utc),
             start_key: e.start.key(),
             end_key: e.end.key(),
@@ -241,14 +254,14 @@ async fn upsert_events(
         "INSERT INTO events (calendar_id, external_id, series_external_id, original_start, title,
                              description, location, start_at, end_at, all_day, time_zone,
                              recurrence, status, my_response, meeting_url, etag, updated_at,
-                             this_and_future, end_time_zone)
+                             this_and_future, end_time_zone, resource_id)
          SELECT ?1, value ->> '$.external_id', value ->> '$.series_external_id',
                 value ->> '$.original_start', value ->> '$.title', value ->> '$.description',
                 value ->> '$.location', value ->> '$.start_at', value ->> '$.end_at',
                 value ->> '$.all_day', value ->> '$.time_zone', value ->> '$.recurrence',
                 value ->> '$.status', value ->> '$.my_response', value ->> '$.meeting_url',
                 value ->> '$.etag', value ->> '$.updated_at', value ->> '$.this_and_future',
-                value ->> '$.end_time_zone'
+                value ->> '$.end_time_zone', value ->> '$.resource_id'
          FROM json_each(?2) WHERE true
          ON CONFLICT (calendar_id, external_id) DO UPDATE SET
             series_external_id = excluded.series_external_id,
@@ -259,7 +272,8 @@ async fn upsert_events(
             status = excluded.status, my_response = excluded.my_response,
             meeting_url = excluded.meeting_url, etag = excluded.etag,
             updated_at = excluded.updated_at, this_and_future = excluded.this_and_future,
-            end_time_zone = excluded.end_time_zone",
+            end_time_zone = excluded.end_time_zone,
+            resource_id = COALESCE(excluded.resource_id, events.resource_id)",
         calendar_id,
         rows
     )
@@ -303,12 +317,26 @@ struct InstanceRow {
     end_at: String,
 }
 
+/// Writes `rows`, [`INSTANCE_BATCH`] per statement.
 async fn insert_instances(
     tx: &mut Transaction<'_, Sqlite>,
     calendar_id: i64,
     rows: &[InstanceRow],
 ) -> Result<()> {
-    let rows = to_json(rows)?;
+    for batch in rows.chunks(INSTANCE_BATCH) {
+        insert_instance_batch(tx, calendar_id, &to_json(batch)?).await?;
+    }
+    Ok(())
+}
+
+/// Instances per statement: their rows are small, so more fit a batch than events do.
+const INSTANCE_BATCH: usize = 2_000;
+
+async fn insert_instance_batch(
+    tx: &mut Transaction<'_, Sqlite>,
+    calendar_id: i64,
+    rows: &str,
+) -> Result<()> {
     sqlx::query!(
         "INSERT INTO occurrences (event_id, calendar_id, instance_key, start_key, end_key, all_day,
                                   start_at, end_at)
@@ -330,8 +358,8 @@ async fn insert_instances(
 pub const MAX_OCCURRENCES_PER_CALENDAR: usize = 100_000;
 
 /// A series master to expand, with the instance keys its exceptions replace or cancel.
-struct Master<'a> {
-    external_id: &'a str,
+struct Master {
+    external_id: String,
     event: StoredEvent,
     overridden: HashSet<i64>,
     /// Its THISANDFUTURE exceptions, by original start.
@@ -345,41 +373,51 @@ struct Master<'a> {
 /// other events is shared fairly: a series gets all its instances if it has no more than its
 /// share, the largest series are cut to their earliest instances (at least one each), and a
 /// warning names each cut series. Returns how many masters were found.
+///
+/// Masters, exceptions and old occurrences are read and deleted for all the series at once,
+/// and the new occurrences written in batches: a handful of statements, whatever the number
+/// of series.
 async fn expand_series(
     tx: &mut Transaction<'_, Sqlite>,
     calendar_id: i64,
     masters: &BTreeSet<String>,
     window: SyncWindow,
 ) -> Result<usize> {
+    if masters.is_empty() {
+        return Ok(0);
+    }
     let zones = super::zones::load(tx, calendar_id).await?;
-    let mut loaded = Vec::new();
-    for external_id in masters {
-        // Instances that THISANDFUTURE exceptions took over (their own occurrence has the
-        // empty key and stays).
-        sqlx::query!(
-            "DELETE FROM occurrences WHERE instance_key != '' AND event_id IN (
-                SELECT id FROM events WHERE calendar_id = ? AND series_external_id = ?)",
-            calendar_id,
-            external_id
-        )
-        .execute(&mut **tx)
-        .await?;
-        let Some(event) = load_master(tx, calendar_id, external_id).await? else {
-            continue;
-        };
-        let overridden =
-            overridden_keys(tx, calendar_id, external_id, &event.start, &zones).await?;
-        let future = future::load(tx, calendar_id, external_id, &event.start, &zones).await?;
-        sqlx::query!("DELETE FROM occurrences WHERE event_id = ?", event.id)
-            .execute(&mut **tx)
-            .await?;
-        loaded.push(Master {
+    let names = to_json(masters)?;
+    // Instances that THISANDFUTURE exceptions took over (their own occurrence has the empty
+    // key and stays).
+    sqlx::query!(
+        "DELETE FROM occurrences WHERE instance_key != '' AND event_id IN (
+            SELECT id FROM events
+            WHERE calendar_id = ?1 AND series_external_id IN (SELECT value FROM json_each(?2)))",
+        calendar_id,
+        names
+    )
+    .execute(&mut **tx)
+    .await?;
+    let exceptions = Exceptions::load(tx, calendar_id, Some(&names)).await?;
+    let loaded: Vec<Master> = load_masters(tx, calendar_id, &names)
+        .await?
+        .into_iter()
+        .map(|(external_id, event)| Master {
+            overridden: exceptions.overridden(&external_id, &event.start, &zones),
+            future: exceptions.future(&external_id, &event.start, &zones),
             external_id,
             event,
-            overridden,
-            future,
-        });
-    }
+        })
+        .collect();
+    // Only the masters that could be read: a damaged one keeps the occurrences it has.
+    let ids = to_json(&loaded.iter().map(|m| m.event.id).collect::<Vec<_>>())?;
+    sqlx::query!(
+        "DELETE FROM occurrences WHERE event_id IN (SELECT value FROM json_each(?1))",
+        ids
+    )
+    .execute(&mut **tx)
+    .await?;
     let used = sqlx::query_scalar!(
         r#"SELECT COUNT(*) AS "n!: i64" FROM occurrences WHERE calendar_id = ?"#,
         calendar_id
@@ -392,37 +430,36 @@ async fn expand_series(
     // fit the budget, so that memory stays bounded by the budget too.
     let full = usize::from(recurrence::MAX_INSTANCES_PER_SERIES);
     let mut counts = Vec::with_capacity(loaded.len());
-    let mut kept: Vec<Vec<InstanceRow>> = Vec::new();
+    let mut kept: Vec<InstanceRow> = Vec::new();
     let mut total = 0usize;
     for master in &loaded {
         let rows = instance_rows(master, &zones, window, full, true);
         total += rows.len();
         counts.push(rows.len());
         if total <= budget {
-            kept.push(rows);
+            kept.extend(rows);
         }
     }
     if total <= budget {
-        for rows in kept {
-            insert_instances(tx, calendar_id, &rows).await?;
-        }
+        insert_instances(tx, calendar_id, &kept).await?;
         return Ok(loaded.len());
     }
     drop(kept);
     let shares = fair_shares(&counts, budget);
+    let mut rows = Vec::new();
     for ((master, count), share) in loaded.iter().zip(counts).zip(shares) {
         if share < count {
             tracing::warn!(
-                master = master.external_id,
+                master = master.external_id.as_str(),
                 kept = share,
                 dropped = count - share,
                 limit = MAX_OCCURRENCES_PER_CALENDAR,
                 "calendar has too many occurrences; keeping the first instances of this series"
             );
         }
-        let rows = instance_rows(master, &zones, window, share, false);
-        insert_instances(tx, calendar_id, &rows).await?;
+        rows.extend(instance_rows(master, &zones, window, share, false));
     }
+    insert_instances(tx, calendar_id, &rows).await?;
     Ok(loaded.len())
 }
 
@@ -430,7 +467,7 @@ async fn expand_series(
 /// exceptions replace, its TZIDs read with the calendar's `zones`. With `report`, a rule that
 /// cannot be expanded or was cut is logged.
 fn instance_rows(
-    master: &Master<'_>,
+    master: &Master,
     zones: &ZoneDefinitions,
     window: SyncWindow,
     cap: usize,
@@ -447,7 +484,7 @@ fn instance_rows(
         Ok(expansion) => {
             if report && expansion.truncated {
                 tracing::warn!(
-                    master = master.external_id,
+                    master = master.external_id.as_str(),
                     kept = expansion.instances.len(),
                     "series is too large to expand in full; keeping its first instances"
                 );
@@ -456,7 +493,7 @@ fn instance_rows(
         }
         Err(err) => {
             if report {
-                tracing::warn!(master = master.external_id, %err, "cannot expand series; keeping its first instance");
+                tracing::warn!(master = master.external_id.as_str(), %err, "cannot expand series; keeping its first instance");
             }
             vec![recurrence::Instance {
                 original_start: event.start.clone(),
@@ -501,28 +538,6 @@ fn fair_shares(counts: &[usize], budget: usize) -> Vec<usize> {
         left = left.saturating_sub(share);
     }
     shares
-}
-
-/// The instance keys that the exceptions of a series replace or cancel.
-pub(super) async fn overridden_keys(
-    conn: &mut sqlx::SqliteConnection,
-    calendar_id: i64,
-    master_external_id: &str,
-    master_start: &EventTime,
-    zones: &ZoneDefinitions,
-) -> Result<HashSet<i64>> {
-    Ok(sqlx::query_scalar!(
-        r#"SELECT original_start AS "original_start!"
-           FROM events
-           WHERE calendar_id = ? AND series_external_id = ? AND original_start IS NOT NULL"#,
-        calendar_id,
-        master_external_id
-    )
-    .fetch_all(conn)
-    .await?
-    .into_iter()
-    .filter_map(|original| original_key(&original, master_start, zones))
-    .collect())
 }
 
 /// The instance key an exception's `original_start` names. It is written in the master's form
@@ -572,42 +587,51 @@ pub(super) fn original_key(
     }
 }
 
-async fn load_master(
+/// The masters named in `names` (a JSON array of external ids) that the calendar has, by
+/// external id. A row that cannot be read is left out with a warning.
+async fn load_masters(
     tx: &mut Transaction<'_, Sqlite>,
     calendar_id: i64,
-    external_id: &str,
-) -> Result<Option<StoredEvent>> {
-    let row = sqlx::query!(
-        r#"SELECT id AS "id!", start_at, end_at, all_day AS "all_day: bool", time_zone,
-                  COALESCE(end_time_zone, time_zone) AS "end_time_zone: String",
+    names: &str,
+) -> Result<Vec<(String, StoredEvent)>> {
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!", external_id, start_at, end_at, all_day AS "all_day: bool",
+                  time_zone, COALESCE(end_time_zone, time_zone) AS "end_time_zone: String",
                   recurrence AS "recurrence!"
            FROM events
-           WHERE calendar_id = ? AND external_id = ? AND recurrence IS NOT NULL"#,
+           WHERE calendar_id = ?1 AND recurrence IS NOT NULL
+             AND external_id IN (SELECT value FROM json_each(?2))
+           ORDER BY external_id"#,
         calendar_id,
-        external_id
+        names
     )
-    .fetch_optional(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let tz = row.time_zone.as_deref();
-    let start = EventTime::from_wire(&row.start_at, row.all_day, tz);
-    let end = EventTime::from_wire(&row.end_at, row.all_day, row.end_time_zone.as_deref());
-    let recurrence = serde_json::from_str(&row.recurrence).ok();
-    let (Some(start), Some(end), Some(recurrence)) = (start, end, recurrence) else {
-        // One damaged row must not fail the calendar's sync: its series is left unexpanded
-        // until the provider sends the event again (which overwrites the row).
-        tracing::warn!(
-            master = external_id,
-            "a stored series cannot be read; not expanding it"
-        );
-        return Ok(None);
-    };
-    Ok(Some(StoredEvent {
-        id: row.id,
-        start,
-        end,
-        recurrence,
-    }))
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let tz = row.time_zone.as_deref();
+            let start = EventTime::from_wire(&row.start_at, row.all_day, tz);
+            let end = EventTime::from_wire(&row.end_at, row.all_day, row.end_time_zone.as_deref());
+            let recurrence = serde_json::from_str(&row.recurrence).ok();
+            let (Some(start), Some(end), Some(recurrence)) = (start, end, recurrence) else {
+                // One damaged row must not fail the calendar's sync: its series is left
+                // unexpanded until the provider sends the event again (which overwrites it).
+                tracing::warn!(
+                    master = row.external_id.as_str(),
+                    "a stored series cannot be read; not expanding it"
+                );
+                return None;
+            };
+            let event = StoredEvent {
+                id: row.id,
+                start,
+                end,
+                recurrence,
+            };
+            Some((row.external_id, event))
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ mod accounts;
 mod apply;
 mod calendars;
 mod events;
+mod exceptions;
 #[cfg(test)]
 mod fixtures;
 mod future;
