@@ -43,10 +43,10 @@ pub(crate) fn unknown_rule_parts(text: &str) -> HashMap<String, String> {
         } else if let Some((uid, unknown)) = event.as_mut() {
             if name.eq_ignore_ascii_case("UID") {
                 value.trim().clone_into(uid);
-            } else if name.eq_ignore_ascii_case("RRULE") || name.eq_ignore_ascii_case("EXRULE") {
-                if unknown.is_none() {
-                    *unknown = first_unknown_part(value);
-                }
+            } else if (name.eq_ignore_ascii_case("RRULE") || name.eq_ignore_ascii_case("EXRULE"))
+                && unknown.is_none()
+            {
+                *unknown = first_unknown_part(value);
             }
         }
     }
@@ -63,7 +63,7 @@ fn first_unknown_part(value: &str) -> Option<String> {
             !(KNOWN_PARTS.iter().any(|k| k.eq_ignore_ascii_case(name))
                 || name.len() > 2 && name[..2].eq_ignore_ascii_case("X-"))
         })
-        .map(|name| super::short(name))
+        .map(super::short)
 }
 
 #[cfg(test)]
