@@ -90,11 +90,12 @@ impl Engine {
             FetchOutcome::Body {
                 text,
                 validators,
+                refresh_interval,
                 moved_to,
-                ..
             } => Some(FirstFetch {
                 feed: crate::ical::parse(text.as_bytes()),
                 validators,
+                refresh_interval,
                 moved_to,
             }),
             // Without validators the fetcher always returns the body.

@@ -6,6 +6,7 @@ mod config;
 mod connect;
 mod providers;
 mod ranges;
+mod schedule;
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use serde::Serialize;
@@ -70,6 +71,8 @@ pub struct Engine {
     config: EngineConfig,
     store: Store,
     events: broadcast::Sender<EngineEvent>,
+    /// When each account last synced successfully here (an unchanged refresh writes nothing).
+    last_syncs: schedule::LastSyncs,
 }
 
 impl Engine {
@@ -91,6 +94,7 @@ impl Engine {
             config,
             store,
             events,
+            last_syncs: schedule::LastSyncs::default(),
         })
     }
 
@@ -156,11 +160,16 @@ impl Engine {
         self.store
             .account(id)
             .await?
+            .map(|a| self.last_syncs.apply(a))
             .ok_or(EngineError::NotFound("account", id))
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>> {
-        Ok(self.store.accounts().await?)
+        let accounts = self.store.accounts().await?;
+        Ok(accounts
+            .into_iter()
+            .map(|a| self.last_syncs.apply(a))
+            .collect())
     }
 
     pub async fn calendars(&self) -> Result<Vec<Calendar>> {
@@ -244,7 +253,12 @@ impl Engine {
         self.emit(EngineEvent::SyncStarted { account_id });
         let outcome = self.run_sync(&account, now, provider).await;
         let report = match &outcome {
-            Ok(report) => report.clone(),
+            Ok(report) => {
+                if report.wrote_nothing {
+                    self.last_syncs.record(account_id, now);
+                }
+                report.clone()
+            }
             Err(e) => {
                 let needs_reauth = e.code() == "needs_reauth";
                 let message = e.to_string();
@@ -262,6 +276,7 @@ impl Engine {
                     calendars: vec![],
                     error: Some(message),
                     needs_reauth,
+                    wrote_nothing: false,
                 }
             }
         };
@@ -353,7 +368,7 @@ impl Engine {
     }
 
     pub async fn status(&self) -> Result<Status> {
-        let accounts = self.store.accounts().await?;
+        let accounts = self.accounts().await?;
         let calendars = self.store.calendars(None).await?;
         Ok(Status {
             data_dir: self.config.data_dir.root().display().to_string(),

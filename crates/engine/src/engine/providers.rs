@@ -34,7 +34,8 @@ impl Engine {
         })
     }
 
-    /// A subscription's provider, with the link from the secret store.
+    /// A subscription's provider, with the link from the secret store and what its last
+    /// fetch learnt (the cursor of its one calendar).
     pub(super) async fn ics_provider(&self, account: &Account) -> Result<IcsProvider> {
         let key = ics::secret_key(&account.external_id);
         let missing = || {
@@ -51,9 +52,14 @@ impl Engine {
                 .set_account_detail(account.id, Some(&shown))
                 .await?;
         }
+        let cursor = match self.store.calendars(Some(account.id)).await?.first() {
+            Some(calendar) => self.store.calendar_sync_state(calendar.id).await?.cursor,
+            None => None,
+        };
         Ok(
             IcsProvider::new(url, &account.external_id, &account.name, self.config.retry)
-                .saving_moves_to(self.config.secrets.clone(), key),
+                .saving_moves_to(self.config.secrets.clone(), key)
+                .remembering(cursor.as_deref()),
         )
     }
 

@@ -26,7 +26,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 pub struct ParsedFeed {
     /// `NAME` (RFC 7986), else `X-WR-CALNAME`.
     pub name: Option<String>,
-    /// `COLOR` (RFC 7986): a CSS3 colour name as written.
+    /// `COLOR` (RFC 7986: a CSS3 colour name), else Apple's `X-APPLE-CALENDAR-COLOR` (hex), as
+    /// written.
     pub color: Option<String>,
     /// `X-WR-TIMEZONE`: the zone floating times of the feed are read in.
     pub wr_timezone: Option<String>,
@@ -243,6 +244,7 @@ fn read_calendar_properties(
     feed: &mut ParsedFeed,
 ) {
     let mut wr_calname = None;
+    let mut apple_color = None;
     for entry in &component.entries {
         let slot = match &entry.name {
             ICalendarProperty::Name => &mut feed.name,
@@ -253,6 +255,11 @@ fn read_calendar_properties(
             ICalendarProperty::Other(name) if name.eq_ignore_ascii_case("X-WR-TIMEZONE") => {
                 &mut feed.wr_timezone
             }
+            ICalendarProperty::Other(name)
+                if name.eq_ignore_ascii_case("X-APPLE-CALENDAR-COLOR") =>
+            {
+                &mut apple_color
+            }
             _ => continue,
         };
         if slot.is_none() {
@@ -261,6 +268,9 @@ fn read_calendar_properties(
     }
     if feed.name.is_none() {
         feed.name = wr_calname;
+    }
+    if feed.color.is_none() {
+        feed.color = apple_color;
     }
 }
 

@@ -118,6 +118,20 @@ fn x_wr_calname_names_the_feed_when_there_is_no_name() {
 }
 
 #[test]
+fn apples_calendar_colour_counts_when_there_is_no_color() {
+    let apple = parse(&calendar(&format!(
+        "X-APPLE-CALENDAR-COLOR:#1BADF8FF\n{}",
+        vevent("a", "")
+    )));
+    assert_eq!(apple.color.as_deref(), Some("#1BADF8FF"));
+    let both = parse(&calendar(&format!(
+        "X-APPLE-CALENDAR-COLOR:#1BADF8FF\nCOLOR:navy\n{}",
+        vevent("a", "")
+    )));
+    assert_eq!(both.color.as_deref(), Some("navy"));
+}
+
+#[test]
 fn reads_date_floating_zoned_and_utc_starts() {
     let feed = parse(&calendar(
         "BEGIN:VEVENT\nUID:d\nDTSTART;VALUE=DATE:20240105\nEND:VEVENT\n\
