@@ -10,6 +10,7 @@
 
 mod event;
 mod group;
+mod pieces;
 mod rule_parts;
 mod timezone;
 mod unfold;
@@ -160,12 +161,34 @@ pub fn parse(bytes: &[u8]) -> ParsedFeed {
     let bad_rules = rule_parts::unknown_rule_parts(&text);
     let mut feed = ParsedFeed::default();
     let mut events = Vec::new();
-    let mut parser = Parser::new(&text);
+    match pieces::pieces(&text) {
+        Some(pieces) => {
+            for piece in pieces {
+                let text = match &piece {
+                    pieces::Piece::Properties(text) => text.as_str(),
+                    pieces::Piece::Component(text) => text,
+                };
+                read_entries(text, &bad_rules, &mut feed, &mut events);
+            }
+        }
+        None => read_entries(&text, &bad_rules, &mut feed, &mut events),
+    }
+    feed.resources = group::by_uid(events, &mut feed.warnings);
+    cap_warnings(&mut feed.warnings);
+    feed
+}
+
+/// Reads every entry of `text` with calcard.
+fn read_entries(
+    text: &str,
+    bad_rules: &HashMap<String, String>,
+    feed: &mut ParsedFeed,
+    events: &mut Vec<ParsedEvent>,
+) {
+    let mut parser = Parser::new(text);
     loop {
         match parser.entry() {
-            Entry::ICalendar(calendar) => {
-                read_calendar(&calendar, &bad_rules, &mut feed, &mut events)
-            }
+            Entry::ICalendar(calendar) => read_calendar(&calendar, bad_rules, feed, events),
             Entry::Eof => break,
             Entry::InvalidLine(line) => feed.warnings.push(format!(
                 "unreadable line outside a calendar: {}",
@@ -182,9 +205,6 @@ pub fn parse(bytes: &[u8]) -> ParsedFeed {
             }
         }
     }
-    feed.resources = group::by_uid(events, &mut feed.warnings);
-    cap_warnings(&mut feed.warnings);
-    feed
 }
 
 /// Warnings are for a log line or a status message; a garbage body (an HTML page, a binary)

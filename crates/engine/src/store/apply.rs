@@ -85,6 +85,13 @@ impl Store {
             touched_series.extend(deleted.into_iter().flatten());
         }
 
+        // A calendar without events (a first sync) has no occurrences to replace.
+        let had_events = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM events WHERE calendar_id = ?) AS "any!: bool""#,
+            calendar_id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         // Each event's resource is written with the event itself, not by a second pass over
         // the rows just written.
         let resources: HashMap<&str, &str> = plan
@@ -97,7 +104,7 @@ impl Store {
                 .iter()
                 .map(|e| EventRow::new(e, resources.get(e.external_id.as_str()).copied()))
                 .collect::<Result<_>>()?;
-            upsert_events(&mut tx, calendar_id, &to_json(&rows)?).await?;
+            upsert_events(&mut tx, calendar_id, &to_json(&rows)?, had_events).await?;
             stats.upserted += batch.len();
             for event in batch {
                 if let Some(series) = &event.series {
@@ -242,7 +249,8 @@ impl<'a> EventRow<'a> {
 }
 
 /// Inserts or replaces the events in `rows` (a JSON array of [`EventRow`]) and rebuilds the
-/// occurrences of those that occur on their own. `CROSS JOIN` keeps the JSON rows as the outer
+/// occurrences of those that occur on their own (`replacing` the ones they had, unless the
+/// calendar had no events before). `CROSS JOIN` keeps the JSON rows as the outer
 /// loop, so each looks its event up by the (calendar_id, external_id) index; left to itself the
 /// planner may scan the JSON once per event, which is quadratic.
 ///
@@ -253,6 +261,7 @@ async fn upsert_events(
     tx: &mut Transaction<'_, Sqlite>,
     calendar_id: i64,
     rows: &str,
+    replacing: bool,
 ) -> Result<()> {
     sqlx::query!(
         "WITH r(v) AS MATERIALIZED (SELECT value FROM json_each(?2))
@@ -284,15 +293,18 @@ async fn upsert_events(
     )
     .execute(&mut **tx)
     .await?;
-    sqlx::query!(
-        "DELETE FROM occurrences WHERE event_id IN (
-            SELECT e.id FROM json_each(?2) AS j
-            CROSS JOIN events AS e ON e.calendar_id = ?1 AND e.external_id = j.value ->> '$.external_id')",
-        calendar_id,
-        rows
-    )
-    .execute(&mut **tx)
-    .await?;
+    if replacing {
+        sqlx::query!(
+            "DELETE FROM occurrences WHERE event_id IN (
+                SELECT e.id FROM json_each(?2) AS j
+                CROSS JOIN events AS e
+                    ON e.calendar_id = ?1 AND e.external_id = j.value ->> '$.external_id')",
+            calendar_id,
+            rows
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
     sqlx::query!(
         "WITH r(v) AS MATERIALIZED (SELECT value FROM json_each(?2))
          INSERT INTO occurrences (event_id, calendar_id, instance_key, start_key, end_key, all_day,
