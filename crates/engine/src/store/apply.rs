@@ -355,11 +355,18 @@ async fn upsert_events(
     Ok(())
 }
 
-/// One generated instance, as an element of the JSON array `insert_instances` reads: an
-/// array (event id, instance key, start key, end key, all day, start, end), smaller to write
-/// and to read than an object with its names. The event is the series master, or the
-/// THISANDFUTURE override whose properties the instance takes.
-type InstanceRow = (i64, String, i64, i64, bool, String, String);
+/// One generated instance, as an element of the JSON array `insert_instances` reads.
+#[derive(Serialize)]
+struct InstanceRow {
+    /// The series master, or the THISANDFUTURE override whose properties the instance takes.
+    event_id: i64,
+    instance_key: String,
+    start_key: i64,
+    end_key: i64,
+    all_day: bool,
+    start_at: String,
+    end_at: String,
+}
 
 /// Writes `rows`, [`INSTANCE_BATCH`] per statement.
 async fn insert_instances(
@@ -385,7 +392,8 @@ async fn insert_instance_batch(
         "WITH r(v) AS MATERIALIZED (SELECT value FROM json_each(?2))
          INSERT INTO occurrences (event_id, calendar_id, instance_key, start_key, end_key, all_day,
                                   start_at, end_at)
-         SELECT v ->> 0, ?1, v ->> 1, v ->> 2, v ->> 3, v ->> 4, v ->> 5, v ->> 6
+         SELECT v ->> '$.event_id', ?1, v ->> '$.instance_key', v ->> '$.start_key',
+                v ->> '$.end_key', v ->> '$.all_day', v ->> '$.start_at', v ->> '$.end_at'
          FROM r",
         calendar_id,
         rows
@@ -554,15 +562,15 @@ fn instance_rows(
                 Fate::Override(id, i, _) => (id, i),
                 Fate::Dropped => return None,
             };
-            Some((
+            Some(InstanceRow {
                 event_id,
-                i.original_start.to_wire(),
-                i.start.key(),
-                i.end.key(),
-                i.start.is_all_day(),
-                i.start.to_wire(),
-                i.end.to_wire(),
-            ))
+                instance_key: i.original_start.to_wire(),
+                start_key: i.start.key(),
+                end_key: i.end.key(),
+                all_day: i.start.is_all_day(),
+                start_at: i.start.to_wire(),
+                end_at: i.end.to_wire(),
+            })
         })
         .collect()
 }
