@@ -658,3 +658,38 @@ mod hostile {
         }
     }
 }
+
+/// A feed large enough to be parsed on two threads reads exactly as in one pass: events,
+/// overrides whose master is in the other half, warnings and calendar properties in order.
+#[test]
+fn a_feed_parsed_on_two_threads_reads_as_in_one_pass() {
+    let mut body = String::new();
+    for i in 0..3000 {
+        let extra = match i % 500 {
+            0 => "RRULE:FREQ=DAILY;COUNT=3\n".to_owned(),
+            7 => "DTEND:broken\n".to_owned(),
+            _ => String::new(),
+        };
+        body.push_str(&vevent(&format!("e{i}"), &extra));
+    }
+    // An override, in the second half, of a series in the first.
+    body.push_str(&vevent(
+        "e0",
+        "RECURRENCE-ID:20240106T090000Z\nSUMMARY:moved\n",
+    ));
+    let mut bytes = calendar(&body);
+    bytes.extend(calendar("X-WR-CALNAME:Second\nCOLOR:navy\n"));
+
+    let text = unfold::unfold(&bytes);
+    let pieces = pieces::pieces(&text).unwrap();
+    assert!(pieces.len() >= PARALLEL_PIECES);
+    let (mut one_pass, events) = read_pieces(&pieces, &HashMap::new());
+    one_pass.resources = group::by_uid(events, &mut one_pass.warnings);
+    cap_warnings(&mut one_pass.warnings);
+
+    let parsed = parse(&bytes);
+    assert_eq!(parsed, one_pass);
+    assert_eq!(parsed.name.as_deref(), Some("Second"));
+    assert_eq!(parsed.resources[0].overrides.len(), 1);
+    assert_eq!(parsed.warnings.len(), 6, "{:?}", parsed.warnings);
+}
