@@ -330,6 +330,7 @@ impl Engine {
             None => (false, None),
         };
         self.store.delete_account(account_id).await?;
+        self.last_syncs.forget(account_id);
         self.emit(EngineEvent::DataChanged);
         Ok(Disconnected {
             account,

@@ -33,6 +33,13 @@ impl LastSyncs {
         }
     }
 
+    /// Forgets a removed account (SQLite may give its id to the next one).
+    pub(super) fn forget(&self, account_id: i64) {
+        if let Ok(mut times) = self.0.lock() {
+            times.remove(&account_id);
+        }
+    }
+
     /// `account` with its `last_synced_at` the later of the stored one and this process's.
     pub(super) fn apply(&self, mut account: Account) -> Account {
         let here = self.0.lock().ok().and_then(|t| t.get(&account.id).copied());
@@ -144,6 +151,12 @@ mod tests {
             last_synced_at: Some(at(20)),
             ..account
         };
-        assert_eq!(times.apply(later).last_synced_at, Some(at(20)));
+        assert_eq!(times.apply(later.clone()).last_synced_at, Some(at(20)));
+        times.forget(1);
+        let never = Account {
+            last_synced_at: None,
+            ..later
+        };
+        assert_eq!(times.apply(never).last_synced_at, None);
     }
 }
