@@ -6,6 +6,7 @@ mod apply;
 mod calendars;
 mod events;
 mod exceptions;
+mod expand;
 #[cfg(test)]
 mod fixtures;
 mod future;

@@ -12,9 +12,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta};
 
-use super::apply::MAX_OCCURRENCES_PER_CALENDAR;
 use super::events::{EventFilter, EventView, QueryRange};
 use super::exceptions::Exceptions;
+use super::expand::MAX_OCCURRENCES_PER_CALENDAR;
 use super::future::{self, Fate};
 use super::{parse_utc_opt, Result, Store};
 use crate::model::{EventTime, SyncWindow};
