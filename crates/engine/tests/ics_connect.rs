@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -13,6 +13,17 @@ mod common;
 
 /// Serves `status`, `content_type` and `body` to every request, on a thread; the feed's URL.
 fn serve(status: &'static str, content_type: &'static str, body: &'static str) -> String {
+    serve_counted(status, content_type, body).0
+}
+
+/// [`serve`], with the number of requests answered so far.
+fn serve_counted(
+    status: &'static str,
+    content_type: &'static str,
+    body: &'static str,
+) -> (String, Arc<AtomicUsize>) {
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = requests.clone();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!(
         "http://{}/feeds/token-5f2e9a/cal.ics",
@@ -29,6 +40,7 @@ fn serve(status: &'static str, content_type: &'static str, body: &'static str) -
                     Ok(n) => head.extend_from_slice(&buf[..n]),
                 }
             }
+            counter.fetch_add(1, Ordering::SeqCst);
             let answer = format!(
                 "HTTP/1.1 {status}\r\nConnection: close\r\nContent-Type: {content_type}\r\n\
                  Content-Length: {}\r\n\r\n{body}",
@@ -37,7 +49,7 @@ fn serve(status: &'static str, content_type: &'static str, body: &'static str) -
             let _ = stream.write_all(answer.as_bytes());
         }
     });
-    url
+    (url, requests)
 }
 
 const NAMELESS: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a\r\n\
@@ -63,6 +75,38 @@ async fn a_feed_without_a_name_is_named_after_its_host() {
     let calendars = world.engine.calendars().await.unwrap();
     assert_eq!(calendars.len(), 1);
     assert!(calendars[0].read_only);
+    // Not the account's "primary" calendar (a Google notion), so not badged as one.
+    assert!(!calendars[0].primary);
+}
+
+const NAMED: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-CALNAME:Team rota\r\n\
+BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20300101T090000Z\r\nSUMMARY:Kick-off\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n";
+
+/// Subscribing learns the name from the same fetch that the first sync stores: a feed of
+/// thousands of events is downloaded and parsed once.
+#[tokio::test]
+async fn subscribing_fetches_the_feed_once() {
+    let world = common::world().await;
+    let (url, requests) = serve_counted("200 OK", "text/calendar", NAMED);
+    let (account, report) = world
+        .engine
+        .connect_ics(&url, None, Utc::now())
+        .await
+        .unwrap();
+    assert!(report.ok(), "{report:?}");
+    assert_eq!(account.name, "Team rota");
+    assert_eq!(report.calendars[0].upserted, 1, "{report:?}");
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+
+    // The next sync fetches again, conditionally.
+    let results = world
+        .engine
+        .sync(Some(account.id), Utc::now())
+        .await
+        .unwrap();
+    assert!(results[0].as_ref().unwrap().ok());
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use crate::provider::demo;
 use crate::provider::google::{self, GoogleProvider};
 use crate::provider::ics::feed_url::FeedUrl;
 use crate::provider::ics::fetch::{fetch, FetchLimits, FetchOutcome};
-use crate::provider::ics::provider as ics;
+use crate::provider::ics::provider::{self as ics, FirstFetch};
 use crate::provider::{Provider, ProviderKind};
 use crate::secrets::Sensitive;
 use crate::store::Account;
@@ -70,7 +70,8 @@ impl Engine {
     }
 
     /// Subscribes to a published calendar link (`https://`, `http://`, `webcal://`): fetches
-    /// it once to check it is a calendar and learn its name, keeps the full URL in the secret
+    /// it once to check it is a calendar and learn its name (that fetch is also the first
+    /// sync's, so a large feed is fetched and parsed once), keeps the full URL in the secret
     /// store (it often carries a token), adds the account — or finds the one already subscribed
     /// to this URL — with its redacted address as its detail, and runs the first sync.
     ///
@@ -84,16 +85,28 @@ impl Engine {
         let url = FeedUrl::parse(url)?;
         let retry = self.config.retry;
         let outcome = fetch(&retry.client(), &url, None, &FetchLimits::new(retry)).await?;
-        let feed_name = match &outcome {
-            FetchOutcome::Body { text, .. } => crate::ical::parse(text.as_bytes()).name,
+        // Parsed once: the name comes from it, and the first sync uses it as its fetch.
+        let first = match outcome {
+            FetchOutcome::Body {
+                text,
+                validators,
+                refresh_interval,
+                moved_to,
+            } => Some(FirstFetch {
+                feed: crate::ical::parse(text.as_bytes()),
+                validators,
+                refresh_interval,
+                moved_to,
+            }),
             // Without validators the fetcher always returns the body.
             FetchOutcome::NotModified { .. } => None,
         };
+        let feed_name = first.as_ref().and_then(|f| f.feed.name.as_deref());
         let name = name
             .map(str::trim)
             .filter(|n| !n.is_empty())
             .map(crate::text::one_line)
-            .or(feed_name.map(|n| crate::text::one_line(n.trim())))
+            .or_else(|| feed_name.map(|n| crate::text::one_line(n.trim())))
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| url.default_name());
         let external_id = ics::account_external_id(&url);
@@ -112,7 +125,12 @@ impl Engine {
             .set_account_detail(id, Some(&url.redacted()))
             .await?;
         self.emit(EngineEvent::DataChanged);
-        let report = self.sync_one(id, now).await?;
+        let provider = self.ics_provider(&self.account(id).await?).await?;
+        let provider: Box<dyn Provider> = match first {
+            Some(first) => Box::new(provider.with_first_fetch(first)),
+            None => Box::new(provider),
+        };
+        let report = self.sync_one_with(id, now, Some(provider)).await?;
         Ok((self.account(id).await?, report))
     }
 }

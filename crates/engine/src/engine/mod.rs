@@ -7,6 +7,7 @@ mod connect;
 mod connect_caldav;
 mod providers;
 mod ranges;
+mod schedule;
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use serde::Serialize;
@@ -14,7 +15,7 @@ use tokio::sync::broadcast;
 
 use crate::error::EngineError;
 use crate::provider::google::GoogleConfig;
-use crate::provider::ProviderKind;
+use crate::provider::{Provider, ProviderKind};
 use crate::secrets::{SecretStore, Sensitive};
 use crate::settings::Settings;
 use crate::store::{Account, Calendar, EventFilter, EventView, QueryRange, Store};
@@ -72,6 +73,8 @@ pub struct Engine {
     config: EngineConfig,
     store: Store,
     events: broadcast::Sender<EngineEvent>,
+    /// When each account last synced successfully here (an unchanged refresh writes nothing).
+    last_syncs: schedule::LastSyncs,
 }
 
 impl Engine {
@@ -93,6 +96,7 @@ impl Engine {
             config,
             store,
             events,
+            last_syncs: schedule::LastSyncs::default(),
         })
     }
 
@@ -158,11 +162,16 @@ impl Engine {
         self.store
             .account(id)
             .await?
+            .map(|a| self.last_syncs.apply(a))
             .ok_or(EngineError::NotFound("account", id))
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>> {
-        Ok(self.store.accounts().await?)
+        let accounts = self.store.accounts().await?;
+        Ok(accounts
+            .into_iter()
+            .map(|a| self.last_syncs.apply(a))
+            .collect())
     }
 
     pub async fn calendars(&self) -> Result<Vec<Calendar>> {
@@ -229,14 +238,29 @@ impl Engine {
     /// the error when the sync could not run (so a UI never waits for ever), and the error is
     /// saved as the account's `last_error` like any other failed sync.
     async fn sync_one(&self, account_id: i64, now: DateTime<Utc>) -> Result<SyncReport> {
+        self.sync_one_with(account_id, now, None).await
+    }
+
+    /// [`Engine::sync_one`] with the account's provider already built (`None`: built here).
+    async fn sync_one_with(
+        &self,
+        account_id: i64,
+        now: DateTime<Utc>,
+        provider: Option<Box<dyn Provider>>,
+    ) -> Result<SyncReport> {
         let account = self.account(account_id).await?;
         let _lock = AccountLock::try_acquire(&self.config.data_dir.locks(), account_id)
             .map_err(|e| EngineError::Lock(e.to_string()))?
             .ok_or(EngineError::Busy(account_id))?;
         self.emit(EngineEvent::SyncStarted { account_id });
-        let outcome = self.run_sync(&account, now).await;
+        let outcome = self.run_sync(&account, now, provider).await;
         let report = match &outcome {
-            Ok(report) => report.clone(),
+            Ok(report) => {
+                if report.wrote_nothing {
+                    self.last_syncs.record(account_id, now);
+                }
+                report.clone()
+            }
             Err(e) => {
                 let needs_reauth = e.code() == "needs_reauth";
                 let message = e.to_string();
@@ -254,6 +278,7 @@ impl Engine {
                     calendars: vec![],
                     error: Some(message),
                     needs_reauth,
+                    wrote_nothing: false,
                 }
             }
         };
@@ -262,14 +287,22 @@ impl Engine {
     }
 
     /// The sync itself, between `SyncStarted` and `SyncFinished`.
-    async fn run_sync(&self, account: &Account, now: DateTime<Utc>) -> Result<SyncReport> {
+    async fn run_sync(
+        &self,
+        account: &Account,
+        now: DateTime<Utc>,
+        provider: Option<Box<dyn Provider>>,
+    ) -> Result<SyncReport> {
         let account_id = account.id;
         let options = self.sync_options()?;
         let events = self.events.clone();
         let progress = move |p: SyncProgress| {
             let _ = events.send(EngineEvent::SyncProgress(p));
         };
-        let provider = self.provider_for(account, now).await?;
+        let provider = match provider {
+            Some(provider) => provider,
+            None => self.provider_for(account, now).await?,
+        };
         Ok(sync_account(
             &self.store,
             provider.as_ref(),
@@ -299,6 +332,7 @@ impl Engine {
             None => (false, None),
         };
         self.store.delete_account(account_id).await?;
+        self.last_syncs.forget(account_id);
         self.emit(EngineEvent::DataChanged);
         Ok(Disconnected {
             account,
@@ -337,7 +371,7 @@ impl Engine {
     }
 
     pub async fn status(&self) -> Result<Status> {
-        let accounts = self.store.accounts().await?;
+        let accounts = self.accounts().await?;
         let calendars = self.store.calendars(None).await?;
         Ok(Status {
             data_dir: self.config.data_dir.root().display().to_string(),

@@ -32,27 +32,7 @@ impl Engine {
                 self.config.secrets.clone(),
                 &account.external_id,
             )?),
-            ProviderKind::Ics => {
-                let key = ics::secret_key(&account.external_id);
-                let missing = || {
-                    crate::provider::ProviderError::Credentials(
-                        "the calendar link is not saved; subscribe to it again".into(),
-                    )
-                };
-                let saved = self.config.secrets.get(&key).await?.ok_or_else(missing)?;
-                let url = FeedUrl::parse(saved.expose()).map_err(|_| missing())?;
-                // The feed may have moved for good since the detail was written.
-                let shown = url.redacted();
-                if account.detail.as_deref() != Some(shown.as_str()) {
-                    self.store
-                        .set_account_detail(account.id, Some(&shown))
-                        .await?;
-                }
-                Box::new(
-                    IcsProvider::new(url, &account.external_id, &account.name, self.config.retry)
-                        .saving_moves_to(self.config.secrets.clone(), key),
-                )
-            }
+            ProviderKind::Ics => Box::new(self.ics_provider(account).await?),
             ProviderKind::CalDav => {
                 let key = caldav::secret_key(&account.external_id);
                 let saved = self.config.secrets.get(&key).await?.ok_or_else(|| {
@@ -69,6 +49,35 @@ impl Engine {
                 ))
             }
         })
+    }
+
+    /// A subscription's provider, with the link from the secret store and what its last
+    /// fetch learnt (the cursor of its one calendar).
+    pub(super) async fn ics_provider(&self, account: &Account) -> Result<IcsProvider> {
+        let key = ics::secret_key(&account.external_id);
+        let missing = || {
+            crate::provider::ProviderError::Credentials(
+                "the calendar link is not saved; subscribe to it again".into(),
+            )
+        };
+        let saved = self.config.secrets.get(&key).await?.ok_or_else(missing)?;
+        let url = FeedUrl::parse(saved.expose()).map_err(|_| missing())?;
+        // The feed may have moved for good since the detail was written.
+        let shown = url.redacted();
+        if account.detail.as_deref() != Some(shown.as_str()) {
+            self.store
+                .set_account_detail(account.id, Some(&shown))
+                .await?;
+        }
+        let cursor = match self.store.calendars(Some(account.id)).await?.first() {
+            Some(calendar) => self.store.calendar_sync_state(calendar.id).await?.cursor,
+            None => None,
+        };
+        Ok(
+            IcsProvider::new(url, &account.external_id, &account.name, self.config.retry)
+                .saving_moves_to(self.config.secrets.clone(), key)
+                .remembering(cursor.as_deref()),
+        )
     }
 
     /// What disconnecting means at the provider, as (revoked, why revoking failed): Google's

@@ -118,6 +118,20 @@ fn x_wr_calname_names_the_feed_when_there_is_no_name() {
 }
 
 #[test]
+fn apples_calendar_colour_counts_when_there_is_no_color() {
+    let apple = parse(&calendar(&format!(
+        "X-APPLE-CALENDAR-COLOR:#1BADF8FF\n{}",
+        vevent("a", "")
+    )));
+    assert_eq!(apple.color.as_deref(), Some("#1BADF8FF"));
+    let both = parse(&calendar(&format!(
+        "X-APPLE-CALENDAR-COLOR:#1BADF8FF\nCOLOR:navy\n{}",
+        vevent("a", "")
+    )));
+    assert_eq!(both.color.as_deref(), Some("navy"));
+}
+
+#[test]
 fn reads_date_floating_zoned_and_utc_starts() {
     let feed = parse(&calendar(
         "BEGIN:VEVENT\nUID:d\nDTSTART;VALUE=DATE:20240105\nEND:VEVENT\n\
@@ -466,6 +480,26 @@ fn skips_a_bad_event_with_a_warning_and_keeps_the_rest() {
     assert!(feed.warnings[2].contains("bad-exdate") && feed.warnings[2].contains("EXDATE"));
 }
 
+/// calcard's lenient parser drops an unknown rule part, which would turn `UNTL=` (a misspelt
+/// end) into an endless series: the event is refused instead, its neighbours kept.
+#[test]
+fn skips_an_event_whose_rule_has_a_misspelt_part() {
+    let feed = parse(&calendar(&format!(
+        "{}{}{}",
+        vevent("misspelt", "RRULE:FREQ=WEEKLY;UNTL=20240301T000000Z\n"),
+        vevent("weekly", "RRULE:FREQ=WEEKLY;UNTIL=20240301T000000Z\n"),
+        vevent("single", ""),
+    )));
+    let uids: Vec<_> = feed.resources.iter().map(|r| r.uid.as_str()).collect();
+    assert_eq!(uids, ["weekly", "single"]);
+    assert_eq!(feed.warnings.len(), 1, "{:?}", feed.warnings);
+    assert!(
+        feed.warnings[0].contains("misspelt") && feed.warnings[0].contains("UNTL"),
+        "{:?}",
+        feed.warnings
+    );
+}
+
 #[test]
 fn garbage_never_panics() {
     for input in [
@@ -623,4 +657,39 @@ mod hostile {
             parse(&bytes);
         }
     }
+}
+
+/// A feed large enough to be parsed on two threads reads exactly as in one pass: events,
+/// overrides whose master is in the other half, warnings and calendar properties in order.
+#[test]
+fn a_feed_parsed_on_two_threads_reads_as_in_one_pass() {
+    let mut body = String::new();
+    for i in 0..3000 {
+        let extra = match i % 500 {
+            0 => "RRULE:FREQ=DAILY;COUNT=3\n".to_owned(),
+            7 => "DTEND:broken\n".to_owned(),
+            _ => String::new(),
+        };
+        body.push_str(&vevent(&format!("e{i}"), &extra));
+    }
+    // An override, in the second half, of a series in the first.
+    body.push_str(&vevent(
+        "e0",
+        "RECURRENCE-ID:20240106T090000Z\nSUMMARY:moved\n",
+    ));
+    let mut bytes = calendar(&body);
+    bytes.extend(calendar("X-WR-CALNAME:Second\nCOLOR:navy\n"));
+
+    let text = unfold::unfold(&bytes);
+    let pieces = pieces::pieces(&text).unwrap();
+    assert!(pieces.len() >= PARALLEL_PIECES);
+    let (mut one_pass, events) = read_pieces(&pieces, &HashMap::new());
+    one_pass.resources = group::by_uid(events, &mut one_pass.warnings);
+    cap_warnings(&mut one_pass.warnings);
+
+    let parsed = parse(&bytes);
+    assert_eq!(parsed, one_pass);
+    assert_eq!(parsed.name.as_deref(), Some("Second"));
+    assert_eq!(parsed.resources[0].overrides.len(), 1);
+    assert_eq!(parsed.warnings.len(), 6, "{:?}", parsed.warnings);
 }

@@ -1,17 +1,18 @@
 //! Applying a sync plan: one transaction that writes the calendar's events, rebuilds the
-//! affected occurrences (expanding recurring series) and saves the new cursor. If anything
+//! affected occurrences (expanding recurring series: `expand.rs`) and saves the new cursor. If anything
 //! fails, or the process dies, the calendar stays exactly as it was.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{Sqlite, Transaction};
 
-use super::future::{self, Fate, FutureOverride};
+use super::expand::expand_series;
+#[cfg(test)]
+use super::expand::{fair_shares, MAX_OCCURRENCES_PER_CALENDAR};
 use super::{fmt_utc, Result, Store, StoreError};
 use crate::model::{EventStatus, EventTime, RemoteEvent, SyncWindow};
-use crate::recurrence::{self, Series};
 use crate::sync::plan::Plan;
 use crate::zones::{Zone, ZoneDefinitions};
 
@@ -22,15 +23,6 @@ pub struct ApplyStats {
     pub deleted: usize,
     /// Series whose instances were expanded again.
     pub expanded: usize,
-}
-
-/// A stored event row, as needed to expand a series.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct StoredEvent {
-    id: i64,
-    start: EventTime,
-    end: EventTime,
-    recurrence: Vec<String>,
 }
 
 impl Store {
@@ -84,9 +76,50 @@ impl Store {
             touched_series.extend(deleted.into_iter().flatten());
         }
 
-        for batch in plan.upserts.chunks(BATCH) {
-            let rows: Vec<EventRow<'_>> = batch.iter().map(EventRow::new).collect::<Result<_>>()?;
-            upsert_events(&mut tx, calendar_id, &to_json(&rows)?).await?;
+        // A calendar without events (a first sync) has no occurrences to replace.
+        let had_events = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM events WHERE calendar_id = ?) AS "any!: bool""#,
+            calendar_id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        // Each event's resource is written with the event itself, not by a second pass over
+        // the rows just written.
+        let resources: HashMap<&str, &str> = plan
+            .resources
+            .iter()
+            .map(|(event, resource)| (event.as_str(), resource.as_str()))
+            .collect();
+        // In the order of the (calendar_id, external_id) index, which the resource index
+        // mostly follows too: SQLite then appends to both b-trees instead of splitting pages
+        // all over them.
+        let mut upserts: Vec<&RemoteEvent> = plan.upserts.iter().collect();
+        upserts.sort_unstable_by(|a, b| a.external_id.cmp(&b.external_id));
+        for batch in upserts.chunks(BATCH) {
+            let rows: Vec<EventRow<'_>> = batch
+                .iter()
+                .map(|e| EventRow::new(e, resources.get(e.external_id.as_str()).copied()))
+                .collect::<Result<_>>()?;
+            // A single event or an exception that happens gets one occurrence of its own
+            // (series masters get theirs from expansion, cancelled instances none):
+            // [external id, start key, end key].
+            let occurring: Vec<(&str, i64, i64)> = batch
+                .iter()
+                .filter(|e| e.recurrence.is_empty() && e.status != EventStatus::Cancelled)
+                .map(|e| (e.external_id.as_str(), e.start.key(), e.end.key()))
+                .collect();
+            let replaced = match had_events {
+                true => Some(to_json(
+                    &batch.iter().map(|e| &e.external_id).collect::<Vec<_>>(),
+                )?),
+                false => None,
+            };
+            let batch_json = EventBatch {
+                rows: to_json(&rows)?,
+                replaced,
+                occurring: to_json(&occurring)?,
+            };
+            upsert_events(&mut tx, calendar_id, &batch_json).await?;
             stats.upserted += batch.len();
             for event in batch {
                 if let Some(series) = &event.series {
@@ -97,7 +130,6 @@ impl Store {
                 }
             }
         }
-        super::resources::tag_resources(&mut tx, calendar_id, &plan.resources).await?;
 
         let expanded = sqlx::query!(
             "SELECT expanded_start, expanded_end FROM calendars WHERE id = ?",
@@ -160,41 +192,51 @@ impl Store {
 /// a batch stays a few hundred kilobytes.
 const BATCH: usize = 500;
 
-fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+pub(super) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-/// An event as one element of the JSON array that `upsert_events` reads.
+/// An event as one element of the JSON array that `upsert_events` reads. An absent value is
+/// left out (`->>` reads a missing key as NULL): a smaller object is parsed faster.
 #[derive(Serialize)]
 struct EventRow<'a> {
     external_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     series_external_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     original_start: Option<String>,
     this_and_future: bool,
     title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<&'a str>,
     start_at: String,
     end_at: String,
     all_day: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     time_zone: Option<&'a str>,
     /// Only when it differs from `time_zone`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     end_time_zone: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     recurrence: Option<String>,
     status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     my_response: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     meeting_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     etag: Option<&'a str>,
+    /// The resource the event came in (CalDAV href, ICS UID); `None` keeps the stored one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     updated_at: Option<String>,
-    start_key: i64,
-    end_key: i64,
-    /// A single event or an exception that happens: it gets one occurrence of its own.
-    /// (Series masters get theirs from expansion; cancelled instances get none.)
-    occurs: bool,
 }
 
 impl<'a> EventRow<'a> {
-    fn new(e: &'a RemoteEvent) -> Result<Self> {
+    fn new(e: &'a RemoteEvent, resource_id: Option<&'a str>) -> Result<Self> {
         Ok(EventRow {
             external_id: &e.external_id,
             series_external_id: e.series.as_ref().map(|s| s.master_external_id.as_str()),
@@ -220,36 +262,48 @@ impl<'a> EventRow<'a> {
             my_response: e.my_response.map(|r| r.as_str()),
             meeting_url: e.meeting_url.as_deref(),
             etag: e.etag.as_deref(),
+            resource_id,
             updated_at: e.updated.map(fmt_utc),
-            start_key: e.start.key(),
-            end_key: e.end.key(),
-            occurs: e.recurrence.is_empty() && e.status != EventStatus::Cancelled,
         })
     }
 }
 
-/// Inserts or replaces the events in `rows` (a JSON array of [`EventRow`]) and rebuilds the
-/// occurrences of those that occur on their own. `CROSS JOIN` keeps the JSON rows as the outer
+/// One batch of events as JSON arrays: the rows, the external ids whose occurrences are
+/// replaced (`None`: the calendar had no events, so none to replace), and the occurrences of
+/// the rows that occur on their own. The small arrays spare SQLite parsing the rows again.
+struct EventBatch {
+    rows: String,
+    replaced: Option<String>,
+    occurring: String,
+}
+
+/// Inserts or replaces the events of `batch` and rebuilds the occurrences of those that occur
+/// on their own. `CROSS JOIN` keeps the JSON rows as the outer
 /// loop, so each looks its event up by the (calendar_id, external_id) index; left to itself the
 /// planner may scan the JSON once per event, which is quadratic.
+///
+/// The rows are read through a materialised CTE (`r`): every mention of `json_each`'s `value`
+/// would render the whole object as text again (19 times per event, most of the apply's time),
+/// where a stored text is parsed once and its fields then read from SQLite's JSON cache.
 async fn upsert_events(
     tx: &mut Transaction<'_, Sqlite>,
     calendar_id: i64,
-    rows: &str,
+    batch: &EventBatch,
 ) -> Result<()> {
     sqlx::query!(
-        "INSERT INTO events (calendar_id, external_id, series_external_id, original_start, title,
+        "WITH r(v) AS MATERIALIZED (SELECT value FROM json_each(?2))
+         INSERT INTO events (calendar_id, external_id, series_external_id, original_start, title,
                              description, location, start_at, end_at, all_day, time_zone,
                              recurrence, status, my_response, meeting_url, etag, updated_at,
-                             this_and_future, end_time_zone)
-         SELECT ?1, value ->> '$.external_id', value ->> '$.series_external_id',
-                value ->> '$.original_start', value ->> '$.title', value ->> '$.description',
-                value ->> '$.location', value ->> '$.start_at', value ->> '$.end_at',
-                value ->> '$.all_day', value ->> '$.time_zone', value ->> '$.recurrence',
-                value ->> '$.status', value ->> '$.my_response', value ->> '$.meeting_url',
-                value ->> '$.etag', value ->> '$.updated_at', value ->> '$.this_and_future',
-                value ->> '$.end_time_zone'
-         FROM json_each(?2) WHERE true
+                             this_and_future, end_time_zone, resource_id)
+         SELECT ?1, v ->> '$.external_id', v ->> '$.series_external_id',
+                v ->> '$.original_start', v ->> '$.title', v ->> '$.description',
+                v ->> '$.location', v ->> '$.start_at', v ->> '$.end_at', v ->> '$.all_day',
+                v ->> '$.time_zone', v ->> '$.recurrence', v ->> '$.status',
+                v ->> '$.my_response', v ->> '$.meeting_url', v ->> '$.etag',
+                v ->> '$.updated_at', v ->> '$.this_and_future', v ->> '$.end_time_zone',
+                v ->> '$.resource_id'
+         FROM r WHERE true
          ON CONFLICT (calendar_id, external_id) DO UPDATE SET
             series_external_id = excluded.series_external_id,
             original_start = excluded.original_start, title = excluded.title,
@@ -259,270 +313,37 @@ async fn upsert_events(
             status = excluded.status, my_response = excluded.my_response,
             meeting_url = excluded.meeting_url, etag = excluded.etag,
             updated_at = excluded.updated_at, this_and_future = excluded.this_and_future,
-            end_time_zone = excluded.end_time_zone",
+            end_time_zone = excluded.end_time_zone,
+            resource_id = COALESCE(excluded.resource_id, events.resource_id)",
         calendar_id,
-        rows
+        batch.rows
     )
     .execute(&mut **tx)
     .await?;
-    sqlx::query!(
-        "DELETE FROM occurrences WHERE event_id IN (
-            SELECT e.id FROM json_each(?2) AS j
-            CROSS JOIN events AS e ON e.calendar_id = ?1 AND e.external_id = j.value ->> '$.external_id')",
-        calendar_id,
-        rows
-    )
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query!(
-        "INSERT INTO occurrences (event_id, calendar_id, instance_key, start_key, end_key, all_day,
-                                  start_at, end_at)
-         SELECT e.id, ?1, '', j.value ->> '$.start_key', j.value ->> '$.end_key', e.all_day,
-                e.start_at, e.end_at
-         FROM json_each(?2) AS j
-         CROSS JOIN events AS e ON e.calendar_id = ?1 AND e.external_id = j.value ->> '$.external_id'
-         WHERE j.value ->> '$.occurs'",
-        calendar_id,
-        rows
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// One generated instance, as an element of the JSON array `insert_instances` reads.
-#[derive(Serialize)]
-struct InstanceRow {
-    /// The series master, or the THISANDFUTURE override whose properties the instance takes.
-    event_id: i64,
-    instance_key: String,
-    start_key: i64,
-    end_key: i64,
-    all_day: bool,
-    start_at: String,
-    end_at: String,
-}
-
-async fn insert_instances(
-    tx: &mut Transaction<'_, Sqlite>,
-    calendar_id: i64,
-    rows: &[InstanceRow],
-) -> Result<()> {
-    let rows = to_json(rows)?;
-    sqlx::query!(
-        "INSERT INTO occurrences (event_id, calendar_id, instance_key, start_key, end_key, all_day,
-                                  start_at, end_at)
-         SELECT value ->> '$.event_id', ?1, value ->> '$.instance_key', value ->> '$.start_key',
-                value ->> '$.end_key', value ->> '$.all_day', value ->> '$.start_at',
-                value ->> '$.end_at'
-         FROM json_each(?2)",
-        calendar_id,
-        rows
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Occurrences one calendar may hold. A busy calendar over the ~120-day sync window holds a
-/// few thousand (500 daily series would be 60,000); past this, series are cut (see
-/// [`expand_series`]) so that one hostile calendar cannot fill the database and every listing.
-pub const MAX_OCCURRENCES_PER_CALENDAR: usize = 100_000;
-
-/// A series master to expand, with the instance keys its exceptions replace or cancel.
-struct Master<'a> {
-    external_id: &'a str,
-    event: StoredEvent,
-    overridden: HashSet<i64>,
-    /// Its THISANDFUTURE exceptions, by original start.
-    future: Vec<FutureOverride>,
-}
-
-/// Rebuilds the occurrences of the series masters named in `masters` (those the calendar has)
-/// from their rules, leaving out the instances their exceptions replace or cancel. A rule that
-/// cannot be expanded keeps the first instance, so the event is never lost. When the calendar
-/// would hold more than [`MAX_OCCURRENCES_PER_CALENDAR`] occurrences, the budget left by its
-/// other events is shared fairly: a series gets all its instances if it has no more than its
-/// share, the largest series are cut to their earliest instances (at least one each), and a
-/// warning names each cut series. Returns how many masters were found.
-async fn expand_series(
-    tx: &mut Transaction<'_, Sqlite>,
-    calendar_id: i64,
-    masters: &BTreeSet<String>,
-    window: SyncWindow,
-) -> Result<usize> {
-    let zones = super::zones::load(tx, calendar_id).await?;
-    let mut loaded = Vec::new();
-    for external_id in masters {
-        // Instances that THISANDFUTURE exceptions took over (their own occurrence has the
-        // empty key and stays).
+    if let Some(replaced) = &batch.replaced {
         sqlx::query!(
-            "DELETE FROM occurrences WHERE instance_key != '' AND event_id IN (
-                SELECT id FROM events WHERE calendar_id = ? AND series_external_id = ?)",
+            "DELETE FROM occurrences WHERE event_id IN (
+                SELECT e.id FROM json_each(?2) AS j
+                CROSS JOIN events AS e ON e.calendar_id = ?1 AND e.external_id = j.value)",
             calendar_id,
-            external_id
+            replaced
         )
         .execute(&mut **tx)
         .await?;
-        let Some(event) = load_master(tx, calendar_id, external_id).await? else {
-            continue;
-        };
-        let overridden =
-            overridden_keys(tx, calendar_id, external_id, &event.start, &zones).await?;
-        let future = future::load(tx, calendar_id, external_id, &event.start, &zones).await?;
-        sqlx::query!("DELETE FROM occurrences WHERE event_id = ?", event.id)
-            .execute(&mut **tx)
-            .await?;
-        loaded.push(Master {
-            external_id,
-            event,
-            overridden,
-            future,
-        });
     }
-    let used = sqlx::query_scalar!(
-        r#"SELECT COUNT(*) AS "n!: i64" FROM occurrences WHERE calendar_id = ?"#,
-        calendar_id
-    )
-    .fetch_one(&mut **tx)
-    .await?;
-    let budget = MAX_OCCURRENCES_PER_CALENDAR.saturating_sub(usize::try_from(used).unwrap_or(0));
-
-    // Expand each series in full (up to the per-series cap), keeping the rows only while they
-    // fit the budget, so that memory stays bounded by the budget too.
-    let full = usize::from(recurrence::MAX_INSTANCES_PER_SERIES);
-    let mut counts = Vec::with_capacity(loaded.len());
-    let mut kept: Vec<Vec<InstanceRow>> = Vec::new();
-    let mut total = 0usize;
-    for master in &loaded {
-        let rows = instance_rows(master, &zones, window, full, true);
-        total += rows.len();
-        counts.push(rows.len());
-        if total <= budget {
-            kept.push(rows);
-        }
-    }
-    if total <= budget {
-        for rows in kept {
-            insert_instances(tx, calendar_id, &rows).await?;
-        }
-        return Ok(loaded.len());
-    }
-    drop(kept);
-    let shares = fair_shares(&counts, budget);
-    for ((master, count), share) in loaded.iter().zip(counts).zip(shares) {
-        if share < count {
-            tracing::warn!(
-                master = master.external_id,
-                kept = share,
-                dropped = count - share,
-                limit = MAX_OCCURRENCES_PER_CALENDAR,
-                "calendar has too many occurrences; keeping the first instances of this series"
-            );
-        }
-        let rows = instance_rows(master, &zones, window, share, false);
-        insert_instances(tx, calendar_id, &rows).await?;
-    }
-    Ok(loaded.len())
-}
-
-/// The occurrences of `master` in `window`: at most `cap` instances of its rule, less those its
-/// exceptions replace, its TZIDs read with the calendar's `zones`. With `report`, a rule that
-/// cannot be expanded or was cut is logged.
-fn instance_rows(
-    master: &Master<'_>,
-    zones: &ZoneDefinitions,
-    window: SyncWindow,
-    cap: usize,
-    report: bool,
-) -> Vec<InstanceRow> {
-    let event = &master.event;
-    let series = Series {
-        start: &event.start,
-        end: &event.end,
-        recurrence: &event.recurrence,
-        zones,
-    };
-    let instances = match recurrence::expand_at_most(&series, window, cap) {
-        Ok(expansion) => {
-            if report && expansion.truncated {
-                tracing::warn!(
-                    master = master.external_id,
-                    kept = expansion.instances.len(),
-                    "series is too large to expand in full; keeping its first instances"
-                );
-            }
-            expansion.instances
-        }
-        Err(err) => {
-            if report {
-                tracing::warn!(master = master.external_id, %err, "cannot expand series; keeping its first instance");
-            }
-            vec![recurrence::Instance {
-                original_start: event.start.clone(),
-                start: event.start.clone(),
-                end: event.end.clone(),
-            }]
-        }
-    };
-    instances
-        .into_iter()
-        .filter(|i| !master.overridden.contains(&i.original_start.key()))
-        .filter_map(|i| {
-            let (event_id, i) = match future::apply(i, &master.future) {
-                Fate::Master(i) => (event.id, i),
-                Fate::Override(id, i, _) => (id, i),
-                Fate::Dropped => return None,
-            };
-            Some(InstanceRow {
-                event_id,
-                instance_key: i.original_start.to_wire(),
-                start_key: i.start.key(),
-                end_key: i.end.key(),
-                all_day: i.start.is_all_day(),
-                start_at: i.start.to_wire(),
-                end_at: i.end.to_wire(),
-            })
-        })
-        .collect()
-}
-
-/// Max-min fair shares of `budget` among series of `counts` instances: each gets its count or
-/// an equal share of what the smaller ones left, whichever is less, and at least one.
-fn fair_shares(counts: &[usize], budget: usize) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..counts.len()).collect();
-    order.sort_by_key(|&i| counts[i]);
-    let mut left = budget;
-    let mut shares = vec![0; counts.len()];
-    for (done, &i) in order.iter().enumerate() {
-        let fair = left / (counts.len() - done);
-        let share = counts[i].min(fair.max(1));
-        shares[i] = share;
-        left = left.saturating_sub(share);
-    }
-    shares
-}
-
-/// The instance keys that the exceptions of a series replace or cancel.
-pub(super) async fn overridden_keys(
-    conn: &mut sqlx::SqliteConnection,
-    calendar_id: i64,
-    master_external_id: &str,
-    master_start: &EventTime,
-    zones: &ZoneDefinitions,
-) -> Result<HashSet<i64>> {
-    Ok(sqlx::query_scalar!(
-        r#"SELECT original_start AS "original_start!"
-           FROM events
-           WHERE calendar_id = ? AND series_external_id = ? AND original_start IS NOT NULL"#,
+    sqlx::query!(
+        "WITH r(v) AS MATERIALIZED (SELECT value FROM json_each(?2))
+         INSERT INTO occurrences (event_id, calendar_id, instance_key, start_key, end_key, all_day,
+                                  start_at, end_at)
+         SELECT e.id, ?1, '', r.v ->> 1, r.v ->> 2, e.all_day, e.start_at, e.end_at
+         FROM r
+         CROSS JOIN events AS e ON e.calendar_id = ?1 AND e.external_id = r.v ->> 0",
         calendar_id,
-        master_external_id
+        batch.occurring
     )
-    .fetch_all(conn)
-    .await?
-    .into_iter()
-    .filter_map(|original| original_key(&original, master_start, zones))
-    .collect())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// The instance key an exception's `original_start` names. It is written in the master's form
@@ -570,44 +391,6 @@ pub(super) fn original_key(
         }
         _ => None,
     }
-}
-
-async fn load_master(
-    tx: &mut Transaction<'_, Sqlite>,
-    calendar_id: i64,
-    external_id: &str,
-) -> Result<Option<StoredEvent>> {
-    let row = sqlx::query!(
-        r#"SELECT id AS "id!", start_at, end_at, all_day AS "all_day: bool", time_zone,
-                  COALESCE(end_time_zone, time_zone) AS "end_time_zone: String",
-                  recurrence AS "recurrence!"
-           FROM events
-           WHERE calendar_id = ? AND external_id = ? AND recurrence IS NOT NULL"#,
-        calendar_id,
-        external_id
-    )
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let tz = row.time_zone.as_deref();
-    let start = EventTime::from_wire(&row.start_at, row.all_day, tz);
-    let end = EventTime::from_wire(&row.end_at, row.all_day, row.end_time_zone.as_deref());
-    let recurrence = serde_json::from_str(&row.recurrence).ok();
-    let (Some(start), Some(end), Some(recurrence)) = (start, end, recurrence) else {
-        // One damaged row must not fail the calendar's sync: its series is left unexpanded
-        // until the provider sends the event again (which overwrites the row).
-        tracing::warn!(
-            master = external_id,
-            "a stored series cannot be read; not expanding it"
-        );
-        return Ok(None);
-    };
-    Ok(Some(StoredEvent {
-        id: row.id,
-        start,
-        end,
-        recurrence,
-    }))
 }
 
 #[cfg(test)]

@@ -236,7 +236,7 @@ async fn an_event_with_thousands_of_rules_keeps_its_first_instance_only() {
 async fn many_secondly_series_share_the_calendar_budget_fairly() {
     let (_guard, logs) = capture_logs();
     // Each SECONDLY series reaches the per-series cap; together they pass the calendar's.
-    let per_series = usize::from(recurrence::MAX_INSTANCES_PER_SERIES);
+    let per_series = usize::from(crate::recurrence::MAX_INSTANCES_PER_SERIES);
     let hostile = 300; // as in the report: 300,000 instances, three times the budget
     let mut events: Vec<RemoteEvent> = (0..hostile)
         .map(|i| {

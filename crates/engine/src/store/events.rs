@@ -522,10 +522,16 @@ mod tests {
             .await
             .unwrap();
         assert!(views.iter().all(|v| v.recurring));
-        // The rows were inserted in the order given (moved, cancelled, master), so the master
-        // is event 3; an instance's id is its event's id and its original start.
-        assert_eq!(views[0].id, "3@2026-01-05T08:00:00Z");
-        assert_eq!(views[1].id, "1");
+        // An instance's id is its event's id and its original start; an exception's, its own.
+        let event_id = |external_id: &'static str| {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM events WHERE external_id = ?")
+                .bind(external_id)
+                .fetch_one(&store.pool)
+        };
+        let master = event_id("standup").await.unwrap();
+        let moved = event_id("standup_20260106T080000Z").await.unwrap();
+        assert_eq!(views[0].id, format!("{master}@2026-01-05T08:00:00Z"));
+        assert_eq!(views[1].id, moved.to_string());
 
         // Deleting the moved exception brings the original instance back.
         apply(&store, cal, vec![], vec!["standup_20260106T080000Z"]).await;

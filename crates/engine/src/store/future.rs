@@ -5,11 +5,8 @@
 //! occurrence row points at the exception's event), and a cancelled one ends the series there.
 //! A later plain exception still replaces its own instance.
 
-use super::apply::original_key;
-use super::Result;
 use crate::model::EventTime;
 use crate::recurrence::Instance;
-use crate::zones::ZoneDefinitions;
 
 /// One THISANDFUTURE exception of a series, as applying it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,43 +29,6 @@ pub(super) enum Fate {
     Override(i64, Instance, bool),
     /// A cancelled override ended the series before it.
     Dropped,
-}
-
-/// The THISANDFUTURE exceptions of a series, by original start.
-pub(super) async fn load(
-    conn: &mut sqlx::SqliteConnection,
-    calendar_id: i64,
-    master_external_id: &str,
-    master_start: &EventTime,
-    zones: &ZoneDefinitions,
-) -> Result<Vec<FutureOverride>> {
-    let rows = sqlx::query!(
-        r#"SELECT id AS "id!", original_start AS "original_start!", start_at, end_at,
-                  all_day AS "all_day: bool", time_zone, status, my_response
-           FROM events
-           WHERE calendar_id = ? AND series_external_id = ? AND this_and_future = 1
-             AND original_start IS NOT NULL"#,
-        calendar_id,
-        master_external_id
-    )
-    .fetch_all(conn)
-    .await?;
-    let mut overrides: Vec<FutureOverride> = rows
-        .into_iter()
-        .filter_map(|r| {
-            let tz = r.time_zone.as_deref();
-            Some(FutureOverride {
-                event_id: r.id,
-                original_key: original_key(&r.original_start, master_start, zones)?,
-                start: EventTime::from_wire(&r.start_at, r.all_day, tz)?,
-                end: EventTime::from_wire(&r.end_at, r.all_day, tz)?,
-                cancelled: r.status == "cancelled",
-                declined: r.my_response.as_deref() == Some("declined"),
-            })
-        })
-        .collect();
-    overrides.sort_by_key(|o| o.original_key);
-    Ok(overrides)
 }
 
 /// Applies the override governing `instance` (the latest one whose original start is before

@@ -5,6 +5,8 @@ mod accounts;
 mod apply;
 mod calendars;
 mod events;
+mod exceptions;
+mod expand;
 #[cfg(test)]
 mod fixtures;
 mod future;
@@ -73,7 +75,10 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             // The CLI and the desktop app share the file: wait for the other's write to end.
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Room for a large sync's pages (SQLite's default is 2 MiB): a transaction whose
+            // pages do not fit spills them to the WAL and reads them back. Allocated as used.
+            .pragma("cache_size", "-16384");
         let opened = async {
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)

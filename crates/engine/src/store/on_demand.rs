@@ -12,8 +12,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta};
 
-use super::apply::{overridden_keys, MAX_OCCURRENCES_PER_CALENDAR};
 use super::events::{EventFilter, EventView, QueryRange};
+use super::exceptions::Exceptions;
+use super::expand::MAX_OCCURRENCES_PER_CALENDAR;
 use super::future::{self, Fate};
 use super::{parse_utc_opt, Result, Store};
 use crate::model::{EventTime, SyncWindow};
@@ -116,6 +117,7 @@ impl Store {
         }
         let mut conn = self.pool.acquire().await?;
         let zones = super::zones::load(&mut conn, calendar_id).await?;
+        let exceptions = Exceptions::load(&mut conn, calendar_id, None).await?;
         let mut overriders: HashMap<i64, Props> = HashMap::new();
         let mut views = Vec::new();
         for m in masters {
@@ -133,10 +135,8 @@ impl Store {
                 recurrence: &recurrence,
                 zones: &zones,
             };
-            let overridden =
-                overridden_keys(&mut conn, calendar_id, &m.external_id, &start, &zones).await?;
-            let future =
-                future::load(&mut conn, calendar_id, &m.external_id, &start, &zones).await?;
+            let overridden = exceptions.overridden(&m.external_id, &start, &zones);
+            let future = exceptions.future(&m.external_id, &start, &zones);
             let master = Props {
                 event_id: m.id,
                 external_id: m.external_id.clone(),

@@ -1,13 +1,10 @@
-//! What the planner needs to know of a calendar's stored events (etag and resource), and
-//! saving which resource each event came in (CalDAV href, ICS UID), so that replacing or
+//! What the planner needs to know of a calendar's stored events: etag, and the resource each
+//! came in (CalDAV href, ICS UID; written with the event by the apply), so that replacing or
 //! deleting a resource reaches all of its events.
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-use sqlx::{Sqlite, Transaction};
-
-use super::{Result, Store, StoreError};
+use super::{Result, Store};
 use crate::sync::plan::EventState;
 
 impl Store {
@@ -31,48 +28,6 @@ impl Store {
             })
             .collect())
     }
-}
-
-#[derive(Serialize)]
-struct Tag<'a> {
-    external_id: &'a str,
-    resource_id: &'a str,
-}
-
-/// Records the resource of each (external id, resource id), inside the apply transaction and
-/// after the events were written.
-pub(super) async fn tag_resources(
-    tx: &mut Transaction<'static, Sqlite>,
-    calendar_id: i64,
-    tags: &[(String, String)],
-) -> Result<()> {
-    // As many per statement as the events are written in.
-    for batch in tags.chunks(500) {
-        let rows: Vec<Tag<'_>> = batch
-            .iter()
-            .map(|(external_id, resource_id)| Tag {
-                external_id,
-                resource_id,
-            })
-            .collect();
-        let json = serde_json::to_string(&rows).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        // The tags are materialized first so that each one is looked up by the
-        // (calendar_id, external_id) index: joined with json_each directly, SQLite scanned the
-        // whole batch once per event of the calendar (quadratic: 26 s for a 10,000-event feed).
-        sqlx::query!(
-            "WITH t(external_id, resource_id) AS MATERIALIZED (
-                 SELECT value ->> '$.external_id', value ->> '$.resource_id' FROM json_each(?2)
-             )
-             UPDATE events SET resource_id = t.resource_id
-             FROM t
-             WHERE events.calendar_id = ?1 AND events.external_id = t.external_id",
-            calendar_id,
-            json
-        )
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -139,35 +94,14 @@ mod tests {
         assert_eq!(resource("a@1"), Some("a.ics"));
         assert_eq!(resource("single"), None);
         assert_eq!(states["a"].etag.as_deref(), Some("1"));
-    }
 
-    /// Each tag is an index lookup: a quadratic plan took seconds here (about 4 s for 4,000
-    /// events in a release build), a linear one milliseconds.
-    #[tokio::test]
-    async fn tagging_a_large_feed_takes_linear_time() {
-        let now: DateTime<Utc> = "2026-01-05T12:00:00Z".parse().unwrap();
-        let (store, id) = store_with_calendar(now).await;
-        let ids: Vec<String> = (0..4000).map(|i| format!("e{i}")).collect();
-        let plan = Plan {
-            upserts: ids.iter().map(|i| event(i)).collect(),
-            full: true,
+        // An upsert that names no resource keeps the one stored.
+        let again = Plan {
+            upserts: vec![event("a")],
             ..Plan::default()
         };
-        let window = SyncWindow::around(now, 30, 90);
-        store.apply_plan(id, &plan, window, now).await.unwrap();
-        let tags: Vec<(String, String)> = ids
-            .iter()
-            .map(|i| (i.clone(), format!("{i}.ics")))
-            .collect();
-
-        let mut tx = store.begin_write().await.unwrap();
-        let started = std::time::Instant::now();
-        tag_resources(&mut tx, id, &tags).await.unwrap();
-        let elapsed = started.elapsed();
-        tx.commit().await.unwrap();
-
-        assert!(elapsed < std::time::Duration::from_secs(1), "{elapsed:?}");
+        store.apply_plan(id, &again, window, now).await.unwrap();
         let states = store.event_states(id).await.unwrap();
-        assert_eq!(states["e3999"].resource_id.as_deref(), Some("e3999.ics"));
+        assert_eq!(states["a"].resource_id.as_deref(), Some("a.ics"));
     }
 }

@@ -84,6 +84,11 @@ pub struct SyncReport {
     /// The first failure, if any (the account's `last_error`).
     pub error: Option<String>,
     pub needs_reauth: bool,
+    /// The sync succeeded without writing anything, the time of success included (every
+    /// calendar was unchanged and the account already read as synced): the caller may keep
+    /// that time itself.
+    #[serde(skip)]
+    pub wrote_nothing: bool,
 }
 
 impl SyncReport {
@@ -107,11 +112,14 @@ pub async fn sync_account(
         calendars: vec![],
         error: None,
         needs_reauth: false,
+        wrote_nothing: false,
     };
-    if store.account(account_id).await?.is_none() {
+    let Some(account) = store.account(account_id).await? else {
         // Disconnected between the caller's look-up and its taking the account's lock.
         return Err(StoreError::AccountGone(account_id));
-    }
+    };
+    // Whether any calendar's data was written (an unchanged feed writes nothing).
+    let mut wrote = false;
     let deadline = Deadline::after(options.deadline);
     let listing = match deadline.run(provider.list_calendars()).await {
         Ok(listing) => listing,
@@ -139,7 +147,8 @@ pub async fn sync_account(
             })
         };
         match sync_calendar(store, provider, &calendar, window, now, deadline, &progress).await? {
-            Ok(calendar_report) => {
+            Ok((calendar_report, calendar_wrote)) => {
+                wrote |= calendar_wrote;
                 // A held-back wipe: the calendar is fine, but the account must say so.
                 if report.error.is_none() {
                     report.error.clone_from(&calendar_report.error);
@@ -172,7 +181,11 @@ pub async fn sync_account(
             }
         }
     }
+    let fine = account.last_error.is_none() && !account.needs_reauth;
     match &report.error {
+        // Nothing changed and the account already reads as synced and well: the time of this
+        // check would be an unchanged refresh's only write (the engine keeps it in memory).
+        None if !wrote && fine && account.last_synced_at.is_some() => report.wrote_nothing = true,
         None => store.record_account_success(account_id, now).await?,
         Some(message) => {
             store
@@ -232,7 +245,8 @@ async fn fail_account(
     Ok(report)
 }
 
-/// Syncs one calendar. The outer `Result` is the store's, the inner one the provider's.
+/// Syncs one calendar: its report, and whether anything was written. The outer `Result` is
+/// the store's, the inner one the provider's.
 async fn sync_calendar(
     store: &Store,
     provider: &dyn Provider,
@@ -241,7 +255,7 @@ async fn sync_calendar(
     now: DateTime<Utc>,
     deadline: Deadline,
     progress: &(dyn Fn(usize) + Send + Sync),
-) -> Result<Result<CalendarReport, ProviderError>, StoreError> {
+) -> Result<Result<(CalendarReport, bool), ProviderError>, StoreError> {
     let state = store.calendar_sync_state(calendar.id).await?;
     let still_covered = match provider.capabilities().scope {
         Scope::WholeCollection => true,
@@ -284,7 +298,7 @@ async fn sync_calendar(
         // An unchanged feed (HTTP 304, or the same content): nothing to write. A whole
         // collection has no window to move, and series are expanded on demand beyond the
         // precomputed span, so the calendar's rows stay exactly as they are.
-        return Ok(Ok(CalendarReport {
+        let report = CalendarReport {
             calendar_id: calendar.id,
             name: calendar.name.clone(),
             full: false,
@@ -293,7 +307,8 @@ async fn sync_calendar(
             deleted: 0,
             unchanged: 0,
             error: None,
-        }));
+        };
+        return Ok(Ok((report, false)));
     }
     let stored = store.event_states(calendar.id).await?;
     let plan = plan(changes, &stored);
@@ -306,7 +321,7 @@ async fn sync_calendar(
         );
         tracing::warn!(calendar = %calendar.name, "{message}");
         store.hold_calendar_wipe(calendar.id, now, &message).await?;
-        return Ok(Ok(CalendarReport {
+        let report = CalendarReport {
             calendar_id: calendar.id,
             name: calendar.name.clone(),
             full: true,
@@ -315,7 +330,8 @@ async fn sync_calendar(
             deleted: 0,
             unchanged: 0,
             error: Some(message),
-        }));
+        };
+        return Ok(Ok((report, true)));
     }
     let stats = store
         .apply_plan_with_zones(calendar.id, &plan, zones.as_ref(), window, now)
@@ -330,7 +346,7 @@ async fn sync_calendar(
         apply_ms = (started.elapsed() - fetched).as_millis() as u64,
         "calendar synced"
     );
-    Ok(Ok(CalendarReport {
+    let report = CalendarReport {
         calendar_id: calendar.id,
         name: calendar.name.clone(),
         full: plan.full,
@@ -339,7 +355,8 @@ async fn sync_calendar(
         deleted: stats.deleted,
         unchanged: plan.unchanged,
         error: None,
-    }))
+    };
+    Ok(Ok((report, true)))
 }
 
 /// A delta with no changes that leaves the cursor as it was, on a calendar with no wipe held

@@ -1,6 +1,8 @@
-//! The background sync service: syncs every account on start and then on the schedule in the
-//! settings, and on demand. It sleeps between syncs (no polling) and reports through the
-//! engine's event channel.
+//! The background sync service: syncs on start and then on the schedule in the settings, and
+//! every account on demand. It sleeps between syncs (no polling) and reports through the
+//! engine's event channel. A scheduled sync leaves out the feeds that ask to be fetched less
+//! often and are not due yet ([`Engine::sync_due`]); one asked for ("Sync now", waking up,
+//! coming back online) fetches everything.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -38,15 +40,21 @@ impl SyncService {
 /// What the service drives: the engine, or a stand-in in tests (whose syncs take no time, so
 /// the schedule can be checked on tokio's paused clock).
 trait SyncTarget: Send + Sync + 'static {
-    /// Syncs every account; results and failures go out on the engine's event channel.
-    fn sync_all(&self) -> impl Future<Output = ()> + Send;
+    /// Syncs every account (`everything`), or those the schedule finds due; results and
+    /// failures go out on the engine's event channel.
+    fn sync_all(&self, everything: bool) -> impl Future<Output = ()> + Send;
     /// How long to wait after a sync before the next one.
     fn interval(&self) -> Duration;
 }
 
 impl SyncTarget for Engine {
-    async fn sync_all(&self) {
-        if let Err(e) = self.sync(None, chrono::Utc::now()).await {
+    async fn sync_all(&self, everything: bool) {
+        let now = chrono::Utc::now();
+        let synced = match everything {
+            true => self.sync(None, now).await,
+            false => self.sync_due(SyncTarget::interval(self), now).await,
+        };
+        if let Err(e) = synced {
             tracing::warn!("scheduled sync failed: {e}");
         }
     }
@@ -65,15 +73,21 @@ fn run<T: SyncTarget>(target: Arc<T>) -> SyncServiceHandle {
     let task = tokio::spawn(async move {
         let mut last_sync = Instant::now();
         let mut due = Instant::now();
+        // The next sync was asked for, rather than scheduled.
+        let mut asked = false;
         loop {
             tokio::select! {
                 command = rx.recv() => match command {
-                    Some(Command::SyncNow) => due = Instant::now(),
+                    Some(Command::SyncNow) => {
+                        due = Instant::now();
+                        asked = true;
+                    }
                     Some(Command::Reschedule) => due = last_sync + target.interval(),
                     None => break,
                 },
                 _ = tokio::time::sleep_until(due) => {
-                    target.sync_all().await;
+                    target.sync_all(asked).await;
+                    asked = false;
                     last_sync = Instant::now();
                     due = last_sync + target.interval();
                 }
@@ -117,15 +131,15 @@ mod tests {
 
     const INTERVAL: Duration = Duration::from_secs(15 * 60);
 
-    /// Records the (paused) time of each sync.
+    /// Records the (paused) time of each sync, and whether it was of every account.
     struct Recorder {
-        syncs: UnboundedSender<Instant>,
+        syncs: UnboundedSender<(Instant, bool)>,
         interval_secs: AtomicU64,
     }
 
     impl SyncTarget for Recorder {
-        async fn sync_all(&self) {
-            let _ = self.syncs.send(Instant::now());
+        async fn sync_all(&self, everything: bool) {
+            let _ = self.syncs.send((Instant::now(), everything));
         }
 
         fn interval(&self) -> Duration {
@@ -133,7 +147,11 @@ mod tests {
         }
     }
 
-    fn start() -> (Arc<Recorder>, SyncServiceHandle, UnboundedReceiver<Instant>) {
+    fn start() -> (
+        Arc<Recorder>,
+        SyncServiceHandle,
+        UnboundedReceiver<(Instant, bool)>,
+    ) {
         let (syncs, rx) = unbounded_channel();
         let recorder = Arc::new(Recorder {
             syncs,
@@ -147,8 +165,9 @@ mod tests {
     async fn syncs_at_start_then_sleeps_for_the_interval() {
         let started = Instant::now();
         let (_target, service, mut syncs) = start();
-        let first = syncs.recv().await.unwrap();
+        let (first, everything) = syncs.recv().await.unwrap();
         assert_eq!(first, started, "the first sync runs at once");
+        assert!(!everything, "on the schedule");
 
         tokio::time::advance(INTERVAL - Duration::from_secs(1)).await;
         tokio::task::yield_now().await;
@@ -158,37 +177,40 @@ mod tests {
         );
 
         // The paused clock moves on to the service's next wake-up and no further.
-        let second = syncs.recv().await.unwrap();
+        let (second, _) = syncs.recv().await.unwrap();
         assert_eq!(second - first, INTERVAL);
-        let third = syncs.recv().await.unwrap();
+        let (third, everything) = syncs.recv().await.unwrap();
         assert_eq!(third - second, INTERVAL);
+        assert!(!everything);
         service.stop();
     }
 
     #[tokio::test(start_paused = true)]
     async fn sync_now_runs_at_once_and_the_interval_starts_again_from_it() {
         let (_target, service, mut syncs) = start();
-        let first = syncs.recv().await.unwrap();
+        let (first, _) = syncs.recv().await.unwrap();
 
         tokio::time::advance(Duration::from_secs(60)).await;
         service.sync_now();
-        let on_demand = syncs.recv().await.unwrap();
+        let (on_demand, everything) = syncs.recv().await.unwrap();
         assert_eq!(on_demand - first, Duration::from_secs(60));
+        assert!(everything, "asked for: every feed is fetched");
 
-        let next = syncs.recv().await.unwrap();
+        let (next, everything) = syncs.recv().await.unwrap();
         assert_eq!(next - on_demand, INTERVAL);
+        assert!(!everything, "back on the schedule");
         service.stop();
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_new_interval_counts_from_the_last_sync() {
         let (target, service, mut syncs) = start();
-        let first = syncs.recv().await.unwrap();
+        let (first, _) = syncs.recv().await.unwrap();
 
         tokio::time::advance(Duration::from_secs(60)).await;
         target.interval_secs.store(5 * 60, Ordering::SeqCst);
         service.reschedule();
-        let next = syncs.recv().await.unwrap();
+        let (next, _) = syncs.recv().await.unwrap();
         assert_eq!(next - first, Duration::from_secs(5 * 60));
         service.stop();
     }

@@ -1,16 +1,22 @@
 //! The ICS subscription provider: one read-only calendar whose whole content is the feed.
 //!
 //! Each fetch is a conditional GET with the validators saved as the cursor (JSON of
-//! [`Validators`]). An unchanged feed (HTTP 304, or the same content without DTSTAMP) is an
+//! [`FeedCursor`], which also keeps the feed's suggested refresh interval and colour, since a
+//! 304 repeats neither). An unchanged feed (HTTP 304, or the same content without DTSTAMP) is an
 //! empty delta with the cursor as it was, which the sync layer does not write; a changed one is
 //! a full change set of one `ReplaceResource` per UID, with the feed's VTIMEZONEs.
 
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::color::feed_color;
 use super::feed_url::FeedUrl;
 use super::fetch::{fetch, FetchError, FetchLimits, FetchOutcome, Validators};
 use super::translate::translate;
 use crate::http::RetryPolicy;
+use crate::ical::ParsedFeed;
 use crate::model::{RemoteCalendar, RemoteChange};
 use crate::provider::{
     Capabilities, ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError, Scope,
@@ -33,6 +39,50 @@ pub fn account_external_id(url: &FeedUrl) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// What a subscription remembers between fetches, saved as its calendar's cursor (JSON): the
+/// validators to send, and what the last body said about the feed itself, which a 304 does not
+/// repeat. Cursors of older versions (bare [`Validators`]) read as such.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedCursor {
+    #[serde(flatten)]
+    pub validators: Validators,
+    /// The poll interval the feed suggests (REFRESH-INTERVAL / X-PUBLISHED-TTL), clamped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_secs: Option<u64>,
+    /// The feed's colour (COLOR / X-APPLE-CALENDAR-COLOR) as `#rrggbb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+}
+
+impl FeedCursor {
+    /// A saved cursor; one this build cannot read is none (the feed is fetched in full).
+    pub fn read(cursor: &str) -> Option<FeedCursor> {
+        serde_json::from_str(cursor).ok()
+    }
+
+    fn write(&self) -> String {
+        // Optional strings and a number always serialize.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The poll interval the feed behind `cursor` suggested at its last fetch (for the schedule).
+pub fn suggested_refresh(cursor: &str) -> Option<Duration> {
+    FeedCursor::read(cursor)?
+        .refresh_secs
+        .map(Duration::from_secs)
+}
+
+/// A feed body already fetched and parsed (subscribing reads the feed's name from it), which
+/// the provider's first [`Provider::fetch_changes`] uses instead of fetching the feed again.
+#[derive(Debug)]
+pub struct FirstFetch {
+    pub feed: ParsedFeed,
+    pub validators: Validators,
+    pub refresh_interval: Option<Duration>,
+    pub moved_to: Option<FeedUrl>,
+}
+
 pub struct IcsProvider {
     client: reqwest::Client,
     url: FeedUrl,
@@ -42,6 +92,10 @@ pub struct IcsProvider {
     limits: FetchLimits,
     /// Where the link is saved (store and key), to keep a permanent move (301/308) there.
     saved_at: Option<(SecretStore, String)>,
+    /// Taken by the first fetch; a lock because fetches borrow the provider shared.
+    first_fetch: std::sync::Mutex<Option<FirstFetch>>,
+    /// The calendar's colour as the last fetch saw it (a 304 does not say).
+    color: Option<String>,
 }
 
 impl IcsProvider {
@@ -55,6 +109,64 @@ impl IcsProvider {
             name: name.to_owned(),
             limits: FetchLimits::new(retry),
             saved_at: None,
+            first_fetch: std::sync::Mutex::new(None),
+            color: None,
+        }
+    }
+
+    /// Takes what the last fetch learnt about the feed from its saved `cursor` (the
+    /// calendar's): the colour the calendar is listed with.
+    pub fn remembering(self, cursor: Option<&str>) -> Self {
+        IcsProvider {
+            color: cursor.and_then(FeedCursor::read).and_then(|c| c.color),
+            ..self
+        }
+    }
+
+    /// Makes the first fetch answer with `first` (the feed as it was just fetched) rather
+    /// than with a request of its own; the calendar takes its colour.
+    pub fn with_first_fetch(self, first: FirstFetch) -> Self {
+        IcsProvider {
+            color: first.feed.color.as_deref().and_then(feed_color),
+            first_fetch: std::sync::Mutex::new(Some(first)),
+            ..self
+        }
+    }
+
+    /// The full change set of a fetched and parsed feed. The parsed feed is dropped as soon
+    /// as it is translated: only the changes travel on to the store.
+    fn full_change_set(
+        &self,
+        feed: ParsedFeed,
+        validators: Validators,
+        refresh_interval: Option<Duration>,
+        progress: Progress<'_>,
+    ) -> ChangeSet {
+        let translated = translate(&feed);
+        let cursor = FeedCursor {
+            validators,
+            refresh_secs: refresh_interval.map(|d| d.as_secs()),
+            color: feed.color.as_deref().and_then(feed_color),
+        };
+        // A skipped event is logged, and the rest of the feed kept.
+        for warning in feed.warnings.iter().take(MAX_LOGGED_WARNINGS) {
+            tracing::warn!(calendar = %crate::text::one_line(&self.name), "{warning}");
+        }
+        drop(feed);
+        let events = translated
+            .changes
+            .iter()
+            .map(|c| match c {
+                RemoteChange::ReplaceResource { events, .. } => events.len(),
+                _ => 1,
+            })
+            .sum();
+        progress(events);
+        ChangeSet {
+            kind: ChangeSetKind::Full,
+            changes: translated.changes,
+            cursor: Some(cursor.write()),
+            zones: Some(translated.zones),
         }
     }
 
@@ -93,9 +205,11 @@ impl Provider for IcsProvider {
         Ok(vec![RemoteCalendar {
             external_id: self.calendar_id.clone(),
             name: self.name.clone(),
-            color: None,
+            color: self.color.clone(),
             time_zone: None,
-            primary: true,
+            // "Primary" is a Google account's own calendar (its address); a feed is not one,
+            // and the settings window and `calbuddy calendars` would badge it as such.
+            primary: false,
             read_only: true,
         }])
     }
@@ -105,11 +219,20 @@ impl Provider for IcsProvider {
         request: FetchRequest<'_>,
         progress: Progress<'_>,
     ) -> Result<ChangeSet, ProviderError> {
-        // A cursor this build cannot read is no cursor: the feed is fetched in full.
-        let validators = request
-            .cursor
-            .and_then(|c| serde_json::from_str::<Validators>(c).ok());
-        let outcome = fetch(&self.client, &self.url, validators.as_ref(), &self.limits)
+        // A poisoned lock only means another fetch panicked; the feed is fetched afresh.
+        let first = self.first_fetch.lock().ok().and_then(|mut f| f.take());
+        if let Some(first) = first {
+            self.remember_move(first.moved_to).await;
+            return Ok(self.full_change_set(
+                first.feed,
+                first.validators,
+                first.refresh_interval,
+                progress,
+            ));
+        }
+        let saved = request.cursor.and_then(FeedCursor::read);
+        let sent = saved.as_ref().map(|c| &c.validators);
+        let outcome = fetch(&self.client, &self.url, sent, &self.limits)
             .await
             .map_err(provider_error)?;
         match outcome {
@@ -119,49 +242,32 @@ impl Provider for IcsProvider {
                 ..
             } => {
                 self.remember_move(moved_to).await;
+                // What the body said about the feed still holds.
+                let cursor = FeedCursor {
+                    validators,
+                    ..saved.unwrap_or_default()
+                };
                 Ok(ChangeSet {
                     kind: ChangeSetKind::Delta,
                     changes: vec![],
-                    cursor: Some(cursor(&validators)),
+                    cursor: Some(cursor.write()),
                     zones: None,
                 })
             }
             FetchOutcome::Body {
                 text,
                 validators,
+                refresh_interval,
                 moved_to,
-                ..
             } => {
                 self.remember_move(moved_to).await;
                 let feed = crate::ical::parse(text.as_bytes());
-                let translated = translate(&feed);
-                // A skipped event is logged, and the rest of the feed kept.
-                for warning in feed.warnings.iter().take(MAX_LOGGED_WARNINGS) {
-                    tracing::warn!(calendar = %crate::text::one_line(&self.name), "{warning}");
-                }
-                let events = translated
-                    .changes
-                    .iter()
-                    .map(|c| match c {
-                        RemoteChange::ReplaceResource { events, .. } => events.len(),
-                        _ => 1,
-                    })
-                    .sum();
-                progress(events);
-                Ok(ChangeSet {
-                    kind: ChangeSetKind::Full,
-                    changes: translated.changes,
-                    cursor: Some(cursor(&validators)),
-                    zones: Some(translated.zones),
-                })
+                // The body is not needed once parsed; the store's work comes after this.
+                drop(text);
+                Ok(self.full_change_set(feed, validators, refresh_interval, progress))
             }
         }
     }
-}
-
-fn cursor(validators: &Validators) -> String {
-    // Three optional strings always serialize.
-    serde_json::to_string(validators).unwrap_or_default()
 }
 
 /// What a failed fetch means for the sync: the previous events stay, and the message (with the

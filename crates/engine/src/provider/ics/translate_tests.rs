@@ -311,3 +311,33 @@ fn a_date_time_recurrence_id_on_an_all_day_series_names_its_written_date() {
     );
     assert_eq!(events[1].external_id, "bin@x@20200416");
 }
+
+/// A feed large enough to be translated on two threads keeps its order, and an event without
+/// a UID is named by its position in the whole feed, whichever half it fell in.
+#[test]
+fn a_feed_translated_on_two_threads_keeps_its_order_and_positions() {
+    let body: String = (0..3000)
+        .map(|i| {
+            let uid = if i % 700 == 0 {
+                String::new()
+            } else {
+                format!("UID:e{i}\r\n")
+            };
+            format!(
+                "BEGIN:VEVENT\r\n{uid}DTSTART:20300101T090000Z\r\nSUMMARY:{i}\r\nEND:VEVENT\r\n"
+            )
+        })
+        .collect();
+    let translated = feed(&body);
+    let resources = resources(&translated);
+    assert_eq!(resources.len(), 3000);
+    for (i, (id, events)) in resources.iter().enumerate() {
+        let expected = if i % 700 == 0 {
+            format!("no-uid-{i}")
+        } else {
+            format!("e{i}")
+        };
+        assert_eq!(*id, expected);
+        assert_eq!(events[0].title, i.to_string());
+    }
+}
