@@ -194,13 +194,7 @@ impl Settings {
             1440,
         )?;
         if !is_tenant(&self.microsoft.tenant) {
-            return Err(SettingsError::Invalid {
-                key: "microsoft.tenant".to_owned(),
-                message: format!(
-                    "{:?} is not common, organizations, consumers, a tenant id or a domain",
-                    crate::text::one_line(&self.microsoft.tenant)
-                ),
-            });
+            return Err(invalid_tenant(&self.microsoft.tenant));
         }
         Ok(())
     }
@@ -243,17 +237,32 @@ impl Settings {
             "microsoft.client_id" => self.microsoft.client_id = text(),
             // The keywords are case-insensitive at Microsoft; written in lower case here.
             "microsoft.tenant" => {
-                self.microsoft.tenant = match text() {
+                let tenant = match text() {
                     Some(t) if TENANT_KEYWORDS.contains(&t.to_ascii_lowercase().as_str()) => {
                         t.to_ascii_lowercase()
                     }
                     Some(t) => t,
                     None => MicrosoftClientSettings::default().tenant,
+                };
+                // Refused before it is kept, so the settings stay valid.
+                if !is_tenant(&tenant) {
+                    return Err(invalid_tenant(&tenant));
                 }
+                self.microsoft.tenant = tenant;
             }
             _ => return Err(SettingsError::UnknownKey(key.to_owned())),
         }
         self.validate()
+    }
+}
+
+fn invalid_tenant(tenant: &str) -> SettingsError {
+    SettingsError::Invalid {
+        key: "microsoft.tenant".to_owned(),
+        message: format!(
+            "{:?} is not common, organizations, consumers, a tenant id or a domain",
+            crate::text::one_line(tenant)
+        ),
     }
 }
 
