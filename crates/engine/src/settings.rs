@@ -371,7 +371,8 @@ mod tests {
         assert_eq!(s.microsoft.tenant, "consumers");
         s.set("microsoft.tenant", "72f988bf-86f1-41af-91ab-2d7cd011db47")
             .unwrap();
-        s.set("microsoft.tenant", "contoso.onmicrosoft.com").unwrap();
+        s.set("microsoft.tenant", "contoso.onmicrosoft.com")
+            .unwrap();
         assert_eq!(s.microsoft.tenant, "contoso.onmicrosoft.com");
         // Blank goes back to the default.
         s.set("microsoft.tenant", " ").unwrap();
@@ -388,8 +389,11 @@ mod tests {
             let err = s.set("microsoft.tenant", bad).unwrap_err().to_string();
             assert!(err.contains("microsoft.tenant"), "{bad}: {err}");
         }
-        s.set("microsoft.client_id", " 00000000-1111-2222-3333-444444444444 ")
-            .unwrap();
+        s.set(
+            "microsoft.client_id",
+            " 00000000-1111-2222-3333-444444444444 ",
+        )
+        .unwrap();
         assert_eq!(
             s.microsoft.client_id.as_deref(),
             Some("00000000-1111-2222-3333-444444444444")

@@ -232,9 +232,18 @@ async fn a_full_round_follows_next_links_to_the_delta_link() {
     assert!(lines[1].contains("$skiptoken=r0usmccm996"), "{}", lines[1]);
     assert!(lines[2].contains("$skiptoken=r0usmccm997"), "{}", lines[2]);
     for head in server.requests() {
-        assert!(head.contains("\r\nprefer: odata.maxpagesize=50\r\n"), "{head}");
-        assert!(head.contains("\r\nprefer: outlook.timezone=\"utc\"\r\n"), "{head}");
-        assert!(head.contains("\r\nauthorization: bearer access-1\r\n"), "{head}");
+        assert!(
+            head.contains("\r\nprefer: odata.maxpagesize=50\r\n"),
+            "{head}"
+        );
+        assert!(
+            head.contains("\r\nprefer: outlook.timezone=\"utc\"\r\n"),
+            "{head}"
+        );
+        assert!(
+            head.contains("\r\nauthorization: bearer access-1\r\n"),
+            "{head}"
+        );
     }
 }
 
@@ -274,7 +283,10 @@ async fn an_expired_delta_link_asks_for_a_full_round() {
     })
     .await;
     let p = provider(&server);
-    let cursor = format!("{}/v1.0/me/calendars/c/calendarView/delta?$deltatoken=old", server.base);
+    let cursor = format!(
+        "{}/v1.0/me/calendars/c/calendarView/delta?$deltatoken=old",
+        server.base
+    );
     let err = fetch(&p, "c", Some(&cursor)).await.unwrap_err();
     assert!(matches!(err, ProviderError::CursorExpired), "{err:?}");
     assert_eq!(server.lines().len(), 1, "a 410 is not retried");
@@ -288,7 +300,11 @@ async fn throttling_waits_as_long_as_retry_after_says() {
             &["Retry-After: 1", "Content-Type: application/json"],
             r#"{"error": {"code": "TooManyRequests", "message": "Please retry again later."}}"#,
         ),
-        1 => status(503, &["Content-Type: text/html"], "<html>Service Unavailable</html>"),
+        1 => status(
+            503,
+            &["Content-Type: text/html"],
+            "<html>Service Unavailable</html>",
+        ),
         _ => ok(json!({
             "@odata.deltaLink": format!("{base}/v1.0/d?$deltatoken=t"),
             "value": [event("e1", "One")]
@@ -298,19 +314,33 @@ async fn throttling_waits_as_long_as_retry_after_says() {
     let p = provider(&server);
     let began = Instant::now();
     let set = fetch(&p, "c", None).await.unwrap();
-    assert!(began.elapsed() >= Duration::from_secs(1), "{:?}", began.elapsed());
+    assert!(
+        began.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        began.elapsed()
+    );
     assert_eq!(ids(&set), ["+e1"]);
     let lines = server.lines();
     assert_eq!(lines.len(), 3);
-    assert!(lines.iter().all(|l| l == &lines[0]), "the same page is asked again: {lines:?}");
+    assert!(
+        lines.iter().all(|l| l == &lines[0]),
+        "the same page is asked again: {lines:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_server_that_stays_down_or_throttling_fails_cleanly_after_the_retries() {
     let server = serve(|_, _, _| status(503, &[], "")).await;
     let err = fetch(&provider(&server), "c", None).await.unwrap_err();
-    assert!(matches!(err, ProviderError::Network(ref m) if m == "HTTP 503"), "{err:?}");
-    assert_eq!(server.lines().len(), 4, "the first attempt and three retries");
+    assert!(
+        matches!(err, ProviderError::Network(ref m) if m == "HTTP 503"),
+        "{err:?}"
+    );
+    assert_eq!(
+        server.lines().len(),
+        4,
+        "the first attempt and three retries"
+    );
 
     let server = serve(|_, _, _| status(429, &["Retry-After: 0"], "")).await;
     let err = fetch(&provider(&server), "c", None).await.unwrap_err();
@@ -328,7 +358,11 @@ async fn a_truncated_page_fails_the_round_without_changes() {
             let full = json!({"@odata.deltaLink": format!("{base}/v1.0/d"),
                               "value": [event("e2", "Two")]})
             .to_string();
-            status(200, &["Content-Type: application/json"], &full[..full.len() / 2])
+            status(
+                200,
+                &["Content-Type: application/json"],
+                &full[..full.len() / 2],
+            )
         }
     })
     .await;
@@ -337,7 +371,10 @@ async fn a_truncated_page_fails_the_round_without_changes() {
     // A page with neither link is as broken.
     let server = serve(|_, _, _| ok(json!({"value": []}))).await;
     let err = fetch(&provider(&server), "c", None).await.unwrap_err();
-    assert!(matches!(err, ProviderError::Malformed(ref m) if m.contains("neither")), "{err:?}");
+    assert!(
+        matches!(err, ProviderError::Malformed(ref m) if m.contains("neither")),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -351,7 +388,9 @@ async fn a_server_that_never_ends_the_round_is_given_up_on() {
         calendar_id: "c",
         window: window(),
     };
-    let err = delta::round(&p.graph, start, 10, 5, &|_| {}).await.unwrap_err();
+    let err = delta::round(&p.graph, start, 10, 5, &|_| {})
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, ProviderError::EndlessListing { pages: 5, .. }),
         "{err:?}"
@@ -372,9 +411,13 @@ async fn links_that_lead_away_from_graph_are_not_followed() {
     );
     // Nor is a saved cursor that points elsewhere (another port is another origin).
     let server = serve(|_, _, _| ok(json!({"value": []}))).await;
-    let err = fetch(&provider(&server), "c", Some("http://127.0.0.1:1/v1.0/d?$deltatoken=x"))
-        .await
-        .unwrap_err();
+    let err = fetch(
+        &provider(&server),
+        "c",
+        Some("http://127.0.0.1:1/v1.0/d?$deltatoken=x"),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, ProviderError::Malformed(_)), "{err:?}");
     assert!(server.lines().is_empty());
 }
@@ -384,15 +427,21 @@ async fn calendars_are_listed_across_pages_and_the_user_is_read_from_me() {
     let server = serve(|base, head, _| {
         let line = head.lines().next().unwrap_or_default().to_owned();
         if line.starts_with("GET /v1.0/me/calendars?$skip=1 ") {
-            ok(json!({"value": [{"id": "b", "name": "Team", "hexColor": "", "color": "lightTeal",
-                                 "canEdit": false, "isDefaultCalendar": false}]}))
+            ok(
+                json!({"value": [{"id": "b", "name": "Team", "hexColor": "", "color": "lightTeal",
+                                 "canEdit": false, "isDefaultCalendar": false}]}),
+            )
         } else if line.starts_with("GET /v1.0/me/calendars ") {
-            ok(json!({"value": [{"id": "a", "name": "Calendar", "hexColor": "#aabbcc",
+            ok(
+                json!({"value": [{"id": "a", "name": "Calendar", "hexColor": "#aabbcc",
                                  "canEdit": true, "isDefaultCalendar": true}],
-                      "@odata.nextLink": format!("{base}/v1.0/me/calendars?$skip=1")}))
+                      "@odata.nextLink": format!("{base}/v1.0/me/calendars?$skip=1")}),
+            )
         } else if line.starts_with("GET /v1.0/me ") {
-            ok(json!({"displayName": "Adele Vance", "userPrincipalName": "adele@contoso.com",
-                      "mail": "adele@contoso.com", "id": "87d349ed"}))
+            ok(
+                json!({"displayName": "Adele Vance", "userPrincipalName": "adele@contoso.com",
+                      "mail": "adele@contoso.com", "id": "87d349ed"}),
+            )
         } else {
             status(404, &[], "")
         }
@@ -402,11 +451,21 @@ async fn calendars_are_listed_across_pages_and_the_user_is_read_from_me() {
     let calendars = p.list_calendars().await.unwrap();
     let summary: Vec<_> = calendars
         .iter()
-        .map(|c| (c.external_id.as_str(), c.primary, c.read_only, c.color.as_deref()))
+        .map(|c| {
+            (
+                c.external_id.as_str(),
+                c.primary,
+                c.read_only,
+                c.color.as_deref(),
+            )
+        })
         .collect();
     assert_eq!(
         summary,
-        [("a", true, false, Some("#aabbcc")), ("b", false, true, Some("#00b7c3"))]
+        [
+            ("a", true, false, Some("#aabbcc")),
+            ("b", false, true, Some("#00b7c3"))
+        ]
     );
     let user = p.signed_in_user().await.unwrap();
     assert_eq!(user.address, "adele@contoso.com");

@@ -52,7 +52,9 @@ impl Graph {
         if url.origin() != self.base.origin() {
             return Err(ProviderError::Malformed(format!(
                 "a paging link leads away from Graph (to {})",
-                url.host_str().map(crate::text::one_line).unwrap_or_default()
+                url.host_str()
+                    .map(crate::text::one_line)
+                    .unwrap_or_default()
             )));
         }
         Ok(url)
@@ -190,17 +192,29 @@ mod tests {
         assert_eq!(error_of(failure(410, "", None)).2, "CursorExpired");
         let wait = Some(std::time::Duration::from_secs(7));
         let (retry, after, text) = error_of(failure(429, "TooManyRequests", wait));
-        assert!(retry && after == wait && text.contains("RateLimited"), "{text}");
+        assert!(
+            retry && after == wait && text.contains("RateLimited"),
+            "{text}"
+        );
         let (retry, after, text) = error_of(failure(503, "serviceNotAvailable", wait));
         assert!(retry && after == wait && text.contains("Network"), "{text}");
         let (retry, _, _) = error_of(failure(504, &error_code(b"<html>Gateway</html>"), None));
         assert!(retry);
-        assert_eq!(error_of(failure(401, "InvalidAuthenticationToken", None)).2, "unauthorized");
-        assert_eq!(error_of(failure(404, "ErrorItemNotFound", None)).2, "CalendarGone");
+        assert_eq!(
+            error_of(failure(401, "InvalidAuthenticationToken", None)).2,
+            "unauthorized"
+        );
+        assert_eq!(
+            error_of(failure(404, "ErrorItemNotFound", None)).2,
+            "CalendarGone"
+        );
         let (retry, _, text) = error_of(failure(403, "ErrorAccessDenied", None));
         assert!(!retry && text.contains("Rejected") && text.contains("ErrorAccessDenied"));
         // Graph's message never reaches our errors.
         assert!(!format!("{:?}", failure(400, &error_code(body), None).error).contains("secret"));
-        assert_eq!(error_code(format!(r#"{{"error":{{"code":"{}"}}}}"#, "x".repeat(100)).as_bytes()), "");
+        assert_eq!(
+            error_code(format!(r#"{{"error":{{"code":"{}"}}}}"#, "x".repeat(100)).as_bytes()),
+            ""
+        );
     }
 }

@@ -12,8 +12,26 @@ const HIDDEN: [&str; 5] = ["script", "style", "head", "title", "xml"];
 
 /// Elements whose start or end breaks the line.
 const BLOCKS: [&str; 20] = [
-    "br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
-    "blockquote", "pre", "hr", "section", "article", "dd",
+    "br",
+    "p",
+    "div",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "hr",
+    "section",
+    "article",
+    "dd",
 ];
 
 /// The plain text of an HTML fragment or document.
@@ -42,8 +60,7 @@ pub fn to_text(html: &str) -> String {
             line_break(&mut out, true);
         } else if BLOCKS.contains(&name.as_str()) {
             line_break(&mut out, false);
-        } else if (name == "td" || name == "th") && !out.is_empty() && !out.ends_with([' ', '\n'])
-        {
+        } else if (name == "td" || name == "th") && !out.is_empty() && !out.ends_with([' ', '\n']) {
             out.push(' ');
         }
     }
@@ -247,7 +264,10 @@ mod tests {
     fn markup_inside_text_and_odd_input_stay_text() {
         assert_eq!(to_text("a < b and c > d"), "a < b and c > d");
         assert_eq!(to_text("&lt;b&gt;not bold&lt;/b&gt;"), "<b>not bold</b>");
-        assert_eq!(to_text("AT&T &unknown; &#0; &#xZZ; & x;"), "AT&T &unknown; &#0; &#xZZ; & x;");
+        assert_eq!(
+            to_text("AT&T &unknown; &#0; &#xZZ; & x;"),
+            "AT&T &unknown; &#0; &#xZZ; & x;"
+        );
         assert_eq!(
             to_text("<a title=\"a > b\">link</a> <p>one</p><p>two</p>"),
             "link\none\ntwo"

@@ -4,11 +4,11 @@
 //! user's own Entra app registration. Protocol facts and sources: shared/PROVIDERS-more.md A.
 
 mod delta;
+#[cfg(test)]
+mod delta_tests;
 mod graph;
 mod html_text;
 mod wire;
-#[cfg(test)]
-mod delta_tests;
 #[cfg(test)]
 mod wire_hostile;
 
@@ -305,7 +305,10 @@ mod tests {
             "https://login.microsoftonline.com/organizations/oauth2/v2.0/token"
         );
         assert!(oauth.client_secret.is_none() && oauth.revoke_url.is_none());
-        assert_eq!(oauth.scopes, ["offline_access", "User.Read", "Calendars.Read"]);
+        assert_eq!(
+            oauth.scopes,
+            ["offline_access", "User.Read", "Calendars.Read"]
+        );
         assert_eq!(oauth.redirect_host, RedirectHost::Localhost);
         // An overridden endpoint without `{tenant}` is used as it is.
         let fake = MicrosoftEndpoints {
@@ -341,6 +344,9 @@ mod tests {
 
     #[test]
     fn tokens_are_kept_under_the_account_s_address() {
-        assert_eq!(secret_key("adele@contoso.com"), "microsoft:adele@contoso.com");
+        assert_eq!(
+            secret_key("adele@contoso.com"),
+            "microsoft:adele@contoso.com"
+        );
     }
 }

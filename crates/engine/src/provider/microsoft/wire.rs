@@ -102,7 +102,12 @@ impl Calendar {
             .as_deref()
             .filter(|c| is_hex_colour(c))
             .map(str::to_ascii_lowercase)
-            .or_else(|| self.color.as_deref().and_then(preset_colour).map(str::to_owned));
+            .or_else(|| {
+                self.color
+                    .as_deref()
+                    .and_then(preset_colour)
+                    .map(str::to_owned)
+            });
         RemoteCalendar {
             name: capped(
                 self.name
@@ -322,10 +327,7 @@ impl Event {
             };
             (EventTime::Date(first), EventTime::Date(after))
         } else {
-            (
-                start.resolve().map_err(bad)?,
-                end.resolve().map_err(bad)?,
-            )
+            (start.resolve().map_err(bad)?, end.resolve().map_err(bad)?)
         };
         let status = match self.show_as.as_deref() {
             Some("tentative") => EventStatus::Tentative,
@@ -479,7 +481,9 @@ mod tests {
             Some("W/\"ZlnW4RIAV06KYYwlrfNZvQAALfZeRQ==\"")
         );
         assert_eq!(
-            e.updated.unwrap().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            e.updated
+                .unwrap()
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             "2026-04-30T13:15:27.810Z"
         );
         assert!(e.recurrence.is_empty() && e.series.is_none());
@@ -683,7 +687,8 @@ mod tests {
         v["subject"] = json!("é".repeat(5000));
         v["location"] = json!({"displayName": "ü".repeat(5000)});
         v["body"] = json!({"contentType": "text", "content": "ö".repeat(200_000)});
-        v["onlineMeeting"] = json!({"joinUrl": format!("https://teams.microsoft.com/{}", "a".repeat(5000))});
+        v["onlineMeeting"] =
+            json!({"joinUrl": format!("https://teams.microsoft.com/{}", "a".repeat(5000))});
         let e = upsert(v);
         assert!(e.title.len() <= 1024 && e.title.ends_with("é…"));
         assert!(e.location.unwrap().len() <= 2048);
@@ -734,7 +739,10 @@ mod tests {
         assert_eq!(cals[1].color.as_deref(), Some("#7bc96f"));
         assert!(cals[1].read_only && !cals[1].primary);
         assert_eq!(cals[2].color.as_deref(), Some("#e3008c"));
-        assert_eq!((cals[3].name.as_str(), cals[3].color.as_deref()), ("Calendar", None));
+        assert_eq!(
+            (cals[3].name.as_str(), cals[3].color.as_deref()),
+            ("Calendar", None)
+        );
     }
 
     #[test]
@@ -745,7 +753,10 @@ mod tests {
             "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd"
         }))
         .unwrap();
-        assert_eq!(me.address().as_deref(), Some("AdeleV@contoso.onmicrosoft.com"));
+        assert_eq!(
+            me.address().as_deref(),
+            Some("AdeleV@contoso.onmicrosoft.com")
+        );
         assert_eq!(me.display_name().as_deref(), Some("Adele Vance"));
         let me: Me = serde_json::from_value(
             json!({"userPrincipalName": " ", "mail": "someone@outlook.com", "displayName": null}),

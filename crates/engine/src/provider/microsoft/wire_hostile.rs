@@ -81,7 +81,9 @@ fn event() -> impl Strategy<Value = Value> {
         (
             optional(
                 prop_oneof![Just("html"), Just("text"), Just("HTML")]
-                    .prop_flat_map(|t| html().prop_map(move |c| json!({"contentType": t, "content": c})))
+                    .prop_flat_map(|t| {
+                        html().prop_map(move |c| json!({"contentType": t, "content": c}))
+                    })
                     .boxed(),
             ),
             optional(text().prop_map(|t| json!({"joinUrl": t})).boxed()),
@@ -101,7 +103,13 @@ fn event() -> impl Strategy<Value = Value> {
         ),
     )
         .prop_map(
-            |(id, subject, (start, end, all_day, cancelled), (body, meeting, location, response), (kind, original, removed))| {
+            |(
+                id,
+                subject,
+                (start, end, all_day, cancelled),
+                (body, meeting, location, response),
+                (kind, original, removed),
+            )| {
                 let mut v = json!({
                     "id": id, "subject": subject, "start": start, "end": end,
                     "isAllDay": all_day, "isCancelled": cancelled, "body": body,
