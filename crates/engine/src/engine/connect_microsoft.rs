@@ -69,3 +69,69 @@ impl Engine {
         Ok((self.account(id).await?, report))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::Sensitive;
+
+    async fn engine(dir: &std::path::Path) -> Engine {
+        Engine::open(super::super::EngineConfig::in_dir(dir))
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_client_and_tenant_come_from_the_settings_and_a_missing_client_names_the_fix() {
+        if microsoft_client_from_env().is_some() {
+            // The environment would win over the settings this test is about.
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine(dir.path()).await;
+        let err = engine.microsoft_config().unwrap_err();
+        assert_eq!(err.code(), "no_microsoft_client");
+        assert!(err.to_string().contains("microsoft.client_id"), "{err}");
+        let err = engine
+            .connect_microsoft(|_| {}, Utc::now())
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "no_microsoft_client");
+
+        engine.set_setting("microsoft.client_id", "app-id").unwrap();
+        engine.set_setting("microsoft.tenant", "consumers").unwrap();
+        let config = engine.microsoft_config().unwrap();
+        assert_eq!(
+            (config.client_id.as_str(), config.tenant.as_str()),
+            ("app-id", "consumers")
+        );
+        assert_eq!(
+            config.endpoints,
+            crate::provider::microsoft::MicrosoftEndpoints::default()
+        );
+    }
+
+    #[tokio::test]
+    async fn disconnecting_deletes_the_tokens_and_says_microsoft_cannot_revoke_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine(dir.path()).await;
+        let now = Utc::now();
+        let (id, _) = engine
+            .store
+            .upsert_account("microsoft", "adele@contoso.com", "adele@contoso.com", now)
+            .await
+            .unwrap();
+        let key = microsoft::secret_key("adele@contoso.com");
+        let secrets = &engine.config.secrets;
+        secrets
+            .set(&key, &Sensitive::new("{}".to_owned()))
+            .await
+            .unwrap();
+        let done = engine.disconnect(id).await.unwrap();
+        assert!(!done.revoked);
+        let note = done.revoke_error.unwrap();
+        assert!(note.contains("no way for an app to revoke"), "{note}");
+        assert!(secrets.get(&key).await.unwrap().is_none());
+        assert!(engine.accounts().await.unwrap().is_empty());
+    }
+}

@@ -145,7 +145,7 @@ pub(super) fn token_error(provider: &str, e: TokenRequestError) -> ProviderError
             // user in the browser again.
             BasicErrorResponseType::Extension(e) if e == "interaction_required" => {
                 ProviderError::ReauthRequired(format!(
-                    "{provider} (your organisation) requires you to sign in again"
+                    "{provider}: your organisation requires you to sign in again"
                 ))
             }
             BasicErrorResponseType::InvalidClient => ProviderError::Rejected(format!(

@@ -51,7 +51,12 @@ pub(super) async fn round(
             );
             (url, ChangeSetKind::Full)
         }
-        Start::DeltaLink(link) => (graph.link(link)?, ChangeSetKind::Delta),
+        // A saved link that is not Graph's (the Graph address was changed since) is never
+        // followed: the calendar is listed in full again instead.
+        Start::DeltaLink(link) => (
+            graph.link(link).map_err(|_| ProviderError::CursorExpired)?,
+            ChangeSetKind::Delta,
+        ),
     };
     // Sent on every request, follow-ups included: preferences apply per request. Times come
     // in UTC (all-day events keep their midnight dates; see wire.rs).
