@@ -84,7 +84,24 @@ where
                         Ok(n) => head.extend_from_slice(&buf[..n]),
                     }
                 }
-                let head = String::from_utf8_lossy(&head).to_string();
+                // Read a request body too (a token request's form), so the answer is not cut
+                // off by a reset for unread bytes; it is recorded after the head.
+                let mut head = String::from_utf8_lossy(&head).to_string();
+                let length = head
+                    .to_ascii_lowercase()
+                    .lines()
+                    .find_map(|l| {
+                        l.strip_prefix("content-length:")
+                            .map(|v| v.trim().to_owned())
+                    })
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .unwrap_or(0);
+                let read = head.split_once("\r\n\r\n").map_or(0, |(_, b)| b.len());
+                let mut rest = vec![0u8; length.saturating_sub(read).min(64 * 1024)];
+                if stream.read_exact(&mut rest).await.is_err() {
+                    return;
+                }
+                head.push_str(&String::from_utf8_lossy(&rest));
                 let index = {
                     let mut seen = seen.lock().unwrap();
                     seen.push(head.to_ascii_lowercase());
@@ -111,7 +128,20 @@ where
 }
 
 fn provider(server: &Server) -> MicrosoftProvider {
-    let config = MicrosoftConfig {
+    let tokens = TokenSet {
+        access_token: Sensitive::new("access-1".into()),
+        refresh_token: Some(Sensitive::new("refresh-1".into())),
+        expires_at: Utc::now() + chrono::Duration::hours(1),
+    };
+    let dir = std::env::temp_dir().join("calbuddy-ms-unused-secrets");
+    let secrets = SecretStore::File {
+        path: dir.join("secrets.json"),
+    };
+    MicrosoftProvider::with_tokens(&config(server), secrets, tokens).unwrap()
+}
+
+fn config(server: &Server) -> MicrosoftConfig {
+    MicrosoftConfig {
         client_id: "client".into(),
         tenant: "common".into(),
         endpoints: MicrosoftEndpoints {
@@ -129,17 +159,7 @@ fn provider(server: &Server) -> MicrosoftProvider {
         },
         sign_in_timeout: Duration::from_secs(1),
         page_size: 50,
-    };
-    let tokens = TokenSet {
-        access_token: Sensitive::new("access-1".into()),
-        refresh_token: Some(Sensitive::new("refresh-1".into())),
-        expires_at: Utc::now() + chrono::Duration::hours(1),
-    };
-    let dir = std::env::temp_dir().join("calbuddy-ms-unused-secrets");
-    let secrets = SecretStore::File {
-        path: dir.join("secrets.json"),
-    };
-    MicrosoftProvider::with_tokens(&config, secrets, tokens).unwrap()
+    }
 }
 
 fn window() -> SyncWindow {
@@ -474,4 +494,119 @@ async fn calendars_are_listed_across_pages_and_the_user_is_read_from_me() {
     // A calendar that is gone.
     let err = fetch(&p, "missing", None).await.unwrap_err();
     assert!(matches!(err, ProviderError::CalendarGone), "{err:?}");
+}
+
+/// A connected account whose saved access token has expired, in a secret store in `dir`.
+async fn saved_account(server: &Server, dir: &std::path::Path) -> (MicrosoftProvider, SecretStore) {
+    let secrets = SecretStore::File {
+        path: dir.join("secrets.json"),
+    };
+    let stale = TokenSet {
+        access_token: Sensitive::new("access-1".into()),
+        refresh_token: Some(Sensitive::new("refresh-1".into())),
+        expires_at: Utc::now() - chrono::Duration::minutes(5),
+    };
+    secrets
+        .set(&secret_key("adele@contoso.com"), &stale.to_secret())
+        .await
+        .unwrap();
+    let p = MicrosoftProvider::new(&config(server), secrets.clone(), "adele@contoso.com").unwrap();
+    (p, secrets)
+}
+
+#[tokio::test]
+async fn a_refresh_saves_the_rotated_refresh_token_before_graph_is_asked() {
+    let server = serve(|base, head, _| {
+        if head.starts_with("POST /token ") {
+            let rotated = if head.contains("refresh_token=refresh-1") {
+                "2"
+            } else {
+                "x"
+            };
+            return ok(json!({
+                "token_type": "Bearer", "scope": "User.Read Calendars.Read",
+                "expires_in": 3599, "ext_expires_in": 3599,
+                "access_token": format!("access-{rotated}"),
+                "refresh_token": format!("refresh-{rotated}")
+            }));
+        }
+        ok(json!({"@odata.deltaLink": format!("{base}/v1.0/d"), "value": []}))
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (p, secrets) = saved_account(&server, dir.path()).await;
+    fetch(&p, "c", None).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    // A public client: no secret, the client id in the form.
+    assert!(requests[0].starts_with("post /token "), "{}", requests[0]);
+    assert!(
+        requests[0].contains("grant_type=refresh_token"),
+        "{}",
+        requests[0]
+    );
+    assert!(requests[0].contains("client_id=client"), "{}", requests[0]);
+    assert!(!requests[0].contains("client_secret"), "{}", requests[0]);
+    assert!(
+        requests[1].contains("authorization: bearer access-2"),
+        "{}",
+        requests[1]
+    );
+    let saved = secrets
+        .get(&secret_key("adele@contoso.com"))
+        .await
+        .unwrap()
+        .unwrap();
+    let saved = TokenSet::from_secret(&saved).unwrap();
+    assert_eq!(saved.refresh_token.unwrap().expose(), "refresh-2");
+    assert_eq!(saved.access_token.expose(), "access-2");
+}
+
+#[tokio::test]
+async fn a_revoked_grant_asks_to_sign_in_again_and_a_401_is_renewed_once() {
+    let server = serve(|_, head, _| {
+        if head.starts_with("POST /token ") {
+            return status(
+                400,
+                &["Content-Type: application/json; charset=utf-8"],
+                r#"{"error": "invalid_grant", "error_description": "AADSTS50173: The provided grant has expired due to it being revoked.\r\nTrace ID: t\r\nCorrelation ID: c", "error_codes": [50173]}"#,
+            );
+        }
+        status(401, &["WWW-Authenticate: Bearer realm=\"\""], r#"{"error": {"code": "InvalidAuthenticationToken"}}"#)
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (p, _) = saved_account(&server, dir.path()).await;
+    let err = fetch(&p, "c", None).await.unwrap_err();
+    assert!(err.is_auth_expired(), "{err:?}");
+    assert!(
+        err.to_string().contains("AADSTS50173") && !err.to_string().contains("Trace"),
+        "{err}"
+    );
+
+    // A token Graph refuses is renewed once, then the request is tried again.
+    let server = serve(|base, head, _| {
+        if head.starts_with("POST /token ") {
+            return ok(json!({"token_type": "Bearer", "expires_in": 3599,
+                             "access_token": "access-2", "refresh_token": "refresh-2"}));
+        }
+        if head
+            .to_ascii_lowercase()
+            .contains("authorization: bearer access-1")
+        {
+            return status(
+                401,
+                &[],
+                r#"{"error": {"code": "InvalidAuthenticationToken"}}"#,
+            );
+        }
+        ok(json!({"@odata.deltaLink": format!("{base}/v1.0/d"), "value": []}))
+    })
+    .await;
+    let p = provider(&server);
+    fetch(&p, "c", None).await.unwrap();
+    let lines = server.lines();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[1].starts_with("post /token "));
+    assert_eq!(p.tokens().await.unwrap().access_token.expose(), "access-2");
 }
