@@ -610,3 +610,71 @@ async fn a_revoked_grant_asks_to_sign_in_again_and_a_401_is_renewed_once() {
     assert!(lines[1].starts_with("post /token "));
     assert_eq!(p.tokens().await.unwrap().access_token.expose(), "access-2");
 }
+
+#[tokio::test]
+async fn through_the_sync_layer_a_410_relists_in_full_and_a_quiet_calendar_costs_one_request() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use crate::store::Store;
+    use crate::sync::{sync_account, SyncOptions};
+
+    // How many times the saved delta link has been asked for.
+    let delta_asks = Arc::new(AtomicUsize::new(0));
+    let asks = delta_asks.clone();
+    let server = serve(move |base, head, _| {
+        let line = head.lines().next().unwrap_or_default().to_owned();
+        let round_end = |token: &str| format!("{base}/v1.0/me/calendars/c/calendarView/delta?$deltatoken={token}");
+        if line.starts_with("GET /v1.0/me/calendars ") {
+            return ok(json!({"value": [{"id": "c", "name": "Calendar", "hexColor": "",
+                                        "canEdit": true, "isDefaultCalendar": true}]}));
+        }
+        if line.contains("$deltatoken=") {
+            return match asks.fetch_add(1, Ordering::SeqCst) {
+                // The saved state was evicted.
+                0 => status(410, &[], r#"{"error": {"code": "SyncStateNotFound"}}"#),
+                _ => ok(json!({"@odata.deltaLink": round_end("3"), "value": []})),
+            };
+        }
+        // A full round: the first one has two events, the one after the 410 only the second.
+        ok(json!({"@odata.deltaLink": round_end("1"), "value": if asks.load(Ordering::SeqCst) == 0 {
+            json!([event("e1", "One"), event("e2", "Two")])
+        } else {
+            json!([event("e2", "Two")])
+        }}))
+    })
+    .await;
+    let p = provider(&server);
+    let store = Store::open_in_memory().await.unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
+    let (account, _) = store
+        .upsert_account("microsoft", "adele@contoso.com", "adele@contoso.com", now)
+        .await
+        .unwrap();
+    let options = SyncOptions {
+        days_back: 30,
+        days_ahead: 90,
+        deadline: Duration::from_secs(60),
+    };
+    let sync = || sync_account(&store, &p, account, options, now, &|_| {});
+
+    let report = sync().await.unwrap();
+    assert!(report.ok(), "{report:?}");
+    assert_eq!(store.event_count().await.unwrap(), 2);
+
+    // The delta link is gone: the calendar is listed again and replaced in one go.
+    let report = sync().await.unwrap();
+    assert!(report.ok(), "{report:?}");
+    assert_eq!(store.event_count().await.unwrap(), 1);
+    let before = server.lines().len();
+
+    // Nothing changed: the calendar list and one request for the calendar.
+    let report = sync().await.unwrap();
+    assert!(report.ok(), "{report:?}");
+    let lines = server.lines();
+    assert_eq!(lines.len() - before, 2, "{:?}", &lines[before..]);
+    assert!(
+        lines[lines.len() - 1].contains("$deltatoken=1"),
+        "{lines:?}"
+    );
+    assert_eq!(store.event_count().await.unwrap(), 1);
+}
