@@ -3,6 +3,7 @@
 //! with the shared installed-app OAuth ([`crate::oauth`]) as a public client (no secret) of the
 //! user's own Entra app registration. Protocol facts and sources: shared/PROVIDERS-more.md A.
 
+mod date_time;
 mod delta;
 #[cfg(test)]
 mod delta_tests;
