@@ -274,6 +274,8 @@ mod tests {
         );
         let port = lb.port;
         let has_v6 = lb.v6.is_some();
+        // Listening on ::1 too wherever the system has an IPv6 loopback.
+        assert_eq!(has_v6, std::net::TcpListener::bind("[::1]:0").is_ok());
         let wait =
             tokio::spawn(async move { lb.wait_for_code("s", Duration::from_secs(10)).await });
         let (status, _) = get(&format!("http://127.0.0.1:{port}/?code=x&state=other")).await;
