@@ -5,10 +5,10 @@
 
 mod date_time;
 mod delta;
-#[cfg(test)]
-mod delta_tests;
 mod graph;
 mod html_text;
+#[cfg(test)]
+mod provider_tests;
 mod wire;
 #[cfg(test)]
 mod wire_hostile;

@@ -1,5 +1,6 @@
-//! The provider's requests and paging against a tiny HTTP/1.1 server on 127.0.0.1 that answers
-//! with canned Graph pages (shapes from the Graph reference) and records what it was asked.
+//! The provider's sign-in, requests and paging against a tiny HTTP/1.1 server on 127.0.0.1 that
+//! answers with canned token answers and Graph pages (shapes from the Microsoft identity
+//! platform and Graph references) and records what it was asked.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -677,4 +678,68 @@ async fn through_the_sync_layer_a_410_relists_in_full_and_a_quiet_calendar_costs
         "{lines:?}"
     );
     assert_eq!(store.event_count().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn signing_in_is_a_public_client_s_code_flow_with_pkce_and_a_localhost_redirect() {
+    let server = serve(|_, head, _| {
+        if head.starts_with("POST /organizations/token ") {
+            return ok(
+                json!({"token_type": "Bearer", "scope": "User.Read Calendars.Read",
+                             "expires_in": 4000, "ext_expires_in": 4000,
+                             "access_token": "access-1", "refresh_token": "refresh-1"}),
+            );
+        }
+        status(404, &[], "")
+    })
+    .await;
+    let mut config = config(&server);
+    config.tenant = "organizations".into();
+    config.endpoints.auth_url = format!("{}/{{tenant}}/authorize", server.base);
+    config.endpoints.token_url = format!("{}/{{tenant}}/token", server.base);
+    let shown = Arc::new(Mutex::new(String::new()));
+    let seen = shown.clone();
+    let tokens = authorize(&config, move |url| {
+        *seen.lock().unwrap() = url.to_owned();
+        // The browser: Microsoft sends it back to the redirect URI with the code and state.
+        let url = Url::parse(url).unwrap();
+        let query: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+        let back = format!(
+            "{}/?code=M.C1_BAY.code&state={}&session_state=x",
+            query["redirect_uri"], query["state"]
+        );
+        tokio::spawn(async move { reqwest::get(back).await });
+    })
+    .await
+    .unwrap();
+    assert_eq!(tokens.refresh_token.unwrap().expose(), "refresh-1");
+
+    let shown = Url::parse(&shown.lock().unwrap()).unwrap();
+    assert_eq!(shown.path(), "/organizations/authorize");
+    let query: std::collections::HashMap<_, _> = shown.query_pairs().into_owned().collect();
+    assert_eq!(query["response_type"], "code");
+    assert_eq!(query["client_id"], "client");
+    assert_eq!(query["scope"], "offline_access User.Read Calendars.Read");
+    assert_eq!(query["code_challenge_method"], "S256");
+    assert_eq!(query["prompt"], "select_account");
+    assert!(query["code_challenge"].len() >= 43 && query["state"].len() >= 16);
+    let redirect = &query["redirect_uri"];
+    assert!(
+        redirect.starts_with("http://localhost:") && !redirect.ends_with('/'),
+        "{redirect}"
+    );
+
+    let exchange = &server.requests()[0];
+    let form: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(exchange.split_once("\r\n\r\n").unwrap().1.as_bytes())
+            .into_owned()
+            .collect();
+    assert_eq!(form["grant_type"], "authorization_code");
+    assert_eq!(
+        form["code"], "m.c1_bay.code",
+        "(the recorded request is lowercased)"
+    );
+    assert_eq!(&form["redirect_uri"], redirect);
+    assert!(form["code_verifier"].len() >= 43);
+    assert!(!form.contains_key("client_secret"), "{form:?}");
 }
