@@ -16,9 +16,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Connect an account: `google` (signs in in the browser), `caldav --url URL --username
-    /// USER` (any CalDAV server), `icloud --username APPLE_ID`, `ics --url URL` (subscribe to a
-    /// published calendar link) or `demo` (a sample calendar).
+    /// Connect an account: `google` or `outlook` (sign in in the browser), `caldav --url URL
+    /// --username USER` (any CalDAV server), `icloud --username APPLE_ID`, `ics --url URL`
+    /// (subscribe to a published calendar link) or `demo` (a sample calendar).
     Connect {
         #[command(subcommand)]
         target: ConnectTarget,
@@ -81,6 +81,14 @@ pub enum Command {
 pub enum ConnectTarget {
     /// Sign in to Google in the browser and sync its calendars.
     Google,
+    /// Sign in to Microsoft in the browser and sync the calendars of a Microsoft 365 (work or
+    /// school) or Outlook.com (personal) account, read-only.
+    ///
+    /// It needs your own app registration in the Microsoft Entra admin center (see the
+    /// README): its Application (client) ID in CALBUDDY_MICROSOFT_CLIENT_ID or `calbuddy
+    /// settings set microsoft.client_id ID`. `microsoft.tenant` limits who may sign in:
+    /// `common` (default: any account), `organizations`, `consumers` or your tenant's id.
+    Outlook,
     /// Add a sample calendar, to see everything work.
     Demo,
     /// Subscribe to a published calendar link (`.ics`): one read-only calendar, refreshed with

@@ -125,6 +125,25 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
             }
         }
         Command::Connect {
+            target: ConnectTarget::Outlook,
+        } => {
+            let progress = output::SyncProgressBar::start(&engine);
+            let (account, report) = engine
+                .connect_microsoft(
+                    |url| {
+                        let opened = calbuddy_engine::browser::open(url);
+                        output::sign_in_prompt(url, opened);
+                    },
+                    now,
+                )
+                .await?;
+            progress.finish();
+            out.connected(&account, Some(&report))?;
+            if !report.ok() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Connect {
             target: ConnectTarget::Ics { url, name },
         } => {
             let progress = output::SyncProgressBar::start(&engine);

@@ -35,6 +35,12 @@ pub enum EngineError {
          or run `calbuddy settings set google.client_id ...` and `... google.client_secret ...`"
     )]
     NoGoogleClient,
+    #[error(
+        "no Microsoft app registration is configured. Register an app in the Microsoft Entra \
+         admin center (see the README), then set CALBUDDY_MICROSOFT_CLIENT_ID or run \
+         `calbuddy settings set microsoft.client_id ...`"
+    )]
+    NoMicrosoftClient,
     /// The account was connected with a provider this build does not know.
     #[error("unknown provider {0:?}; a newer version of Calendar Buddy may have connected it")]
     UnknownProvider(String),
@@ -89,6 +95,7 @@ impl EngineError {
             }
             EngineError::Connect(_) => "sign_in",
             EngineError::NoGoogleClient => "no_google_client",
+            EngineError::NoMicrosoftClient => "no_microsoft_client",
             // The code an unknown provider always had.
             EngineError::UnknownProvider(_) => "provider",
             EngineError::FeedUrl(_) => "invalid_url",
@@ -131,6 +138,17 @@ mod tests {
     fn errors_reach_a_ui_as_stable_codes() {
         let cases = [
             (EngineError::NoGoogleClient, "no_google_client"),
+            (EngineError::NoMicrosoftClient, "no_microsoft_client"),
+            (
+                EngineError::Provider(ProviderError::ReauthRequired(
+                    "AADSTS700082: The refresh token has expired due to inactivity.".into(),
+                )),
+                "needs_reauth",
+            ),
+            (
+                EngineError::Provider(ProviderError::CursorExpired),
+                "provider",
+            ),
             (EngineError::Busy(3), "busy"),
             (
                 EngineError::Provider(ProviderError::ReauthRequired("revoked".into())),

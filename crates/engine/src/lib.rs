@@ -26,7 +26,7 @@ pub mod text;
 pub mod zones;
 
 pub use engine::{
-    google_client_from_env, local_zone, CalDavSignIn, Disconnected, Engine, EngineConfig,
-    EngineEvent, Status, ICLOUD_URL,
+    google_client_from_env, local_zone, microsoft_client_from_env, CalDavSignIn, Disconnected,
+    Engine, EngineConfig, EngineEvent, Status, ICLOUD_URL,
 };
 pub use error::{EngineError, ErrorPayload};

@@ -1,5 +1,6 @@
 //! The loopback redirect listener of an OAuth sign-in in the system browser (RFC 8252 §7.3):
-//! it listens on 127.0.0.1 at a random port, answers the browser with a small page, accepts only
+//! it listens on 127.0.0.1 at a random port (and on ::1 at the same port when the redirect
+//! names `localhost`, which a browser may resolve to either), answers the browser with a small page, accepts only
 //! the `state` it was given, and gives up after a timeout. Connections are served side by side,
 //! each with a short read deadline, so idle ones (a browser's pre-connects, or another local
 //! program) cannot hold up the real redirect.
@@ -31,14 +32,34 @@ pub enum LoopbackError {
     Denied(String),
 }
 
+/// How the redirect URI names the loopback host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RedirectHost {
+    /// `http://127.0.0.1:PORT/` (RFC 8252's recommendation; Google).
+    #[default]
+    Ip,
+    /// `http://localhost:PORT`: Microsoft Entra lets an app register `http://localhost` (any
+    /// port) in its portal, but not `http://127.0.0.1`.
+    Localhost,
+}
+
 /// A listener waiting for the browser to come back.
 pub struct Loopback {
     listener: TcpListener,
+    /// The IPv6 loopback at the same port, for a `localhost` redirect (when it can be bound).
+    v6: Option<TcpListener>,
     port: u16,
+    host: RedirectHost,
 }
 
 impl Loopback {
+    /// A listener for a `http://127.0.0.1:PORT/` redirect.
     pub async fn bind() -> Result<Loopback, LoopbackError> {
+        Loopback::bind_for(RedirectHost::Ip).await
+    }
+
+    /// A listener for a redirect naming the loopback host as `host` says.
+    pub async fn bind_for(host: RedirectHost) -> Result<Loopback, LoopbackError> {
         let listener = TcpListener::bind(("127.0.0.1", 0))
             .await
             .map_err(|e| LoopbackError::Bind(e.to_string()))?;
@@ -46,12 +67,25 @@ impl Loopback {
             .local_addr()
             .map_err(|e| LoopbackError::Bind(e.to_string()))?
             .port();
-        Ok(Loopback { listener, port })
+        // Best effort: a system without IPv6 resolves `localhost` to 127.0.0.1 only.
+        let v6 = match host {
+            RedirectHost::Ip => None,
+            RedirectHost::Localhost => TcpListener::bind(("::1", port)).await.ok(),
+        };
+        Ok(Loopback {
+            listener,
+            v6,
+            port,
+            host,
+        })
     }
 
     /// The redirect URI to register in the authorization request.
     pub fn redirect_uri(&self) -> String {
-        format!("http://127.0.0.1:{}/", self.port)
+        match self.host {
+            RedirectHost::Ip => format!("http://127.0.0.1:{}/", self.port),
+            RedirectHost::Localhost => format!("http://localhost:{}", self.port),
+        }
     }
 
     /// Waits for the redirect that carries `state` and returns its authorization code.
@@ -74,7 +108,7 @@ impl Loopback {
         let mut order: VecDeque<AbortHandle> = VecDeque::new();
         loop {
             tokio::select! {
-                accepted = self.listener.accept() => {
+                accepted = accept(&self.listener, self.v6.as_ref()) => {
                     let Ok((stream, _)) = accepted else { continue };
                     order.retain(|task| !task.is_finished());
                     if order.len() >= MAX_CONNECTIONS {
@@ -92,6 +126,20 @@ impl Loopback {
                 }
             }
         }
+    }
+}
+
+/// The next connection on either listener.
+async fn accept(
+    v4: &TcpListener,
+    v6: Option<&TcpListener>,
+) -> std::io::Result<(TcpStream, std::net::SocketAddr)> {
+    match v6 {
+        Some(v6) => tokio::select! {
+            accepted = v4.accept() => accepted,
+            accepted = v6.accept() => accepted,
+        },
+        None => v4.accept().await,
     }
 }
 
@@ -214,6 +262,29 @@ mod tests {
             .unwrap();
         assert_eq!(code, Ok("c".to_owned()));
         drop(idle);
+    }
+
+    #[tokio::test]
+    async fn a_localhost_redirect_is_answered_on_either_loopback_address() {
+        let lb = Loopback::bind_for(RedirectHost::Localhost).await.unwrap();
+        let base = lb.redirect_uri();
+        assert!(
+            base.starts_with("http://localhost:") && !base.ends_with('/'),
+            "{base}"
+        );
+        let port = lb.port;
+        let has_v6 = lb.v6.is_some();
+        // Listening on ::1 too wherever the system has an IPv6 loopback.
+        assert_eq!(has_v6, std::net::TcpListener::bind("[::1]:0").is_ok());
+        let wait =
+            tokio::spawn(async move { lb.wait_for_code("s", Duration::from_secs(10)).await });
+        let (status, _) = get(&format!("http://127.0.0.1:{port}/?code=x&state=other")).await;
+        assert_eq!(status, 400);
+        // Where the system has an IPv6 loopback, the browser may come back on it.
+        let host = if has_v6 { "[::1]" } else { "127.0.0.1" };
+        let (status, _) = get(&format!("http://{host}:{port}/?code=c6&state=s")).await;
+        assert_eq!(status, 200);
+        assert_eq!(wait.await.unwrap(), Ok("c6".to_owned()));
     }
 
     #[tokio::test]

@@ -33,6 +33,7 @@ pub struct Settings {
     pub notifications: NotificationSettings,
     pub google: GoogleClientSettings,
     pub general: GeneralSettings,
+    pub microsoft: MicrosoftClientSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +70,26 @@ pub struct GoogleClientSettings {
     /// Google calls an installed app's secret "not treated as a secret"; it is still never
     /// printed.
     pub client_secret: Option<String>,
+}
+
+/// The user's own Microsoft Entra app registration (a public client: no secret), and which
+/// accounts may sign in with it. `CALBUDDY_MICROSOFT_CLIENT_ID` takes precedence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MicrosoftClientSettings {
+    pub client_id: Option<String>,
+    /// `common` (work, school and personal accounts), `organizations` (work and school only),
+    /// `consumers` (personal only), or one tenant's id or domain name.
+    pub tenant: String,
+}
+
+impl Default for MicrosoftClientSettings {
+    fn default() -> Self {
+        MicrosoftClientSettings {
+            client_id: None,
+            tenant: "common".to_owned(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +133,8 @@ pub const KEYS: &[&str] = &[
     "google.client_id",
     "google.client_secret",
     "general.start_at_login",
+    "microsoft.client_id",
+    "microsoft.tenant",
 ];
 
 impl Settings {
@@ -170,6 +193,9 @@ impl Settings {
             0,
             1440,
         )?;
+        if !is_tenant(&self.microsoft.tenant) {
+            return Err(invalid_tenant(&self.microsoft.tenant));
+        }
         Ok(())
     }
 
@@ -208,10 +234,63 @@ impl Settings {
             "google.client_id" => self.google.client_id = text(),
             "google.client_secret" => self.google.client_secret = text(),
             "general.start_at_login" => self.general.start_at_login = flag()?,
+            "microsoft.client_id" => self.microsoft.client_id = text(),
+            // The keywords are case-insensitive at Microsoft; written in lower case here.
+            "microsoft.tenant" => {
+                let tenant = match text() {
+                    Some(t) if TENANT_KEYWORDS.contains(&t.to_ascii_lowercase().as_str()) => {
+                        t.to_ascii_lowercase()
+                    }
+                    Some(t) => t,
+                    None => MicrosoftClientSettings::default().tenant,
+                };
+                // Refused before it is kept, so the settings stay valid.
+                if !is_tenant(&tenant) {
+                    return Err(invalid_tenant(&tenant));
+                }
+                self.microsoft.tenant = tenant;
+            }
             _ => return Err(SettingsError::UnknownKey(key.to_owned())),
         }
         self.validate()
     }
+}
+
+fn invalid_tenant(tenant: &str) -> SettingsError {
+    SettingsError::Invalid {
+        key: "microsoft.tenant".to_owned(),
+        message: format!(
+            "{:?} is not common, organizations, consumers, a tenant id or a domain",
+            crate::text::one_line(tenant)
+        ),
+    }
+}
+
+/// The tenants that are not one organisation's.
+const TENANT_KEYWORDS: [&str; 3] = ["common", "organizations", "consumers"];
+
+/// A tenant the Microsoft identity platform accepts in its URL path: a keyword, a tenant id
+/// (a GUID) or a domain name (`contoso.onmicrosoft.com`). Anything else is refused here, as
+/// it becomes part of the sign-in address.
+fn is_tenant(tenant: &str) -> bool {
+    if TENANT_KEYWORDS.contains(&tenant) {
+        return true;
+    }
+    let guid = tenant.len() == 36
+        && tenant.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        });
+    let labels: Vec<&str> = tenant.split('.').collect();
+    let domain = tenant.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            (1..=63).contains(&l.len())
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    guid || domain
 }
 
 fn check(key: &str, value: u32, min: u32, max: u32) -> Result<(), SettingsError> {
@@ -249,8 +328,10 @@ mod tests {
     fn every_listed_key_is_settable() {
         let mut s = Settings::default();
         for key in KEYS {
-            let value = if key.starts_with("google.") {
+            let value = if key.starts_with("google.") || *key == "microsoft.client_id" {
                 "x"
+            } else if *key == "microsoft.tenant" {
+                "organizations"
             } else if matches!(
                 *key,
                 "sync.days_back"
@@ -280,6 +361,54 @@ mod tests {
             s.set("colour", "red"),
             Err(SettingsError::UnknownKey(_))
         ));
+    }
+
+    #[test]
+    fn the_microsoft_tenant_is_a_keyword_a_tenant_id_or_a_domain() {
+        let mut s = Settings::default();
+        assert_eq!(s.microsoft.tenant, "common");
+        s.set("microsoft.tenant", " Consumers ").unwrap();
+        assert_eq!(s.microsoft.tenant, "consumers");
+        s.set("microsoft.tenant", "72f988bf-86f1-41af-91ab-2d7cd011db47")
+            .unwrap();
+        s.set("microsoft.tenant", "contoso.onmicrosoft.com")
+            .unwrap();
+        assert_eq!(s.microsoft.tenant, "contoso.onmicrosoft.com");
+        // Blank goes back to the default.
+        s.set("microsoft.tenant", " ").unwrap();
+        assert_eq!(s.microsoft.tenant, "common");
+        for bad in [
+            "contoso",
+            "common/oauth2",
+            "../evil",
+            "a b.com",
+            "-x.com",
+            "72f988bf-86f1-41af-91ab-2d7cd011db4z",
+            "x?.com",
+        ] {
+            let err = s.set("microsoft.tenant", bad).unwrap_err().to_string();
+            assert!(err.contains("microsoft.tenant"), "{bad}: {err}");
+        }
+        s.set(
+            "microsoft.client_id",
+            " 00000000-1111-2222-3333-444444444444 ",
+        )
+        .unwrap();
+        assert_eq!(
+            s.microsoft.client_id.as_deref(),
+            Some("00000000-1111-2222-3333-444444444444")
+        );
+    }
+
+    #[test]
+    fn a_bad_tenant_in_the_file_is_refused_and_an_old_file_reads_with_the_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[sync]\ndays_ahead = 60\n").unwrap();
+        assert_eq!(Settings::load(&path).unwrap().microsoft.tenant, "common");
+        std::fs::write(&path, "[microsoft]\ntenant = \"x/../y\"\n").unwrap();
+        let err = Settings::load(&path).unwrap_err().to_string();
+        assert!(err.contains("microsoft.tenant"), "{err}");
     }
 
     #[test]

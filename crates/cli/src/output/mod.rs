@@ -42,7 +42,8 @@ pub struct Out {
 
 const HOW_TO_CONNECT: &str = "No calendars connected yet.\n\
   Try the sample calendar:    calbuddy connect demo\n\
-  Connect Google Calendar:    calbuddy connect google   (needs your own OAuth client; see the README)\n";
+  Connect Google Calendar:    calbuddy connect google   (needs your own OAuth client; see the README)\n\
+  Connect Outlook / 365:      calbuddy connect outlook  (needs your own app registration; see the README)\n";
 
 type Written = std::io::Result<()>;
 
@@ -92,7 +93,7 @@ impl Out {
         let mut text = String::new();
         for a in accounts {
             let state = if a.needs_reauth {
-                "needs sign-in: run `calbuddy connect google`".to_owned()
+                format!("needs sign-in: run `{}`", reconnect_command(&a.provider))
             } else if let Some(e) = &a.last_error {
                 format!("last sync failed: {}", one_line(e))
             } else {
@@ -148,11 +149,12 @@ impl Out {
     ) -> std::io::Result<bool> {
         match result {
             Ok(report) => {
-                let name = engine
-                    .account(report.account_id)
-                    .await
-                    .map(|a| a.name)
-                    .unwrap_or_else(|_| report.account_id.to_string());
+                let account = engine.account(report.account_id).await.ok();
+                let name = account
+                    .as_ref()
+                    .map(|a| a.name.clone())
+                    .unwrap_or_else(|| report.account_id.to_string());
+                let reconnect = reconnect_command(account.as_ref().map_or("", |a| &a.provider));
                 let changed: usize = report
                     .calendars
                     .iter()
@@ -166,9 +168,9 @@ impl Out {
                     ))?,
                     Some(error) => {
                         let hint = if report.needs_reauth {
-                            " Run `calbuddy connect google` to sign in again."
+                            format!(" Run `{reconnect}` to sign in again.")
                         } else {
-                            " Data from the last successful sync is kept."
+                            " Data from the last successful sync is kept.".to_owned()
                         };
                         error_line(&format!("{name}: {error}.{hint}"));
                     }
@@ -255,6 +257,14 @@ impl Out {
     }
 }
 
+/// The command that signs an account of `provider` in again.
+fn reconnect_command(provider: &str) -> &'static str {
+    match provider {
+        "microsoft" => "calbuddy connect outlook",
+        _ => "calbuddy connect google",
+    }
+}
+
 fn toml_text(s: &Settings) -> String {
     let value = serde_json::to_value(s).unwrap_or_default();
     let mut text = String::new();
@@ -284,5 +294,16 @@ fn ago(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
         1..=59 => format!("{minutes} min ago"),
         60..=1439 => format!("{} h ago", minutes / 60),
         _ => local_time(t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_is_told_the_command_that_signs_it_in_again() {
+        assert_eq!(reconnect_command("microsoft"), "calbuddy connect outlook");
+        assert_eq!(reconnect_command("google"), "calbuddy connect google");
     }
 }

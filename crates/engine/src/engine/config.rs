@@ -5,6 +5,7 @@ use crate::error::EngineError;
 use crate::http::RetryPolicy;
 use crate::paths::DataDir;
 use crate::provider::google::GoogleEndpoints;
+use crate::provider::microsoft::MicrosoftEndpoints;
 use crate::secrets::SecretStore;
 
 use super::Result;
@@ -16,6 +17,8 @@ pub struct EngineConfig {
     pub data_dir: DataDir,
     pub secrets: SecretStore,
     pub google: GoogleEndpoints,
+    /// Microsoft identity platform and Graph (`CALBUDDY_MICROSOFT_*_URL`, for tests).
+    pub microsoft: MicrosoftEndpoints,
     pub retry: RetryPolicy,
     pub sign_in_timeout: std::time::Duration,
     /// Where `connect_icloud` starts discovery (`CALBUDDY_ICLOUD_URL`, for tests).
@@ -26,8 +29,9 @@ pub struct EngineConfig {
 pub const ICLOUD_URL: &str = "https://caldav.icloud.com/";
 
 impl EngineConfig {
-    /// Reads `CALBUDDY_DATA_DIR`, `CALBUDDY_SECRET_STORE`, the `CALBUDDY_GOOGLE_*_URL`
-    /// endpoints (Google's real ones by default) and `CALBUDDY_ICLOUD_URL`.
+    /// Reads `CALBUDDY_DATA_DIR`, `CALBUDDY_SECRET_STORE`, the `CALBUDDY_GOOGLE_*_URL` and
+    /// `CALBUDDY_MICROSOFT_*_URL` endpoints (the real ones by default) and
+    /// `CALBUDDY_ICLOUD_URL`.
     pub fn from_env() -> Result<EngineConfig> {
         let data_dir = DataDir::from_env().ok_or(EngineError::NoDataDir)?;
         let secrets = SecretStore::from_env(data_dir.secrets_file())?;
@@ -39,6 +43,7 @@ impl EngineConfig {
             data_dir,
             secrets,
             google: GoogleEndpoints::from_env(),
+            microsoft: MicrosoftEndpoints::from_env(),
             retry: RetryPolicy::from_env(),
             sign_in_timeout: std::time::Duration::from_secs(sign_in_secs),
             icloud_url: icloud_url(std::env::var("CALBUDDY_ICLOUD_URL").ok()),
@@ -56,6 +61,7 @@ impl EngineConfig {
             },
             data_dir,
             google: GoogleEndpoints::default(),
+            microsoft: MicrosoftEndpoints::default(),
             retry: RetryPolicy::default(),
             sign_in_timeout: std::time::Duration::from_secs(1),
             icloud_url: ICLOUD_URL.to_owned(),
@@ -78,6 +84,15 @@ pub fn google_client_from_env() -> (Option<String>, Option<String>) {
         env("CALBUDDY_GOOGLE_CLIENT_ID"),
         env("CALBUDDY_GOOGLE_CLIENT_SECRET"),
     )
+}
+
+/// The Microsoft client given by `CALBUDDY_MICROSOFT_CLIENT_ID`, which takes precedence over
+/// the settings file.
+pub fn microsoft_client_from_env() -> Option<String> {
+    std::env::var("CALBUDDY_MICROSOFT_CLIENT_ID")
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 mod config;
 mod connect;
 mod connect_caldav;
+mod connect_microsoft;
 mod providers;
 mod ranges;
 mod schedule;
@@ -21,7 +22,7 @@ use crate::settings::Settings;
 use crate::store::{Account, Calendar, EventFilter, EventView, QueryRange, Store};
 use crate::sync::{sync_account, AccountLock, SyncOptions, SyncProgress, SyncReport};
 
-pub use config::{google_client_from_env, EngineConfig, ICLOUD_URL};
+pub use config::{google_client_from_env, microsoft_client_from_env, EngineConfig, ICLOUD_URL};
 pub use connect_caldav::CalDavSignIn;
 use ranges::{days_span, upcoming_span};
 

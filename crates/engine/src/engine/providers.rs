@@ -11,8 +11,15 @@ use crate::provider::demo::DemoProvider;
 use crate::provider::google::{self, GoogleProvider, TokenSet};
 use crate::provider::ics::feed_url::FeedUrl;
 use crate::provider::ics::provider::{self as ics, IcsProvider};
+use crate::provider::microsoft::{self, MicrosoftProvider};
 use crate::provider::{Provider, ProviderKind};
 use crate::store::Account;
+
+/// Why a Microsoft account's access is not revoked at disconnect, and where the user removes it.
+pub(super) const MICROSOFT_NO_REVOKE: &str =
+    "Microsoft has no way for an app to revoke its own access; the tokens were deleted from \
+     this computer. Remove Calendar Buddy at https://account.live.com/consent/Manage (personal \
+     accounts) or https://myapps.microsoft.com (work or school)";
 
 impl Engine {
     /// The one place an account's provider is built, from the kind the account was connected
@@ -48,6 +55,11 @@ impl Engine {
                     self.config.retry,
                 ))
             }
+            ProviderKind::Microsoft => Box::new(MicrosoftProvider::new(
+                &self.microsoft_config()?,
+                self.config.secrets.clone(),
+                &account.external_id,
+            )?),
         })
     }
 
@@ -81,8 +93,9 @@ impl Engine {
     }
 
     /// What disconnecting means at the provider, as (revoked, why revoking failed): Google's
-    /// grant is revoked (best effort) and its tokens forgotten; a subscription's link and a
-    /// CalDAV account's password are forgotten; the demo holds nothing.
+    /// grant is revoked (best effort) and its tokens forgotten; Microsoft's tokens are
+    /// forgotten (it cannot revoke them, and says so); a subscription's link and a CalDAV
+    /// account's password are forgotten; the demo holds nothing.
     pub(super) async fn release(
         &self,
         kind: ProviderKind,
@@ -103,6 +116,16 @@ impl Engine {
                     .delete(&caldav::secret_key(&account.external_id))
                     .await?;
                 Ok((false, None))
+            }
+            ProviderKind::Microsoft => {
+                // The Microsoft identity platform has no revocation endpoint for a public
+                // client, and `revokeSignInSessions` would sign the user out of every app
+                // (PROVIDERS-more.md A1): deleting the tokens here is all there is.
+                self.config
+                    .secrets
+                    .delete(&microsoft::secret_key(&account.external_id))
+                    .await?;
+                Ok((false, Some(MICROSOFT_NO_REVOKE.to_owned())))
             }
             ProviderKind::Google => {
                 let key = google::secret_key(&account.external_id);

@@ -134,10 +134,20 @@ pub(super) fn token_error(provider: &str, e: TokenRequestError) -> ProviderError
     match e {
         RequestTokenError::ServerResponse(r) => match r.error() {
             BasicErrorResponseType::InvalidGrant => ProviderError::ReauthRequired(
+                // Microsoft's descriptions go on with "Trace ID: ..." lines: the first line
+                // ("AADSTS700082: The refresh token has expired ...") is the message.
                 r.error_description()
-                    .cloned()
+                    .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
+                    .map(crate::text::one_line)
                     .unwrap_or_else(|| "the sign-in is no longer valid".into()),
             ),
+            // Microsoft: multi-factor authentication or a Conditional Access policy wants the
+            // user in the browser again.
+            BasicErrorResponseType::Extension(e) if e == "interaction_required" => {
+                ProviderError::ReauthRequired(format!(
+                    "{provider}: your organisation requires you to sign in again"
+                ))
+            }
             BasicErrorResponseType::InvalidClient => ProviderError::Rejected(format!(
                 "{provider} does not accept the OAuth client id/secret (invalid_client)"
             )),
@@ -151,5 +161,42 @@ pub(super) fn token_error(provider: &str, e: TokenRequestError) -> ProviderError
             ProviderError::Malformed("the sign-in server's answer is not valid JSON".into())
         }
         RequestTokenError::Other(msg) => ProviderError::Malformed(msg),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server_says(json: &str) -> ProviderError {
+        let body: oauth2::basic::BasicErrorResponse = serde_json::from_str(json).unwrap();
+        token_error("Microsoft", RequestTokenError::ServerResponse(body))
+    }
+
+    #[test]
+    fn microsoft_token_errors_ask_to_sign_in_again_with_one_short_line() {
+        // The documented shape of a Microsoft identity platform error.
+        let expired = server_says(
+            r#"{"error": "invalid_grant",
+                "error_description": "AADSTS700082: The refresh token has expired due to inactivity.\r\nTrace ID: 0000aaaa-11bb-cccc-dd22-eeeeee333333\r\nCorrelation ID: aaaa0000-bb11-2222-33cc-444444dddddd\r\nTimestamp: 2026-11-30 08:52:33Z",
+                "error_codes": [700082], "timestamp": "2026-11-30 08:52:33Z",
+                "trace_id": "0000aaaa-11bb-cccc-dd22-eeeeee333333",
+                "correlation_id": "aaaa0000-bb11-2222-33cc-444444dddddd",
+                "error_uri": "https://login.microsoftonline.com/error?code=700082"}"#,
+        );
+        match &expired {
+            ProviderError::ReauthRequired(m) => assert_eq!(
+                m,
+                "AADSTS700082: The refresh token has expired due to inactivity."
+            ),
+            other => panic!("{other:?}"),
+        }
+        let mfa = server_says(
+            r#"{"error": "interaction_required", "error_description": "AADSTS50076: ...", "error_codes": [50076]}"#,
+        );
+        assert!(mfa.is_auth_expired(), "{mfa:?}");
+        assert!(mfa.to_string().contains("sign in again"), "{mfa}");
+        let other = server_says(r#"{"error": "unauthorized_client"}"#);
+        assert!(matches!(other, ProviderError::Rejected(_)), "{other:?}");
     }
 }

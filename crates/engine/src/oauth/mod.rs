@@ -20,6 +20,7 @@ pub use sign_in::{authorize, revoke, ConnectError};
 pub use tokens::TokenSet;
 
 use crate::http::RetryPolicy;
+pub use crate::loopback::RedirectHost;
 use crate::provider::ProviderError;
 use crate::secrets::Sensitive;
 
@@ -44,6 +45,8 @@ pub struct OAuthClient {
     pub retry: RetryPolicy,
     /// How long to wait for the user to finish signing in in the browser.
     pub sign_in_timeout: Duration,
+    /// How the loopback redirect URI names the host (`127.0.0.1` or `localhost`).
+    pub redirect_host: RedirectHost,
 }
 
 /// The oauth2 client with its authorization and token endpoints set.

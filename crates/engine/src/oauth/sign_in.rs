@@ -36,7 +36,7 @@ pub async fn authorize(
     open_browser: impl FnOnce(&str),
 ) -> Result<TokenSet, ConnectError> {
     let provider = oauth.provider;
-    let loopback = Loopback::bind().await?;
+    let loopback = Loopback::bind_for(oauth.redirect_host).await?;
     let redirect = RedirectUrl::new(loopback.redirect_uri())
         .map_err(|e| ConnectError::Token(provider, ProviderError::Rejected(e.to_string())))?;
     let client = oauth

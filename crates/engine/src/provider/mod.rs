@@ -9,6 +9,7 @@ pub mod caldav;
 pub mod demo;
 pub mod google;
 pub mod ics;
+pub mod microsoft;
 
 /// Implementers of [`Provider`] outside this crate (tests, later backends) use this attribute.
 pub use async_trait::async_trait;
@@ -25,14 +26,17 @@ pub enum ProviderKind {
     Ics,
     /// A CalDAV account (iCloud, Fastmail, Nextcloud, any CalDAV server).
     CalDav,
+    /// A Microsoft 365 (work or school) or Outlook.com account, through Microsoft Graph.
+    Microsoft,
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 4] = [
+    pub const ALL: [ProviderKind; 5] = [
         ProviderKind::Demo,
         ProviderKind::Google,
         ProviderKind::Ics,
         ProviderKind::CalDav,
+        ProviderKind::Microsoft,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +45,7 @@ impl ProviderKind {
             ProviderKind::Google => "google",
             ProviderKind::Ics => "ics",
             ProviderKind::CalDav => "caldav",
+            ProviderKind::Microsoft => "microsoft",
         }
     }
 

@@ -56,6 +56,7 @@ pub async fn world_with(retry: RetryPolicy) -> World {
             revoke_url: fake.revoke_url(),
             api_url: fake.api_url(),
         },
+        microsoft: Default::default(),
         retry,
         sign_in_timeout: Duration::from_secs(10),
         icloud_url: calbuddy_engine::ICLOUD_URL.to_owned(),

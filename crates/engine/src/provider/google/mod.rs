@@ -121,6 +121,7 @@ impl GoogleConfig {
             permissions_url: Some(PERMISSIONS_URL.to_owned()),
             retry: self.retry,
             sign_in_timeout: self.sign_in_timeout,
+            redirect_host: oauth::RedirectHost::Ip,
         }
     }
 }
