@@ -43,7 +43,10 @@ pub struct Out {
 const HOW_TO_CONNECT: &str = "No calendars connected yet.\n\
   Try the sample calendar:    calbuddy connect demo\n\
   Connect Google Calendar:    calbuddy connect google   (needs your own OAuth client; see the README)\n\
-  Connect Outlook / 365:      calbuddy connect outlook  (needs your own app registration; see the README)\n";
+  Connect Outlook / 365:      calbuddy connect outlook  (needs your own app registration; see the README)\n\
+  Connect iCloud:             calbuddy connect icloud --username APPLE_ID\n\
+  Connect a CalDAV server:    calbuddy connect caldav --url URL --username USER\n\
+  Subscribe to a .ics link:   calbuddy connect ics --url URL\n";
 
 type Written = std::io::Result<()>;
 
@@ -261,6 +264,8 @@ impl Out {
 fn reconnect_command(provider: &str) -> &'static str {
     match provider {
         "microsoft" => "calbuddy connect outlook",
+        // The same user on the same server again replaces the password.
+        "caldav" => "calbuddy connect caldav --url URL --username USER",
         _ => "calbuddy connect google",
     }
 }
@@ -305,5 +310,6 @@ mod tests {
     fn an_account_is_told_the_command_that_signs_it_in_again() {
         assert_eq!(reconnect_command("microsoft"), "calbuddy connect outlook");
         assert_eq!(reconnect_command("google"), "calbuddy connect google");
+        assert!(reconnect_command("caldav").starts_with("calbuddy connect caldav"));
     }
 }
