@@ -189,7 +189,10 @@ async fn set_consent(State(shared): State<Arc<Shared>>, body: Bytes) -> Response
         Err(response) => return *response,
     };
     let Some(approve) = spec["approve"].as_bool() else {
-        return failure(StatusCode::BAD_REQUEST, "expected {\"approve\": true|false}");
+        return failure(
+            StatusCode::BAD_REQUEST,
+            "expected {\"approve\": true|false}",
+        );
     };
     shared.lock().credentials.consent = if approve {
         Consent::Approve

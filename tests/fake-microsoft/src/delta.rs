@@ -115,12 +115,18 @@ fn random_token() -> String {
     Alphanumeric.sample_string(&mut rand::rng(), 43)
 }
 
+/// Marks a request the [`FaultKind::EmptyPage`](crate::FaultKind::EmptyPage) fault picked: it
+/// gets a page with no events whose nextLink leads to the page it would have had.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EmptyPage;
+
 /// `GET /v1.0/me/calendarView/delta`: the default calendar.
 pub(crate) async fn default_calendar(
     State(shared): State<Arc<Shared>>,
     Extension(request): Extension<RecordedRequest>,
+    empty: Option<Extension<EmptyPage>>,
 ) -> Response {
-    serve(&shared, &request, None).unwrap_or_else(IntoResponse::into_response)
+    serve(&shared, &request, None, empty.is_some()).unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `GET /v1.0/me/calendars/{id}/calendarView/delta`.
@@ -128,14 +134,17 @@ pub(crate) async fn calendar(
     State(shared): State<Arc<Shared>>,
     Path(calendar_id): Path<String>,
     Extension(request): Extension<RecordedRequest>,
+    empty: Option<Extension<EmptyPage>>,
 ) -> Response {
-    serve(&shared, &request, Some(&calendar_id)).unwrap_or_else(IntoResponse::into_response)
+    serve(&shared, &request, Some(&calendar_id), empty.is_some())
+        .unwrap_or_else(IntoResponse::into_response)
 }
 
 fn serve(
     shared: &Shared,
     request: &RecordedRequest,
     calendar_id: Option<&str>,
+    empty_page: bool,
 ) -> Result<Response, GraphError> {
     if !check_bearer(shared, request)?.calendars {
         return Err(GraphError::access_denied());
@@ -206,7 +215,11 @@ fn serve(
     let Some(round) = state.delta.rounds.get(&round_key) else {
         return Err(GraphError::sync_state_not_found());
     };
-    let end = (offset + page_size).min(round.entries.len());
+    let end = if empty_page {
+        offset
+    } else {
+        (offset + page_size).min(round.entries.len())
+    };
     let value: Vec<Value> = round.entries[offset..end]
         .iter()
         .map(|entry| match entry {
@@ -222,7 +235,7 @@ fn serve(
         "@odata.context": format!("{}/v1.0/$metadata#Collection(event)", shared.base_url),
         "value": value,
     });
-    if end < round.entries.len() {
+    if empty_page || end < round.entries.len() {
         body["@odata.nextLink"] = json!(format!("{link_base}?$skiptoken={round_key}.{end}"));
     } else {
         let token = match &round.delta_token {
@@ -319,8 +332,8 @@ fn next_round(mailbox: &Mailbox, previous: &DeltaState, replay: bool) -> Round {
         // client must take removing an id it never stored as a no-op. [GA]
         if let Some(calendar) = calendar {
             for event in calendar.events.values() {
-                let outside = !next_sources.contains(&event.id)
-                    && !previous.seen_sources.contains(&event.id);
+                let outside =
+                    !next_sources.contains(&event.id) && !previous.seen_sources.contains(&event.id);
                 if event.changed > since && outside {
                     entries.push(Entry::Removed(event.id.clone()));
                 }

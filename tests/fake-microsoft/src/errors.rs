@@ -48,7 +48,11 @@ impl GraphError {
 
     /// 403 `ErrorAccessDenied`: the grant lacks the permission.
     pub(crate) fn access_denied() -> Self {
-        Self::new(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+        Self::new(
+            403,
+            "ErrorAccessDenied",
+            "Access is denied. Check credentials and try again.",
+        )
     }
 
     /// 404 `ErrorItemNotFound`.
@@ -83,7 +87,8 @@ impl GraphError {
 }
 
 /// The message of the 410 body seen in the wild. [GI]
-const SYNC_STATE_NOT_FOUND: &str = "The sync state generation is not found; it may have expired or been deleted.";
+const SYNC_STATE_NOT_FOUND: &str =
+    "The sync state generation is not found; it may have expired or been deleted.";
 
 impl IntoResponse for GraphError {
     fn into_response(self) -> Response {

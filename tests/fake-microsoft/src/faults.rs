@@ -45,8 +45,9 @@ pub enum FaultKind {
     Delay(#[serde(with = "millis")] Duration),
     /// No answer until the server shuts down.
     Hang,
-    /// On a delta request: a page with no events and a `@odata.nextLink` back to the same
-    /// request, which the docs allow ("a page may be empty and still have a nextLink"). [GC]
+    /// On a delta request: a page with no events whose `@odata.nextLink` (with a
+    /// `$skiptoken`) leads to the page it would have had; the docs allow it ("a page may be
+    /// empty and still have a nextLink"). [GC] Other requests answer normally.
     EmptyPage,
     /// That status with an HTML page, as a gateway answers (a 504 body "may not be JSON"). [GE]
     HtmlPage(u16),

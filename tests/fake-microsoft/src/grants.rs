@@ -348,7 +348,9 @@ mod tests {
 
     #[test]
     fn scopes_read_short_and_full_forms() {
-        let scopes = Scopes::parse("offline_access https://graph.microsoft.com/User.Read Calendars.ReadWrite");
+        let scopes = Scopes::parse(
+            "offline_access https://graph.microsoft.com/User.Read Calendars.ReadWrite",
+        );
         assert_eq!(
             scopes,
             Scopes {
@@ -365,19 +367,30 @@ mod tests {
         let mut credentials = Credentials::new();
         let code = credentials.issue_code(pending("offline_access Calendars.Read"));
         assert_eq!(
-            credentials.redeem(&code, "http://127.0.0.1:5001/", "challenge").err(),
+            credentials
+                .redeem(&code, "http://127.0.0.1:5001/", "challenge")
+                .err(),
             Some(REDIRECT_MISMATCH)
         );
         assert_eq!(
-            credentials.redeem(&code, "http://127.0.0.1:5000/", "other").err(),
+            credentials
+                .redeem(&code, "http://127.0.0.1:5000/", "other")
+                .err(),
             Some(VERIFIER_MISMATCH)
         );
-        assert!(credentials.redeem(&code, "http://127.0.0.1:5000/", "challenge").is_ok());
+        assert!(credentials
+            .redeem(&code, "http://127.0.0.1:5000/", "challenge")
+            .is_ok());
         assert_eq!(
-            credentials.redeem(&code, "http://127.0.0.1:5000/", "challenge").err(),
+            credentials
+                .redeem(&code, "http://127.0.0.1:5000/", "challenge")
+                .err(),
             Some(CODE_REDEEMED)
         );
-        assert_eq!(credentials.redeem("nope", "x", "y").err(), Some(UNKNOWN_TOKEN));
+        assert_eq!(
+            credentials.redeem("nope", "x", "y").err(),
+            Some(UNKNOWN_TOKEN)
+        );
     }
 
     #[test]

@@ -40,13 +40,19 @@ pub(crate) async fn authorize(
     // Failures before the redirect URI is trusted stay in the browser: the app never hears
     // of them and its listener has to time out. [IE]
     let Some(client_id) = param("client_id") else {
-        return error_page(900144, "The request body must contain the following parameter: 'client_id'.");
+        return error_page(
+            900144,
+            "The request body must contain the following parameter: 'client_id'.",
+        );
     };
     if client_id != CLIENT_ID {
         return error_page(700016, "Application was not found in the directory.");
     }
     let Some(redirect_uri) = param("redirect_uri") else {
-        return error_page(900144, "The request body must contain the following parameter: 'redirect_uri'.");
+        return error_page(
+            900144,
+            "The request body must contain the following parameter: 'redirect_uri'.",
+        );
     };
     let Some(mut target) = registered_loopback(redirect_uri) else {
         return error_page(
@@ -284,7 +290,10 @@ fn token_response(minted: Minted) -> Response {
 
 /// What a Graph request may read: the scopes behind its bearer token, or 401
 /// `InvalidAuthenticationToken`. [GE]
-pub(crate) fn check_bearer(shared: &Shared, request: &RecordedRequest) -> Result<Scopes, GraphError> {
+pub(crate) fn check_bearer(
+    shared: &Shared,
+    request: &RecordedRequest,
+) -> Result<Scopes, GraphError> {
     let fake = shared.lock();
     fake.credentials
         .access_scopes(request.bearer.as_deref())

@@ -61,7 +61,15 @@ fn expand_event(event: &StoredEvent, window: Window, zone: Tz, out: &mut Vec<Ins
         let (start, end) = moments(event.all_day, &event.start, &event.end);
         if overlaps(start, end, window, zone) {
             let fields = render_fields(event, None, "singleInstance", &event.id, None);
-            out.push(instance(event.id.clone(), event.changed, &event.id, fields, start, end, zone));
+            out.push(instance(
+                event.id.clone(),
+                event.changed,
+                &event.id,
+                fields,
+                start,
+                end,
+                zone,
+            ));
         }
         return;
     };
@@ -92,7 +100,10 @@ fn expand_event(event: &StoredEvent, window: Window, zone: Tz, out: &mut Vec<Ins
             Some(end_time) => moments(event.all_day, &start_time, &end_time),
             None if event.all_day => {
                 let first = start_time.local.date();
-                (Moment::Date(first), Moment::Date(first + Duration::days(days)))
+                (
+                    Moment::Date(first),
+                    Moment::Date(first + Duration::days(days)),
+                )
             }
             None => {
                 let at = start_time.utc();
@@ -107,7 +118,13 @@ fn expand_event(event: &StoredEvent, window: Window, zone: Tz, out: &mut Vec<Ins
             Some(e) => ("exception", event.changed.max(e.changed)),
             None => ("occurrence", event.changed),
         };
-        let fields = render_fields(event, exception.map(|e| (&e.fields, e.last_modified)), kind, &id, Some(key));
+        let fields = render_fields(
+            event,
+            exception.map(|e| (&e.fields, e.last_modified)),
+            kind,
+            &id,
+            Some(key),
+        );
         out.push(instance(id, version, &event.id, fields, start, end, zone));
     }
 }
@@ -134,7 +151,10 @@ fn instance(
 
 fn moments(all_day: bool, start: &ZonedTime, end: &ZonedTime) -> (Moment, Moment) {
     if all_day {
-        (Moment::Date(start.local.date()), Moment::Date(end.local.date()))
+        (
+            Moment::Date(start.local.date()),
+            Moment::Date(end.local.date()),
+        )
     } else {
         (Moment::At(start.utc()), Moment::At(end.utc()))
     }
@@ -163,7 +183,8 @@ fn render_fields(
     id: &str,
     original: Option<NaiveDateTime>,
 ) -> Map<String, Value> {
-    let last_modified = exception.map_or(event.last_modified, |(_, at)| at.max(event.last_modified));
+    let last_modified =
+        exception.map_or(event.last_modified, |(_, at)| at.max(event.last_modified));
     let change_key = format!("DwAAABYAAA{}", last_modified.timestamp_micros());
     let mut fields = Map::new();
     let defaults = json!({
@@ -233,7 +254,10 @@ fn render_fields(
     }
     if let Some(key) = original {
         let at = zones::to_utc(key, event.start.zone);
-        fields.insert("originalStart".into(), json!(at.to_rfc3339_opts(SecondsFormat::Secs, true)));
+        fields.insert(
+            "originalStart".into(),
+            json!(at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        );
     }
     fields
 }
@@ -271,8 +295,13 @@ fn strip_tags(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// Graph's UTC timestamps carry seven fraction digits (chrono has no `%.7f`).
 fn graph_utc(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.7fZ").to_string()
+    format!(
+        "{}.{:07}Z",
+        at.format("%Y-%m-%dT%H:%M:%S"),
+        at.timestamp_subsec_nanos() / 100
+    )
 }
 
 /// The client's `Prefer: outlook.timezone`: the name it gave and the zone it stands for.
@@ -313,6 +342,14 @@ impl Instance {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utc_timestamps_have_seven_fraction_digits() {
+        let at = DateTime::parse_from_rfc3339("2024-05-01T09:00:00.123456789Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        assert_eq!(graph_utc(at), "2024-05-01T09:00:00.1234567Z");
+    }
 
     #[test]
     fn html_bodies_preview_as_text() {

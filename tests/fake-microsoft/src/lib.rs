@@ -237,7 +237,12 @@ impl FakeMicrosoft {
     /// # Panics
     /// If the calendar or event is unknown.
     pub fn delete_event(&self, calendar_id: &str, event_id: &str) {
-        if let Err(err) = self.shared().lock().mailbox.delete_event(calendar_id, event_id) {
+        if let Err(err) = self
+            .shared()
+            .lock()
+            .mailbox
+            .delete_event(calendar_id, event_id)
+        {
             panic!("fake-microsoft: delete_event: {err}");
         }
     }
@@ -249,7 +254,13 @@ impl FakeMicrosoft {
     ///
     /// # Panics
     /// If there is no such occurrence.
-    pub fn put_exception(&self, calendar_id: &str, master_id: &str, original_start: &str, patch: Value) {
+    pub fn put_exception(
+        &self,
+        calendar_id: &str,
+        master_id: &str,
+        original_start: &str,
+        patch: Value,
+    ) {
         let result = self.shared().lock().mailbox.put_exception(
             calendar_id,
             master_id,
@@ -266,11 +277,11 @@ impl FakeMicrosoft {
     /// # Panics
     /// If there is no such occurrence.
     pub fn delete_occurrence(&self, calendar_id: &str, master_id: &str, original_start: &str) {
-        let result = self.shared().lock().mailbox.delete_occurrence(
-            calendar_id,
-            master_id,
-            original_start,
-        );
+        let result =
+            self.shared()
+                .lock()
+                .mailbox
+                .delete_occurrence(calendar_id, master_id, original_start);
         if let Err(err) = result {
             panic!("fake-microsoft: delete_occurrence: {err}");
         }
@@ -292,8 +303,8 @@ impl FakeMicrosoft {
     /// # Panics
     /// If the zone is unknown.
     pub fn set_mailbox_time_zone(&self, name: &str) {
-        let zone = zones::resolve(name)
-            .unwrap_or_else(|| panic!("fake-microsoft: unknown zone {name:?}"));
+        let zone =
+            zones::resolve(name).unwrap_or_else(|| panic!("fake-microsoft: unknown zone {name:?}"));
         self.shared().lock().mailbox.zone = zone;
     }
 

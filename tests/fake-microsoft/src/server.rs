@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use percent_encoding::percent_decode_str;
-use serde_json::json;
 
 use crate::errors::{identity_error, json_response, GraphError};
 use crate::faults::{self, FaultKind};
@@ -117,14 +116,9 @@ async fn intercept(State(shared): State<Arc<Shared>>, request: Request, next: Ne
                 sleep_unless_shutdown(&shared, None).await;
                 return GraphError::with_code(503, "serviceNotAvailable").into_response();
             }
+            // The delta handler answers it, so the nextLink carries a real skiptoken.
             FaultKind::EmptyPage => {
-                let again = if raw_query.is_empty() {
-                    format!("{}{raw_path}", shared.base_url)
-                } else {
-                    format!("{}{raw_path}?{raw_query}", shared.base_url)
-                };
-                let body = json!({"value": [], "@odata.nextLink": again});
-                return json_response(StatusCode::OK, body.to_string());
+                parts.extensions.insert(delta::EmptyPage);
             }
             FaultKind::HtmlPage(status) => return html_page(status),
         }
@@ -137,7 +131,12 @@ async fn intercept(State(shared): State<Arc<Shared>>, request: Request, next: Ne
 fn status_fault(status: u16, code: &str, retry_after: Option<u64>, token: bool) -> Response {
     let mut response = if token {
         // A transient failure of the token endpoint. (the AADSTS number is inferred)
-        identity_error(status, code, 90033, "A transient error has occurred. Please try again.")
+        identity_error(
+            status,
+            code,
+            90033,
+            "A transient error has occurred. Please try again.",
+        )
     } else {
         GraphError::with_code(status, code).into_response()
     };
