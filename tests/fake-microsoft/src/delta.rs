@@ -13,21 +13,31 @@ use axum::http::header::HeaderName;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rand::distr::{Alphanumeric, SampleString};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::errors::{json_response, GraphError};
 use crate::identity::check_bearer;
-use crate::instances::{expand, Instance, Preferred, Window};
+use crate::instances::{expand, Window};
 use crate::log::RecordedRequest;
 use crate::mailbox::{Mailbox, DEFAULT_CALENDAR_ID};
+use crate::render::{render, EventJson, Preferred, RenderedEvent};
 use crate::state::Shared;
 use crate::zones;
+
+/// What is percent-encoded in a path segment: all but unreserved characters.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Delta tokens kept before the oldest is evicted.
 const MAX_STATES: usize = 4096;
 /// Rounds (their pages) kept before the oldest is evicted.
-const MAX_ROUNDS: usize = 64;
+const MAX_ROUNDS: usize = 16;
 /// Page size without `Prefer: odata.maxpagesize` (inferred: calendarView's default of 10).
 pub(crate) const DEFAULT_PAGE: usize = 10;
 /// The largest page served whatever the client asks for (inferred).
@@ -49,7 +59,10 @@ struct DeltaState {
 struct Round {
     calendar_id: String,
     window: Window,
+    /// The entries from `base` on; those before were sent and dropped (memory for big rounds).
     entries: Vec<Entry>,
+    /// The offset of `entries[0]` in the round.
+    base: usize,
     next_seen: HashMap<String, u64>,
     next_sources: HashSet<String>,
     change: u64,
@@ -57,8 +70,27 @@ struct Round {
 }
 
 enum Entry {
-    Event(Instance),
+    Event(RenderedEvent),
     Removed(String),
+}
+
+/// One page as serialized.
+#[derive(Serialize)]
+struct Page<'a> {
+    #[serde(rename = "@odata.context")]
+    context: String,
+    value: Vec<PageItem<'a>>,
+    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
+    next_link: Option<String>,
+    #[serde(rename = "@odata.deltaLink", skip_serializing_if = "Option::is_none")]
+    delta_link: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PageItem<'a> {
+    Event(EventJson<'a>),
+    Removed(Value),
 }
 
 /// The state-token cache.
@@ -162,6 +194,7 @@ fn serve(
     let preferences = Preferences::read(&request.prefer);
     let mut fake = shared.lock();
     let state = &mut *fake;
+    let request_calendar = calendar_id;
     let calendar_id = calendar_id
         .map(str::to_owned)
         .or_else(|| {
@@ -182,7 +215,10 @@ fn serve(
             .and_then(|(key, offset)| Some((key, offset.parse::<usize>().ok()?)))
             .ok_or_else(GraphError::sync_state_not_found)?;
         match state.delta.rounds.get(key) {
-            Some(round) if round.calendar_id == calendar_id && offset <= round.entries.len() => {
+            Some(round)
+                if round.calendar_id == calendar_id
+                    && (round.base..=round.base + round.entries.len()).contains(&offset) =>
+            {
                 (key.to_owned(), offset)
             }
             _ => return Err(GraphError::sync_state_not_found()),
@@ -211,32 +247,36 @@ fn serve(
     };
     let page_size = preferences.page_size.unwrap_or(DEFAULT_PAGE);
     let preferred = preferences.zone.clone().unwrap_or_else(Preferred::utc);
-    let link_base = format!("{}{}", shared.base_url, request.path);
-    let Some(round) = state.delta.rounds.get(&round_key) else {
+    // Links name the calendar as the request did, its id percent-encoded. [GC]
+    let link_base = match request_calendar {
+        Some(id) => format!(
+            "{}/v1.0/me/calendars/{}/calendarView/delta",
+            shared.base_url,
+            utf8_percent_encode(id, PATH_SEGMENT)
+        ),
+        None => format!("{}/v1.0/me/calendarView/delta", shared.base_url),
+    };
+    let Some(round) = state.delta.rounds.get_mut(&round_key) else {
         return Err(GraphError::sync_state_not_found());
     };
+    // Pages before this one are never asked for again (a retry repeats this page's link).
+    round.entries.drain(..offset - round.base);
+    round.base = offset;
     let end = if empty_page {
-        offset
+        0
     } else {
-        (offset + page_size).min(round.entries.len())
+        page_size.min(round.entries.len())
     };
-    let value: Vec<Value> = round.entries[offset..end]
-        .iter()
-        .map(|entry| match entry {
-            Entry::Event(instance) => instance.render(&preferred),
-            Entry::Removed(id) => json!({
-                "@odata.type": "#microsoft.graph.event",
-                "id": id,
-                "@removed": {"reason": "deleted"},
-            }),
-        })
-        .collect();
-    let mut body = json!({
-        "@odata.context": format!("{}/v1.0/$metadata#Collection(event)", shared.base_url),
-        "value": value,
-    });
-    if empty_page || end < round.entries.len() {
-        body["@odata.nextLink"] = json!(format!("{link_base}?$skiptoken={round_key}.{end}"));
+    let more = empty_page || end < round.entries.len();
+    let mut page = Page {
+        context: format!("{}/v1.0/$metadata#Collection(event)", shared.base_url),
+        value: Vec::new(),
+        next_link: None,
+        delta_link: None,
+    };
+    if more {
+        let next = offset + end;
+        page.next_link = Some(format!("{link_base}?$skiptoken={round_key}.{next}"));
     } else {
         let token = match &round.delta_token {
             Some(token) => token.clone(),
@@ -255,10 +295,25 @@ fn serve(
                 token
             }
         };
-        body["@odata.deltaLink"] = json!(format!("{link_base}?$deltatoken={token}"));
+        page.delta_link = Some(format!("{link_base}?$deltatoken={token}"));
     }
+    let Some(round) = state.delta.rounds.get(&round_key) else {
+        return Err(GraphError::sync_state_not_found());
+    };
+    page.value = round.entries[..end]
+        .iter()
+        .map(|entry| match entry {
+            Entry::Event(event) => PageItem::Event(event.in_zone(&preferred)),
+            Entry::Removed(id) => PageItem::Removed(json!({
+                "@odata.type": "#microsoft.graph.event",
+                "id": id,
+                "@removed": {"reason": "deleted"},
+            })),
+        })
+        .collect();
+    let body = serde_json::to_string(&page).unwrap_or_default();
     drop(fake);
-    let mut response = json_response(StatusCode::OK, body.to_string());
+    let mut response = json_response(StatusCode::OK, body);
     if let Some(applied) = preferences.applied() {
         if let Ok(value) = HeaderValue::from_str(&applied) {
             response
@@ -315,12 +370,16 @@ fn next_round(mailbox: &Mailbox, previous: &DeltaState, replay: bool) -> Round {
     for instance in instances {
         next_seen.insert(instance.id.clone(), instance.version);
         next_sources.insert(instance.source_id.clone());
-        if previous.seen.get(&instance.id) != Some(&instance.version) {
-            if replay {
-                entries.push(Entry::Event(instance.clone()));
-            }
-            entries.push(Entry::Event(instance));
+        if previous.seen.get(&instance.id) == Some(&instance.version) {
+            continue;
         }
+        let Some(rendered) = calendar.and_then(|calendar| render(calendar, &instance)) else {
+            continue;
+        };
+        if replay {
+            entries.push(Entry::Event(rendered.clone()));
+        }
+        entries.push(Entry::Event(rendered));
     }
     for id in previous.seen.keys() {
         if !next_seen.contains_key(id) {
@@ -349,6 +408,7 @@ fn next_round(mailbox: &Mailbox, previous: &DeltaState, replay: bool) -> Round {
         calendar_id: previous.calendar_id.clone(),
         window: previous.window,
         entries,
+        base: 0,
         next_seen,
         next_sources,
         change: mailbox.change,

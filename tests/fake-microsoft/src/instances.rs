@@ -1,10 +1,10 @@
 //! The calendar view: stored events expanded into the instances Graph returns for a window
-//! (single events, occurrences and exceptions, never series masters [GV][GC]), and each
-//! instance rendered as Graph's event JSON in the zone the client prefers.
+//! (single events, occurrences and exceptions, never series masters [GV][GC]). Instances are
+//! light (ids, versions, times) so a round with nothing to send stays cheap; `render` turns
+//! the ones sent into JSON.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
-use serde_json::{json, Map, Value};
 
 use crate::mailbox::{Calendar, StoredEvent, ZonedTime};
 use crate::zones;
@@ -16,7 +16,7 @@ pub(crate) enum Moment {
     Date(NaiveDate),
 }
 
-/// One event of the calendar view, rendered but for its start and end.
+/// One event of the calendar view.
 #[derive(Debug, Clone)]
 pub(crate) struct Instance {
     pub(crate) id: String,
@@ -25,9 +25,12 @@ pub(crate) struct Instance {
     /// The series master's id, or the event's own id.
     pub(crate) source_id: String,
     pub(crate) sort_key: DateTime<Utc>,
-    fields: Map<String, Value>,
-    start: Moment,
-    end: Moment,
+    /// `singleInstance`, `occurrence` or `exception`.
+    pub(crate) kind: &'static str,
+    /// An occurrence's original local start in the series' zone.
+    pub(crate) original: Option<NaiveDateTime>,
+    pub(crate) start: Moment,
+    pub(crate) end: Moment,
 }
 
 /// The requested window `[start, end)`.
@@ -60,16 +63,16 @@ fn expand_event(event: &StoredEvent, window: Window, zone: Tz, out: &mut Vec<Ins
     let Some(recurrence) = &event.recurrence else {
         let (start, end) = moments(event.all_day, &event.start, &event.end);
         if overlaps(start, end, window, zone) {
-            let fields = render_fields(event, None, "singleInstance", &event.id, None);
-            out.push(instance(
-                event.id.clone(),
-                event.changed,
-                &event.id,
-                fields,
+            out.push(Instance {
+                id: event.id.clone(),
+                version: event.changed,
+                source_id: event.id.clone(),
+                sort_key: instant(start, zone),
+                kind: "singleInstance",
+                original: None,
                 start,
                 end,
-                zone,
-            ));
+            });
         }
         return;
     };
@@ -118,34 +121,16 @@ fn expand_event(event: &StoredEvent, window: Window, zone: Tz, out: &mut Vec<Ins
             Some(e) => ("exception", event.changed.max(e.changed)),
             None => ("occurrence", event.changed),
         };
-        let fields = render_fields(
-            event,
-            exception.map(|e| (&e.fields, e.last_modified)),
+        out.push(Instance {
+            id,
+            version,
+            source_id: event.id.clone(),
+            sort_key: instant(start, zone),
             kind,
-            &id,
-            Some(key),
-        );
-        out.push(instance(id, version, &event.id, fields, start, end, zone));
-    }
-}
-
-fn instance(
-    id: String,
-    version: u64,
-    source_id: &str,
-    fields: Map<String, Value>,
-    start: Moment,
-    end: Moment,
-    zone: Tz,
-) -> Instance {
-    Instance {
-        id,
-        version,
-        source_id: source_id.to_owned(),
-        sort_key: instant(start, zone),
-        fields,
-        start,
-        end,
+            original: Some(key),
+            start,
+            end,
+        });
     }
 }
 
@@ -175,187 +160,9 @@ fn overlaps(start: Moment, end: Moment, window: Window, zone: Tz) -> bool {
     start < window.end && (end > window.start || (start == end && start >= window.start))
 }
 
-/// Everything but start and end, as Graph returns an event in a calendar view. [GR]
-fn render_fields(
-    event: &StoredEvent,
-    exception: Option<(&Map<String, Value>, DateTime<Utc>)>,
-    kind: &str,
-    id: &str,
-    original: Option<NaiveDateTime>,
-) -> Map<String, Value> {
-    let last_modified =
-        exception.map_or(event.last_modified, |(_, at)| at.max(event.last_modified));
-    let change_key = format!("DwAAABYAAA{}", last_modified.timestamp_micros());
-    let mut fields = Map::new();
-    let defaults = json!({
-        "subject": "",
-        "body": {"contentType": "text", "content": ""},
-        "categories": [],
-        "reminderMinutesBeforeStart": 15,
-        "isReminderOn": true,
-        "hasAttachments": false,
-        "importance": "normal",
-        "sensitivity": "normal",
-        "isCancelled": false,
-        "isOrganizer": true,
-        "responseRequested": true,
-        "showAs": "busy",
-        "onlineMeetingUrl": null,
-        "isOnlineMeeting": false,
-        "onlineMeetingProvider": "unknown",
-        "onlineMeeting": null,
-        "allowNewTimeProposals": true,
-        "isDraft": false,
-        "hideAttendees": false,
-        "responseStatus": {"response": "organizer", "time": "0001-01-01T00:00:00Z"},
-        "location": {"displayName": "", "locationType": "default", "uniqueIdType": "unknown", "address": {}, "coordinates": {}},
-        "locations": [],
-        "attendees": [],
-        "organizer": {"emailAddress": {"name": "Megan Bowen", "address": "megan@contoso.example"}},
-    });
-    if let Value::Object(defaults) = defaults {
-        fields.extend(defaults);
-    }
-    fields.extend(event.fields.clone());
-    if let Some((patch, _)) = exception {
-        fields.extend(patch.clone());
-    }
-    if !fields.contains_key("bodyPreview") {
-        let preview = body_preview(&fields["body"]);
-        fields.insert("bodyPreview".into(), json!(preview));
-    }
-    let series_master = (kind != "singleInstance").then(|| event.id.clone());
-    let ical_uid = match original {
-        // The v1.0 docs say each occurrence has its own iCalUId. [GR]
-        Some(key) => format!("{}{}", event.ical_uid, key.format("%Y%m%d")),
-        None => event.ical_uid.clone(),
-    };
-    let managed = json!({
-        "@odata.etag": format!("W/\"{change_key}\""),
-        "id": id,
-        "createdDateTime": graph_utc(event.created),
-        "lastModifiedDateTime": graph_utc(last_modified),
-        "changeKey": change_key,
-        "originalStartTimeZone": event.start.zone_name,
-        "originalEndTimeZone": event.end.zone_name,
-        "iCalUId": ical_uid,
-        "uid": event.ical_uid,
-        "isAllDay": event.all_day,
-        "seriesMasterId": series_master,
-        "type": kind,
-        "recurrence": null,
-        "webLink": format!(
-            "https://outlook.office365.com/owa/?itemid={}&exvsurl=1&path=/calendar/item",
-            url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
-        ),
-    });
-    if let Value::Object(managed) = managed {
-        fields.extend(managed);
-    }
-    if let Some(key) = original {
-        let at = zones::to_utc(key, event.start.zone);
-        fields.insert(
-            "originalStart".into(),
-            json!(at.to_rfc3339_opts(SecondsFormat::Secs, true)),
-        );
-    }
-    fields
-}
-
-/// `bodyPreview`: the body as plain text, at most 255 characters. [GR]
-fn body_preview(body: &Value) -> String {
-    let content = body["content"].as_str().unwrap_or_default();
-    let text = if body["contentType"].as_str() == Some("html") {
-        strip_tags(content)
-    } else {
-        content.to_owned()
-    };
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed.chars().take(255).collect()
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                text.push(' ');
-            }
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
-}
-
-/// Graph's UTC timestamps carry seven fraction digits (chrono has no `%.7f`).
-fn graph_utc(at: DateTime<Utc>) -> String {
-    format!(
-        "{}.{:07}Z",
-        at.format("%Y-%m-%dT%H:%M:%S"),
-        at.timestamp_subsec_nanos() / 100
-    )
-}
-
-/// The client's `Prefer: outlook.timezone`: the name it gave and the zone it stands for.
-#[derive(Debug, Clone)]
-pub(crate) struct Preferred {
-    pub(crate) name: String,
-    pub(crate) zone: Tz,
-}
-
-impl Preferred {
-    pub(crate) fn utc() -> Self {
-        Preferred {
-            name: "UTC".into(),
-            zone: chrono_tz::UTC,
-        }
-    }
-}
-
-impl Instance {
-    /// The event JSON with `start`/`end` in the preferred zone. All-day events keep their
-    /// midnight dates whatever the preference says [GI]; the fake labels them with the
-    /// preferred zone's name (inferred).
-    pub(crate) fn render(&self, preferred: &Preferred) -> Value {
-        let mut fields = self.fields.clone();
-        let time = |moment: Moment| {
-            let local = match moment {
-                Moment::At(at) => at.with_timezone(&preferred.zone).naive_local(),
-                Moment::Date(date) => date.and_time(chrono::NaiveTime::MIN),
-            };
-            json!({"dateTime": zones::graph_local(local), "timeZone": preferred.name})
-        };
-        fields.insert("start".into(), time(self.start));
-        fields.insert("end".into(), time(self.end));
-        Value::Object(fields)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn utc_timestamps_have_seven_fraction_digits() {
-        let at = DateTime::parse_from_rfc3339("2024-05-01T09:00:00.123456789Z")
-            .expect("time")
-            .with_timezone(&Utc);
-        assert_eq!(graph_utc(at), "2024-05-01T09:00:00.1234567Z");
-    }
-
-    #[test]
-    fn html_bodies_preview_as_text() {
-        let body = json!({"contentType": "html", "content": "<html><body><p>Hi&nbsp;there</p><br>Join &amp; talk</body></html>"});
-        assert_eq!(body_preview(&body), "Hi there Join & talk");
-    }
 
     #[test]
     fn zero_length_events_count_at_their_start() {

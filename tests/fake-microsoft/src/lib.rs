@@ -28,6 +28,7 @@ mod instances;
 mod log;
 mod mailbox;
 mod recurrence;
+mod render;
 mod server;
 mod state;
 mod zones;

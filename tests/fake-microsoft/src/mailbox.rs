@@ -10,6 +10,7 @@ use rand::distr::{Alphanumeric, SampleString};
 use serde_json::{json, Map, Value};
 
 use crate::recurrence::Recurrence;
+use crate::render;
 use crate::zones;
 
 /// The id of the calendar every mailbox starts with (has `=`, so clients must encode it).
@@ -77,8 +78,8 @@ pub(crate) struct StoredEvent {
     pub(crate) exceptions: BTreeMap<NaiveDateTime, Exception>,
     /// Deleted occurrences by their original local start.
     pub(crate) deleted: BTreeSet<NaiveDateTime>,
-    /// Every other property, passed through as given (subject, body, showAs, ...).
-    pub(crate) fields: Map<String, Value>,
+    /// Every other property (subject, body, showAs, ...) as given, over Graph's defaults.
+    pub(crate) base: Map<String, Value>,
     pub(crate) ical_uid: String,
     pub(crate) created: DateTime<Utc>,
     pub(crate) changed: u64,
@@ -225,7 +226,7 @@ impl Mailbox {
             recurrence,
             exceptions: BTreeMap::new(),
             deleted: BTreeSet::new(),
-            fields,
+            base: render::base_fields(fields),
             ical_uid: kept.as_ref().map_or_else(
                 || format!("040000008200E00074C5B7101A82E008{}", random_hex(32)),
                 |old| old.ical_uid.clone(),

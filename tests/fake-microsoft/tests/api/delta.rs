@@ -236,3 +236,19 @@ async fn replayed_changes_come_twice_when_asked() {
     let (items, _, _) = round(&delta, &token, &[]).await;
     assert_eq!(ids(&items), ["dup", "dup"]);
 }
+
+#[tokio::test]
+async fn calendar_ids_are_percent_encoded_in_links() {
+    let fake = FakeMicrosoft::start().await;
+    let odd = fake.add_calendar(json!({"id": "AAMk/x+y=", "name": "Odd"}));
+    fake.put_event(&odd, timed_event("e", 5, 9));
+    let (token, _) = sign_in(&fake).await;
+    let (items, delta, _) = round(&delta_url(&fake, &odd, START, END), &token, &[]).await;
+    assert_eq!(ids(&items), ["e"]);
+    assert!(
+        delta.contains("/me/calendars/AAMk%2Fx%2By%3D/calendarView/delta?"),
+        "{delta}"
+    );
+    let (status, body, _) = get_url(&delta, &token, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
