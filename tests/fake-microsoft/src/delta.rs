@@ -23,6 +23,7 @@ use crate::identity::check_bearer;
 use crate::instances::{expand, Window};
 use crate::log::RecordedRequest;
 use crate::mailbox::{Mailbox, DEFAULT_CALENDAR_ID};
+use crate::prefer::Preferences;
 use crate::render::{render, EventJson, Preferred, RenderedEvent};
 use crate::state::Shared;
 use crate::zones;
@@ -39,9 +40,7 @@ const MAX_STATES: usize = 4096;
 /// Rounds (their pages) kept before the oldest is evicted.
 const MAX_ROUNDS: usize = 16;
 /// Page size without `Prefer: odata.maxpagesize` (inferred: calendarView's default of 10).
-pub(crate) const DEFAULT_PAGE: usize = 10;
-/// The largest page served whatever the client asks for (inferred).
-const MAX_PAGE: usize = 1000;
+const DEFAULT_PAGE: usize = 10;
 
 /// What a delta token stands for: the window and what the client has seen of it.
 struct DeltaState {
@@ -413,79 +412,5 @@ fn next_round(mailbox: &Mailbox, previous: &DeltaState, replay: bool) -> Round {
         next_sources,
         change: mailbox.change,
         delta_token: None,
-    }
-}
-
-/// The `Prefer` header's preferences the fake honours. [GC][GA]
-#[derive(Debug, Default)]
-pub(crate) struct Preferences {
-    page_size: Option<usize>,
-    zone: Option<Preferred>,
-}
-
-impl Preferences {
-    pub(crate) fn read(headers: &[String]) -> Preferences {
-        let mut preferences = Preferences::default();
-        for item in headers.iter().flat_map(|header| header.split(',')) {
-            let Some((name, value)) = item.split_once('=') else {
-                continue;
-            };
-            let value = value.trim().trim_matches('"');
-            match name.trim().to_ascii_lowercase().as_str() {
-                "odata.maxpagesize" => {
-                    preferences.page_size = value
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .map(|n| n.min(MAX_PAGE));
-                }
-                "outlook.timezone" => {
-                    // An unknown name is ignored (not confirmed in Preference-Applied). (inferred)
-                    preferences.zone = zones::resolve(value).map(|zone| Preferred {
-                        name: value.to_owned(),
-                        zone,
-                    });
-                }
-                _ => {}
-            }
-        }
-        preferences
-    }
-
-    /// The `Preference-Applied` header value, if any preference was applied.
-    fn applied(&self) -> Option<String> {
-        let mut applied = Vec::new();
-        if let Some(size) = self.page_size {
-            applied.push(format!("odata.maxpagesize={size}"));
-        }
-        if let Some(zone) = &self.zone {
-            applied.push(format!("outlook.timezone=\"{}\"", zone.name));
-        }
-        (!applied.is_empty()).then(|| applied.join(", "))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn preferences_read_page_size_and_zone() {
-        let preferences = Preferences::read(&[
-            "odata.maxpagesize=50".into(),
-            "outlook.timezone=\"W. Europe Standard Time\"".into(),
-        ]);
-        assert_eq!(preferences.page_size, Some(50));
-        assert_eq!(
-            preferences.zone.as_ref().map(|z| z.zone),
-            Some(chrono_tz::Europe::Berlin)
-        );
-        assert_eq!(
-            preferences.applied().as_deref(),
-            Some("odata.maxpagesize=50, outlook.timezone=\"W. Europe Standard Time\"")
-        );
-        let odd = Preferences::read(&["odata.maxpagesize=0, outlook.timezone=\"Mars\"".into()]);
-        assert!(odd.page_size.is_none() && odd.zone.is_none());
-        assert!(odd.applied().is_none());
     }
 }

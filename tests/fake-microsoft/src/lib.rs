@@ -27,6 +27,7 @@ mod identity;
 mod instances;
 mod log;
 mod mailbox;
+mod prefer;
 mod recurrence;
 mod render;
 mod server;
