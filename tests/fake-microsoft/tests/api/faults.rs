@@ -70,6 +70,12 @@ async fn an_empty_page_with_a_next_link_leads_back_to_the_results() {
     fake.inject(Fault::new("delta", 2, FaultKind::EmptyPage));
     let (items, _, pages) = round(&url, &token, &[]).await;
     assert_eq!((ids(&items), pages), (vec!["x".to_owned()], 3));
+
+    // An empty round, too, may start with an empty page that is not the last.
+    let empty = fake.add_calendar(serde_json::json!({"name": "Empty"}));
+    fake.inject(Fault::new("delta", 1, FaultKind::EmptyPage));
+    let (items, _, pages) = round(&delta_url(&fake, &empty, START, END), &token, &[]).await;
+    assert_eq!((items.len(), pages), (0, 2));
 }
 
 #[tokio::test]
