@@ -130,6 +130,58 @@ async fn the_binary_prints_its_address_and_serves_the_admin_api() {
     let (items, delta, _) = round(&url, access, &[]).await;
     assert_eq!(ids(&items), ["a", "b"]);
 
+    // A series with a changed and a deleted occurrence, through the admin API.
+    let series = json!({
+        "id": "series",
+        "subject": "Daily",
+        "start": {"dateTime": "2024-05-20T08:00:00", "timeZone": "UTC"},
+        "end": {"dateTime": "2024-05-20T08:30:00", "timeZone": "UTC"},
+        "recurrence": {"pattern": {"type": "daily"}, "range": {"type": "numbered", "numberOfOccurrences": 3}},
+    });
+    admin(&base, post.clone(), "/calendars/team/events", Some(series)).await;
+    let change =
+        json!({"originalStart": "2024-05-21T08:00:00", "patch": {"subject": "Daily (late)"}});
+    let (status, body) = admin(
+        &base,
+        post.clone(),
+        "/calendars/team/events/series/exceptions",
+        Some(change),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let gone = json!({"originalStart": "2024-05-22T08:00:00"});
+    let (status, _) = admin(
+        &base,
+        post.clone(),
+        "/calendars/team/events/series/delete-occurrence",
+        Some(gone),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let wrong = json!({"originalStart": "2024-05-23T08:00:00"});
+    let (status, _) = admin(
+        &base,
+        post.clone(),
+        "/calendars/team/events/series/delete-occurrence",
+        Some(wrong),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "no such occurrence");
+    let (status, _) = admin(
+        &base,
+        reqwest::Method::DELETE,
+        "/calendars/team/events/a",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (items, delta, _) = round(&delta, access, &[]).await;
+    let subjects: Vec<&str> = items.iter().filter_map(|i| i["subject"].as_str()).collect();
+    assert_eq!(subjects, ["Daily", "Daily (late)"]);
+    assert!(items
+        .iter()
+        .any(|i| i["id"] == "a" && i["@removed"]["reason"] == "deleted"));
+
     let (_, log) = admin(&base, reqwest::Method::GET, "/requests", None).await;
     let paths: Vec<&str> = log
         .as_array()
@@ -142,7 +194,8 @@ async fn the_binary_prints_its_address_and_serves_the_admin_api() {
             .iter()
             .filter(|p| p.ends_with("/calendarView/delta"))
             .count(),
-        1
+        2,
+        "one request per round: the first and the one after the changes"
     );
     let (_, issued) = admin(&base, reqwest::Method::GET, "/tokens", None).await;
     assert!(issued

@@ -252,3 +252,19 @@ async fn calendar_ids_are_percent_encoded_in_links() {
     let (status, body, _) = get_url(&delta, &token, &[]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+#[tokio::test]
+async fn deletions_outside_the_window_come_as_removed_ids() {
+    let fake = FakeMicrosoft::start().await;
+    let mut far = timed_event("far", 1, 9);
+    far["start"]["dateTime"] = json!("2025-02-01T09:00:00");
+    far["end"]["dateTime"] = json!("2025-02-01T10:00:00");
+    fake.put_event(CAL, far);
+    let (token, _) = sign_in(&fake).await;
+    let (items, delta, _) = round(&delta_url(&fake, CAL, START, END), &token, &[]).await;
+    assert!(items.is_empty());
+    fake.delete_event(CAL, "far");
+    let (items, _, _) = round(&delta, &token, &[]).await;
+    assert_eq!(ids(&items), ["far"]);
+    assert_eq!(items[0]["@removed"]["reason"], "deleted");
+}
