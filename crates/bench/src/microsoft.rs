@@ -52,7 +52,7 @@ fn outlook_event(i: usize, now: DateTime<Utc>) -> Value {
     let offset = Span::minutes((i as i64 * 17) % (120 * 24 * 60)) - Span::days(30);
     let berlin = (now + offset).naive_utc();
     let end = berlin + Span::minutes(30 + (i as i64 % 4) * 15);
-    let local = |t: chrono::NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%S%.7f").to_string();
+    let local = |t: chrono::NaiveDateTime| format!("{}.0000000", t.format("%Y-%m-%dT%H:%M:%S"));
     let mut event = json!({
         "id": format!("AAMkBench{i:06}="),
         "subject": format!("Meeting number {i} about the quarterly roadmap"),

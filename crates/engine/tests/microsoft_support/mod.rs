@@ -134,9 +134,10 @@ pub fn at(offset_hours: i64) -> DateTime<Utc> {
     hour + chrono::Duration::hours(offset_hours)
 }
 
-/// Graph's local date-time form, `2026-12-01T09:00:00.0000000`.
+/// Graph's local date-time form to the second, `2026-12-01T09:00:00.0000000` (chrono has no
+/// seven-digit fraction).
 pub fn graph_local(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.7f").to_string()
+    format!("{}.0000000", t.format("%Y-%m-%dT%H:%M:%S"))
 }
 
 /// A one-hour timed event starting `offset_hours` from the current hour, in UTC.
