@@ -141,10 +141,10 @@ async fn a_rotated_refresh_token_is_saved_before_graph_is_asked_and_the_old_one_
     let first = refresh_tokens(&w);
     assert_eq!(first.len(), 1);
     w.fake.expire_access_tokens();
-    // Graph refuses the calendar list after the refresh: the sync fails, but the rotated
-    // refresh token it brought must already be saved.
+    // The calendar list gets 401, the refresh follows, then Graph refuses the calendar's
+    // delta: the sync fails, but the rotated refresh token must already be saved.
     w.fake.inject(Fault::new(
-        "/me/calendars",
+        "/calendarView/delta",
         1,
         FaultKind::status(403, "ErrorAccessDenied"),
     ));
