@@ -37,7 +37,10 @@ fn env_for(fake: &FakeMicrosoft, data: &std::path::Path) -> Vec<(&'static str, S
     vec![
         ("CALBUDDY_DATA_DIR", data.display().to_string()),
         ("CALBUDDY_SECRET_STORE", "file".into()),
-        ("CALBUDDY_MICROSOFT_CLIENT_ID", FakeMicrosoft::CLIENT_ID.into()),
+        (
+            "CALBUDDY_MICROSOFT_CLIENT_ID",
+            FakeMicrosoft::CLIENT_ID.into(),
+        ),
         ("CALBUDDY_MICROSOFT_AUTH_URL", fake.auth_url()),
         ("CALBUDDY_MICROSOFT_TOKEN_URL", fake.token_url()),
         ("CALBUDDY_MICROSOFT_GRAPH_URL", fake.graph_url()),

@@ -96,7 +96,8 @@ async fn a_token_endpoint_outage_is_retried_and_not_a_lost_account() {
 async fn a_calendar_list_of_several_pages_is_read_whole_with_colours() {
     let w = world().await;
     for i in 0..12 {
-        w.fake.add_calendar(json!({"name": format!("Shared {i:02}"), "canEdit": false,
+        w.fake
+            .add_calendar(json!({"name": format!("Shared {i:02}"), "canEdit": false,
                                    "color": "lightGreen", "hexColor": ""}));
     }
     w.fake
@@ -106,7 +107,10 @@ async fn a_calendar_list_of_several_pages_is_read_whole_with_colours() {
     assert_eq!(calendars.len(), 14);
     let shared = calendars.iter().find(|c| c.name == "Shared 11").unwrap();
     assert!(shared.read_only, "{shared:?}");
-    assert!(shared.color.is_some(), "a preset colour stands in for an empty hexColor");
+    assert!(
+        shared.color.is_some(),
+        "a preset colour stands in for an empty hexColor"
+    );
     let mine = calendars.iter().find(|c| c.name == "Mine").unwrap();
     assert_eq!(mine.color.as_deref(), Some("#e3008c"));
     assert!(w.fake.count_requests("/me/calendars") >= 2);

@@ -50,9 +50,14 @@ fn refresh_tokens(w: &MsWorld) -> Vec<String> {
 #[tokio::test]
 async fn connecting_names_the_account_from_me_syncs_and_keeps_tokens_out_of_the_database() {
     let w = world().await;
-    w.fake
-        .set_user("Adele Vance", "adele@contoso.example", Some("adele@contoso.example"));
-    let team = w.fake.add_calendar(json!({"name": "Team", "hexColor": "#ff8c00"}));
+    w.fake.set_user(
+        "Adele Vance",
+        "adele@contoso.example",
+        Some("adele@contoso.example"),
+    );
+    let team = w
+        .fake
+        .add_calendar(json!({"name": "Team", "hexColor": "#ff8c00"}));
     w.fake.put_event(CALENDAR, timed("a", "Planning", 2));
     w.fake.put_event(&team, timed("b", "Team lunch", 26));
     let id = w.connect().await;
@@ -69,7 +74,10 @@ async fn connecting_names_the_account_from_me_syncs_and_keeps_tokens_out_of_the_
     assert_eq!(calendars.len(), 2);
     assert!(calendars.iter().any(|c| c.primary));
     let colours: Vec<_> = calendars.iter().filter_map(|c| c.color.clone()).collect();
-    assert!(colours.iter().any(|c| c.eq_ignore_ascii_case("#ff8c00")), "{colours:?}");
+    assert!(
+        colours.iter().any(|c| c.eq_ignore_ascii_case("#ff8c00")),
+        "{colours:?}"
+    );
     assert_eq!(w.titles().await, ["Planning", "Team lunch"]);
 
     // The sign-in: PKCE S256, a state, a localhost redirect, offline access for a refresh
@@ -153,7 +161,10 @@ async fn a_rotated_refresh_token_is_saved_before_graph_is_asked_and_the_old_one_
     let rotated = refresh_tokens(&w);
     assert_eq!(rotated.len(), 2, "the refresh brought a new refresh token");
     let saved = saved_secrets(&w);
-    assert!(saved.contains(&rotated[1]), "the new refresh token is saved");
+    assert!(
+        saved.contains(&rotated[1]),
+        "the new refresh token is saved"
+    );
     assert!(!saved.contains(&rotated[0]), "the old one is gone");
 
     // The fake refuses the old refresh token now, so the next refresh works only with the
@@ -225,7 +236,11 @@ async fn throttling_and_503_are_retried_after_retry_after() {
     let report = w.sync(id).await;
     assert!(report.ok(), "{report:?}");
     // Both waits were honoured (the quick policy alone would retry within milliseconds).
-    assert!(started.elapsed() >= Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(w.delta_requests(), 3);
     assert_eq!(w.titles().await, ["A", "B"]);
 }
@@ -271,8 +286,11 @@ async fn a_lasting_503_fails_cleanly_and_changes_nothing() {
 async fn a_gateway_s_html_page_once_is_retried() {
     let (w, id) = connected().await;
     w.fake.put_event(CALENDAR, timed("b", "B", 2));
-    w.fake
-        .inject(Fault::new("/calendarView/delta", 1, FaultKind::HtmlPage(504)));
+    w.fake.inject(Fault::new(
+        "/calendarView/delta",
+        1,
+        FaultKind::HtmlPage(504),
+    ));
     assert!(w.sync(id).await.ok());
     assert_eq!(w.titles().await, ["A", "B"]);
 }
@@ -334,7 +352,10 @@ async fn events_carry_zones_all_day_dates_answers_links_and_text_bodies() {
     );
     let body = standup.description.as_deref().unwrap();
     assert!(body.contains("Agenda: roadmap"), "{body}");
-    assert!(!body.contains('<') && !body.contains("alert") && !body.contains("color"), "{body}");
+    assert!(
+        !body.contains('<') && !body.contains("alert") && !body.contains("color"),
+        "{body}"
+    );
     assert_eq!(standup.location.as_deref(), Some("Room 1"));
 
     let holiday = events.iter().find(|e| e.title == "Holiday").unwrap();
@@ -351,7 +372,10 @@ async fn events_carry_zones_all_day_dates_answers_links_and_text_bodies() {
     assert_eq!(declined.my_response.as_deref(), Some("declined"));
     let upcoming = w.engine.upcoming(Utc::now(), 30, 50, false).await.unwrap();
     let titles: Vec<_> = upcoming.iter().map(|e| e.title.as_str()).collect();
-    assert!(titles.contains(&"Accepted") && !titles.contains(&"Declined"), "{titles:?}");
+    assert!(
+        titles.contains(&"Accepted") && !titles.contains(&"Declined"),
+        "{titles:?}"
+    );
 }
 
 #[tokio::test]
