@@ -4,18 +4,21 @@
 //! - first sync of 10,000 events (in a child process, which also reports its peak memory);
 //! - incremental sync with no change, per account;
 //! - the `upcoming` query over 100,000 stored events;
+//! - Microsoft Graph: the same first-sync and no-change figures against the local fake
+//!   Microsoft (`microsoft.rs`);
 //! - ICS subscriptions (`ics.rs`, on the feed of `feed.rs`) and the corpus expansion against
 //!   recurring-ical-events (`corpus.rs`);
 //! - CalDAV against a real Radicale, with the floor and vdirsyncer (`caldav.rs`, through the
 //!   recording proxy of `recorder.rs`).
 //!
-//! Arguments `google`, `ics`, `corpus`, `caldav` run only those groups (all of them without
+//! Arguments `google`, `microsoft`, `ics`, `corpus`, `caldav` run only those groups (all of them without
 //! arguments).
 
 mod caldav;
 mod corpus;
 mod feed;
 mod ics;
+mod microsoft;
 mod recorder;
 
 use std::path::Path;
@@ -45,6 +48,7 @@ fn main() {
         Some("--sync-child") => runtime.block_on(sync_child()),
         Some("--ics-child") => runtime.block_on(ics::child(&args[1..])),
         Some("--caldav-child") => runtime.block_on(caldav::child(&args[1..])),
+        Some("--microsoft-child") => runtime.block_on(microsoft::child(&args[1..])),
         _ => {
             println!(
                 "Calendar Buddy benchmarks ({} cores)",
@@ -53,6 +57,9 @@ fn main() {
             let wanted = |group: &str| args.is_empty() || args.iter().any(|a| a == group);
             if wanted("google") {
                 runtime.block_on(benchmarks());
+            }
+            if wanted("microsoft") {
+                runtime.block_on(microsoft::benchmarks());
             }
             if wanted("ics") {
                 runtime.block_on(ics::benchmarks());

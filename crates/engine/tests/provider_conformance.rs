@@ -3,6 +3,7 @@
 mod caldav_support;
 mod common;
 mod conformance;
+mod microsoft_support;
 
 conformance_suite!(
     caldav_radicale,
@@ -16,6 +17,7 @@ conformance_suite!(demo, crate::conformance::demo::DemoBackend);
 conformance_suite!(google, crate::conformance::google::GoogleBackend);
 conformance_suite!(ics, crate::conformance::ics::IcsBackend);
 conformance_suite!(memory, crate::conformance::memory::MemoryBackend);
+conformance_suite!(microsoft, crate::conformance::microsoft::MicrosoftBackend);
 
 #[tokio::test]
 async fn ics_an_unchanged_feed_writes_nothing_and_a_login_page_keeps_the_events() {

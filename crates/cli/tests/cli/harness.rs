@@ -1,10 +1,12 @@
 //! The harness: the real `calbuddy` binary in a private data directory, against a local fake
-//! Google, with a script standing in for the user's browser.
+//! Google (and, from [`Cli::with_microsoft`], a local fake Microsoft), with a script standing
+//! in for the user's browser.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use fake_google::{FakeGoogle, CLIENT_ID, CLIENT_SECRET};
+use fake_microsoft::FakeMicrosoft;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 use tokio::process::Command;
@@ -13,6 +15,8 @@ pub const EMAIL: &str = "user@example.com";
 
 pub struct Cli {
     pub fake: FakeGoogle,
+    /// The fake Microsoft identity platform + Graph, when the test asked for one.
+    pub microsoft: Option<FakeMicrosoft>,
     dir: TempDir,
     /// Everything the binary printed, checked for secrets at the end of each test.
     printed: std::sync::Mutex<String>,
@@ -35,9 +39,27 @@ impl Cli {
         .unwrap();
         Cli {
             fake: FakeGoogle::start().await,
+            microsoft: None,
             dir,
             printed: Default::default(),
         }
+    }
+
+    /// A harness whose binary also signs in to, and syncs from, a fake Microsoft.
+    pub async fn with_microsoft() -> Cli {
+        let mut cli = Cli::new().await;
+        cli.microsoft = Some(FakeMicrosoft::start().await);
+        cli
+    }
+
+    /// The fake Microsoft.
+    ///
+    /// # Panics
+    /// If the harness was made without one.
+    pub fn ms(&self) -> &FakeMicrosoft {
+        self.microsoft
+            .as_ref()
+            .expect("a harness made with Cli::with_microsoft")
     }
 
     pub fn data(&self) -> PathBuf {
@@ -63,6 +85,12 @@ impl Cli {
             .env("CALBUDDY_HTTP_TIMEOUT_SECS", "2")
             .env("BROWSER", self.dir.path().join("browser"))
             .kill_on_drop(true);
+        if let Some(ms) = &self.microsoft {
+            cmd.env("CALBUDDY_MICROSOFT_CLIENT_ID", FakeMicrosoft::CLIENT_ID)
+                .env("CALBUDDY_MICROSOFT_AUTH_URL", ms.auth_url())
+                .env("CALBUDDY_MICROSOFT_TOKEN_URL", ms.token_url())
+                .env("CALBUDDY_MICROSOFT_GRAPH_URL", ms.graph_url());
+        }
         cmd
     }
 
@@ -128,7 +156,8 @@ impl Cli {
 
     pub fn assert_no_secret_printed(&self) {
         let printed = self.printed.lock().unwrap();
-        for token in self.fake.issued_tokens() {
+        let microsoft = self.microsoft.iter().flat_map(FakeMicrosoft::issued_tokens);
+        for token in self.fake.issued_tokens().into_iter().chain(microsoft) {
             assert!(!printed.contains(&token), "a token was printed");
         }
         assert!(

@@ -5,6 +5,7 @@ mod caldav;
 mod harness;
 mod hostile_text;
 mod ics;
+mod microsoft;
 mod output_failures;
 mod ranges;
 

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod google;
 pub mod ics;
 pub mod memory;
+pub mod microsoft;
 
 use calbuddy_engine::provider::{Provider, Scope};
 use calbuddy_engine::store::{EventFilter, QueryRange, Store};

@@ -1,0 +1,151 @@
+//! Shared set-up for the Microsoft tests: a fake Microsoft identity platform + Graph, an engine
+//! pointed at it with a private data directory and file secrets, a "browser" that approves
+//! sign-in, and Graph's create-event JSON for the scenes.
+
+#![allow(dead_code)] // Each test binary uses a different part of this module.
+
+use std::time::Duration;
+
+use calbuddy_engine::http::RetryPolicy;
+use calbuddy_engine::paths::DataDir;
+use calbuddy_engine::provider::microsoft::MicrosoftEndpoints;
+use calbuddy_engine::secrets::SecretStore;
+use calbuddy_engine::store::{EventFilter, EventView, QueryRange};
+use calbuddy_engine::{Engine, EngineConfig};
+use chrono::{DateTime, Utc};
+use fake_microsoft::FakeMicrosoft;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+pub use fake_microsoft::DEFAULT_CALENDAR_ID as CALENDAR;
+
+/// What the fake's `/me` reports by default: the account's address.
+pub const ADDRESS: &str = "megan@contoso.example";
+
+pub struct MsWorld {
+    pub fake: FakeMicrosoft,
+    pub engine: Engine,
+    pub dir: TempDir,
+}
+
+/// Retries quick enough for tests, and a short request timeout.
+pub fn quick_retries() -> RetryPolicy {
+    RetryPolicy {
+        retries: 3,
+        min_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(50),
+        max_retry_after: Duration::from_secs(2),
+        timeout: Duration::from_secs(2),
+        sync_deadline: Duration::from_secs(120),
+    }
+}
+
+pub async fn world() -> MsWorld {
+    world_with(quick_retries()).await
+}
+
+/// A world whose engine uses `retry` (timeouts, retries, the sync deadline).
+pub async fn world_with(retry: RetryPolicy) -> MsWorld {
+    let fake = FakeMicrosoft::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = DataDir::new(dir.path());
+    let config = EngineConfig {
+        secrets: SecretStore::File {
+            path: data_dir.secrets_file(),
+        },
+        data_dir,
+        google: Default::default(),
+        microsoft: MicrosoftEndpoints {
+            auth_url: fake.auth_url(),
+            token_url: fake.token_url(),
+            graph_url: fake.graph_url(),
+        },
+        retry,
+        sign_in_timeout: Duration::from_secs(10),
+        icloud_url: calbuddy_engine::ICLOUD_URL.to_owned(),
+    };
+    let engine = Engine::open(config).await.unwrap();
+    engine
+        .set_setting("microsoft.client_id", FakeMicrosoft::CLIENT_ID)
+        .unwrap();
+    MsWorld { fake, engine, dir }
+}
+
+/// Plays the user's browser: follows the authorization URL (the fake approves and redirects
+/// to the engine's loopback listener on `localhost`).
+pub fn browser(url: &str) {
+    let url = url.to_owned();
+    tokio::spawn(async move {
+        let _ = reqwest::get(url).await;
+    });
+}
+
+impl MsWorld {
+    /// Connects the fake's user; returns the account id.
+    pub async fn connect(&self) -> i64 {
+        let (account, report) = self
+            .engine
+            .connect_microsoft(browser, Utc::now())
+            .await
+            .unwrap();
+        assert!(report.ok(), "{report:?}");
+        account.id
+    }
+
+    pub async fn sync(&self, account: i64) -> calbuddy_engine::sync::SyncReport {
+        let mut results = self.engine.sync(Some(account), Utc::now()).await.unwrap();
+        results.remove(0).unwrap()
+    }
+
+    /// Every occurrence from 30 days back to 90 ahead, declined ones included.
+    pub async fn events(&self) -> Vec<EventView> {
+        let now = Utc::now();
+        let range = QueryRange::new(
+            now - chrono::Duration::days(30),
+            now + chrono::Duration::days(90),
+            &Utc,
+        );
+        let filter = EventFilter {
+            include_declined: true,
+            limit: None,
+        };
+        self.engine
+            .store()
+            .events_between(range, filter)
+            .await
+            .unwrap()
+    }
+
+    pub async fn titles(&self) -> Vec<String> {
+        let mut titles: Vec<String> = self.events().await.into_iter().map(|e| e.title).collect();
+        titles.sort();
+        titles
+    }
+
+    /// calendarView delta requests since the log was last cleared.
+    pub fn delta_requests(&self) -> usize {
+        self.fake.count_requests("/calendarView/delta")
+    }
+}
+
+pub fn at(offset_hours: i64) -> DateTime<Utc> {
+    let secs = Utc::now().timestamp();
+    let hour = DateTime::from_timestamp(secs - secs.rem_euclid(3600), 0).unwrap();
+    hour + chrono::Duration::hours(offset_hours)
+}
+
+/// Graph's local date-time form to the second, `2026-12-01T09:00:00.0000000` (chrono has no
+/// seven-digit fraction).
+pub fn graph_local(t: DateTime<Utc>) -> String {
+    format!("{}.0000000", t.format("%Y-%m-%dT%H:%M:%S"))
+}
+
+/// A one-hour timed event starting `offset_hours` from the current hour, in UTC.
+pub fn timed(id: &str, title: &str, offset_hours: i64) -> Value {
+    json!({
+        "id": id,
+        "subject": title,
+        "start": {"dateTime": graph_local(at(offset_hours)), "timeZone": "UTC"},
+        "end": {"dateTime": graph_local(at(offset_hours + 1)), "timeZone": "UTC"},
+    })
+}
