@@ -182,6 +182,23 @@ describe("re-auth", () => {
   });
 });
 
+describe("re-auth of a Microsoft account", () => {
+  test("Reconnect starts the Microsoft sign-in, not Google's", async () => {
+    const calls = backend({
+      upcoming_events: () => [],
+      sync_status: () => status({ accounts: [account({ provider: "microsoft", name: "me@contoso.com", needs_reauth: true })] }),
+      connect_microsoft: () => account({ provider: "microsoft", name: "me@contoso.com" }),
+    });
+    await mount().ready;
+    expect($("#error-banner", root).textContent).toContain("me@contoso.com needs you to sign in again");
+    ($("#reconnect", root) as HTMLButtonElement).click();
+    await settle();
+    expect(named(calls, "connect_microsoft")).toHaveLength(1);
+    expect(named(calls, "connect_google")).toHaveLength(0);
+    expect(named(calls, "upcoming_events").length).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe("re-auth of a calendar link", () => {
   test("says the link was refused, with no Reconnect", async () => {
     backend({

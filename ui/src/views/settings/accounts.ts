@@ -1,5 +1,6 @@
-// The Accounts section: the account list with live status lines, Connect Google Calendar with its
-// waiting state and Cancel (offering the sign-in address when no browser opened), Reconnect, Add
+// The Accounts section: the account list with live status lines, Connect Google Calendar and
+// Connect Microsoft 365 / Outlook with their shared waiting state and Cancel (offering the sign-in
+// address when no browser opened), Reconnect, Add
 // iCloud and Add CalDAV account (the form is caldav.ts), the demo calendar, Subscribe to a calendar link, and Disconnect (Unsubscribe for a calendar link)
 // behind the in-page confirmation dialog.
 import {
@@ -7,6 +8,7 @@ import {
   cancelConnect,
   CommandError,
   connectGoogle,
+  connectMicrosoft,
   disconnect,
   errorMessage,
   onSignInUrl,
@@ -18,16 +20,27 @@ import { askInDialog, h, replace } from "../../dom";
 import { accountStatusText } from "../../format";
 import type { CaldavForm } from "./caldav";
 import type { GoogleClientForm } from "./google-client";
+import type { MicrosoftClientForm } from "./microsoft-client";
 import type { SettingsState } from "./state";
 import type { SubscribeForm } from "./subscribe";
 
-const PROVIDERS: Record<string, string> = { google: "Google", demo: "Demo", ics: "Calendar link", caldav: "CalDAV" };
+const PROVIDERS: Record<string, string> = {
+  google: "Google", microsoft: "Microsoft", demo: "Demo", ics: "Calendar link", caldav: "CalDAV",
+};
+
+/** The providers signed in to in the browser. */
+export type SignInProvider = "google" | "microsoft";
+
+/** In the Disconnect confirmation: Microsoft lets no app revoke its own access (the engine's note says so too). */
+export const MICROSOFT_NOT_REVOKED =
+  "Calendar Buddy's access is not revoked at Microsoft: remove it yourself at account.live.com/consent/Manage (personal accounts) or myapps.microsoft.com (work or school).";
 
 /** Under a calendar link whose refresh fails: it has no sign-in, so no Reconnect either. */
 export const ICS_ERROR_HINT = "Check the link, or remove it and subscribe again with a new one.";
 
 export type AccountsDeps = {
   client: GoogleClientForm;
+  microsoft: MicrosoftClientForm;
   subscribe: SubscribeForm;
   caldav: CaldavForm;
   /** Fetches accounts and calendars again and re-renders them. */
@@ -42,7 +55,7 @@ export type AccountsSection = {
   render(): void;
   /** Status lines change every minute and with sync progress: updated in place (keeps focus). */
   updateStatuses(): void;
-  startConnect(): Promise<void>;
+  startConnect(provider: SignInProvider): Promise<void>;
   announce(message: string): void;
   /** Stops listening for the sign-in address (the view is going away). */
   destroy(): void;
@@ -54,9 +67,9 @@ function clipboardWrite(): ((text: string) => Promise<void>) | null {
   return clipboard && typeof clipboard.writeText === "function" ? (text) => clipboard.writeText(text) : null;
 }
 
-export function createAccounts(state: SettingsState, { client, subscribe, caldav, reloadData }: AccountsDeps): AccountsSection {
+export function createAccounts(state: SettingsState, { client, microsoft, subscribe, caldav, reloadData }: AccountsDeps): AccountsSection {
   let connecting = false;
-  /** Cancel pressed before connect_google was invoked (while the listener was being set up). */
+  /** Cancel pressed before connect_google / connect_microsoft was invoked (while the listener was being set up). */
   let cancelPending = false;
   let connectInvoked = false;
   /** The last sign-in address of the current attempt. */
@@ -72,7 +85,9 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
   const accountList = h("ul", { id: "account-list", class: "list" });
   const accountsError = h("p", { class: "field-error", id: "accounts-error", role: "alert" });
   const connectBtn = h("button", { type: "button", class: "btn btn-primary", id: "connect-google",
-    onclick: () => void startConnect() }, "Connect Google Calendar");
+    onclick: () => void startConnect("google") }, "Connect Google Calendar");
+  const connectMicrosoftBtn = h("button", { type: "button", class: "btn btn-primary", id: "connect-microsoft",
+    onclick: () => void startConnect("microsoft") }, "Connect Microsoft 365 / Outlook");
   const icloudBtn = h("button", { type: "button", class: "btn", id: "add-icloud",
     onclick: () => caldav.show("icloud") }, "Add iCloud");
   const caldavBtn = h("button", { type: "button", class: "btn", id: "add-caldav",
@@ -101,12 +116,13 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
   const connectResult = h("p", { id: "connect-result", class: "field-status", role: "status" });
   const connectError = h("p", { id: "connect-error", class: "field-error", role: "alert" });
 
-  async function startConnect(): Promise<void> {
+  async function startConnect(provider: SignInProvider): Promise<void> {
     if (connecting || !state.saved) return;
     connectError.textContent = "";
     connectResult.textContent = "";
-    if (!state.saved.google.client_id) {
-      client.show(true);
+    const form = provider === "google" ? client : microsoft;
+    if (!state.saved[provider].client_id) {
+      form.show(true);
       return;
     }
     connecting = true;
@@ -117,7 +133,7 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
     cancelBtn.disabled = false;
     cancelBtn.focus();
     try {
-      // Listen first: the shell sends the address while connect_google runs.
+      // Listen first: the shell sends the address while the sign-in command runs.
       await listenForSignIn();
       if (state.destroyed) {
         stopListening();
@@ -126,16 +142,16 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
       }
       if (cancelPending) throw new CommandError("sign_in_cancelled", "Sign-in was cancelled.");
       connectInvoked = true;
-      const account = await connectGoogle();
+      const account = await (provider === "google" ? connectGoogle() : connectMicrosoft());
       connectResult.textContent = `Connected ${account.name}.`;
       await reloadData();
     } catch (e) {
       const err = toCommandError(e);
       if (err.code === "sign_in_cancelled") {
         connectResult.textContent = "Sign-in cancelled.";
-      } else if (err.code === "no_google_client") {
-        client.show(true);
-        client.showError(err.message);
+      } else if (err.code === `no_${provider}_client`) {
+        form.show(true);
+        form.showError(err.message);
       } else {
         connectError.textContent = err.message;
       }
@@ -146,7 +162,7 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
     const hadFocus = waiting.contains(document.activeElement);
     signIn = null;
     renderConnect();
-    if (hadFocus) connectBtn.focus();
+    if (hadFocus) (provider === "google" ? connectBtn : connectMicrosoftBtn).focus();
   }
 
   async function listenForSignIn(): Promise<void> {
@@ -248,15 +264,18 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
     const ics = a.provider === "ics";
     const what = a.provider === "google"
       ? `Disconnect ${a.name}? Its events are removed from this computer and Calendar Buddy's access is revoked at Google.`
-      : ics
+      : a.provider === "microsoft"
+        ? `Disconnect ${a.name}? Its events are removed from this computer. ${MICROSOFT_NOT_REVOKED}`
+        : ics
         ? `Unsubscribe from ${a.name}? Its events are removed from this computer.`
         : `Disconnect ${a.name}? Its events are removed from this computer.`;
     confirmYes.textContent = ics ? "Unsubscribe" : "Disconnect";
     if (!(await askInDialog(dialog, what))) return;
     accountsError.textContent = "";
     try {
-      await disconnect(a.id);
-      connectResult.textContent = ics ? `Unsubscribed from ${a.name}.` : `Disconnected ${a.name}.`;
+      const done = await disconnect(a.id);
+      const note = a.provider === "microsoft" && done?.revoke_error ? ` ${done.revoke_error}` : "";
+      connectResult.textContent = ics ? `Unsubscribed from ${a.name}.` : `Disconnected ${a.name}.${note}`;
       await reloadData();
     } catch (e) {
       accountsError.textContent = errorMessage(e);
@@ -265,10 +284,12 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
 
   function renderConnect(): void {
     connectBtn.disabled = connecting;
+    connectMicrosoftBtn.disabled = connecting;
     waiting.hidden = !connecting;
     renderSignIn();
     demoBtn.hidden = state.accounts.some((a) => a.provider === "demo");
     client.refresh();
+    microsoft.refresh();
   }
 
   let accountsKey = "";
@@ -279,7 +300,7 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
       accountsKey = key;
       replace(accountList, accounts.length === 0
         ? h("li", { class: "list-empty muted" },
-          "No accounts yet. Connect Google Calendar, iCloud or a CalDAV account, subscribe to a calendar link or try the demo calendar.")
+          "No accounts yet. Connect Google Calendar, Microsoft 365 / Outlook, iCloud or a CalDAV account, subscribe to a calendar link or try the demo calendar.")
         : accounts.map(renderAccount));
     }
     updateStatuses();
@@ -296,9 +317,10 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
         h("span", { class: "account-status small" }),
         ics && h("span", { class: "account-hint small", hidden: true }, ICS_ERROR_HINT)),
       h("div", { class: "account-actions" },
-        a.needs_reauth && (a.provider === "google" || a.provider === "caldav") && h("button", {
+        a.needs_reauth && (a.provider === "google" || a.provider === "microsoft" || a.provider === "caldav") && h("button", {
           type: "button", class: "btn btn-small btn-primary reconnect", "aria-label": `Reconnect ${a.name}`,
-          onclick: () => a.provider === "google" ? void startConnect() : caldav.show("reconnect", a) }, "Reconnect"),
+          onclick: () => a.provider === "caldav" ? caldav.show("reconnect", a) : void startConnect(a.provider as SignInProvider) },
+        "Reconnect"),
         h("button", { type: "button", class: "btn btn-small disconnect",
           "aria-label": ics ? `Unsubscribe from ${a.name}` : `Disconnect ${a.name}`,
           onclick: () => void doDisconnect(a) }, ics ? "Unsubscribe" : "Disconnect")));
@@ -321,8 +343,9 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
   }
 
   return {
-    contents: () => [accountList, accountsError, h("div", { class: "row-actions" }, connectBtn, icloudBtn, caldavBtn, demoBtn),
-      waiting, connectResult, connectError, client.form, client.editButton, caldav.form, subscribe.form],
+    contents: () => [accountList, accountsError, h("div", { class: "row-actions" }, connectBtn, connectMicrosoftBtn, icloudBtn, caldavBtn, demoBtn),
+      waiting, connectResult, connectError, client.form, client.editButton, microsoft.form, microsoft.editButton,
+      caldav.form, subscribe.form],
     dialog,
     render,
     updateStatuses,
