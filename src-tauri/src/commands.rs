@@ -136,9 +136,7 @@ fn open_sign_in(app: &AppHandle, url: &str) {
 /// ends it with `sign_in_cancelled`.
 async fn finish_sign_in(
     state: &AppState,
-    connect: impl std::future::Future<
-        Output = std::result::Result<(Account, SyncReport), EngineError>,
-    >,
+    connect: impl std::future::Future<Output = std::result::Result<(Account, SyncReport), EngineError>>,
     cancelled: tokio::sync::oneshot::Receiver<()>,
 ) -> Result<Account> {
     let outcome = tokio::select! {

@@ -107,8 +107,12 @@ pub fn apply(
 ) -> Result<(), SettingsError> {
     let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     if let Some(microsoft) = input.microsoft {
-        // Normalised (keywords in lower case, empty → common) and checked by the engine.
-        saved.set("microsoft.tenant", microsoft.tenant.as_deref().unwrap_or(""))?;
+        // Normalised (keywords in lower case, empty → common) and checked by the engine;
+        // first, so a refused tenant leaves everything as it was.
+        saved.set(
+            "microsoft.tenant",
+            microsoft.tenant.as_deref().unwrap_or(""),
+        )?;
         if env.microsoft_id.is_none() {
             saved.microsoft.client_id = clean(microsoft.client_id);
         }
@@ -150,14 +154,24 @@ mod tests {
     fn the_microsoft_client_and_tenant_are_saved_trimmed_and_normalised() {
         let mut saved = Settings::default();
         let env = ClientsFromEnv::default();
-        apply(&mut saved, input(Some((" ms-id ", " Organizations "))), &env).unwrap();
+        apply(
+            &mut saved,
+            input(Some((" ms-id ", " Organizations "))),
+            &env,
+        )
+        .unwrap();
         assert_eq!(saved.microsoft.client_id.as_deref(), Some("ms-id"));
         assert_eq!(saved.microsoft.tenant, "organizations");
         assert_eq!(saved.google.client_id.as_deref(), Some("g-id"));
         apply(&mut saved, input(Some(("", ""))), &env).unwrap();
         assert_eq!(saved.microsoft.client_id, None);
         assert_eq!(saved.microsoft.tenant, "common");
-        apply(&mut saved, input(Some(("x", "contoso.onmicrosoft.com"))), &env).unwrap();
+        apply(
+            &mut saved,
+            input(Some(("x", "contoso.onmicrosoft.com"))),
+            &env,
+        )
+        .unwrap();
         assert_eq!(saved.microsoft.tenant, "contoso.onmicrosoft.com");
     }
 
@@ -173,7 +187,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.starts_with("invalid value for microsoft.tenant"), "{err}");
+        assert!(
+            err.starts_with("invalid value for microsoft.tenant"),
+            "{err}"
+        );
         assert_eq!(saved, before);
     }
 
