@@ -79,6 +79,7 @@ export function createMicrosoftClientForm(state: SettingsState, hooks: Microsoft
     // A client ID from CALBUDDY_MICROSOFT_CLIENT_ID is shown but not editable; the tenant is.
     clientId.readOnly = Boolean(saved?.from_environment);
     clientNote.textContent = saved?.from_environment ? "Set by CALBUDDY_MICROSOFT_CLIENT_ID." : "";
+    clientNote.hidden = !saved?.from_environment;
     const savedTenant = saved?.tenant ?? "common";
     const keyword = TENANT_KEYWORDS.some(([value]) => value === savedTenant);
     tenant.value = keyword ? savedTenant : ONE_TENANT;

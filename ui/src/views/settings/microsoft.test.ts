@@ -148,6 +148,8 @@ describe("the Microsoft app registration form", () => {
     expect(named(calls, "connect_microsoft")).toHaveLength(0);
     expect(form().hidden).toBe(false);
     expect(document.activeElement).toBe(input("#microsoft-client-id"));
+    expect(input("#microsoft-client-id").readOnly).toBe(false);
+    expect($("#microsoft-client-note", root).hidden).toBe(true);
     const guide = form().textContent ?? "";
     for (const step of ["App registrations → New registration", "Mobile and desktop applications", "http://localhost",
       "Allow public client flows", "Calendars.Read", "User.Read", "offline_access"]) {
@@ -290,6 +292,7 @@ describe("the Microsoft app registration form", () => {
     expect(input("#microsoft-client-id").value).toBe("env-id");
     expect(input("#microsoft-client-id").readOnly).toBe(true);
     expect($("#microsoft-client-note", root).textContent).toBe("Set by CALBUDDY_MICROSOFT_CLIENT_ID.");
+    expect($("#microsoft-client-note", root).hidden).toBe(false);
     expect(document.activeElement).toBe(select("#microsoft-tenant"));
   });
 });
