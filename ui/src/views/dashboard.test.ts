@@ -42,6 +42,7 @@ describe("states", () => {
     await mount().ready;
     const empty = $("#empty-state", root);
     expect(empty.textContent).toContain("No calendars connected");
+    expect(empty.textContent).toContain("Microsoft 365 / Outlook");
     expect(root.querySelector("#loading")).toBeNull();
     const cta = [...empty.querySelectorAll("button")].find((b) => b.textContent === "Connect a calendar");
     expect(cta).toBeDefined();
