@@ -1,8 +1,8 @@
 // The Accounts section: the account list with live status lines, Connect Google Calendar and
-// Connect Microsoft 365 / Outlook with their shared waiting state and Cancel (offering the sign-in
-// address when no browser opened), Reconnect, Add
-// iCloud and Add CalDAV account (the form is caldav.ts), the demo calendar, Subscribe to a calendar link, and Disconnect (Unsubscribe for a calendar link)
-// behind the in-page confirmation dialog.
+// Connect Microsoft 365 / Outlook with their shared waiting state and Cancel (the sign-in address
+// when no browser opened is sign-in-address.ts), Reconnect, Add iCloud and Add CalDAV account (the
+// form is caldav.ts), the demo calendar, Subscribe to a calendar link, and Disconnect (Unsubscribe
+// for a calendar link) behind the in-page confirmation dialog.
 import {
   addDemo,
   cancelConnect,
@@ -11,16 +11,15 @@ import {
   connectMicrosoft,
   disconnect,
   errorMessage,
-  onSignInUrl,
-  openLink,
   toCommandError,
 } from "../../api";
-import type { Account, SignInUrl, UnlistenFn } from "../../api";
+import type { Account } from "../../api";
 import { askInDialog, h, replace } from "../../dom";
 import { accountStatusText } from "../../format";
 import type { CaldavForm } from "./caldav";
 import type { GoogleClientForm } from "./google-client";
 import type { MicrosoftClientForm } from "./microsoft-client";
+import { createSignInAddress } from "./sign-in-address";
 import type { SettingsState } from "./state";
 import type { SubscribeForm } from "./subscribe";
 
@@ -61,20 +60,11 @@ export type AccountsSection = {
   destroy(): void;
 };
 
-/** The clipboard's writeText, if this webview offers it. */
-function clipboardWrite(): ((text: string) => Promise<void>) | null {
-  const clipboard = typeof navigator === "undefined" ? undefined : navigator.clipboard;
-  return clipboard && typeof clipboard.writeText === "function" ? (text) => clipboard.writeText(text) : null;
-}
-
 export function createAccounts(state: SettingsState, { client, microsoft, subscribe, caldav, reloadData }: AccountsDeps): AccountsSection {
   let connecting = false;
   /** Cancel pressed before connect_google / connect_microsoft was invoked (while the listener was being set up). */
   let cancelPending = false;
   let connectInvoked = false;
-  /** The last sign-in address of the current attempt. */
-  let signIn: SignInUrl | null = null;
-  let stopSignInListener: UnlistenFn | null = null;
 
   const dialog = h("dialog", { id: "confirm-dialog", class: "dialog", "aria-labelledby": "confirm-message" },
     h("p", { id: "confirm-message" }),
@@ -96,23 +86,17 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
     "Add demo calendar");
   const cancelBtn = h("button", { type: "button", class: "btn btn-small", id: "connect-cancel",
     onclick: () => void doCancelConnect() }, "Cancel");
-  // Shown only when no browser could be opened: the address as text (never HTML), to open or copy.
-  const signInNote = h("p", { id: "sign-in-note", class: "field-status sign-in-note", role: "status" });
-  const signInUrl = h("p", { id: "sign-in-url", class: "sign-in-url" });
-  const signInOpen = h("button", { type: "button", class: "btn btn-small", id: "sign-in-open",
-    onclick: () => void doOpenSignIn() }, "Open in browser");
-  const signInCopy = h("button", { type: "button", class: "btn btn-small", id: "sign-in-copy",
-    "aria-label": "Copy sign-in address", onclick: () => void doCopySignIn() }, "Copy");
-  const signInFeedback = h("span", { id: "sign-in-feedback", class: "field-status", role: "status" });
-  const signInError = h("p", { id: "sign-in-error", class: "field-error", role: "alert" });
-  const signInDetails = h("div", { class: "sign-in-details", role: "group", "aria-labelledby": "sign-in-note", hidden: true },
-    signInUrl, h("div", { class: "row-actions" }, signInOpen, signInCopy, signInFeedback), signInError);
+  const address = createSignInAddress({
+    active: () => connecting && !state.destroyed,
+    // Focus inside the address block about to hide goes back to Cancel rather than being lost.
+    focusBack: () => cancelBtn.focus(),
+  });
   // The status roles sit on the texts, not on the whole block, so the address and the buttons are
   // not read out as part of an announcement.
   const waiting = h("div", { id: "connect-waiting", class: "waiting", hidden: true },
     h("span", { class: "spinner", "aria-hidden": "true" }),
     h("span", { role: "status" }, "Waiting for you to sign in in your browser…"), cancelBtn,
-    signInNote, signInDetails);
+    address.nodes);
   const connectResult = h("p", { id: "connect-result", class: "field-status", role: "status" });
   const connectError = h("p", { id: "connect-error", class: "field-error", role: "alert" });
 
@@ -128,15 +112,14 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
     connecting = true;
     cancelPending = false;
     connectInvoked = false;
-    signIn = null;
     renderConnect();
     cancelBtn.disabled = false;
     cancelBtn.focus();
     try {
       // Listen first: the shell sends the address while the sign-in command runs.
-      await listenForSignIn();
+      await address.listen();
       if (state.destroyed) {
-        stopListening();
+        address.stop();
         connecting = false;
         return;
       }
@@ -156,80 +139,12 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
         connectError.textContent = err.message;
       }
     }
-    stopListening();
+    address.stop();
     connecting = false;
     if (state.destroyed) return;
     const hadFocus = waiting.contains(document.activeElement);
-    signIn = null;
     renderConnect();
     if (hadFocus) (provider === "google" ? connectBtn : connectMicrosoftBtn).focus();
-  }
-
-  async function listenForSignIn(): Promise<void> {
-    try {
-      const unlisten = await onSignInUrl((s) => {
-        if (!connecting || state.destroyed || typeof s?.url !== "string") return;
-        signIn = { url: s.url, opened: s.opened !== false };
-        renderSignIn();
-      });
-      if (state.destroyed) unlisten();
-      else stopSignInListener = unlisten;
-    } catch {
-      /* outside the shell: no address to offer */
-    }
-  }
-
-  function stopListening(): void {
-    const unlisten = stopSignInListener;
-    stopSignInListener = null;
-    if (!unlisten) return;
-    try {
-      unlisten();
-    } catch {
-      /* already gone */
-    }
-  }
-
-  /** The address block: only while waiting, and only when no browser could be opened. */
-  function renderSignIn(): void {
-    const show = connecting && signIn !== null && !signIn.opened;
-    const note = show ? "Your browser did not open. Open this address to sign in:" : "";
-    if (signInNote.textContent !== note) signInNote.textContent = note;
-    const url = show && signIn ? signIn.url : "";
-    if (signInUrl.textContent !== url) {
-      signInUrl.textContent = url;
-      signInFeedback.textContent = "";
-      signInError.textContent = "";
-    }
-    if (signInDetails.hidden === show) {
-      // Focus inside a block about to hide goes back to Cancel rather than being lost.
-      if (!show && signInDetails.contains(document.activeElement) && connecting) cancelBtn.focus();
-      signInDetails.hidden = !show;
-    }
-    signInCopy.hidden = clipboardWrite() === null;
-  }
-
-  async function doOpenSignIn(): Promise<void> {
-    if (!signIn) return;
-    signInError.textContent = "";
-    try {
-      await openLink(signIn.url);
-    } catch (e) {
-      signInError.textContent = errorMessage(e);
-    }
-  }
-
-  async function doCopySignIn(): Promise<void> {
-    const write = clipboardWrite();
-    if (!signIn || !write) return;
-    signInFeedback.textContent = "";
-    signInError.textContent = "";
-    try {
-      await write(signIn.url);
-      signInFeedback.textContent = "Address copied.";
-    } catch {
-      signInError.textContent = "Couldn't copy the address. Select it and copy it instead.";
-    }
   }
 
   async function doCancelConnect(): Promise<void> {
@@ -286,7 +201,7 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
     connectBtn.disabled = connecting;
     connectMicrosoftBtn.disabled = connecting;
     waiting.hidden = !connecting;
-    renderSignIn();
+    address.render();
     demoBtn.hidden = state.accounts.some((a) => a.provider === "demo");
     client.refresh();
     microsoft.refresh();
@@ -353,6 +268,6 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
     announce(message) {
       connectResult.textContent = message;
     },
-    destroy: stopListening,
+    destroy: () => address.stop(),
   };
 }
