@@ -3,8 +3,7 @@
 
 use calbuddy_engine::secrets::Sensitive;
 use calbuddy_engine::store::{Account, Calendar, EventView};
-use calbuddy_engine::sync::SyncProgress;
-use calbuddy_engine::sync::SyncReport;
+use calbuddy_engine::sync::{SyncProgress, SyncReport};
 use calbuddy_engine::{CalDavSignIn, Disconnected, EngineError, ErrorPayload};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
