@@ -11,6 +11,7 @@ fn main() {
             "set_calendar_enabled",
             "set_calendar_color",
             "connect_google",
+            "connect_microsoft",
             "cancel_connect",
             "disconnect",
             "add_demo",

@@ -2,16 +2,16 @@
 //! a thin call into the engine; errors reach the UI as `{code, message}`.
 
 use calbuddy_engine::secrets::Sensitive;
-use calbuddy_engine::settings::{GeneralSettings, NotificationSettings, Settings, SyncSettings};
 use calbuddy_engine::store::{Account, Calendar, EventView};
-use calbuddy_engine::sync::SyncProgress;
-use calbuddy_engine::{google_client_from_env, CalDavSignIn, EngineError, ErrorPayload};
+use calbuddy_engine::sync::{SyncProgress, SyncReport};
+use calbuddy_engine::{CalDavSignIn, Disconnected, EngineError, ErrorPayload};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
 
+use crate::settings_view::{apply, view, ClientsFromEnv, SettingsInput, SettingsView};
 use crate::state::AppState;
 use crate::windows::{self, Window};
 
@@ -107,8 +107,6 @@ pub async fn set_calendar_color(state: State<'_, AppState>, id: i64, color: Stri
         .map_err(fail)
 }
 
-/// Signs in to Google in the system browser and runs the first sync. Resolves when done;
-/// `cancel_connect` ends it with `sign_in_cancelled`.
 /// Tells the settings window where the sign-in page is, so it can offer the address when no
 /// browser could be opened.
 #[derive(Debug, Clone, Serialize)]
@@ -117,31 +115,29 @@ struct SignInUrl {
     opened: bool,
 }
 
-#[tauri::command]
-pub async fn connect_google(app: AppHandle, state: State<'_, AppState>) -> Result<Account> {
-    let (cancel, cancelled) = tokio::sync::oneshot::channel();
-    if let Ok(mut slot) = state.connect_cancel.lock() {
-        // A new sign-in replaces one still waiting.
-        if let Some(previous) = slot.replace(cancel) {
-            let _ = previous.send(());
-        }
+/// Opens the sign-in page in the browser and sends its address to the windows (event
+/// `sign-in-url`).
+fn open_sign_in(app: &AppHandle, url: &str) {
+    let opened = calbuddy_engine::browser::open(url);
+    if !opened {
+        tracing::warn!("no browser could be opened for the sign-in");
     }
-    let connect = state.engine.connect_google(
-        |url| {
-            let opened = calbuddy_engine::browser::open(url);
-            if !opened {
-                tracing::warn!("no browser could be opened for the sign-in");
-            }
-            let _ = app.emit(
-                "sign-in-url",
-                SignInUrl {
-                    url: url.to_owned(),
-                    opened,
-                },
-            );
+    let _ = app.emit(
+        "sign-in-url",
+        SignInUrl {
+            url: url.to_owned(),
+            opened,
         },
-        Utc::now(),
     );
+}
+
+/// Waits for a sign-in and its first sync, or for `cancel_connect` (or a newer sign-in), which
+/// ends it with `sign_in_cancelled`.
+async fn finish_sign_in(
+    state: &AppState,
+    connect: impl std::future::Future<Output = std::result::Result<(Account, SyncReport), EngineError>>,
+    cancelled: tokio::sync::oneshot::Receiver<()>,
+) -> Result<Account> {
     let outcome = tokio::select! {
         result = connect => result.map(|(account, _)| account).map_err(fail),
         _ = cancelled => Err(error("sign_in_cancelled", "Sign-in was cancelled.")),
@@ -152,18 +148,41 @@ pub async fn connect_google(app: AppHandle, state: State<'_, AppState>) -> Resul
     outcome
 }
 
+/// Signs in to Google in the system browser and runs the first sync. Resolves when done;
+/// `cancel_connect` ends it with `sign_in_cancelled`. One sign-in at a time: a new one (Google
+/// or Microsoft) cancels one still waiting.
 #[tauri::command]
-pub fn cancel_connect(state: State<'_, AppState>) {
-    if let Some(cancel) = state.connect_cancel.lock().ok().and_then(|mut c| c.take()) {
-        let _ = cancel.send(());
-    }
+pub async fn connect_google(app: AppHandle, state: State<'_, AppState>) -> Result<Account> {
+    let cancelled = state.sign_in.begin();
+    let connect = state
+        .engine
+        .connect_google(|url| open_sign_in(&app, url), Utc::now());
+    finish_sign_in(&state, connect, cancelled).await
+}
+
+/// Signs in to Microsoft 365 / Outlook.com in the system browser and runs the first sync; as
+/// `connect_google`. Without an app registration it fails with `no_microsoft_client`.
+#[tauri::command]
+pub async fn connect_microsoft(app: AppHandle, state: State<'_, AppState>) -> Result<Account> {
+    let cancelled = state.sign_in.begin();
+    let connect = state
+        .engine
+        .connect_microsoft(|url| open_sign_in(&app, url), Utc::now());
+    finish_sign_in(&state, connect, cancelled).await
 }
 
 #[tauri::command]
-pub async fn disconnect(state: State<'_, AppState>, account_id: i64) -> Result<()> {
-    state.engine.disconnect(account_id).await.map_err(fail)?;
+pub fn cancel_connect(state: State<'_, AppState>) {
+    state.sign_in.cancel();
+}
+
+/// Removes the account and its events. What it returns says whether the access was revoked at
+/// the provider and, when not, why (for Microsoft: where the user removes it themselves).
+#[tauri::command]
+pub async fn disconnect(state: State<'_, AppState>, account_id: i64) -> Result<Disconnected> {
+    let disconnected = state.engine.disconnect(account_id).await.map_err(fail)?;
     state.replan.notify_one();
-    Ok(())
+    Ok(disconnected)
 }
 
 /// Subscribes to a calendar link (the settings form "Subscribe to a calendar link"). Errors
@@ -249,56 +268,13 @@ pub async fn add_demo(state: State<'_, AppState>) -> Result<Account> {
     Ok(account)
 }
 
-/// The settings as the UI sees them: the client secret only as "set or not".
-#[derive(Debug, Serialize, Deserialize)]
-pub struct SettingsView {
-    pub sync: SyncSettings,
-    pub notifications: NotificationSettings,
-    pub google: GoogleView,
-    pub general: GeneralSettings,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct GoogleView {
-    pub client_id: Option<String>,
-    pub client_secret_set: bool,
-    /// The client comes from CALBUDDY_GOOGLE_CLIENT_ID/_SECRET and cannot be changed here.
-    pub from_environment: bool,
-}
-
-/// Settings from the UI. A `null` client secret keeps the saved one.
-#[derive(Debug, Deserialize)]
-pub struct SettingsInput {
-    pub sync: SyncSettings,
-    pub notifications: NotificationSettings,
-    pub google: GoogleInput,
-    pub general: GeneralSettings,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct GoogleInput {
-    pub client_id: Option<String>,
-    pub client_secret: Option<String>,
-}
-
-fn view(s: Settings) -> SettingsView {
-    let (env_id, env_secret) = google_client_from_env();
-    let from_environment = env_id.is_some();
-    SettingsView {
-        sync: s.sync,
-        notifications: s.notifications,
-        google: GoogleView {
-            client_secret_set: env_secret.is_some() || s.google.client_secret.is_some(),
-            client_id: env_id.or(s.google.client_id),
-            from_environment,
-        },
-        general: s.general,
-    }
-}
-
 #[tauri::command]
 pub fn settings(state: State<'_, AppState>) -> Result<SettingsView> {
-    state.engine.settings().map(view).map_err(fail)
+    state
+        .engine
+        .settings()
+        .map(|s| view(s, ClientsFromEnv::read()))
+        .map_err(fail)
 }
 
 /// Validates and saves the settings; they take effect at once (sync interval, reminders,
@@ -310,18 +286,9 @@ pub fn save_settings(
     settings: SettingsInput,
 ) -> Result<SettingsView> {
     let mut saved = state.engine.settings().map_err(fail)?;
-    let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    saved.sync = settings.sync;
-    saved.notifications = settings.notifications;
-    // A client given in the environment is not written into the settings file.
-    if google_client_from_env().0.is_none() {
-        saved.google.client_id = clean(settings.google.client_id);
-        if let Some(secret) = clean(settings.google.client_secret) {
-            saved.google.client_secret = Some(secret);
-        }
-    }
+    let env = ClientsFromEnv::read();
     let login_changed = saved.general.start_at_login != settings.general.start_at_login;
-    saved.general = settings.general;
+    apply(&mut saved, settings, &env).map_err(|e| fail(e.into()))?;
     saved
         .save(&state.engine.config().data_dir.config())
         .map_err(|e| fail(e.into()))?;
@@ -336,7 +303,7 @@ pub fn save_settings(
     }
     state.sync.reschedule();
     state.replan.notify_one();
-    Ok(view(saved))
+    Ok(view(saved, env))
 }
 
 /// Opens an http(s) link in the system browser; anything else is refused.

@@ -6,6 +6,7 @@ mod background;
 mod commands;
 mod notifications;
 mod reminders;
+mod settings_view;
 mod state;
 #[cfg(target_os = "linux")]
 mod system_events;
@@ -62,6 +63,7 @@ pub fn run() {
             commands::set_calendar_enabled,
             commands::set_calendar_color,
             commands::connect_google,
+            commands::connect_microsoft,
             commands::cancel_connect,
             commands::disconnect,
             commands::add_demo,

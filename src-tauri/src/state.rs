@@ -11,12 +11,38 @@ pub struct AppState {
     pub engine: Arc<Engine>,
     pub sync: SyncServiceHandle,
     pub sync_state: Mutex<SyncState>,
-    /// Cancels the sign-in in progress, if any.
-    pub connect_cancel: Mutex<Option<oneshot::Sender<()>>>,
+    /// The sign-in in progress (Google or Microsoft), which can be cancelled.
+    pub sign_in: SignInSlot,
     /// Wakes the minute loop early (after a sync or a settings change).
     pub replan: Notify,
     /// What the tray menu's items open.
     pub tray_targets: Mutex<TrayTargets>,
+}
+
+/// The one sign-in that may wait for the browser at a time, across Google and Microsoft: a new
+/// one cancels the one still waiting (its loopback listener and its half-done grant are dropped
+/// rather than left racing the new one).
+#[derive(Debug, Default)]
+pub struct SignInSlot(Mutex<Option<oneshot::Sender<()>>>);
+
+impl SignInSlot {
+    /// Starts a sign-in; the receiver fires when it is cancelled or replaced by a later one.
+    pub fn begin(&self) -> oneshot::Receiver<()> {
+        let (cancel, cancelled) = oneshot::channel();
+        if let Ok(mut slot) = self.0.lock() {
+            if let Some(previous) = slot.replace(cancel) {
+                let _ = previous.send(());
+            }
+        }
+        cancelled
+    }
+
+    /// Cancels the sign-in in progress, if any.
+    pub fn cancel(&self) {
+        if let Some(cancel) = self.0.lock().ok().and_then(|mut c| c.take()) {
+            let _ = cancel.send(());
+        }
+    }
 }
 
 /// Whether a sync is running and how the last one ended.
@@ -41,7 +67,7 @@ impl AppState {
             engine,
             sync,
             sync_state: Mutex::new(SyncState::default()),
-            connect_cancel: Mutex::new(None),
+            sign_in: SignInSlot::default(),
             replan: Notify::new(),
             tray_targets: Mutex::new(TrayTargets::default()),
         }
@@ -52,5 +78,25 @@ impl AppState {
             .lock()
             .map(|s| s.clone())
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::sync::oneshot::error::TryRecvError;
+
+    #[test]
+    fn a_new_sign_in_cancels_the_one_still_waiting() {
+        let slot = SignInSlot::default();
+        let mut google = slot.begin();
+        assert_eq!(google.try_recv(), Err(TryRecvError::Empty));
+        let mut microsoft = slot.begin();
+        assert_eq!(google.try_recv(), Ok(()));
+        assert_eq!(microsoft.try_recv(), Err(TryRecvError::Empty));
+        slot.cancel();
+        assert_eq!(microsoft.try_recv(), Ok(()));
+        // Nothing waiting: cancelling again is harmless.
+        slot.cancel();
     }
 }

@@ -54,7 +54,7 @@ export type EventView = {
 
 export type SyncProgress = { account_id: number; calendar: string; fetched: number };
 
-/** Where Google's sign-in page is, and whether the shell could open a browser on it. */
+/** Where the sign-in page (Google's or Microsoft's) is, and whether the shell could open a browser on it. */
 export type SignInUrl = { url: string; opened: boolean };
 
 export type SyncStatus = {
@@ -75,13 +75,24 @@ export type Settings = {
     skip_declined: boolean;
   };
   google: { client_id: string | null; client_secret_set: boolean; from_environment: boolean };
+  /**
+   * The user's own Microsoft Entra app registration. tenant: "common", "organizations",
+   * "consumers", or one tenant's id or domain. from_environment: the client ID comes from
+   * CALBUDDY_MICROSOFT_CLIENT_ID and cannot be changed here (the tenant can).
+   */
+  microsoft: { client_id: string | null; tenant: string; from_environment: boolean };
   general: { start_at_login: boolean };
 };
 
-export type SettingsInput = Omit<Settings, "google"> & {
+export type SettingsInput = Omit<Settings, "google" | "microsoft"> & {
   /** client_secret null keeps the saved secret. */
   google: { client_id: string | null; client_secret: string | null };
+  /** tenant empty or null: "common". A tenant the engine refuses rejects the whole save. */
+  microsoft: { client_id: string | null; tenant: string | null };
 };
+
+/** What disconnect did: revoked false with revoke_error saying why (for Microsoft, where to remove the access). */
+export type Disconnected = { account: Account; revoked: boolean; revoke_error: string | null };
 
 /** The shape every command rejects with. */
 export type AppError = { code: string; message: string };
@@ -136,6 +147,8 @@ export const setCalendarColor = (id: number, color: string) =>
   call<null>("set_calendar_color", { id, color });
 /** Long-running: resolves once the user signed in and the first sync finished. */
 export const connectGoogle = () => call<Account>("connect_google");
+/** As connectGoogle, for Microsoft 365 / Outlook.com; rejects with no_microsoft_client without an app registration. */
+export const connectMicrosoft = () => call<Account>("connect_microsoft");
 /**
  * Subscribes to an iCalendar link (https, http, webcal, webcals): adds an "ics" account with one
  * read-only calendar and resolves after its first sync. `name` null: the feed's own name, else
@@ -157,7 +170,7 @@ export const connectIcloud = (username: string, password: string) =>
 export const reconnectCaldav = (accountId: number, password: string) =>
   call<Account>("reconnect_caldav", { accountId, password });
 export const cancelConnect = () => call<null>("cancel_connect");
-export const disconnect = (accountId: number) => call<null>("disconnect", { accountId });
+export const disconnect = (accountId: number) => call<Disconnected>("disconnect", { accountId });
 export const addDemo = () => call<Account>("add_demo");
 export const getSettings = () => call<Settings>("settings");
 export const saveSettings = (settings: SettingsInput) => call<Settings>("save_settings", { settings });
@@ -172,6 +185,6 @@ export const onSyncState = (cb: (status: SyncStatus) => void): Promise<UnlistenF
 export const onDataChanged = (cb: () => void): Promise<UnlistenFn> =>
   listen<null>("data-changed", () => cb());
 
-/** While connect_google waits for the sign-in: the address, so it can be offered if no browser opened. */
+/** While connect_google or connect_microsoft waits for the sign-in: the address, so it can be offered if no browser opened. */
 export const onSignInUrl = (cb: (signIn: SignInUrl) => void): Promise<UnlistenFn> =>
   listen<SignInUrl>("sign-in-url", (e) => cb(e.payload));

@@ -42,6 +42,7 @@ describe("states", () => {
     await mount().ready;
     const empty = $("#empty-state", root);
     expect(empty.textContent).toContain("No calendars connected");
+    expect(empty.textContent).toContain("Microsoft 365 / Outlook");
     expect(root.querySelector("#loading")).toBeNull();
     const cta = [...empty.querySelectorAll("button")].find((b) => b.textContent === "Connect a calendar");
     expect(cta).toBeDefined();
@@ -178,6 +179,23 @@ describe("re-auth", () => {
     expect(($("#reconnect", root) as HTMLButtonElement).disabled).toBe(true);
     resolveConnect(account({ name: "Work" }));
     await settle();
+    expect(named(calls, "upcoming_events").length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("re-auth of a Microsoft account", () => {
+  test("Reconnect starts the Microsoft sign-in, not Google's", async () => {
+    const calls = backend({
+      upcoming_events: () => [],
+      sync_status: () => status({ accounts: [account({ provider: "microsoft", name: "me@contoso.com", needs_reauth: true })] }),
+      connect_microsoft: () => account({ provider: "microsoft", name: "me@contoso.com" }),
+    });
+    await mount().ready;
+    expect($("#error-banner", root).textContent).toContain("me@contoso.com needs you to sign in again");
+    ($("#reconnect", root) as HTMLButtonElement).click();
+    await settle();
+    expect(named(calls, "connect_microsoft")).toHaveLength(1);
+    expect(named(calls, "connect_google")).toHaveLength(0);
     expect(named(calls, "upcoming_events").length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -356,6 +356,7 @@ describe("preferences", () => {
       sync: { days_back: 30, days_ahead: 90, interval_minutes: 15 },
       notifications: { enabled: true, lead_minutes: 15, at_start: false, only_with_meeting_link: false, skip_declined: true },
       google: { client_id: "client.apps.googleusercontent.com", client_secret: null },
+      microsoft: { client_id: "00000000-0000-0000-0000-0000000000aa", tenant: "common" },
       general: { start_at_login: false },
     });
     const status = lead.closest(".field")!.querySelector('[role="status"]')!;

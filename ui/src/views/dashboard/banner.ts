@@ -1,7 +1,8 @@
 // The alert banner under the top bar: one line per account that needs signing in again (with
-// Reconnect for Google accounts and its waiting state), then the load, action and last sync
+// Reconnect for Google and Microsoft accounts, starting that provider's sign-in, and its waiting
+// state), then the load, action and last sync
 // errors. Redrawn only when what it says changes, so focus stays on Reconnect.
-import { connectGoogle, toCommandError } from "../../api";
+import { connectGoogle, connectMicrosoft, toCommandError } from "../../api";
 import { h, replace } from "../../dom";
 import type { DashboardState } from "./state";
 
@@ -18,12 +19,12 @@ export type Banner = {
 export function createBanner(state: DashboardState, hooks: BannerHooks): Banner {
   const element = h("div", { id: "error-banner", class: "banner", role: "alert", hidden: true });
 
-  async function doReconnect(): Promise<void> {
+  async function doReconnect(provider: "google" | "microsoft"): Promise<void> {
     state.actionError = null;
     state.reconnecting = true;
     render();
     try {
-      await connectGoogle();
+      await (provider === "google" ? connectGoogle() : connectMicrosoft());
       void hooks.reload();
     } catch (e) {
       const err = toCommandError(e);
@@ -45,17 +46,17 @@ export function createBanner(state: DashboardState, hooks: BannerHooks): Banner 
     const lines: Node[] = [];
     let first = true;
     for (const a of reauth) {
-      const canReconnect = a.provider === "google";
+      const provider = a.provider === "google" || a.provider === "microsoft" ? a.provider : null;
       lines.push(h("div", { class: "banner-line" },
         // A calendar link has no sign-in to redo: its address was refused (fixed in Settings).
         h("span", null, a.provider === "ics"
           ? `${a.name}: the calendar link needs a login or is no longer valid`
           : `${a.name} needs you to sign in again`),
-        canReconnect && h("button", {
+        provider && h("button", {
           type: "button", class: "btn btn-small reconnect", id: first ? "reconnect" : null,
-          disabled: reconnecting, onclick: () => void doReconnect(),
+          disabled: reconnecting, onclick: () => void doReconnect(provider),
         }, reconnecting ? "Waiting for sign-in…" : "Reconnect")));
-      if (canReconnect) first = false;
+      if (provider) first = false;
     }
     for (const m of messages) lines.push(h("div", { class: "banner-line" }, h("span", null, m)));
     replace(element, lines);

@@ -61,7 +61,7 @@ export function createContent(state: DashboardState, hooks: ContentHooks): Conte
     if (noAccounts) {
       return h("div", { class: "empty", id: "empty-state" },
         h("p", { class: "empty-title" }, "No calendars connected"),
-        h("p", { class: "muted" }, "Connect Google Calendar or add the demo calendar to see what is coming up."),
+        h("p", { class: "muted" }, "Connect Google Calendar, Microsoft 365 / Outlook, iCloud or CalDAV, subscribe to a calendar link or add the demo calendar to see what is coming up."),
         h("button", { type: "button", class: "btn btn-primary", id: "connect-calendar",
           onclick: () => void hooks.act(() => openWindow("settings")) }, "Connect a calendar"));
     }

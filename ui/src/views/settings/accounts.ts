@@ -1,33 +1,45 @@
-// The Accounts section: the account list with live status lines, Connect Google Calendar with its
-// waiting state and Cancel (offering the sign-in address when no browser opened), Reconnect, Add
-// iCloud and Add CalDAV account (the form is caldav.ts), the demo calendar, Subscribe to a calendar link, and Disconnect (Unsubscribe for a calendar link)
-// behind the in-page confirmation dialog.
+// The Accounts section: the account list with live status lines, Connect Google Calendar and
+// Connect Microsoft 365 / Outlook with their shared waiting state and Cancel (the sign-in address
+// when no browser opened is sign-in-address.ts), Reconnect, Add iCloud and Add CalDAV account (the
+// form is caldav.ts), the demo calendar, Subscribe to a calendar link, and Disconnect (Unsubscribe
+// for a calendar link) behind the in-page confirmation dialog.
 import {
   addDemo,
   cancelConnect,
   CommandError,
   connectGoogle,
+  connectMicrosoft,
   disconnect,
   errorMessage,
-  onSignInUrl,
-  openLink,
   toCommandError,
 } from "../../api";
-import type { Account, SignInUrl, UnlistenFn } from "../../api";
+import type { Account } from "../../api";
 import { askInDialog, h, replace } from "../../dom";
 import { accountStatusText } from "../../format";
 import type { CaldavForm } from "./caldav";
 import type { GoogleClientForm } from "./google-client";
+import type { MicrosoftClientForm } from "./microsoft-client";
+import { createSignInAddress } from "./sign-in-address";
 import type { SettingsState } from "./state";
 import type { SubscribeForm } from "./subscribe";
 
-const PROVIDERS: Record<string, string> = { google: "Google", demo: "Demo", ics: "Calendar link", caldav: "CalDAV" };
+const PROVIDERS: Record<string, string> = {
+  google: "Google", microsoft: "Microsoft", demo: "Demo", ics: "Calendar link", caldav: "CalDAV",
+};
+
+/** The providers signed in to in the browser. */
+export type SignInProvider = "google" | "microsoft";
+
+/** In the Disconnect confirmation: Microsoft lets no app revoke its own access (the engine's note says so too). */
+export const MICROSOFT_NOT_REVOKED =
+  "Calendar Buddy's access is not revoked at Microsoft: remove it yourself at account.live.com/consent/Manage (personal accounts) or myapps.microsoft.com (work or school).";
 
 /** Under a calendar link whose refresh fails: it has no sign-in, so no Reconnect either. */
 export const ICS_ERROR_HINT = "Check the link, or remove it and subscribe again with a new one.";
 
 export type AccountsDeps = {
   client: GoogleClientForm;
+  microsoft: MicrosoftClientForm;
   subscribe: SubscribeForm;
   caldav: CaldavForm;
   /** Fetches accounts and calendars again and re-renders them. */
@@ -42,26 +54,17 @@ export type AccountsSection = {
   render(): void;
   /** Status lines change every minute and with sync progress: updated in place (keeps focus). */
   updateStatuses(): void;
-  startConnect(): Promise<void>;
+  startConnect(provider: SignInProvider): Promise<void>;
   announce(message: string): void;
   /** Stops listening for the sign-in address (the view is going away). */
   destroy(): void;
 };
 
-/** The clipboard's writeText, if this webview offers it. */
-function clipboardWrite(): ((text: string) => Promise<void>) | null {
-  const clipboard = typeof navigator === "undefined" ? undefined : navigator.clipboard;
-  return clipboard && typeof clipboard.writeText === "function" ? (text) => clipboard.writeText(text) : null;
-}
-
-export function createAccounts(state: SettingsState, { client, subscribe, caldav, reloadData }: AccountsDeps): AccountsSection {
+export function createAccounts(state: SettingsState, { client, microsoft, subscribe, caldav, reloadData }: AccountsDeps): AccountsSection {
   let connecting = false;
-  /** Cancel pressed before connect_google was invoked (while the listener was being set up). */
+  /** Cancel pressed before connect_google / connect_microsoft was invoked (while the listener was being set up). */
   let cancelPending = false;
   let connectInvoked = false;
-  /** The last sign-in address of the current attempt. */
-  let signIn: SignInUrl | null = null;
-  let stopSignInListener: UnlistenFn | null = null;
 
   const dialog = h("dialog", { id: "confirm-dialog", class: "dialog", "aria-labelledby": "confirm-message" },
     h("p", { id: "confirm-message" }),
@@ -72,7 +75,9 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
   const accountList = h("ul", { id: "account-list", class: "list" });
   const accountsError = h("p", { class: "field-error", id: "accounts-error", role: "alert" });
   const connectBtn = h("button", { type: "button", class: "btn btn-primary", id: "connect-google",
-    onclick: () => void startConnect() }, "Connect Google Calendar");
+    onclick: () => void startConnect("google") }, "Connect Google Calendar");
+  const connectMicrosoftBtn = h("button", { type: "button", class: "btn btn-primary", id: "connect-microsoft",
+    onclick: () => void startConnect("microsoft") }, "Connect Microsoft 365 / Outlook");
   const icloudBtn = h("button", { type: "button", class: "btn", id: "add-icloud",
     onclick: () => caldav.show("icloud") }, "Add iCloud");
   const caldavBtn = h("button", { type: "button", class: "btn", id: "add-caldav",
@@ -81,139 +86,65 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
     "Add demo calendar");
   const cancelBtn = h("button", { type: "button", class: "btn btn-small", id: "connect-cancel",
     onclick: () => void doCancelConnect() }, "Cancel");
-  // Shown only when no browser could be opened: the address as text (never HTML), to open or copy.
-  const signInNote = h("p", { id: "sign-in-note", class: "field-status sign-in-note", role: "status" });
-  const signInUrl = h("p", { id: "sign-in-url", class: "sign-in-url" });
-  const signInOpen = h("button", { type: "button", class: "btn btn-small", id: "sign-in-open",
-    onclick: () => void doOpenSignIn() }, "Open in browser");
-  const signInCopy = h("button", { type: "button", class: "btn btn-small", id: "sign-in-copy",
-    "aria-label": "Copy sign-in address", onclick: () => void doCopySignIn() }, "Copy");
-  const signInFeedback = h("span", { id: "sign-in-feedback", class: "field-status", role: "status" });
-  const signInError = h("p", { id: "sign-in-error", class: "field-error", role: "alert" });
-  const signInDetails = h("div", { class: "sign-in-details", role: "group", "aria-labelledby": "sign-in-note", hidden: true },
-    signInUrl, h("div", { class: "row-actions" }, signInOpen, signInCopy, signInFeedback), signInError);
+  const address = createSignInAddress({
+    active: () => connecting && !state.destroyed,
+    // Focus inside the address block about to hide goes back to Cancel rather than being lost.
+    focusBack: () => cancelBtn.focus(),
+  });
   // The status roles sit on the texts, not on the whole block, so the address and the buttons are
   // not read out as part of an announcement.
   const waiting = h("div", { id: "connect-waiting", class: "waiting", hidden: true },
     h("span", { class: "spinner", "aria-hidden": "true" }),
     h("span", { role: "status" }, "Waiting for you to sign in in your browser…"), cancelBtn,
-    signInNote, signInDetails);
+    address.nodes);
   const connectResult = h("p", { id: "connect-result", class: "field-status", role: "status" });
   const connectError = h("p", { id: "connect-error", class: "field-error", role: "alert" });
 
-  async function startConnect(): Promise<void> {
+  async function startConnect(provider: SignInProvider): Promise<void> {
     if (connecting || !state.saved) return;
     connectError.textContent = "";
     connectResult.textContent = "";
-    if (!state.saved.google.client_id) {
-      client.show(true);
+    const form = provider === "google" ? client : microsoft;
+    if (!state.saved[provider].client_id) {
+      form.show(true);
       return;
     }
     connecting = true;
     cancelPending = false;
     connectInvoked = false;
-    signIn = null;
     renderConnect();
     cancelBtn.disabled = false;
     cancelBtn.focus();
     try {
-      // Listen first: the shell sends the address while connect_google runs.
-      await listenForSignIn();
+      // Listen first: the shell sends the address while the sign-in command runs.
+      await address.listen();
       if (state.destroyed) {
-        stopListening();
+        address.stop();
         connecting = false;
         return;
       }
       if (cancelPending) throw new CommandError("sign_in_cancelled", "Sign-in was cancelled.");
       connectInvoked = true;
-      const account = await connectGoogle();
+      const account = await (provider === "google" ? connectGoogle() : connectMicrosoft());
       connectResult.textContent = `Connected ${account.name}.`;
       await reloadData();
     } catch (e) {
       const err = toCommandError(e);
       if (err.code === "sign_in_cancelled") {
         connectResult.textContent = "Sign-in cancelled.";
-      } else if (err.code === "no_google_client") {
-        client.show(true);
-        client.showError(err.message);
+      } else if (err.code === `no_${provider}_client`) {
+        form.show(true);
+        form.showError(err.message);
       } else {
         connectError.textContent = err.message;
       }
     }
-    stopListening();
+    address.stop();
     connecting = false;
     if (state.destroyed) return;
     const hadFocus = waiting.contains(document.activeElement);
-    signIn = null;
     renderConnect();
-    if (hadFocus) connectBtn.focus();
-  }
-
-  async function listenForSignIn(): Promise<void> {
-    try {
-      const unlisten = await onSignInUrl((s) => {
-        if (!connecting || state.destroyed || typeof s?.url !== "string") return;
-        signIn = { url: s.url, opened: s.opened !== false };
-        renderSignIn();
-      });
-      if (state.destroyed) unlisten();
-      else stopSignInListener = unlisten;
-    } catch {
-      /* outside the shell: no address to offer */
-    }
-  }
-
-  function stopListening(): void {
-    const unlisten = stopSignInListener;
-    stopSignInListener = null;
-    if (!unlisten) return;
-    try {
-      unlisten();
-    } catch {
-      /* already gone */
-    }
-  }
-
-  /** The address block: only while waiting, and only when no browser could be opened. */
-  function renderSignIn(): void {
-    const show = connecting && signIn !== null && !signIn.opened;
-    const note = show ? "Your browser did not open. Open this address to sign in:" : "";
-    if (signInNote.textContent !== note) signInNote.textContent = note;
-    const url = show && signIn ? signIn.url : "";
-    if (signInUrl.textContent !== url) {
-      signInUrl.textContent = url;
-      signInFeedback.textContent = "";
-      signInError.textContent = "";
-    }
-    if (signInDetails.hidden === show) {
-      // Focus inside a block about to hide goes back to Cancel rather than being lost.
-      if (!show && signInDetails.contains(document.activeElement) && connecting) cancelBtn.focus();
-      signInDetails.hidden = !show;
-    }
-    signInCopy.hidden = clipboardWrite() === null;
-  }
-
-  async function doOpenSignIn(): Promise<void> {
-    if (!signIn) return;
-    signInError.textContent = "";
-    try {
-      await openLink(signIn.url);
-    } catch (e) {
-      signInError.textContent = errorMessage(e);
-    }
-  }
-
-  async function doCopySignIn(): Promise<void> {
-    const write = clipboardWrite();
-    if (!signIn || !write) return;
-    signInFeedback.textContent = "";
-    signInError.textContent = "";
-    try {
-      await write(signIn.url);
-      signInFeedback.textContent = "Address copied.";
-    } catch {
-      signInError.textContent = "Couldn't copy the address. Select it and copy it instead.";
-    }
+    if (hadFocus) (provider === "google" ? connectBtn : connectMicrosoftBtn).focus();
   }
 
   async function doCancelConnect(): Promise<void> {
@@ -248,15 +179,18 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
     const ics = a.provider === "ics";
     const what = a.provider === "google"
       ? `Disconnect ${a.name}? Its events are removed from this computer and Calendar Buddy's access is revoked at Google.`
-      : ics
+      : a.provider === "microsoft"
+        ? `Disconnect ${a.name}? Its events are removed from this computer. ${MICROSOFT_NOT_REVOKED}`
+        : ics
         ? `Unsubscribe from ${a.name}? Its events are removed from this computer.`
         : `Disconnect ${a.name}? Its events are removed from this computer.`;
     confirmYes.textContent = ics ? "Unsubscribe" : "Disconnect";
     if (!(await askInDialog(dialog, what))) return;
     accountsError.textContent = "";
     try {
-      await disconnect(a.id);
-      connectResult.textContent = ics ? `Unsubscribed from ${a.name}.` : `Disconnected ${a.name}.`;
+      const done = await disconnect(a.id);
+      const note = a.provider === "microsoft" && done?.revoke_error ? ` ${done.revoke_error}` : "";
+      connectResult.textContent = ics ? `Unsubscribed from ${a.name}.` : `Disconnected ${a.name}.${note}`;
       await reloadData();
     } catch (e) {
       accountsError.textContent = errorMessage(e);
@@ -265,10 +199,12 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
 
   function renderConnect(): void {
     connectBtn.disabled = connecting;
+    connectMicrosoftBtn.disabled = connecting;
     waiting.hidden = !connecting;
-    renderSignIn();
+    address.render();
     demoBtn.hidden = state.accounts.some((a) => a.provider === "demo");
     client.refresh();
+    microsoft.refresh();
   }
 
   let accountsKey = "";
@@ -279,7 +215,7 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
       accountsKey = key;
       replace(accountList, accounts.length === 0
         ? h("li", { class: "list-empty muted" },
-          "No accounts yet. Connect Google Calendar, iCloud or a CalDAV account, subscribe to a calendar link or try the demo calendar.")
+          "No accounts yet. Connect Google Calendar, Microsoft 365 / Outlook, iCloud or a CalDAV account, subscribe to a calendar link or try the demo calendar.")
         : accounts.map(renderAccount));
     }
     updateStatuses();
@@ -296,9 +232,10 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
         h("span", { class: "account-status small" }),
         ics && h("span", { class: "account-hint small", hidden: true }, ICS_ERROR_HINT)),
       h("div", { class: "account-actions" },
-        a.needs_reauth && (a.provider === "google" || a.provider === "caldav") && h("button", {
+        a.needs_reauth && (a.provider === "google" || a.provider === "microsoft" || a.provider === "caldav") && h("button", {
           type: "button", class: "btn btn-small btn-primary reconnect", "aria-label": `Reconnect ${a.name}`,
-          onclick: () => a.provider === "google" ? void startConnect() : caldav.show("reconnect", a) }, "Reconnect"),
+          onclick: () => a.provider === "caldav" ? caldav.show("reconnect", a) : void startConnect(a.provider as SignInProvider) },
+        "Reconnect"),
         h("button", { type: "button", class: "btn btn-small disconnect",
           "aria-label": ics ? `Unsubscribe from ${a.name}` : `Disconnect ${a.name}`,
           onclick: () => void doDisconnect(a) }, ics ? "Unsubscribe" : "Disconnect")));
@@ -321,8 +258,9 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
   }
 
   return {
-    contents: () => [accountList, accountsError, h("div", { class: "row-actions" }, connectBtn, icloudBtn, caldavBtn, demoBtn),
-      waiting, connectResult, connectError, client.form, client.editButton, caldav.form, subscribe.form],
+    contents: () => [accountList, accountsError, h("div", { class: "row-actions" }, connectBtn, connectMicrosoftBtn, icloudBtn, caldavBtn, demoBtn),
+      waiting, connectResult, connectError, client.form, client.editButton, microsoft.form, microsoft.editButton,
+      caldav.form, subscribe.form],
     dialog,
     render,
     updateStatuses,
@@ -330,6 +268,6 @@ export function createAccounts(state: SettingsState, { client, subscribe, caldav
     announce(message) {
       connectResult.textContent = message;
     },
-    destroy: stopListening,
+    destroy: () => address.stop(),
   };
 }

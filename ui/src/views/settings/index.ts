@@ -17,6 +17,7 @@ import { createAccounts } from "./accounts";
 import { createCaldavForm } from "./caldav";
 import { createCalendars } from "./calendars";
 import { createGoogleClientForm } from "./google-client";
+import { createMicrosoftClientForm } from "./microsoft-client";
 import { createPreferences } from "./preferences";
 import { createState } from "./state";
 import { createSubscribeForm } from "./subscribe";
@@ -36,12 +37,16 @@ export function mountSettings(root: HTMLElement, opts: SettingsOptions = {}): Mo
   const state = createState(opts.now ?? (() => new Date()), opts.debounceMs ?? 300);
 
   const client = createGoogleClientForm(state, {
-    connect: () => void accounts.startConnect(),
+    connect: () => void accounts.startConnect("google"),
+    announce: (message) => accounts.announce(message),
+  });
+  const microsoft = createMicrosoftClientForm(state, {
+    connect: () => void accounts.startConnect("microsoft"),
     announce: (message) => accounts.announce(message),
   });
   const subscribe = createSubscribeForm(state, { reloadData });
   const caldav = createCaldavForm(state, { reloadData, announce: (message) => accounts.announce(message) });
-  const accounts = createAccounts(state, { client, subscribe, caldav, reloadData });
+  const accounts = createAccounts(state, { client, microsoft, subscribe, caldav, reloadData });
   const calendars = createCalendars(state);
   const preferences = createPreferences(state);
 

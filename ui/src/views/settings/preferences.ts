@@ -5,7 +5,7 @@ import type { Settings } from "../../api";
 import { h } from "../../dom";
 import type { SettingsState, Timer } from "./state";
 
-type Editable = Omit<Settings, "google">;
+type Editable = Omit<Settings, "google" | "microsoft">;
 type Field =
   | { kind: "bool"; id: string; label: string; hint?: string; get: (s: Editable) => boolean; set: (s: Editable, v: boolean) => void }
   | { kind: "number"; id: string; label: string; hint?: string; min: number; max: number; unit: string;

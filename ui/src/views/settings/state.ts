@@ -13,6 +13,7 @@ export function toInput(s: Settings): SettingsInput {
     notifications: { ...s.notifications },
     general: { ...s.general },
     google: { client_id: s.google.client_id, client_secret: null },
+    microsoft: { client_id: s.microsoft.client_id, tenant: s.microsoft.tenant },
   };
 }
 
