@@ -27,12 +27,14 @@ import caldav_server  # noqa: E402
 import dbusmenu  # noqa: E402
 import ics_feed  # noqa: E402
 from fake_google import USER, FakeGoogle  # noqa: E402
+from fake_microsoft import FakeMicrosoft  # noqa: E402
 from webdriver import Session, WebDriverError, wait_until  # noqa: E402
 
 BIN_DIR = os.environ.get("E2E_BIN_DIR") or os.path.join(
     os.environ.get("CARGO_TARGET_DIR") or os.path.expanduser("~/.cache/calbuddy-target"), "debug")
 APP_BIN = os.path.join(BIN_DIR, "calbuddy-desktop")
 FAKE_BIN = os.path.join(BIN_DIR, "fake-google")
+FAKE_MS_BIN = os.path.join(BIN_DIR, "fake-microsoft")
 DRIVER_BIN = shutil.which("WebKitWebDriver") or "/usr/bin/WebKitWebDriver"
 ARTIFACTS = os.environ.get("E2E_ARTIFACTS") or os.path.join(HERE, "artifacts")
 
@@ -329,6 +331,49 @@ class Suite:
         log(f"FAIL {name} (0.0s): not run: {why}")
 
 
+def fake_browser(w, opened_log):
+    """Writes a stand-in for the user's browser and for xdg-open into the work dir `w`; returns
+    (the browser's path, a directory to put first on PATH)."""
+    open(opened_log, "w").close()
+    browser = os.path.join(w, "fake-browser")
+    with open(browser, "w") as f:
+        f.write(f"""#!{sys.executable}
+# Plays the user's browser: records every URL it is given (one a line, at once), and for the
+# sign-in opens the consent URL (the fake approves at once) and follows its redirect to the
+# app's loopback listener. Other URLs (a meeting link) are only recorded, never fetched.
+import sys, urllib.parse, urllib.request
+url = sys.argv[-1]
+with open({opened_log!r}, 'a') as opened:
+    opened.write(url + '\\n')
+with open({os.path.join(w, 'browser.log')!r}, 'a') as log:
+    log.write(url + '\\n')
+    if urllib.parse.urlsplit(url).hostname not in ('127.0.0.1', 'localhost', '::1'):
+        log.write('-> recorded only\\n')
+        sys.exit(0)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({{}}))
+    try:
+        with opener.open(url, timeout=30) as r:
+            log.write('-> %s %s\\n' % (r.status, r.geturl()))
+    except Exception as e:
+        log.write('-> error %r\\n' % e)
+""")
+    os.chmod(browser, 0o755)
+    # The app opens links (a reminder's meeting link) through tauri-plugin-opener, i.e. the
+    # `open` crate, which ignores $BROWSER and runs xdg-open, else gio open, ... Stand in for
+    # xdg-open as it behaves without a desktop environment: hand the URL to $BROWSER.
+    bin_dir = os.path.join(w, "bin")
+    os.makedirs(bin_dir)
+    with open(os.path.join(bin_dir, "xdg-open"), "w") as f:
+        f.write(f"""#!/bin/sh
+# e2e stand-in for xdg-open (generic mode): the URL goes to $BROWSER.
+printf '%s\\n' "$*" >> {os.path.join(ARTIFACTS, 'xdg-open.log')!r}
+[ -n "$BROWSER" ] || exit 3
+exec "$BROWSER" "$1"
+""")
+    os.chmod(os.path.join(bin_dir, "xdg-open"), 0o755)
+    return browser, bin_dir
+
+
 class MainScenario:
     """One app run against the fake: connect, sync, reminder (and its click), tray, XSS, disconnect."""
 
@@ -358,43 +403,7 @@ class MainScenario:
             event("e2exss", XSS, now + dt.timedelta(hours=3), description=XSS),
         ])
         self.opened_log = os.path.join(w, "opened-urls.txt")
-        open(self.opened_log, "w").close()
-        browser = os.path.join(w, "fake-browser")
-        with open(browser, "w") as f:
-            f.write(f"""#!{sys.executable}
-# Plays the user's browser: records every URL it is given (one a line, at once), and for the
-# sign-in opens the consent URL (the fake approves at once) and follows its redirect to the
-# app's loopback listener. Other URLs (a meeting link) are only recorded, never fetched.
-import sys, urllib.parse, urllib.request
-url = sys.argv[-1]
-with open({self.opened_log!r}, 'a') as opened:
-    opened.write(url + '\\n')
-with open({os.path.join(w, 'browser.log')!r}, 'a') as log:
-    log.write(url + '\\n')
-    if urllib.parse.urlsplit(url).hostname not in ('127.0.0.1', 'localhost', '::1'):
-        log.write('-> recorded only\\n')
-        sys.exit(0)
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({{}}))
-    try:
-        with opener.open(url, timeout=30) as r:
-            log.write('-> %s %s\\n' % (r.status, r.geturl()))
-    except Exception as e:
-        log.write('-> error %r\\n' % e)
-""")
-        os.chmod(browser, 0o755)
-        # The app opens links (a reminder's meeting link) through tauri-plugin-opener, i.e. the
-        # `open` crate, which ignores $BROWSER and runs xdg-open, else gio open, ... Stand in for
-        # xdg-open as it behaves without a desktop environment: hand the URL to $BROWSER.
-        bin_dir = os.path.join(w, "bin")
-        os.makedirs(bin_dir)
-        with open(os.path.join(bin_dir, "xdg-open"), "w") as f:
-            f.write(f"""#!/bin/sh
-# e2e stand-in for xdg-open (generic mode): the URL goes to $BROWSER.
-printf '%s\\n' "$*" >> {os.path.join(ARTIFACTS, 'xdg-open.log')!r}
-[ -n "$BROWSER" ] || exit 3
-exec "$BROWSER" "$1"
-""")
-        os.chmod(os.path.join(bin_dir, "xdg-open"), 0o755)
+        browser, bin_dir = fake_browser(w, self.opened_log)
         env = self.fake.env()
         env.update({"CALBUDDY_SECRET_STORE": "file", "CALBUDDY_RETRY_BASE_MS": "50", "BROWSER": browser,
                     "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin")})
@@ -1091,6 +1100,187 @@ CALDAV_TESTS = [
 ]
 
 
+T_MS_SOON = "E2E Outlook sync"
+T_MS_LATER = "E2E Outlook planning"
+T_MS_ALLDAY = "E2E Outlook offsite"
+MS_USER = "megan@contoso.example"
+TEAMS = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_e2e%40thread.v2/0"
+
+
+def graph_time(t):
+    return {"dateTime": t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"}
+
+
+class MicrosoftScenario:
+    """One app run against the fake Microsoft identity platform and Graph: connect Microsoft 365 /
+    Outlook from the settings window (the fake browser consents), its events (a Teams meeting,
+    an HTML body, an all-day event) in the dashboard, the tray and a reminder, a revoked grant
+    ending in Reconnect, no token outside the secret store, and disconnect saying Microsoft
+    cannot revoke."""
+
+    def __init__(self, suite, notifications):
+        self.suite = suite
+        self.notifications = notifications
+        self.fake = None
+        self.app = None
+
+    def setup(self):
+        w = os.path.join(self.suite.workdir, "microsoft")
+        os.makedirs(w)
+        self.data_dir = os.path.join(w, "data")
+        os.makedirs(self.data_dir)
+        with open(os.path.join(self.data_dir, "config.toml"), "w") as f:
+            f.write("[notifications]\nlead_minutes = 3\n")
+        self.fake = FakeMicrosoft(FAKE_MS_BIN, os.path.join(ARTIFACTS, "fake-microsoft.log"), popen=PROCS.popen)
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        self.t_soon = now + dt.timedelta(seconds=150)
+        self.t_later = now + dt.timedelta(hours=2)
+        today = dt.datetime.now().date()
+        self.fake.put_events([
+            {"subject": T_MS_SOON, "start": graph_time(self.t_soon),
+             "end": graph_time(self.t_soon + dt.timedelta(minutes=30)),
+             "isOnlineMeeting": True, "onlineMeeting": {"joinUrl": TEAMS}},
+            {"subject": T_MS_LATER, "start": graph_time(self.t_later),
+             "end": graph_time(self.t_later + dt.timedelta(hours=1)),
+             "body": {"contentType": "html",
+                      "content": "<p>Bring <b>numbers</b></p><script>window.__pwned=1</script>"}},
+            {"subject": T_MS_ALLDAY, "isAllDay": True,
+             "start": {"dateTime": f"{today:%Y-%m-%d}T00:00:00.0000000", "timeZone": "UTC"},
+             "end": {"dateTime": f"{today + dt.timedelta(days=1):%Y-%m-%d}T00:00:00.0000000", "timeZone": "UTC"}},
+        ])
+        browser, bin_dir = fake_browser(w, os.path.join(w, "opened-urls.txt"))
+        env = self.fake.env()
+        env.update({"CALBUDDY_SECRET_STORE": "file", "CALBUDDY_RETRY_BASE_MS": "50", "CALBUDDY_LOG": "debug",
+                    "BROWSER": browser, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin")})
+        self.app = App("microsoft", self.data_dir, env)
+
+    def teardown(self):
+        if self.app:
+            if not self.app.quit() and not INTERRUPTED:
+                self.suite.notes.append("microsoft: Quit from the tray menu did not end the app (killed instead)")
+        if self.fake:
+            self.fake.stop()
+
+    def _sync_now(self):
+        self.app.show("dashboard")
+        self.app.session.wait_for("#sync-now", visible=True).click()
+        wait_until("the Sync now button to be usable again", lambda: self.app.session.execute(
+            "const b = document.querySelector('#sync-now');"
+            "return !!b && !b.disabled && b.textContent.trim() === 'Sync now';"), timeout=20)
+
+    # m1
+    def test_connect(self):
+        app, s = self.app, self.app.session
+        app.show("settings")
+        s.wait_for("#connect-microsoft", visible=True).click()
+        try:
+            s.wait_for_text("#connect-result", f"Connected {MS_USER}", timeout=30)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; error: {s.texts('#connect-error')}") from None
+        s.wait_for_text("#account-list .account-provider", "Microsoft", timeout=10)
+        names = s.texts("#account-list .account-name")
+        check(names == [MS_USER], f"accounts listed: {names}")
+        screenshot("settings-microsoft-connected.png")
+
+    # m2
+    def test_dashboard(self):
+        app = self.app
+        app.show("dashboard")
+        want = {T_MS_SOON, T_MS_LATER, T_MS_ALLDAY}
+        try:
+            wait_until("the Outlook events in the dashboard", lambda: want <= set(app.titles()), timeout=15)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; shown: {app.titles()}") from None
+        cards = app.session.execute(
+            "return Array.from(document.querySelectorAll('.event'), li => ({"
+            " title: li.querySelector('.event-title').textContent,"
+            " time: li.querySelector('.event-time').textContent, join: !!li.querySelector('.join'),"
+            " allDay: li.classList.contains('all-day')}));")
+        by_title = {c["title"]: c for c in cards}
+        check(by_title[T_MS_SOON]["join"], f"no Join button on the Teams meeting: {by_title[T_MS_SOON]}")
+        check(time_shown(by_title[T_MS_SOON]["time"], self.t_soon), f"{T_MS_SOON!r} shows {by_title[T_MS_SOON]}")
+        check(by_title[T_MS_ALLDAY]["allDay"], f"all-day event shown as {by_title[T_MS_ALLDAY]}")
+        check(not app.session.execute("return !!window.__pwned;"), "the HTML body's script ran")
+        screenshot("dashboard-microsoft-events.png")
+
+    # m3
+    def test_tray_and_reminder(self):
+        app = self.app
+        want = f"{hhmm(self.t_soon)}  {T_MS_SOON}"
+        try:
+            wait_until("the Teams meeting in the tray menu", lambda: want in app.menu().labels(), timeout=15)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; menu: {app.menu().labels()}") from None
+        check(f"Join next meeting: {T_MS_SOON}" in app.menu().labels(), f"no Join item: {app.menu().labels()}")
+        got = wait_until(f"a Notify call for {T_MS_SOON!r}", lambda: self.notifications.notifies(T_MS_SOON),
+                         timeout=30)
+        check(len(got) == 1, f"{len(got)} notifications for {T_MS_SOON!r}")
+
+    # m4
+    def test_revoked_reconnect(self):
+        app, s = self.app, self.app.session
+        self.fake.revoke_grants()
+        # The access token may still be good: only a refresh meets the revoked grant. Make the
+        # app refresh by asking after the access tokens expired.
+        self.fake._admin("POST", "/expire-access-tokens")
+        self._sync_now()
+        titles = app.titles()
+        check({T_MS_SOON, T_MS_LATER} <= set(titles), f"events lost to a revoked grant: {titles}")
+        app.show("settings")
+        try:
+            reconnect = s.wait_for("#account-list .reconnect", visible=True, timeout=15)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; status: {s.texts('#account-list .account-status')}") from None
+        reconnect.click()
+        try:
+            s.wait_for_text("#connect-result", f"Connected {MS_USER}", timeout=30)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; error: {s.texts('#connect-error')}") from None
+        wait_until("Reconnect to go away", lambda: not s.find_all("#account-list .reconnect"), timeout=10)
+
+    # m5
+    def test_tokens_not_stored(self):
+        tokens = [t.encode() for t in self.fake.tokens()]
+        check(tokens, "the fake issued no tokens")
+        db = os.path.join(self.data_dir, "calbuddy.db")
+        for path in [db, db + "-wal", db + "-shm", self.app.log_path]:
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    data = f.read()
+                check(not any(t in data for t in tokens), f"a token is in {os.path.basename(path)}")
+        html = self.app.session.execute("return document.documentElement.outerHTML;").encode()
+        check(not any(t in html for t in tokens), "a token is in the page")
+
+    # m6
+    def test_disconnect(self):
+        app, s = self.app, self.app.session
+        app.show("settings")
+        s.wait_for(".account .disconnect", visible=True).click()
+        wait_until("the confirmation dialog", lambda: s.execute(
+            "return document.querySelector('#confirm-dialog').open;"), timeout=5)
+        msg = s.texts("#confirm-message")[0]
+        check("Microsoft" in msg, f"the dialog does not say what happens at Microsoft: {msg!r}")
+        s.wait_for("#confirm-yes", visible=True).click()
+        s.wait_for_text("#connect-result", f"Disconnected {MS_USER}", timeout=15)
+        result = s.texts("#connect-result")[0]
+        check("myapps.microsoft.com" in result or "account.live.com" in result,
+              f"no word on removing the access at Microsoft: {result!r}")
+        wait_until("the account list to be empty", lambda: not s.find_all("#account-list .account"), timeout=10)
+        app.show("dashboard")
+        s.wait_for("#empty-state", timeout=10)
+        check(not app.titles(), f"events still shown: {app.titles()}")
+
+
+MICROSOFT_TESTS = [
+    ("m1_microsoft_connect_from_settings", "test_connect"),
+    ("m2_microsoft_events_in_dashboard", "test_dashboard"),
+    ("m3_microsoft_event_in_tray_and_reminder", "test_tray_and_reminder"),
+    ("m4_microsoft_revoked_grant_reconnect", "test_revoked_reconnect"),
+    ("m5_microsoft_tokens_not_in_database_log_or_page", "test_tokens_not_stored"),
+    ("m6_microsoft_disconnect_says_it_cannot_revoke", "test_disconnect"),
+]
+
+
 MAIN_TESTS = [
     ("a_connect_google_lists_events", "test_connect"),
     ("b_sync_now_picks_up_new_event", "test_sync_now"),
@@ -1120,7 +1310,7 @@ def main():
     for old in os.listdir(ARTIFACTS):
         if old != "session.log":  # written by tests/e2e/run while we run
             os.remove(os.path.join(ARTIFACTS, old))
-    for b in (APP_BIN, FAKE_BIN, DRIVER_BIN):
+    for b in (APP_BIN, FAKE_BIN, FAKE_MS_BIN, DRIVER_BIN):
         if not os.access(b, os.X_OK):
             log(f"e2e: missing binary {b} (build it first)")
             log("e2e: 0 passed, 1 failed")
@@ -1145,6 +1335,7 @@ def main():
         suite.run("h_failed_sync_shows_its_error", test_failed_sync_shows_its_error, suite)
         run_scenario(suite, IcsScenario(suite, notifications), "setup_ics_app", ICS_TESTS)
         run_scenario(suite, CalDavScenario(suite, notifications), "setup_caldav_app", CALDAV_TESTS)
+        run_scenario(suite, MicrosoftScenario(suite, notifications), "setup_microsoft_app", MICROSOFT_TESTS)
     except KeyboardInterrupt as e:
         suite.results.append(("interrupted", False, 0.0, str(e)))
     finally:
