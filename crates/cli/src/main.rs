@@ -2,17 +2,17 @@
 //! bars and tests. Its commands, flags and JSON fields are a stable contract.
 
 mod args;
+mod connect;
 mod output;
 mod password;
 
 use std::process::ExitCode;
 
-use calbuddy_engine::text::one_line;
-use calbuddy_engine::{CalDavSignIn, Engine, EngineConfig, EngineError};
+use calbuddy_engine::{Engine, EngineConfig, EngineError};
 use chrono::{Local, Utc};
 use clap::Parser;
 
-use args::{CalendarsAction, Cli, Command, ConnectTarget, SettingsAction};
+use args::{CalendarsAction, Cli, Command, SettingsAction};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -49,7 +49,7 @@ fn usage(e: &clap::Error) -> ExitCode {
 
 /// What ends a command with an error.
 #[derive(Debug)]
-enum CliError {
+pub(crate) enum CliError {
     Engine(EngineError),
     /// Arguments that parse but do not fit together.
     Usage(String),
@@ -99,91 +99,7 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let now = Utc::now();
     let out = output::Out::new(cli.json());
     match cli.command {
-        Command::Connect {
-            target: ConnectTarget::Demo,
-        } => {
-            let account = engine.connect_demo(now).await?;
-            out.connected(&account, None)?;
-        }
-        Command::Connect {
-            target: ConnectTarget::Google,
-        } => {
-            let progress = output::SyncProgressBar::start(&engine);
-            let (account, report) = engine
-                .connect_google(
-                    |url| {
-                        let opened = calbuddy_engine::browser::open(url);
-                        output::sign_in_prompt(url, opened);
-                    },
-                    now,
-                )
-                .await?;
-            progress.finish();
-            out.connected(&account, Some(&report))?;
-            if !report.ok() {
-                return Ok(ExitCode::FAILURE);
-            }
-        }
-        Command::Connect {
-            target: ConnectTarget::Outlook,
-        } => {
-            let progress = output::SyncProgressBar::start(&engine);
-            let (account, report) = engine
-                .connect_microsoft(
-                    |url| {
-                        let opened = calbuddy_engine::browser::open(url);
-                        output::sign_in_prompt(url, opened);
-                    },
-                    now,
-                )
-                .await?;
-            progress.finish();
-            out.connected(&account, Some(&report))?;
-            if !report.ok() {
-                return Ok(ExitCode::FAILURE);
-            }
-        }
-        Command::Connect {
-            target: ConnectTarget::Ics { url, name },
-        } => {
-            let progress = output::SyncProgressBar::start(&engine);
-            let (account, report) = engine.connect_ics(&url, name.as_deref(), now).await?;
-            progress.finish();
-            out.connected(&account, Some(&report))?;
-            if !report.ok() {
-                return Ok(ExitCode::FAILURE);
-            }
-        }
-        Command::Connect {
-            target: ConnectTarget::Caldav { url, username },
-        } => {
-            let password = password::read(&format!("Password for {}: ", one_line(&username)))?;
-            let progress = output::SyncProgressBar::start(&engine);
-            let sign_in = CalDavSignIn {
-                url,
-                username,
-                password,
-            };
-            let (account, report) = engine.connect_caldav(sign_in, now).await?;
-            progress.finish();
-            out.connected(&account, Some(&report))?;
-            if !report.ok() {
-                return Ok(ExitCode::FAILURE);
-            }
-        }
-        Command::Connect {
-            target: ConnectTarget::Icloud { username },
-        } => {
-            let prompt = format!("App-specific password for {}: ", one_line(&username));
-            let password = password::read(&prompt)?;
-            let progress = output::SyncProgressBar::start(&engine);
-            let (account, report) = engine.connect_icloud(&username, password, now).await?;
-            progress.finish();
-            out.connected(&account, Some(&report))?;
-            if !report.ok() {
-                return Ok(ExitCode::FAILURE);
-            }
-        }
+        Command::Connect { target } => return connect::run(&engine, target, &out, now).await,
         Command::Accounts { .. } => out.accounts(&engine.accounts().await?)?,
         Command::Calendars { action: None, .. } => out.calendars(&engine.calendars().await?)?,
         Command::Calendars {

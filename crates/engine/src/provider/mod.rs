@@ -7,6 +7,7 @@
 
 pub mod caldav;
 pub mod demo;
+pub mod fields;
 pub mod google;
 pub mod ics;
 pub mod microsoft;

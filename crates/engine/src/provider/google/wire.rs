@@ -8,33 +8,8 @@ use crate::meeting_link::find_meeting_url;
 use crate::model::{
     EventStatus, EventTime, RemoteCalendar, RemoteChange, RemoteEvent, Response, SeriesRef,
 };
+use crate::provider::fields::{capped, MAX_DESCRIPTION, MAX_LOCATION, MAX_TITLE, MAX_URL};
 use crate::zones::{self, ZoneDefinitions};
-
-/// The most bytes kept of a title or a calendar's name.
-const MAX_TITLE: usize = 1024;
-/// The most bytes kept of a location.
-const MAX_LOCATION: usize = 2 * 1024;
-/// The most bytes kept of a description. Google's own editor stops at about 8,000
-/// characters; an invitation with more is noise or an attack.
-const MAX_DESCRIPTION: usize = 64 * 1024;
-/// A longer meeting link is not a real one (and a cut link would not work): it is dropped.
-const MAX_URL: usize = 2 * 1024;
-
-/// Cuts `text` to at most `max` bytes, at a character boundary, marking the cut with "…".
-/// Oversized fields are cut rather than the event refused: its time and the start of its text
-/// stay useful, and a calendar is not left stale for one bad invitation.
-fn capped(mut text: String, max: usize) -> String {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max.saturating_sub('…'.len_utf8());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text.truncate(end);
-    text.push('…');
-    text
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -13,10 +13,8 @@ use sha2::{Digest, Sha256};
 
 use crate::ical::{ParsedDateOrPeriod, ParsedEvent, ParsedFeed, ParsedResource, ParsedTime};
 use crate::model::{EventStatus, EventTime, RemoteChange, RemoteEvent, SeriesRef};
+use crate::provider::fields::{capped, MAX_TITLE};
 use crate::zones::{Observance, VTimezoneRules, ZoneDefinitions};
-
-/// The most characters kept of a title, like the other providers.
-const MAX_TITLE: usize = 1024;
 
 /// What one feed body means for its calendar.
 #[derive(Debug, Clone, Default)]
@@ -176,7 +174,7 @@ impl TimeReader<'_> {
                 .summary
                 .as_deref()
                 .filter(|s| !s.trim().is_empty())
-                .map(|s| s.chars().take(MAX_TITLE).collect())
+                .map(|s| capped(s.to_owned(), MAX_TITLE))
                 .unwrap_or_else(|| "(No title)".to_owned()),
             description: parsed.description.clone(),
             location: parsed.location.clone(),

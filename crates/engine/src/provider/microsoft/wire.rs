@@ -9,33 +9,11 @@ use super::date_time::DateTimeTimeZone;
 use super::html_text;
 use crate::meeting_link::find_meeting_url;
 use crate::model::{EventStatus, EventTime, RemoteCalendar, RemoteChange, RemoteEvent, Response};
+use crate::provider::fields::{capped, MAX_DESCRIPTION, MAX_LOCATION, MAX_TITLE, MAX_URL};
 
-/// The most bytes kept of a title or a calendar's name.
-const MAX_TITLE: usize = 1024;
-/// The most bytes kept of a location.
-const MAX_LOCATION: usize = 2 * 1024;
-/// The most bytes kept of a description (the body as text).
-const MAX_DESCRIPTION: usize = 64 * 1024;
 /// The most bytes of an HTML body that are read: Outlook's HTML is several times its text, and
 /// a body past this is noise or an attack (the page as a whole is capped when read).
 const MAX_HTML: usize = 1024 * 1024;
-/// A longer meeting link is not a real one (and a cut link would not work): it is dropped.
-const MAX_URL: usize = 2 * 1024;
-
-/// Cuts `text` to at most `max` bytes at a character boundary, marking the cut with "…":
-/// an oversized field is cut rather than the event refused.
-fn capped(mut text: String, max: usize) -> String {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max.saturating_sub('…'.len_utf8());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text.truncate(end);
-    text.push('…');
-    text
-}
 
 /// One page of a Graph collection (`value` plus the links that continue or end it).
 #[derive(Debug, Deserialize)]
