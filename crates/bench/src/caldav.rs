@@ -140,23 +140,10 @@ pub async fn benchmarks() {
 
 /// Runs this binary as `--caldav-child ARGS` with the data directory `data`.
 async fn run_child(args: &[&str], data: &Path) -> Vec<u64> {
-    let out = tokio::process::Command::new(std::env::current_exe().expect("own path"))
-        .arg("--caldav-child")
-        .args(args)
-        .env("CALBUDDY_DATA_DIR", data)
-        .env("CALBUDDY_SECRET_STORE", "file")
-        .output()
-        .await
-        .expect("child");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .map(|f| f.parse().unwrap_or(0))
-        .collect()
+    let args: Vec<&str> = std::iter::once("--caldav-child")
+        .chain(args.iter().copied())
+        .collect();
+    crate::child::run_in(&args, data).await
 }
 
 /// Sends `requests` again, one after the other on one keep-alive client, reading each answer

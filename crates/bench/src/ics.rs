@@ -75,26 +75,6 @@ fn db_files(data: &Path) -> Vec<(String, u64, SystemTime)> {
     files
 }
 
-/// Runs this binary as a child with `args` and the data directory `data`; its stdout numbers.
-async fn run_child(args: &[&str], data: &Path) -> Vec<u64> {
-    let child = tokio::process::Command::new(std::env::current_exe().expect("own path"))
-        .args(args)
-        .env("CALBUDDY_DATA_DIR", data)
-        .env("CALBUDDY_SECRET_STORE", "file")
-        .output()
-        .await
-        .expect("child");
-    assert!(
-        child.status.success(),
-        "{}",
-        String::from_utf8_lossy(&child.stderr)
-    );
-    String::from_utf8_lossy(&child.stdout)
-        .split_whitespace()
-        .map(|f| f.parse().unwrap_or(0))
-        .collect()
-}
-
 pub async fn benchmarks() {
     let body = feed::generate(Utc::now());
     println!(
@@ -132,7 +112,8 @@ pub async fn benchmarks() {
     let mut first_peak = 0;
     for run in 0..FIRST_SYNC_RUNS {
         let data = dir.path().join(format!("first-{run}"));
-        let out = run_child(&["--ics-child", "subscribe", &conditional.url], &data).await;
+        let out =
+            crate::child::run_in(&["--ics-child", "subscribe", &conditional.url], &data).await;
         firsts.push(Duration::from_micros(out[0]));
         first_peak = first_peak.max(out[1]);
     }
@@ -158,11 +139,11 @@ pub async fn benchmarks() {
     ];
     for (index, (label, server)) in modes.into_iter().enumerate() {
         let data = dir.path().join(format!("refresh-{index}"));
-        run_child(&["--ics-child", "subscribe", &server.url], &data).await;
+        crate::child::run_in(&["--ics-child", "subscribe", &server.url], &data).await;
         server.take_requests();
         let (mut times, mut peak, mut max_requests, mut writes) = (vec![], 0, 0, vec![]);
         for _ in 0..REFRESH_RUNS {
-            let out = run_child(&["--ics-child", "refresh"], &data).await;
+            let out = crate::child::run_in(&["--ics-child", "refresh"], &data).await;
             times.push(Duration::from_micros(out[0]));
             peak = peak.max(out[1]);
             writes.push(out[2]);

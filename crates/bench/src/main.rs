@@ -15,6 +15,7 @@
 //! arguments).
 
 mod caldav;
+mod child;
 mod corpus;
 mod feed;
 mod ics;
@@ -177,23 +178,8 @@ async fn benchmarks() {
         "big",
         (0..SYNC_EVENTS).map(|i| google_event(i, now)).collect(),
     );
-    let child = tokio::process::Command::new(std::env::current_exe().expect("own path"))
-        .arg("--sync-child")
-        .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
-        .output()
-        .await
-        .expect("child sync");
-    assert!(
-        child.status.success(),
-        "{}",
-        String::from_utf8_lossy(&child.stderr)
-    );
-    eprint!("{}", String::from_utf8_lossy(&child.stderr));
-    let out = String::from_utf8_lossy(&child.stdout);
-    let mut fields = out
-        .split_whitespace()
-        .map(|f| f.parse::<u64>().unwrap_or(0));
-    let (micros, peak_kib) = (fields.next().unwrap_or(0), fields.next().unwrap_or(0));
+    let out = child::run(&["--sync-child"], &vars).await;
+    let (micros, peak_kib) = (out[0], out[1]);
     println!(
         "first sync of {SYNC_EVENTS} events:       {:>8.1} ms   (target <= 1000 ms)",
         micros as f64 / 1000.0

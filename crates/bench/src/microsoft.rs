@@ -114,24 +114,9 @@ pub async fn benchmarks() {
         (0..SYNC_EVENTS).map(|i| outlook_event(i, now)).collect(),
     );
     fake.clear_requests();
-    let child = tokio::process::Command::new(std::env::current_exe().expect("own path"))
-        .arg("--microsoft-child")
-        .arg(SYNC_EVENTS.to_string())
-        .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
-        .output()
-        .await
-        .expect("child sync");
-    assert!(
-        child.status.success(),
-        "{}",
-        String::from_utf8_lossy(&child.stderr)
-    );
-    eprint!("{}", String::from_utf8_lossy(&child.stderr));
-    let out = String::from_utf8_lossy(&child.stdout);
-    let mut fields = out
-        .split_whitespace()
-        .map(|f| f.parse::<u64>().unwrap_or(0));
-    let (micros, peak_kib) = (fields.next().unwrap_or(0), fields.next().unwrap_or(0));
+    let events = SYNC_EVENTS.to_string();
+    let out = crate::child::run(&["--microsoft-child", &events], &vars).await;
+    let (micros, peak_kib) = (out[0], out[1]);
     let pages = fake.count_requests("/calendarView/delta");
     println!(
         "microsoft: first sync of {SYNC_EVENTS} events: {:>8.1} ms   ({pages} delta requests; target <= 1000 ms)",
