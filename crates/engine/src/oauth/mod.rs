@@ -6,6 +6,7 @@
 //! A provider describes itself with an [`OAuthClient`]; nothing here knows a service by name.
 
 mod authorizer;
+mod bearer;
 mod sign_in;
 mod token_http;
 mod tokens;
@@ -16,6 +17,7 @@ use oauth2::basic::BasicClient;
 use oauth2::{AuthType, AuthUrl, ClientId, ClientSecret, EndpointNotSet, EndpointSet, TokenUrl};
 
 pub use authorizer::Authorizer;
+pub use bearer::{get_json, Attempt};
 pub use sign_in::{authorize, revoke, ConnectError};
 pub use tokens::TokenSet;
 

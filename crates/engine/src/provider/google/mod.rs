@@ -15,9 +15,9 @@ pub use crate::oauth::TokenSet;
 use super::{
     Capabilities, ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError, Scope,
 };
-use crate::http::{read_body, retry_after, with_retries, BodyError, Failure, RetryPolicy};
+use crate::http::{read_body, retry_after, BodyError, Failure, RetryPolicy};
 use crate::model::RemoteCalendar;
-use crate::oauth::{self, error_chain, Authorizer, ConnectError, OAuthClient};
+use crate::oauth::{self, error_chain, get_json, Attempt, Authorizer, ConnectError, OAuthClient};
 use crate::secrets::{SecretStore, Sensitive};
 
 /// Read-only access to calendars and events is all Calendar Buddy asks for.
@@ -206,33 +206,16 @@ impl GoogleProvider {
 
     /// GETs a JSON document, with a fresh access token, retries and error mapping.
     async fn get<T: serde::de::DeserializeOwned>(&self, url: &Url) -> Result<T, ProviderError> {
-        let mut renewed = false;
-        loop {
-            let token = self.auth.access_token().await?;
-            let outcome = with_retries(&self.retry, || self.attempt(url, &token)).await;
-            match outcome {
-                Err(Attempt::Unauthorized) if !renewed => {
-                    renewed = true;
-                    self.auth.renew(&token).await?;
-                }
-                Err(Attempt::Unauthorized) => {
-                    return Err(ProviderError::ReauthRequired(
-                        "Google refused a freshly refreshed access token".into(),
-                    ))
-                }
-                Err(Attempt::Failed(e)) => return Err(e),
-                Ok(bytes) => {
-                    return serde_json::from_slice(&bytes)
-                        .map_err(|e| ProviderError::Malformed(format!("{}: {e}", url.path())))
-                }
-            }
-        }
+        get_json(&self.auth, &self.retry, url, "Google", |token| {
+            self.attempt(url, token)
+        })
+        .await
     }
 
     async fn attempt(
         &self,
         url: &Url,
-        token: &Sensitive<String>,
+        token: Sensitive<String>,
     ) -> Result<Vec<u8>, Failure<Attempt>> {
         let network = |e: reqwest::Error| {
             Failure::transient(
@@ -276,14 +259,6 @@ impl GoogleProvider {
             _ => fail(ProviderError::Rejected(error.describe(status))),
         })
     }
-}
-
-/// How one attempt at a request went wrong.
-#[derive(Debug)]
-enum Attempt {
-    /// 401: the access token must be renewed, then the request tried again.
-    Unauthorized,
-    Failed(ProviderError),
 }
 
 /// The `reason` and `message` of a Google error body, when it has one.

@@ -6,8 +6,8 @@
 
 use url::Url;
 
-use crate::http::{read_body, retry_after, with_retries, BodyError, Failure, RetryPolicy};
-use crate::oauth::{error_chain, Authorizer};
+use crate::http::{read_body, retry_after, BodyError, Failure, RetryPolicy};
+use crate::oauth::{error_chain, get_json, Attempt, Authorizer};
 use crate::provider::ProviderError;
 use crate::secrets::Sensitive;
 
@@ -67,35 +67,17 @@ impl Graph {
         url: &Url,
         prefer: &[String],
     ) -> Result<T, ProviderError> {
-        let mut renewed = false;
-        loop {
-            let token = self.auth.access_token().await?;
-            let outcome = with_retries(&self.retry, || self.attempt(url, prefer, &token)).await;
-            match outcome {
-                Err(Attempt::Unauthorized) if !renewed => {
-                    renewed = true;
-                    self.auth.renew(&token).await?;
-                }
-                Err(Attempt::Unauthorized) => {
-                    return Err(ProviderError::ReauthRequired(
-                        "Microsoft refused a freshly refreshed access token".into(),
-                    ))
-                }
-                Err(Attempt::Failed(e)) => return Err(e),
-                // A cut-off or garbled page fails the whole listing: nothing is applied.
-                Ok(bytes) => {
-                    return serde_json::from_slice(&bytes)
-                        .map_err(|e| ProviderError::Malformed(format!("{}: {e}", url.path())))
-                }
-            }
-        }
+        get_json(&self.auth, &self.retry, url, "Microsoft", |token| {
+            self.attempt(url, prefer, token)
+        })
+        .await
     }
 
     async fn attempt(
         &self,
         url: &Url,
         prefer: &[String],
-        token: &Sensitive<String>,
+        token: Sensitive<String>,
     ) -> Result<Vec<u8>, Failure<Attempt>> {
         let network = |e: reqwest::Error| {
             Failure::transient(
@@ -122,14 +104,6 @@ impl Graph {
         }
         Err(failure(status, &error_code(&body), wait))
     }
-}
-
-/// How one attempt at a request went wrong.
-#[derive(Debug)]
-pub(super) enum Attempt {
-    /// 401: the access token must be renewed, then the request tried again.
-    Unauthorized,
-    Failed(ProviderError),
 }
 
 /// What a non-200 answer means. Decided by status, not by Graph's error code (the codes vary:
