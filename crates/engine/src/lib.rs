@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod browser;
 mod engine;
 mod error;
+pub mod html_entities;
 pub mod http;
 pub mod ical;
 pub mod local_time;

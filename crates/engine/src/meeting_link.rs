@@ -10,7 +10,7 @@
 /// The first meeting URL found in the given texts (location first, then description), or None.
 pub fn find_meeting_url<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<String> {
     texts.into_iter().find_map(|text| {
-        let text = decode_entities(text);
+        let text = crate::html_entities::decode(text);
         let found = urls(&text).find(|url| is_meeting_url(url));
         found
     })
@@ -79,54 +79,6 @@ fn clean(raw: &str) -> Option<String> {
         url.pop();
     }
     Some(url)
-}
-
-/// Decodes the HTML entities that occur around links: `&amp; &lt; &gt; &quot; &apos; &nbsp;`
-/// and numeric ones. Anything else is left as is.
-fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('&') {
-        return text.into();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let decoded = rest[1..]
-            .find(';')
-            .filter(|&n| n <= 10)
-            .and_then(|n| Some((entity(&rest[1..=n])?, n + 2)));
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out.into()
-}
-
-fn entity(name: &str) -> Option<char> {
-    Some(match name.to_ascii_lowercase().as_str() {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        n => {
-            let code = match n.strip_prefix("#x") {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => n.strip_prefix('#')?.parse().ok()?,
-            };
-            char::from_u32(code)?
-        }
-    })
 }
 
 /// Host (lower case, without user info, port or trailing dot) and path (from the first `/`,

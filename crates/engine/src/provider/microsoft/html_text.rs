@@ -127,7 +127,7 @@ fn skip_past_close<'a>(rest: &'a str, name: &str) -> &'a str {
 /// Appends text between tags: whitespace runs (HTML's own line breaks included) become one
 /// space, entities are decoded.
 fn push_text(out: &mut String, text: &str) {
-    let decoded = decode_entities(text);
+    let decoded = crate::html_entities::decode(text);
     let mut space = false;
     for c in decoded.chars() {
         // A non-breaking space is a space to a reader of plain text.
@@ -144,80 +144,6 @@ fn push_text(out: &mut String, text: &str) {
     if space && !out.ends_with([' ', '\n']) && !out.is_empty() {
         out.push(' ');
     }
-}
-
-/// Decodes character references: numeric ones and the named ones invitations use.
-fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        // A reference is short; a `;` further on belongs to something else.
-        let decoded = rest[1..]
-            .char_indices()
-            .take(12)
-            .find(|(_, c)| *c == ';')
-            .and_then(|(end, _)| Some((entity(&rest[1..1 + end])?, end + 2)));
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The character a reference's name (between `&` and `;`) stands for.
-fn entity(name: &str) -> Option<char> {
-    if let Some(num) = name.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse().ok()?,
-        };
-        // NUL and controls are not text; the display layer drops the rest.
-        return char::from_u32(code).filter(|c| *c != '\0');
-    }
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        "ndash" => '–',
-        "mdash" => '—',
-        "hellip" => '…',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        "bull" => '•',
-        "middot" => '·',
-        "copy" => '©',
-        "reg" => '®',
-        "trade" => '™',
-        "euro" => '€',
-        "auml" => 'ä',
-        "ouml" => 'ö',
-        "uuml" => 'ü',
-        "Auml" => 'Ä',
-        "Ouml" => 'Ö',
-        "Uuml" => 'Ü',
-        "szlig" => 'ß',
-        "eacute" => 'é',
-        "egrave" => 'è',
-        "aacute" => 'á',
-        "agrave" => 'à',
-        "ccedil" => 'ç',
-        _ => return None,
-    })
 }
 
 /// Trims each line, and keeps at most one blank line in a row and none at the ends.
