@@ -5,6 +5,7 @@
 use calbuddy_engine::settings::{
     GeneralSettings, NotificationSettings, Settings, SettingsError, SyncSettings,
 };
+use calbuddy_engine::time_format::HourCycle;
 use calbuddy_engine::{google_client_from_env, microsoft_client_from_env};
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +16,9 @@ pub struct SettingsView {
     pub google: GoogleView,
     pub microsoft: MicrosoftView,
     pub general: GeneralSettings,
+    /// How the dashboard writes clock times: `general.time_format` with `system` resolved
+    /// from the locale here, since the webview cannot read the process's `LC_TIME`.
+    pub hour_cycle: HourCycle,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -93,6 +97,7 @@ pub fn view(s: Settings, env: ClientsFromEnv) -> SettingsView {
             client_id: env.microsoft_id.or(s.microsoft.client_id),
             tenant: s.microsoft.tenant,
         },
+        hour_cycle: s.general.time_format.hour_cycle(),
         general: s.general,
     }
 }
@@ -192,6 +197,19 @@ mod tests {
             "{err}"
         );
         assert_eq!(saved, before);
+    }
+
+    #[test]
+    fn the_view_tells_the_ui_which_hour_cycle_to_use() {
+        use calbuddy_engine::time_format::TimeFormat;
+        let mut s = Settings::default();
+        s.general.time_format = TimeFormat::TwelveHour;
+        let json = serde_json::to_value(view(s.clone(), ClientsFromEnv::default())).unwrap();
+        assert_eq!(json["hour_cycle"], "12h");
+        assert_eq!(json["general"]["time_format"], "12h");
+        s.general.time_format = TimeFormat::TwentyFourHour;
+        let json = serde_json::to_value(view(s, ClientsFromEnv::default())).unwrap();
+        assert_eq!(json["hour_cycle"], "24h");
     }
 
     #[test]

@@ -58,7 +58,8 @@ pub struct SyncState {
 #[derive(Debug, Clone, Default)]
 pub struct TrayTargets {
     pub events: Vec<Option<String>>,
-    pub join: Option<String>,
+    /// The meeting links of the tray's "Join: …" items, in menu order.
+    pub joins: Vec<String>,
 }
 
 impl AppState {

@@ -1,7 +1,12 @@
-//! The tray icon: a title with the next event and a countdown, and a menu of the next events
-//! (grouped Today / Tomorrow), "Join next meeting", "Sync now", the windows and "Quit". Its
-//! text comes from the engine's pure `agenda` functions; this module only builds GTK/AppKit
-//! menus from it and handles clicks.
+//! The tray icon: a title with the meeting under way and the next one ("Now: A, 20 min left ·
+//! B in 3 min"), and a menu with a "Join: …" item per meeting that can be joined at the top,
+//! then the next events (grouped Today / Tomorrow, a day's all-day events on one line),
+//! "Sync now", the windows and "Quit". Its text comes from the engine's pure `agenda`
+//! functions; this module only builds GTK/AppKit menus from it and handles clicks.
+//!
+//! The headline is the icon's title (on Linux the indicator's label, which panels also read
+//! out as its accessible name) and its tooltip (macOS and Windows; Tauri's Linux backend,
+//! libappindicator, has no StatusNotifierItem ToolTip).
 
 use calbuddy_engine::agenda;
 use calbuddy_engine::text::one_line;
@@ -50,21 +55,26 @@ pub async fn refresh(app: &AppHandle, now: DateTime<Utc>) {
         Ok(status) => alert(&status, now),
         Err(_) => None,
     };
+    let general = match state.engine.settings() {
+        Ok(settings) => settings.general,
+        Err(e) => {
+            tracing::warn!("cannot read the settings for the tray: {e}");
+            Default::default()
+        }
+    };
+    let options = agenda::MenuOptions {
+        hours: general.time_format.hour_cycle(),
+        all_day: general.tray_all_day,
+    };
     let headline = agenda::headline(&events, now);
-    let join = agenda::join_next(&events, now).map(|e| (one_line(&e.title), e.meeting_url.clone()));
-    let groups = agenda::menu(&events, now, &Local);
+    let joins = agenda::joins(&events, now, &Local);
+    let groups = agenda::menu(&events, now, &Local, options);
 
     let mut targets = TrayTargets {
         events: Vec::new(),
-        join: join.as_ref().and_then(|(_, url)| url.clone()),
+        joins: joins.iter().map(|j| j.meeting_url.clone()).collect(),
     };
-    let menu = build_menu(
-        app,
-        &groups,
-        alert.as_deref(),
-        join.as_ref().map(|(t, _)| t.as_str()),
-        &mut targets,
-    );
+    let menu = build_menu(app, &groups, alert.as_deref(), &joins, &mut targets);
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
@@ -83,7 +93,8 @@ pub async fn refresh(app: &AppHandle, now: DateTime<Utc>) {
             .as_deref()
             .unwrap_or("Calendar Buddy — nothing coming up"),
     ));
-    let _ = tray.set_title(headline.as_deref());
+    // No headline: the title still names the app, for whoever reads the panel aloud.
+    let _ = tray.set_title(Some(headline.as_deref().unwrap_or("Calendar Buddy")));
 }
 
 /// What the tray must warn about: an account that needs signing in again, or syncing that has
@@ -105,12 +116,19 @@ fn build_menu(
     app: &AppHandle,
     groups: &[agenda::MenuGroup],
     alert: Option<&str>,
-    join_title: Option<&str>,
+    joins: &[agenda::Join],
     targets: &mut TrayTargets,
 ) -> tauri::Result<Menu<tauri::Wry>> {
     let mut menu = MenuBuilder::new(app);
     if let Some(alert) = alert {
         menu = menu.item(&MenuItemBuilder::with_id("alert", format!("⚠ {alert}…")).build(app)?);
+        menu = menu.separator();
+    }
+    // The meetings to join first: that is what the tray is opened for.
+    for (i, join) in joins.iter().enumerate() {
+        menu = menu.item(&MenuItemBuilder::with_id(format!("join:{i}"), &join.label).build(app)?);
+    }
+    if !joins.is_empty() {
         menu = menu.separator();
     }
     if groups.is_empty() {
@@ -133,12 +151,6 @@ fn build_menu(
         }
     }
     menu = menu.separator();
-    if let Some(title) = join_title {
-        menu = menu.item(
-            &MenuItemBuilder::with_id("join-next", format!("Join next meeting: {title}"))
-                .build(app)?,
-        );
-    }
     menu.text("sync-now", "Sync now")
         .text("open", "Open Calendar Buddy")
         .text("settings", "Settings…")
@@ -167,14 +179,13 @@ fn on_menu_event(app: &AppHandle, event: MenuEvent) {
         "sync-now" => state.sync.sync_now(),
         "open" => windows::show(app, Window::Dashboard),
         "settings" | "alert" => windows::show(app, Window::Settings),
-        "join-next" => open(targets.join),
         "quit" => app.exit(0),
         other => {
-            let index = other
-                .strip_prefix("event:")
-                .and_then(|n| n.parse::<usize>().ok());
-            if let Some(url) = index.and_then(|i| targets.events.get(i).cloned()) {
+            let index = |prefix: &str| other.strip_prefix(prefix)?.parse::<usize>().ok();
+            if let Some(url) = index("event:").and_then(|i| targets.events.get(i).cloned()) {
                 open(url);
+            } else if let Some(url) = index("join:").and_then(|i| targets.joins.get(i).cloned()) {
+                open(Some(url));
             }
         }
     }

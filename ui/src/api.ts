@@ -81,7 +81,11 @@ export type Settings = {
    * CALBUDDY_MICROSOFT_CLIENT_ID and cannot be changed here (the tenant can).
    */
   microsoft: { client_id: string | null; tenant: string; from_environment: boolean };
-  general: { start_at_login: boolean };
+  /**
+   * time_format: how clock times are written ("system" follows the locale); tray_all_day: the
+   * tray lists all-day events (one line per day).
+   */
+  general: { start_at_login: boolean; time_format: "system" | "12h" | "24h"; tray_all_day: boolean };
 };
 
 export type SettingsInput = Omit<Settings, "google" | "microsoft"> & {

@@ -5,6 +5,7 @@ import {
   dayKey,
   dayLabel,
   formatEventWhen,
+  formatTime,
   formatTimeRange,
   groupByDay,
   isOngoing,
@@ -49,6 +50,15 @@ describe("times", () => {
     const e = new Date("2026-11-25T10:00:00Z");
     expect(formatTimeRange(s, e, "en-GB")).toBe("09:30 – 10:00");
     expect(formatTimeRange(s, e, "en-US")).toMatch(/^9:30\sAM – 10:00\sAM$/);
+  });
+  test("the shell's hour cycle overrides the locale's", () => {
+    const s = new Date("2026-11-25T23:50:00Z");
+    const e = new Date("2026-11-26T00:20:00Z");
+    expect(formatTime(s, "en-GB", "12h")).toMatch(/^11:50\s(PM|pm)$/);
+    expect(formatTime(s, "en-US", "24h")).toBe("23:50");
+    expect(formatTime(new Date("2026-11-25T09:05:00Z"), "en-US", "24h")).toBe("09:05");
+    expect(formatTimeRange(s, e, "en-US", "24h")).toBe("23:50 – Thu 00:20");
+    expect(formatTime(s, "en-GB")).toBe("23:50");
   });
   test("an end on a later day names its weekday, but not a plain midnight end", () => {
     expect(formatTimeRange(new Date("2026-11-27T22:00:00Z"), new Date("2026-11-28T02:00:00Z"), "en-GB"))

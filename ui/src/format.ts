@@ -52,17 +52,24 @@ export function dayLabel(day: Date, now: Date, locale?: string): string {
   return new Intl.DateTimeFormat(locale, opts).format(day);
 }
 
+/**
+ * The 12/24-hour choice the shell resolved (settings view `hour_cycle`: `general.time_format`,
+ * or the system locale's `LC_TIME`, which the webview cannot see); undefined = the locale's.
+ */
+export type HourCycle = "12h" | "24h";
+
 /** Local clock time, e.g. "09:30" (en-GB, 24-hour clocks pad the hour) or "9:30 AM" (en-US). */
-export function formatTime(d: Date, locale?: string): string {
-  const cycle = new Intl.DateTimeFormat(locale, { hour: "numeric" }).resolvedOptions().hourCycle;
+export function formatTime(d: Date, locale?: string, hours?: HourCycle): string {
+  const chosen: Intl.DateTimeFormatOptions = hours ? { hourCycle: hours === "12h" ? "h12" : "h23" } : {};
+  const cycle = new Intl.DateTimeFormat(locale, { hour: "numeric", ...chosen }).resolvedOptions().hourCycle;
   const hour = cycle === "h23" || cycle === "h24" ? "2-digit" : "numeric";
-  return new Intl.DateTimeFormat(locale, { hour, minute: "2-digit" }).format(d);
+  return new Intl.DateTimeFormat(locale, { hour, minute: "2-digit", ...chosen }).format(d);
 }
 
 /** "09:30 – 10:00"; when the end is on a later day its weekday is added: "22:00 – Sat 02:00". */
-export function formatTimeRange(start: Date, end: Date, locale?: string): string {
-  const from = formatTime(start, locale);
-  let to = formatTime(end, locale);
+export function formatTimeRange(start: Date, end: Date, locale?: string, hours?: HourCycle): string {
+  const from = formatTime(start, locale, hours);
+  let to = formatTime(end, locale, hours);
   if (dayDiff(start, end) > 0 && end.getTime() !== startOfDay(end).getTime()) {
     const wd = new Intl.DateTimeFormat(locale, { weekday: "short" }).format(end);
     to = `${wd} ${to}`;

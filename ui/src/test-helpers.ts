@@ -75,7 +75,7 @@ export function settings(over: Partial<Settings> = {}): Settings {
     notifications: { enabled: true, lead_minutes: 10, at_start: false, only_with_meeting_link: false, skip_declined: true },
     google: { client_id: "client.apps.googleusercontent.com", client_secret_set: true, from_environment: false },
     microsoft: { client_id: "00000000-0000-0000-0000-0000000000aa", tenant: "common", from_environment: false },
-    general: { start_at_login: false },
+    general: { start_at_login: false, time_format: "system", tray_all_day: true },
     ...over,
   };
 }

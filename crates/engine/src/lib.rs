@@ -24,6 +24,7 @@ pub mod settings;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod time_format;
 pub mod zones;
 
 pub use engine::{

@@ -5,6 +5,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::time_format::TimeFormat;
+
 /// Why settings could not be read, changed or written.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
@@ -92,10 +94,24 @@ impl Default for MicrosoftClientSettings {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GeneralSettings {
     pub start_at_login: bool,
+    /// `system` (the locale's choice), `12h` or `24h`: how clock times are written everywhere.
+    pub time_format: TimeFormat,
+    /// List all-day events in the tray menu (on one line per day); off hides them.
+    pub tray_all_day: bool,
+}
+
+impl Default for GeneralSettings {
+    fn default() -> Self {
+        GeneralSettings {
+            start_at_login: false,
+            time_format: TimeFormat::System,
+            tray_all_day: true,
+        }
+    }
 }
 
 impl Default for SyncSettings {
@@ -133,6 +149,8 @@ pub const KEYS: &[&str] = &[
     "google.client_id",
     "google.client_secret",
     "general.start_at_login",
+    "general.time_format",
+    "general.tray_all_day",
     "microsoft.client_id",
     "microsoft.tenant",
 ];
@@ -234,6 +252,11 @@ impl Settings {
             "google.client_id" => self.google.client_id = text(),
             "google.client_secret" => self.google.client_secret = text(),
             "general.start_at_login" => self.general.start_at_login = flag()?,
+            "general.time_format" => {
+                self.general.time_format = TimeFormat::parse(value)
+                    .ok_or_else(|| invalid("expected system, 12h or 24h"))?
+            }
+            "general.tray_all_day" => self.general.tray_all_day = flag()?,
             "microsoft.client_id" => self.microsoft.client_id = text(),
             // The keywords are case-insensitive at Microsoft; written in lower case here.
             "microsoft.tenant" => {
@@ -332,6 +355,8 @@ mod tests {
                 "x"
             } else if *key == "microsoft.tenant" {
                 "organizations"
+            } else if *key == "general.time_format" {
+                "12h"
             } else if matches!(
                 *key,
                 "sync.days_back"
@@ -409,6 +434,39 @@ mod tests {
         std::fs::write(&path, "[microsoft]\ntenant = \"x/../y\"\n").unwrap();
         let err = Settings::load(&path).unwrap_err().to_string();
         assert!(err.contains("microsoft.tenant"), "{err}");
+    }
+
+    #[test]
+    fn the_time_format_is_system_12h_or_24h_and_all_day_items_can_leave_the_tray() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let mut s = Settings::default();
+        assert_eq!(s.general.time_format, TimeFormat::System);
+        assert!(s.general.tray_all_day);
+        s.set("general.time_format", "24h").unwrap();
+        s.set("general.tray_all_day", "off").unwrap();
+        s.save(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("time_format = \"24h\""), "{text}");
+        let back = Settings::load(&path).unwrap();
+        assert_eq!(back.general.time_format, TimeFormat::TwentyFourHour);
+        assert!(!back.general.tray_all_day);
+        let err = s
+            .set("general.time_format", "am/pm")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("general.time_format") && err.contains("12h"),
+            "{err}"
+        );
+        assert_eq!(s.general.time_format, TimeFormat::TwentyFourHour);
+        std::fs::write(&path, "[general]\ntime_format = \"13h\"\n").unwrap();
+        assert!(Settings::load(&path).is_err());
+        // A file from before these settings reads with their defaults.
+        std::fs::write(&path, "[general]\nstart_at_login = true\n").unwrap();
+        let old = Settings::load(&path).unwrap();
+        assert_eq!(old.general.time_format, TimeFormat::System);
+        assert!(old.general.tray_all_day);
     }
 
     #[test]

@@ -357,7 +357,7 @@ describe("preferences", () => {
       notifications: { enabled: true, lead_minutes: 15, at_start: false, only_with_meeting_link: false, skip_declined: true },
       google: { client_id: "client.apps.googleusercontent.com", client_secret: null },
       microsoft: { client_id: "00000000-0000-0000-0000-0000000000aa", tenant: "common" },
-      general: { start_at_login: false },
+      general: { start_at_login: false, time_format: "system", tray_all_day: true },
     });
     const status = lead.closest(".field")!.querySelector('[role="status"]')!;
     expect(status.textContent).toBe("Saved");
@@ -407,6 +407,30 @@ describe("preferences", () => {
     expect(saves[1]!.general.start_at_login).toBe(true); // built on the first save's result
     expect((root.querySelector("fieldset.subfields") as HTMLFieldSetElement).disabled).toBe(true);
   });
+
+  test("the clock choice and the tray's all-day events save at once, keeping each other", async () => {
+    const calls = backend({
+      ...base,
+      save_settings: (args) => {
+        const s = (args as { settings: SettingsInput }).settings;
+        return { ...settings(), notifications: s.notifications, general: s.general };
+      },
+    });
+    await mount().ready;
+    const clock = $("#time-format", root) as HTMLSelectElement;
+    expect(clock.value).toBe("system");
+    expect([...clock.options].map((o) => o.value)).toEqual(["system", "12h", "24h"]);
+    clock.value = "12h";
+    clock.dispatchEvent(new Event("change"));
+    await settle();
+    input("#tray-all-day").click();
+    await settle();
+    const saves = named(calls, "save_settings").map((c) => (c.args as { settings: SettingsInput }).settings);
+    expect(saves).toHaveLength(2);
+    expect(saves[0]!.general.time_format).toBe("12h");
+    expect(saves[1]!.general.tray_all_day).toBe(false);
+    expect(saves[1]!.general.time_format).toBe("12h");
+  });
 });
 
 describe("failed saves", () => {
@@ -417,7 +441,7 @@ describe("failed saves", () => {
       settings: () => current,
       save_settings: () => {
         // the file was written, but the autostart entry could not be made
-        current = { ...current, general: { start_at_login: true } };
+        current = { ...current, general: { ...current.general, start_at_login: true } };
         return Promise.reject({ code: "autostart", message: "cannot change start at login: denied" });
       },
     });

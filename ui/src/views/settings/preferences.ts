@@ -9,7 +9,9 @@ type Editable = Omit<Settings, "google" | "microsoft">;
 type Field =
   | { kind: "bool"; id: string; label: string; hint?: string; get: (s: Editable) => boolean; set: (s: Editable, v: boolean) => void }
   | { kind: "number"; id: string; label: string; hint?: string; min: number; max: number; unit: string;
-      get: (s: Editable) => number; set: (s: Editable, v: number) => void };
+      get: (s: Editable) => number; set: (s: Editable, v: number) => void }
+  | { kind: "choice"; id: string; label: string; hint?: string; options: [string, string][];
+      get: (s: Editable) => string; set: (s: Editable, v: string) => void };
 
 const NOTIFY_ENABLED: Field = {
   kind: "bool", id: "notify-enabled", label: "Remind me before events",
@@ -35,31 +37,45 @@ const START_AT_LOGIN: Field = {
   get: (s) => s.general.start_at_login, set: (s, v) => { s.general.start_at_login = v; },
 };
 
+const TIME_FORMAT: Field = {
+  kind: "choice", id: "time-format", label: "Clock",
+  options: [["system", "As the system (locale)"], ["12h", "12-hour (11:50 PM)"], ["24h", "24-hour (23:50)"]],
+  hint: "For the dashboard, the tray and reminders.",
+  get: (s) => s.general.time_format,
+  set: (s, v) => { s.general.time_format = v === "12h" || v === "24h" ? v : "system"; },
+};
+const TRAY_ALL_DAY: Field = {
+  kind: "bool", id: "tray-all-day", label: "Show all-day events in the tray menu",
+  get: (s) => s.general.tray_all_day, set: (s, v) => { s.general.tray_all_day = v; },
+};
+
 export type PreferenceFields = {
   /** Builds the fields from `s`: what goes in the Notifications, Sync and General sections. */
-  render(s: Settings): { notifications: Node[]; sync: Node; general: Node };
+  render(s: Settings): { notifications: Node[]; sync: Node; general: Node[] };
   /** Enables the reminder options only while reminders are on (call once they are in the page). */
   syncNotifyEnabled(): void;
 };
 
 export function createPreferences(state: SettingsState): PreferenceFields {
-  const fieldEls = new Map<string, { input: HTMLInputElement; status: HTMLElement; error: HTMLElement }>();
+  const fieldEls = new Map<string, { input: HTMLInputElement | HTMLSelectElement; status: HTMLElement; error: HTMLElement }>();
   const statusTimers = new Map<string, Timer>();
   let notifyFieldset: HTMLFieldSetElement | null = null;
 
   /** Saves one field's new value; shows "Saved" or the error next to it. Resolves true if saved. */
-  function saveField(f: Field, value: boolean | number): Promise<boolean> {
+  function saveField(f: Field, value: boolean | number | string): Promise<boolean> {
     const els = fieldEls.get(f.id);
     if (!els) return Promise.resolve(false);
     state.cancelLater(statusTimers.get(f.id));
     return state.enqueueSave((input) => {
       if (f.kind === "bool") f.set(input, value as boolean);
+      else if (f.kind === "choice") f.set(input, value as string);
       else f.set(input, value as number);
     }, (message) => showFieldError(f.id, message)).then((ok) => {
       if (state.destroyed) return ok;
       if (!ok) {
         // A checkbox shows what is saved; a number keeps the typed value next to its error.
-        if (f.kind === "bool" && state.saved) els.input.checked = f.get(state.saved);
+        if (f.kind === "bool" && state.saved && els.input instanceof HTMLInputElement) els.input.checked = f.get(state.saved);
+        if (f.kind === "choice" && state.saved) els.input.value = f.get(state.saved);
         return ok;
       }
       showFieldError(f.id, null);
@@ -94,6 +110,12 @@ export function createPreferences(state: SettingsState): PreferenceFields {
         onchange: () => void saveField(f, input.checked) });
       fieldEls.set(f.id, { input, status: statusEl, error: errorEl });
       return h("div", { class: "field field-check" }, input, h("label", { for: f.id }, f.label), statusEl, errorEl, hint);
+    }
+    if (f.kind === "choice") {
+      const select = h("select", { id: f.id, "aria-describedby": describedBy, onchange: () => void saveField(f, select.value) },
+        f.options.map(([value, label]) => h("option", { value, selected: value === f.get(s) }, label)));
+      fieldEls.set(f.id, { input: select, status: statusEl, error: errorEl });
+      return h("div", { class: "field field-choice" }, h("label", { for: f.id }, f.label), select, statusEl, errorEl, hint);
     }
     const input = h("input", { type: "number", id: f.id, min: f.min, max: f.max, step: 1, inputmode: "numeric",
       value: f.get(s), class: "number-input", "aria-describedby": describedBy });
@@ -132,7 +154,7 @@ export function createPreferences(state: SettingsState): PreferenceFields {
 
   function syncNotifyEnabled(): void {
     const box = fieldEls.get(NOTIFY_ENABLED.id)?.input;
-    if (notifyFieldset && box) notifyFieldset.disabled = !box.checked;
+    if (notifyFieldset && box instanceof HTMLInputElement) notifyFieldset.disabled = !box.checked;
   }
 
   return {
@@ -143,7 +165,7 @@ export function createPreferences(state: SettingsState): PreferenceFields {
       return {
         notifications: [renderField(NOTIFY_ENABLED, s), notifyFieldset],
         sync: renderField(SYNC_INTERVAL, s),
-        general: renderField(START_AT_LOGIN, s),
+        general: [renderField(START_AT_LOGIN, s), renderField(TIME_FORMAT, s), renderField(TRAY_ALL_DAY, s)],
       };
     },
     syncNotifyEnabled,
