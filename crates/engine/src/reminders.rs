@@ -13,6 +13,9 @@ use crate::settings::NotificationSettings;
 use crate::store::EventView;
 use crate::text::one_line;
 
+mod snooze;
+pub use snooze::{plan_snoozed, Snooze, SnoozePlan, SNOOZE};
+
 /// Identifies one reminder: the occurrence and how long before its start it comes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ReminderKey {
