@@ -20,17 +20,14 @@ pub struct Snooze {
 }
 
 impl Snooze {
-    /// Snoozes `reminder` at `now`: five minutes, or until its start when that is sooner (a
-    /// reminder already at the start comes back five minutes later).
-    pub fn of(reminder: &Reminder, now: DateTime<Utc>) -> Snooze {
+    /// Snoozes the reminder `key` of an occurrence starting at `start`, at `now`: five
+    /// minutes, or until the start when that is sooner (a reminder already at the start comes
+    /// back five minutes later).
+    pub fn new(key: ReminderKey, start: DateTime<Utc>, now: DateTime<Utc>) -> Snooze {
         let later = now + SNOOZE;
         Snooze {
-            key: reminder.key.clone(),
-            until: if reminder.start > now {
-                later.min(reminder.start)
-            } else {
-                later
-            },
+            key,
+            until: if start > now { later.min(start) } else { later },
         }
     }
 }
@@ -104,18 +101,23 @@ mod tests {
     fn snooze_is_five_minutes_or_until_the_start() {
         let ten = shown_at(10, "2026-11-25T13:50:00Z");
         assert_eq!(
-            Snooze::of(&ten, t("2026-11-25T13:50:00Z")).until,
+            Snooze::new(ten.key.clone(), ten.start, t("2026-11-25T13:50:00Z")).until,
             t("2026-11-25T13:55:00Z")
         );
         let one = shown_at(1, "2026-11-25T13:59:00Z");
         assert_eq!(
-            Snooze::of(&one, t("2026-11-25T13:59:00Z")).until,
+            Snooze::new(one.key.clone(), one.start, t("2026-11-25T13:59:00Z")).until,
             t("2026-11-25T14:00:00Z"),
             "until it starts"
         );
         let at_start = shown_at(0, "2026-11-25T14:00:00Z");
         assert_eq!(
-            Snooze::of(&at_start, t("2026-11-25T14:00:10Z")).until,
+            Snooze::new(
+                at_start.key.clone(),
+                at_start.start,
+                t("2026-11-25T14:00:10Z")
+            )
+            .until,
             t("2026-11-25T14:05:10Z")
         );
     }
@@ -123,10 +125,8 @@ mod tests {
     #[test]
     fn a_snoozed_reminder_comes_back_once() {
         let events = vec![review()];
-        let snooze = Snooze::of(
-            &shown_at(10, "2026-11-25T13:50:00Z"),
-            t("2026-11-25T13:50:00Z"),
-        );
+        let ten = shown_at(10, "2026-11-25T13:50:00Z");
+        let snooze = Snooze::new(ten.key, ten.start, t("2026-11-25T13:50:00Z"));
         let early = plan_snoozed(&events, &[snooze.clone()], t("2026-11-25T13:52:00Z"));
         assert!(early.due.is_empty());
         assert_eq!(early.waiting, [snooze.clone()]);
