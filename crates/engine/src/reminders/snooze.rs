@@ -127,9 +127,13 @@ mod tests {
         let events = vec![review()];
         let ten = shown_at(10, "2026-11-25T13:50:00Z");
         let snooze = Snooze::new(ten.key, ten.start, t("2026-11-25T13:50:00Z"));
-        let early = plan_snoozed(&events, &[snooze.clone()], t("2026-11-25T13:52:00Z"));
+        let early = plan_snoozed(
+            &events,
+            std::slice::from_ref(&snooze),
+            t("2026-11-25T13:52:00Z"),
+        );
         assert!(early.due.is_empty());
-        assert_eq!(early.waiting, [snooze.clone()]);
+        assert_eq!(early.waiting, [snooze]);
         assert_eq!(early.next_due, Some(t("2026-11-25T13:55:00Z")));
 
         let back = plan_snoozed(&events, &early.waiting, t("2026-11-25T13:55:00Z"));
@@ -161,7 +165,11 @@ mod tests {
         let mut cancelled = review();
         cancelled.status = "cancelled".into();
         for events in [vec![moved], vec![cancelled], vec![]] {
-            let p = plan_snoozed(&events, &[snooze.clone()], t("2026-11-25T13:56:00Z"));
+            let p = plan_snoozed(
+                &events,
+                std::slice::from_ref(&snooze),
+                t("2026-11-25T13:56:00Z"),
+            );
             assert_eq!(p, SnoozePlan::default());
         }
         let over = plan_snoozed(&[review()], &[snooze], t("2026-11-25T15:00:00Z"));
