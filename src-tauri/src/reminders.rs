@@ -5,8 +5,9 @@
 
 use std::collections::HashSet;
 use std::future::Future;
+use std::sync::{Mutex, PoisonError};
 
-use calbuddy_engine::reminders::{self, Reminder, ReminderKey, ReminderPlan};
+use calbuddy_engine::reminders::{self, Reminder, ReminderKey, ReminderPlan, Snooze};
 use calbuddy_engine::settings::NotificationSettings;
 use calbuddy_engine::store::EventView;
 use calbuddy_engine::{Engine, EngineError};
@@ -63,20 +64,45 @@ enum StepError {
     Record(EngineError),
 }
 
+/// The reminders the user snoozed, waiting to come back (kept in memory: a snooze does not
+/// outlive the app).
+#[derive(Default)]
+pub struct Snoozes(Mutex<Vec<Snooze>>);
+
+impl Snoozes {
+    pub fn add(&self, snooze: Snooze) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(snooze);
+    }
+}
+
 /// Shows the reminders due at `now` through `notify` (once each) and returns when the next one
 /// falls due. On a failure nothing is shown, the failure is logged and `None` is returned: the
 /// loop looks again at the next minute.
 pub async fn step(
     source: &impl ReminderSource,
     now: DateTime<Utc>,
+    snoozes: &Snoozes,
     notify: impl Fn(&Reminder),
 ) -> Option<DateTime<Utc>> {
     match plan_and_record(source, now).await {
-        Ok(plan) => {
-            for reminder in &plan.due {
+        Ok((plan, events)) => {
+            let snoozed = {
+                let mut waiting = snoozes.0.lock().unwrap_or_else(PoisonError::into_inner);
+                let snoozed = reminders::plan_snoozed(&events, &waiting, now);
+                // Taken out before they are shown: each snooze fires once.
+                waiting.clone_from(&snoozed.waiting);
+                snoozed
+            };
+            for reminder in plan.due.iter().chain(&snoozed.due) {
                 notify(reminder);
             }
-            plan.next_due
+            match (plan.next_due, snoozed.next_due) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            }
         }
         Err(e) => {
             tracing::error!("reminders: {e}");
@@ -88,7 +114,7 @@ pub async fn step(
 async fn plan_and_record(
     source: &impl ReminderSource,
     now: DateTime<Utc>,
-) -> Result<ReminderPlan, StepError> {
+) -> Result<(ReminderPlan, Vec<EventView>), StepError> {
     let settings = source
         .notification_settings()
         .map_err(StepError::Settings)?;
@@ -104,7 +130,7 @@ async fn plan_and_record(
     if !done.is_empty() {
         source.record(&done, now).await.map_err(StepError::Record)?;
     }
-    Ok(plan)
+    Ok((plan, events))
 }
 
 #[cfg(test)]
@@ -203,9 +229,12 @@ mod tests {
         let mut shown = Vec::new();
         for minute in 0..count {
             let this = Mutex::new(Vec::new());
-            step(source, start + Duration::minutes(minute), |r| {
-                this.lock().unwrap().push(r.title.clone())
-            })
+            step(
+                source,
+                start + Duration::minutes(minute),
+                &Snoozes::default(),
+                |r| this.lock().unwrap().push(r.title.clone()),
+            )
             .await;
             shown.push(this.into_inner().unwrap());
         }
@@ -232,10 +261,45 @@ mod tests {
     async fn the_next_due_time_is_returned_and_nothing_on_failure() {
         let source = source(1, 0);
         let before: DateTime<Utc> = "2026-11-25T13:00:00Z".parse().unwrap();
-        assert_eq!(step(&source, before, |_| {}).await, None);
         assert_eq!(
-            step(&source, before, |_| {}).await,
+            step(&source, before, &Snoozes::default(), |_| {}).await,
+            None
+        );
+        assert_eq!(
+            step(&source, before, &Snoozes::default(), |_| {}).await,
             Some("2026-11-25T13:50:00Z".parse().unwrap())
         );
+    }
+
+    #[tokio::test]
+    async fn a_snoozed_reminder_comes_back_once_and_sets_the_next_wake() {
+        let source = source(0, 0);
+        let snoozes = Snoozes::default();
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let shown = Mutex::new(Vec::new());
+        step(&source, at("2026-11-25T13:50:00Z"), &snoozes, |r| {
+            snoozes.add(Snooze::new(
+                r.key.clone(),
+                r.start,
+                at("2026-11-25T13:50:00Z"),
+            ));
+            shown.lock().unwrap().push(r.body.clone());
+        })
+        .await;
+        let next = step(&source, at("2026-11-25T13:51:00Z"), &snoozes, |_| {}).await;
+        assert_eq!(
+            next,
+            Some(at("2026-11-25T13:55:00Z")),
+            "wakes for the snooze"
+        );
+        for minute in ["2026-11-25T13:55:00Z", "2026-11-25T13:56:00Z"] {
+            step(&source, at(minute), &snoozes, |r| {
+                shown.lock().unwrap().push(r.body.clone())
+            })
+            .await;
+        }
+        let shown = shown.into_inner().unwrap();
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert!(shown[1].starts_with("Starts in 5 min"), "{shown:?}");
     }
 }

@@ -509,6 +509,34 @@ class MainScenario:
         count = len(opened())
         check(count == 1, f"the meeting link was opened {count} times for one click")
 
+    # e2 (runs after d and e: it waits until the meeting starts)
+    def test_reminder_join_and_snooze(self):
+        n = wait_until(f"a Notify call for {T_REMINDER!r}",
+                       lambda: self.notifications.notifies(T_REMINDER), timeout=30)[0]
+        keys = n["actions"][0::2]
+        check("join" in keys and "snooze" in keys, f"no Join and Snooze buttons: actions {n['actions']}")
+
+        def opened():
+            with open(self.opened_log) as f:
+                return [u for u in f.read().splitlines() if u == MEET]
+        before = len(opened())
+        check(self.notifications.invoke_action(n["id"], "join"),
+              f"the notification server does not know id {n['id']}")
+        wait_until(f"{MEET} to be opened by Join", lambda: len(opened()) > before or None, timeout=15)
+        # Snoozed less than 100 s before the start: it comes back at the start (sooner than
+        # 5 min), once.
+        check(self.notifications.invoke_action(n["id"], "snooze"),
+              f"the notification server does not know id {n['id']}")
+
+        def back():
+            got = self.notifications.notifies(T_REMINDER)
+            return got if len(got) >= 2 else None
+        again = wait_until("the snoozed reminder to come back at the start", back, timeout=150)
+        check(again[1]["body"].startswith("Starting now"), f"unexpected body {again[1]['body']!r}")
+        time.sleep(2)
+        count = len(self.notifications.notifies(T_REMINDER))
+        check(count == 2, f"{count} notifications for {T_REMINDER!r} after one snooze")
+
     # d
     def test_tray(self):
         app = self.app
@@ -1295,6 +1323,8 @@ MAIN_TESTS = [
     ("c2_reminder_click_opens_meeting_link", "test_reminder_click"),
     ("d_tray_menu_lists_events_and_syncs", "test_tray"),
     ("e_event_text_is_not_html", "test_xss"),
+    # After the tray test: this one waits until the meeting starts.
+    ("e2_reminder_join_and_snooze_buttons", "test_reminder_join_and_snooze"),
     ("f_disconnect_clears_dashboard", "test_disconnect"),
 ]
 

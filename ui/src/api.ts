@@ -70,6 +70,8 @@ export type Settings = {
   notifications: {
     enabled: boolean;
     lead_minutes: number;
+    /** More lead times besides lead_minutes, in minutes before the start. */
+    lead_times: number[];
     at_start: boolean;
     only_with_meeting_link: boolean;
     skip_declined: boolean;

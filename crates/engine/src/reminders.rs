@@ -1,10 +1,10 @@
 //! Reminder planning: which notifications are due, which are stale, and when to look again —
-//! a pure function of (events, settings, already fired, now). Each (occurrence, lead time)
-//! fires once. After sleep, a late start or a clock change, reminders for events that have
-//! already started are dropped silently (no flood of stale notifications), while any reminder
+//! a pure function of (events, settings, already fired, now). An occurrence gets at most one
+//! reminder per slot (see [`covered`]), so a changed lead time does not remind again. After
+//! sleep, a late start or a clock change, reminders for events that have already started are dropped silently (no flood of stale notifications), while any reminder
 //! whose event is still ahead fires at once, late rather than never.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -12,6 +12,9 @@ use crate::agenda::span;
 use crate::settings::NotificationSettings;
 use crate::store::EventView;
 use crate::text::one_line;
+
+mod snooze;
+pub use snooze::{plan_snoozed, Snooze, SnoozePlan, SNOOZE};
 
 /// Identifies one reminder: the occurrence and how long before its start it comes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -64,9 +67,14 @@ pub fn plan(
     if !settings.enabled {
         return plan;
     }
-    let mut leads = vec![settings.lead_minutes];
-    if settings.at_start && settings.lead_minutes != 0 {
-        leads.push(0);
+    let leads = settings.leads();
+    // The leads already fired for each occurrence, whatever the settings were then.
+    let mut fired_leads: HashMap<&str, Vec<u32>> = HashMap::new();
+    for key in fired {
+        fired_leads
+            .entry(key.occurrence.as_str())
+            .or_default()
+            .push(key.lead_minutes);
     }
     for event in events {
         if event.all_day || event.status == "cancelled" {
@@ -79,23 +87,43 @@ pub fn plan(
             continue;
         }
         let Some(s) = span(event, &Utc) else { continue };
-        for &lead in &leads {
+        let mut due_now = Vec::new();
+        for (i, &lead) in leads.iter().enumerate() {
             let key = ReminderKey::for_event(event, lead);
-            if fired.contains(&key) {
+            let already = fired_leads.get(key.occurrence.as_str());
+            if covered(already.map_or(&[][..], Vec::as_slice), &leads[..i]) {
                 continue;
             }
             let due = s.start - Duration::minutes(i64::from(lead));
             if due > now {
                 plan.next_due = Some(plan.next_due.map_or(due, |n| n.min(due)));
             } else if now < s.start || (lead == 0 && now < s.start + Duration::minutes(1)) {
-                plan.due.push(reminder(event, key, s.start, now));
+                due_now.push(key);
             } else {
                 plan.stale.push(key);
             }
         }
+        // Late (after sleep), several lead times of one event can be due at once: show only
+        // the nearest to the start, and record the others as done.
+        if let Some(nearest) = due_now.pop() {
+            plan.stale.append(&mut due_now);
+            plan.due.push(reminder(event, nearest, s.start, now));
+        }
     }
     plan.due.sort_by_key(|r| r.start);
     plan
+}
+
+/// Whether a lead time's slot was already reminded. A slot runs from the next larger lead
+/// time (exclusive; `larger` holds them, largest first) down to the start: any reminder fired
+/// inside it — at this lead, or at a lead that the settings no longer hold — counts. So
+/// changing 10 to 5 minutes after the 10-minute reminder does not remind again, while with
+/// 10 and 1 both come.
+fn covered(fired_leads: &[u32], larger: &[u32]) -> bool {
+    let slot_opens = larger.last().copied();
+    fired_leads
+        .iter()
+        .any(|&fired| slot_opens.is_none_or(|opens| fired < opens))
 }
 
 fn reminder(
@@ -274,6 +302,93 @@ mod tests {
             plan(&events, &off, &HashSet::new(), t("2026-11-25T09:20:00Z")),
             ReminderPlan::default()
         );
+    }
+
+    fn leads(lead_minutes: u32, lead_times: &[u32], at_start: bool) -> NotificationSettings {
+        NotificationSettings {
+            lead_minutes,
+            lead_times: lead_times.to_vec(),
+            at_start,
+            ..settings()
+        }
+    }
+
+    #[test]
+    fn several_lead_times_and_at_start_each_fire_once() {
+        let review = vec![day().remove(1)];
+        let s = leads(10, &[1], true);
+        let mut fired = HashSet::new();
+        let mut shown = Vec::new();
+        let mut now = t("2026-11-25T13:00:00Z");
+        // Follow the plan as the desktop app does: sleep to next_due, show, record.
+        for _ in 0..10 {
+            let p = plan(&review, &s, &fired, now);
+            for r in &p.due {
+                shown.push((r.key.lead_minutes, now));
+                fired.insert(r.key.clone());
+            }
+            let Some(next) = p.next_due else { break };
+            now = next;
+        }
+        assert_eq!(
+            shown,
+            [
+                (10, t("2026-11-25T13:50:00Z")),
+                (1, t("2026-11-25T13:59:00Z")),
+                (0, t("2026-11-25T14:00:00Z")),
+            ]
+        );
+    }
+
+    #[test]
+    fn changing_the_lead_time_from_10_to_5_does_not_fire_again() {
+        let review = vec![day().remove(1)];
+        let fired: HashSet<_> = [ReminderKey::for_event(&review[0], 10)].into();
+        let p = plan(
+            &review,
+            &leads(5, &[], false),
+            &fired,
+            t("2026-11-25T13:55:00Z"),
+        );
+        assert!(p.due.is_empty() && p.next_due.is_none(), "{p:?}");
+        // A larger one (10 to 15) does not fire late either.
+        let p = plan(
+            &review,
+            &leads(15, &[], false),
+            &fired,
+            t("2026-11-25T13:52:00Z"),
+        );
+        assert!(p.due.is_empty(), "{p:?}");
+        // Adding a second, nearer lead time still gives its own reminder.
+        let p = plan(
+            &review,
+            &leads(10, &[5], false),
+            &fired,
+            t("2026-11-25T13:55:00Z"),
+        );
+        assert_eq!(keys(&p.due), [("Review".to_owned(), 5)]);
+        // At start is a slot of its own.
+        let p = plan(
+            &review,
+            &leads(5, &[], true),
+            &fired,
+            t("2026-11-25T14:00:00Z"),
+        );
+        assert_eq!(keys(&p.due), [("Review".to_owned(), 0)]);
+    }
+
+    #[test]
+    fn late_with_several_lead_times_due_only_the_nearest_is_shown() {
+        let review = vec![day().remove(1)];
+        // Woke 30 seconds before the start: the 10- and 1-minute reminders are both due.
+        let p = plan(
+            &review,
+            &leads(10, &[1], false),
+            &HashSet::new(),
+            t("2026-11-25T13:59:30Z"),
+        );
+        assert_eq!(keys(&p.due), [("Review".to_owned(), 1)]);
+        assert_eq!(p.stale, vec![ReminderKey::for_event(&review[0], 10)]);
     }
 
     #[test]

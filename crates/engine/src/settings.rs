@@ -55,6 +55,9 @@ pub struct NotificationSettings {
     pub enabled: bool,
     /// Minutes before the start that the reminder comes.
     pub lead_minutes: u32,
+    /// More lead times besides `lead_minutes` (e.g. `[1]` for a second reminder a minute
+    /// before). Empty in a file written before they existed.
+    pub lead_times: Vec<u32>,
     /// Also remind when the event starts.
     pub at_start: bool,
     /// Only remind of events that have a meeting link.
@@ -129,10 +132,29 @@ impl Default for NotificationSettings {
         NotificationSettings {
             enabled: true,
             lead_minutes: 10,
+            lead_times: Vec::new(),
             at_start: false,
             only_with_meeting_link: false,
             skip_declined: true,
         }
+    }
+}
+
+/// How many extra lead times a user may keep (a bound on notifications per event).
+const MAX_LEAD_TIMES: usize = 4;
+
+impl NotificationSettings {
+    /// Every lead time in minutes, largest first, without repeats: `lead_minutes`, the
+    /// `lead_times`, and 0 when `at_start` is on.
+    pub fn leads(&self) -> Vec<u32> {
+        let mut leads = vec![self.lead_minutes];
+        leads.extend(&self.lead_times);
+        if self.at_start {
+            leads.push(0);
+        }
+        leads.sort_unstable_by(|a, b| b.cmp(a));
+        leads.dedup();
+        leads
     }
 }
 
@@ -143,6 +165,7 @@ pub const KEYS: &[&str] = &[
     "sync.interval_minutes",
     "notifications.enabled",
     "notifications.lead_minutes",
+    "notifications.lead_times",
     "notifications.at_start",
     "notifications.only_with_meeting_link",
     "notifications.skip_declined",
@@ -211,6 +234,16 @@ impl Settings {
             0,
             1440,
         )?;
+        let leads = &self.notifications.lead_times;
+        if leads.len() > MAX_LEAD_TIMES {
+            return Err(SettingsError::Invalid {
+                key: "notifications.lead_times".to_owned(),
+                message: format!("at most {MAX_LEAD_TIMES} lead times"),
+            });
+        }
+        for &lead in leads {
+            check("notifications.lead_times", lead, 0, 1440)?;
+        }
         if !is_tenant(&self.microsoft.tenant) {
             return Err(invalid_tenant(&self.microsoft.tenant));
         }
@@ -244,6 +277,17 @@ impl Settings {
             "sync.interval_minutes" => self.sync.interval_minutes = number()?,
             "notifications.enabled" => self.notifications.enabled = flag()?,
             "notifications.lead_minutes" => self.notifications.lead_minutes = number()?,
+            // "10, 1" (commas or spaces); empty clears the list.
+            "notifications.lead_times" => {
+                self.notifications.lead_times = value
+                    .split(|c: char| c == ',' || c.is_whitespace())
+                    .filter(|part| !part.is_empty())
+                    .map(|part| {
+                        part.parse::<u32>()
+                            .map_err(|_| invalid("expected whole numbers, e.g. \"10, 1\""))
+                    })
+                    .collect::<Result<_, _>>()?
+            }
             "notifications.at_start" => self.notifications.at_start = flag()?,
             "notifications.only_with_meeting_link" => {
                 self.notifications.only_with_meeting_link = flag()?
@@ -363,6 +407,7 @@ mod tests {
                     | "sync.days_ahead"
                     | "sync.interval_minutes"
                     | "notifications.lead_minutes"
+                    | "notifications.lead_times"
             ) {
                 "5"
             } else {
@@ -467,6 +512,50 @@ mod tests {
         let old = Settings::load(&path).unwrap();
         assert_eq!(old.general.time_format, TimeFormat::System);
         assert!(old.general.tray_all_day);
+    }
+
+    #[test]
+    fn several_lead_times_from_an_old_file_a_list_or_the_command_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        // A file from before the list: one number, still read, still the only lead time.
+        std::fs::write(&path, "[notifications]\nlead_minutes = 5\n").unwrap();
+        let old = Settings::load(&path).unwrap();
+        assert_eq!(old.notifications.leads(), [5]);
+
+        std::fs::write(
+            &path,
+            "[notifications]\nlead_minutes = 10\nlead_times = [1, 10]\nat_start = true\n",
+        )
+        .unwrap();
+        let list = Settings::load(&path).unwrap();
+        assert_eq!(list.notifications.leads(), [10, 1, 0]);
+
+        let mut s = Settings::default();
+        s.set("notifications.lead_times", " 1, 30 ").unwrap();
+        s.set("notifications.lead_minutes", "5").unwrap();
+        assert_eq!(s.notifications.leads(), [30, 5, 1]);
+        s.save(&path).unwrap();
+        assert_eq!(Settings::load(&path).unwrap(), s);
+        s.set("notifications.lead_times", "").unwrap();
+        assert_eq!(s.notifications.leads(), [5]);
+    }
+
+    #[test]
+    fn lead_times_are_validated() {
+        let mut s = Settings::default();
+        for bad in ["ten", "1,-2", "1441", "1, 2, 3, 4, 5"] {
+            let err = s
+                .set("notifications.lead_times", bad)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("notifications.lead_times"), "{bad}: {err}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[notifications]\nlead_times = [5000]\n").unwrap();
+        let err = Settings::load(&path).unwrap_err().to_string();
+        assert!(err.contains("notifications.lead_times"), "{err}");
     }
 
     #[test]

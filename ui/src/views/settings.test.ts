@@ -354,13 +354,50 @@ describe("preferences", () => {
     const sent = (saves[0]!.args as { settings: SettingsInput }).settings;
     expect(sent).toEqual({
       sync: { days_back: 30, days_ahead: 90, interval_minutes: 15 },
-      notifications: { enabled: true, lead_minutes: 15, at_start: false, only_with_meeting_link: false, skip_declined: true },
+      notifications: { enabled: true, lead_minutes: 15, lead_times: [], at_start: false, only_with_meeting_link: false, skip_declined: true },
       google: { client_id: "client.apps.googleusercontent.com", client_secret: null },
       microsoft: { client_id: "00000000-0000-0000-0000-0000000000aa", tenant: "common" },
       general: { start_at_login: false, time_format: "system", tray_all_day: true },
     });
     const status = lead.closest(".field")!.querySelector('[role="status"]')!;
     expect(status.textContent).toBe("Saved");
+  });
+
+  test("several lead times are typed as a list and saved as numbers", async () => {
+    const calls = backend({
+      ...base,
+      save_settings: (args) => {
+        const s = (args as { settings: SettingsInput }).settings;
+        return { ...settings(), notifications: s.notifications };
+      },
+    });
+    await mount().ready;
+    const more = input("#notify-more-leads");
+    expect(more.value).toBe("");
+    more.value = " 1, 30 ";
+    more.dispatchEvent(new Event("change"));
+    await settle();
+    const saves = named(calls, "save_settings");
+    expect(saves).toHaveLength(1);
+    const sent = (saves[0]!.args as { settings: SettingsInput }).settings;
+    expect(sent.notifications.lead_times).toEqual([1, 30]);
+    expect(sent.notifications.lead_minutes).toBe(10);
+    expect(more.closest(".field")!.querySelector('[role="status"]')!.textContent).toBe("Saved");
+  });
+
+  test("a bad list of lead times is refused without a call", async () => {
+    const calls = backend(base);
+    await mount().ready;
+    const more = input("#notify-more-leads");
+    for (const bad of ["soon", "1, -2", "1441", "1.5", "1 2 3 4 5"]) {
+      more.value = bad;
+      more.dispatchEvent(new Event("change"));
+      await settle();
+      expect($("#notify-more-leads-error", root).textContent).toBe(
+        "Enter up to 4 whole numbers from 0 to 1440, separated by commas.",
+      );
+    }
+    expect(named(calls, "save_settings")).toHaveLength(0);
   });
 
   test("an out-of-range number is refused without a call", async () => {

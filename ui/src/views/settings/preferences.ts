@@ -11,7 +11,17 @@ type Field =
   | { kind: "number"; id: string; label: string; hint?: string; min: number; max: number; unit: string;
       get: (s: Editable) => number; set: (s: Editable, v: number) => void }
   | { kind: "choice"; id: string; label: string; hint?: string; options: [string, string][];
-      get: (s: Editable) => string; set: (s: Editable, v: string) => void };
+      get: (s: Editable) => string; set: (s: Editable, v: string) => void }
+  | { kind: "minutes"; id: string; label: string; hint?: string; max: number; count: number;
+      get: (s: Editable) => number[]; set: (s: Editable, v: number[]) => void };
+
+/** "10, 1" (commas or spaces) as minutes, or null when a part is not a whole number in range. */
+function parseMinutes(raw: string, max: number, count: number): number[] | null {
+  const parts = raw.split(/[\s,]+/).filter((p) => p !== "");
+  if (parts.length > count) return null;
+  const values = parts.map(Number);
+  return values.every((v, i) => /^\d+$/.test(parts[i]!) && v <= max) ? values : null;
+}
 
 const NOTIFY_ENABLED: Field = {
   kind: "bool", id: "notify-enabled", label: "Remind me before events",
@@ -20,6 +30,9 @@ const NOTIFY_ENABLED: Field = {
 const NOTIFY_FIELDS: Field[] = [
   { kind: "number", id: "notify-lead", label: "Minutes before", min: 0, max: 1440, unit: "min",
     get: (s) => s.notifications.lead_minutes, set: (s, v) => { s.notifications.lead_minutes = v; } },
+  { kind: "minutes", id: "notify-more-leads", label: "More reminders, minutes before", max: 1440, count: 4,
+    hint: "For example 1, or 30, 5. Leave empty for one reminder.",
+    get: (s) => s.notifications.lead_times, set: (s, v) => { s.notifications.lead_times = v; } },
   { kind: "bool", id: "notify-at-start", label: "Also remind me when an event starts",
     get: (s) => s.notifications.at_start, set: (s, v) => { s.notifications.at_start = v; } },
   { kind: "bool", id: "notify-only-link", label: "Only events with a meeting link",
@@ -62,13 +75,14 @@ export function createPreferences(state: SettingsState): PreferenceFields {
   let notifyFieldset: HTMLFieldSetElement | null = null;
 
   /** Saves one field's new value; shows "Saved" or the error next to it. Resolves true if saved. */
-  function saveField(f: Field, value: boolean | number | string): Promise<boolean> {
+  function saveField(f: Field, value: boolean | number | string | number[]): Promise<boolean> {
     const els = fieldEls.get(f.id);
     if (!els) return Promise.resolve(false);
     state.cancelLater(statusTimers.get(f.id));
     return state.enqueueSave((input) => {
       if (f.kind === "bool") f.set(input, value as boolean);
       else if (f.kind === "choice") f.set(input, value as string);
+      else if (f.kind === "minutes") f.set(input, value as number[]);
       else f.set(input, value as number);
     }, (message) => showFieldError(f.id, message)).then((ok) => {
       if (state.destroyed) return ok;
@@ -116,6 +130,25 @@ export function createPreferences(state: SettingsState): PreferenceFields {
         f.options.map(([value, label]) => h("option", { value, selected: value === f.get(s) }, label)));
       fieldEls.set(f.id, { input: select, status: statusEl, error: errorEl });
       return h("div", { class: "field field-choice" }, h("label", { for: f.id }, f.label), select, statusEl, errorEl, hint);
+    }
+    if (f.kind === "minutes") {
+      // Saved on change (Enter or leaving the field), as a list is typed over several keys.
+      const input = h("input", { type: "text", id: f.id, inputmode: "numeric", value: f.get(s).join(", "),
+        class: "number-input", "aria-describedby": describedBy });
+      input.addEventListener("change", () => {
+        const values = parseMinutes(input.value, f.max, f.count);
+        if (!values) {
+          showFieldError(f.id, `Enter up to ${f.count} whole numbers from 0 to ${f.max}, separated by commas.`);
+          return;
+        }
+        if (state.saved && values.join() === f.get(state.saved).join()) {
+          showFieldError(f.id, null);
+          return;
+        }
+        void saveField(f, values);
+      });
+      fieldEls.set(f.id, { input, status: statusEl, error: errorEl });
+      return h("div", { class: "field field-number" }, h("label", { for: f.id }, f.label), input, statusEl, errorEl, hint);
     }
     const input = h("input", { type: "number", id: f.id, min: f.min, max: f.max, step: 1, inputmode: "numeric",
       value: f.get(s), class: "number-input", "aria-describedby": describedBy });
