@@ -1,7 +1,7 @@
 //! The command line, as clap parses it.
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Calendar Buddy from the terminal: connect calendars, sync them, see what is coming up.
 ///
@@ -51,6 +51,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What is on now and what comes next, for a status bar (Waybar, Polybar, i3blocks): timed
+    /// events of the next 24 hours, all-day and declined events left out.
+    Next {
+        /// `text`: one line; `json`: {current, next}; `waybar`: {text, tooltip, class, alt}.
+        #[arg(long, value_enum, default_value_t = NextFormat::Text)]
+        format: NextFormat,
+    },
     /// Show the events of a span of days (`--to` is the last day included). Days are local
     /// days, in the years 1900 to 9999.
     Events {
@@ -75,6 +82,14 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<SettingsAction>,
     },
+}
+
+/// How `calbuddy next` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NextFormat {
+    Text,
+    Json,
+    Waybar,
 }
 
 #[derive(Debug, Subcommand)]

@@ -138,6 +138,12 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 out.events(&events, now, now.with_timezone(&Local).date_naive())?;
             }
         }
+        Command::Next { format } => {
+            // A day ahead is what a status bar shows; 200 bounds a day crowded with all-day
+            // items, which are left out after the query.
+            let events = engine.upcoming(now, 1, 200, false).await?;
+            output::next(&events, now, format)?;
+        }
         Command::Events { from, to, .. } => {
             if to < from {
                 return Err(CliError::Usage(format!(
