@@ -25,18 +25,23 @@ pub enum Command {
     },
     /// List connected accounts.
     Accounts {
+        /// Print JSON: [{id, provider, name, needs_reauth, last_synced_at, last_error}].
         #[arg(long)]
         json: bool,
     },
     /// List calendars, or turn one on or off.
     Calendars {
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
         #[command(subcommand)]
         action: Option<CalendarsAction>,
     },
     /// Sync one account now, or all of them.
-    Sync { account_id: Option<i64> },
+    Sync {
+        /// The account to sync (see `calbuddy accounts`); all of them when left out.
+        account_id: Option<i64>,
+    },
     /// Show what is coming up (ongoing events included).
     Upcoming {
         /// How many days ahead to look (at most 3660).
@@ -48,6 +53,7 @@ pub enum Command {
         /// Also show events you declined.
         #[arg(long)]
         include_declined: bool,
+        /// Print JSON (the event fields listed in the README) instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -61,22 +67,30 @@ pub enum Command {
     /// Show the events of a span of days (`--to` is the last day included). Days are local
     /// days, in the years 1900 to 9999.
     Events {
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        /// The first day: YYYY-MM-DD, `today` or `tomorrow`.
+        #[arg(long, value_name = "DAY", value_parser = local_day)]
         from: NaiveDate,
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        /// The last day, included: YYYY-MM-DD, `today` or `tomorrow`.
+        #[arg(long, value_name = "DAY", value_parser = local_day)]
         to: NaiveDate,
+        /// Print JSON (the fields of `upcoming --json`) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Disconnect an account: revoke its access, delete its token and its events.
-    Disconnect { account_id: i64 },
+    Disconnect {
+        /// The account's id (see `calbuddy accounts`).
+        account_id: i64,
+    },
     /// Show accounts, sync state and where data is kept.
     Status {
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Show the settings, or change one (`calbuddy settings set sync.interval_minutes 30`).
     Settings {
+        /// Print JSON instead of text (a client secret shows as "(set)").
         #[arg(long)]
         json: bool,
         #[command(subcommand)]
@@ -90,6 +104,20 @@ pub enum NextFormat {
     Text,
     Json,
     Waybar,
+}
+
+/// A day as typed: `YYYY-MM-DD`, or `today` / `tomorrow` (the local day).
+fn local_day(text: &str) -> Result<NaiveDate, String> {
+    let today = chrono::Local::now().date_naive();
+    match text.trim().to_ascii_lowercase().as_str() {
+        "today" => Ok(today),
+        "tomorrow" => today
+            .succ_opt()
+            .ok_or_else(|| "there is no tomorrow".to_owned()),
+        other => other
+            .parse()
+            .map_err(|_| "expected YYYY-MM-DD, today or tomorrow".to_owned()),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,6 +152,7 @@ pub enum ConnectTarget {
         /// calendar collection.
         #[arg(long, value_name = "URL")]
         url: String,
+        /// Your user name on that server.
         #[arg(long, value_name = "USER")]
         username: String,
     },
@@ -131,6 +160,7 @@ pub enum ConnectTarget {
     /// account.apple.com (Sign-In and Security, App-Specific Passwords) and give it in
     /// CALBUDDY_CALDAV_PASSWORD or on standard input; your Apple ID password will not work.
     Icloud {
+        /// Your Apple ID (its email address).
         #[arg(long, value_name = "APPLE_ID")]
         username: String,
     },
@@ -139,15 +169,26 @@ pub enum ConnectTarget {
 #[derive(Debug, Subcommand)]
 pub enum CalendarsAction {
     /// Sync and show this calendar.
-    Enable { id: i64 },
+    Enable {
+        /// The calendar's id (see `calbuddy calendars`).
+        id: i64,
+    },
     /// Stop syncing and showing this calendar (its events are kept).
-    Disable { id: i64 },
+    Disable {
+        /// The calendar's id (see `calbuddy calendars`).
+        id: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SettingsAction {
     /// Change one setting.
-    Set { key: String, value: String },
+    Set {
+        /// The setting's key, e.g. `sync.interval_minutes`.
+        key: String,
+        /// Its new value.
+        value: String,
+    },
 }
 
 impl Cli {
@@ -221,6 +262,41 @@ mod tests {
             Ok(_) | Err(EngineError::InvalidRange(_)) => Ok(()),
             Err(e) => Err(TestCaseError::fail(format!("unexpected error: {e}"))),
         }
+    }
+
+    /// Every argument of every command says what it is for in `--help`.
+    #[test]
+    fn every_argument_has_help_text() {
+        fn check(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id != "help" && id != "version" && arg.get_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in command.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        check(
+            &<Cli as clap::CommandFactory>::command(),
+            "calbuddy",
+            &mut missing,
+        );
+        assert_eq!(missing, Vec::<String>::new());
+    }
+
+    #[test]
+    fn days_are_dates_today_or_tomorrow() {
+        let today = chrono::Local::now().date_naive();
+        assert_eq!(local_day("today"), Ok(today));
+        assert_eq!(local_day(" Tomorrow"), Ok(today.succ_opt().unwrap()));
+        assert_eq!(
+            local_day("2026-12-01"),
+            Ok(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
+        );
+        assert!(local_day("yesterday").is_err());
     }
 
     proptest! {

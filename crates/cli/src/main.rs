@@ -36,15 +36,41 @@ fn main() -> ExitCode {
     }
 }
 
-/// Prints clap's help, version or usage error. Help that cannot be written to stdout is a
-/// failure like any other output (a closed pipe aside); a failing stderr is ignored.
+/// Prints clap's help or version, or a usage error as one `calbuddy: error: …` line like every
+/// other error (exit code 2). Help that cannot be written to stdout is a failure like any other
+/// output (a closed pipe aside); a failing stderr is ignored.
 fn usage(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let shows_help = matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if !shows_help {
+        output::error_line(&usage_line(&e.render().to_string()));
+        return ExitCode::from(2);
+    }
     match e.print() {
         Err(io) if !e.use_stderr() && io.kind() != std::io::ErrorKind::BrokenPipe => {
             fail(&format!("cannot write the output: {io}"))
         }
         _ => ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2)),
     }
+}
+
+/// clap's usage error on one line: its message and hints, without the usage block and the
+/// "For more information" line (`--help` says the same at more length).
+fn usage_line(rendered: &str) -> String {
+    rendered
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information")
+        })
+        .map(|l| l.strip_prefix("error: ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What ends a command with an error.

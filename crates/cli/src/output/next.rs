@@ -6,7 +6,8 @@
 //! Declined events are left out by the query that feeds this (`Engine::upcoming`).
 
 use calbuddy_engine::store::EventView;
-use calbuddy_engine::text::one_line;
+
+use super::listing::title;
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
 
@@ -141,7 +142,7 @@ impl<'a> NextUp<'a> {
     }
 
     /// Waybar's one-line JSON. Waybar reads `text` and `tooltip` as Pango markup, so outside
-    /// text is made inert twice: [`one_line`] for controls and line breaks, then `&<>` escaped.
+    /// text is made inert twice: [`calbuddy_engine::text::one_line`] for controls and line breaks, then `&<>` escaped.
     pub fn waybar<Tz: TimeZone>(&self, zone: &Tz) -> String
     where
         Tz::Offset: std::fmt::Display,
@@ -175,16 +176,6 @@ impl<'a> NextUp<'a> {
             alt: class,
         };
         serde_json::to_string(&value).unwrap_or_else(|_| "{}".into())
-    }
-}
-
-/// An event's title for people: inert, and "(No title)" when it has none.
-pub fn title(e: &EventView) -> String {
-    let text = one_line(&e.title);
-    if text.trim().is_empty() {
-        "(No title)".to_owned()
-    } else {
-        text
     }
 }
 

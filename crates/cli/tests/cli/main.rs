@@ -6,6 +6,7 @@ mod harness;
 mod hostile_text;
 mod ics;
 mod microsoft;
+mod next;
 mod output_failures;
 mod ranges;
 
