@@ -77,6 +77,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Find events by the words in their title, location or description (case and accents do
+    /// not matter; the last word may be the start of one). Matching occurrences are listed by
+    /// day, from today to a year ahead unless --from/--to say otherwise.
+    Search {
+        /// The words to find; plain text, never search syntax.
+        #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// The first day: YYYY-MM-DD, `today` or `tomorrow` (default: today).
+        #[arg(long, value_name = "DAY", value_parser = local_day)]
+        from: Option<NaiveDate>,
+        /// The last day, included: YYYY-MM-DD, `today` or `tomorrow` (default: a year after
+        /// --from).
+        #[arg(long, value_name = "DAY", value_parser = local_day)]
+        to: Option<NaiveDate>,
+        /// Print JSON (the fields of `events --json`) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Disconnect an account: revoke its access, delete its token and its events.
     Disconnect {
         /// The account's id (see `calbuddy accounts`).
@@ -198,6 +216,7 @@ impl Cli {
             | Command::Calendars { json, .. }
             | Command::Upcoming { json, .. }
             | Command::Events { json, .. }
+            | Command::Search { json, .. }
             | Command::Status { json }
             | Command::Settings { json, .. } => *json,
             _ => false,

@@ -178,6 +178,25 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
             }
             out.events(&engine.events_on_days(from, to).await?, now, from)?;
         }
+        Command::Search {
+            query, from, to, ..
+        } => {
+            let from = from.unwrap_or_else(|| now.with_timezone(&Local).date_naive());
+            // A year ahead: far enough for "when is the offsite", small enough to list.
+            let to = match to {
+                Some(to) => to,
+                None => from
+                    .checked_add_days(chrono::Days::new(365))
+                    .ok_or_else(|| CliError::Usage(format!("--from {from} is too far ahead")))?,
+            };
+            if to < from {
+                return Err(CliError::Usage(format!(
+                    "--to {to} is before --from {from}"
+                )));
+            }
+            let events = engine.search(&query.join(" "), from, to).await?;
+            out.found(&events, now, (from, to))?;
+        }
         Command::Disconnect { account_id } => {
             out.disconnected(&engine.disconnect(account_id).await?)?
         }

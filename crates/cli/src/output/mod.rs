@@ -218,6 +218,22 @@ impl Out {
         emit(&listing.text(events))
     }
 
+    /// Search results: like [`Out::events`], saying so in words when nothing matched.
+    pub fn found(
+        &self,
+        events: &[EventView],
+        now: DateTime<Utc>,
+        span: (NaiveDate, NaiveDate),
+    ) -> Written {
+        if events.is_empty() && !self.json {
+            return emit(&format!(
+                "No events match, from {} to {}.\n",
+                span.0, span.1
+            ));
+        }
+        self.events(events, now, span.0)
+    }
+
     pub fn disconnected(&self, d: &Disconnected) -> Written {
         let mut text = format!(
             "Disconnected {} and deleted its events.\n",

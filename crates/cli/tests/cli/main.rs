@@ -9,6 +9,7 @@ mod microsoft;
 mod next;
 mod output_failures;
 mod ranges;
+mod search;
 
 use std::time::Duration;
 
