@@ -11,7 +11,9 @@
 //! - CalDAV against a real Radicale, with the floor and vdirsyncer (`caldav.rs`, through the
 //!   recording proxy of `recorder.rs`).
 //!
-//! Arguments `google`, `microsoft`, `ics`, `corpus`, `caldav` run only those groups (all of them without
+//! - `calbuddy next` as a status bar polls it, a whole process over 100,000 events (`next.rs`).
+//!
+//! Arguments `google`, `microsoft`, `ics`, `corpus`, `caldav`, `next` run only those groups (all of them without
 //! arguments).
 
 mod caldav;
@@ -20,6 +22,7 @@ mod corpus;
 mod feed;
 mod ics;
 mod microsoft;
+mod next;
 mod recorder;
 
 use std::path::Path;
@@ -70,6 +73,9 @@ fn main() {
             }
             if wanted("caldav") {
                 runtime.block_on(caldav::benchmarks());
+            }
+            if wanted("next") {
+                runtime.block_on(next::benchmarks());
             }
         }
     }

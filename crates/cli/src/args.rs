@@ -1,7 +1,7 @@
 //! The command line, as clap parses it.
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Calendar Buddy from the terminal: connect calendars, sync them, see what is coming up.
 ///
@@ -25,18 +25,23 @@ pub enum Command {
     },
     /// List connected accounts.
     Accounts {
+        /// Print JSON: [{id, provider, name, needs_reauth, last_synced_at, last_error}].
         #[arg(long)]
         json: bool,
     },
     /// List calendars, or turn one on or off.
     Calendars {
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
         #[command(subcommand)]
         action: Option<CalendarsAction>,
     },
     /// Sync one account now, or all of them.
-    Sync { account_id: Option<i64> },
+    Sync {
+        /// The account to sync (see `calbuddy accounts`); all of them when left out.
+        account_id: Option<i64>,
+    },
     /// Show what is coming up (ongoing events included).
     Upcoming {
         /// How many days ahead to look (at most 3660).
@@ -48,33 +53,89 @@ pub enum Command {
         /// Also show events you declined.
         #[arg(long)]
         include_declined: bool,
+        /// Print JSON (the event fields listed in the README) instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// What is on now and what comes next, for a status bar (Waybar, Polybar, i3blocks): timed
+    /// events of the next 24 hours, all-day and declined events left out.
+    Next {
+        /// `text`: one line; `json`: {current, next}; `waybar`: {text, tooltip, class, alt}.
+        #[arg(long, value_enum, default_value_t = NextFormat::Text)]
+        format: NextFormat,
     },
     /// Show the events of a span of days (`--to` is the last day included). Days are local
     /// days, in the years 1900 to 9999.
     Events {
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        /// The first day: YYYY-MM-DD, `today` or `tomorrow`.
+        #[arg(long, value_name = "DAY", value_parser = local_day)]
         from: NaiveDate,
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        /// The last day, included: YYYY-MM-DD, `today` or `tomorrow`.
+        #[arg(long, value_name = "DAY", value_parser = local_day)]
         to: NaiveDate,
+        /// Print JSON (the fields of `upcoming --json`) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find events by the words in their title, location or description (case and accents do
+    /// not matter; the last word may be the start of one). Matching occurrences are listed by
+    /// day, from today to a year ahead unless --from/--to say otherwise.
+    Search {
+        /// The words to find; plain text, never search syntax.
+        #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// The first day: YYYY-MM-DD, `today` or `tomorrow` (default: today).
+        #[arg(long, value_name = "DAY", value_parser = local_day)]
+        from: Option<NaiveDate>,
+        /// The last day, included: YYYY-MM-DD, `today` or `tomorrow` (default: a year after
+        /// --from).
+        #[arg(long, value_name = "DAY", value_parser = local_day)]
+        to: Option<NaiveDate>,
+        /// Print JSON (the fields of `events --json`) instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Disconnect an account: revoke its access, delete its token and its events.
-    Disconnect { account_id: i64 },
+    Disconnect {
+        /// The account's id (see `calbuddy accounts`).
+        account_id: i64,
+    },
     /// Show accounts, sync state and where data is kept.
     Status {
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Show the settings, or change one (`calbuddy settings set sync.interval_minutes 30`).
     Settings {
+        /// Print JSON instead of text (a client secret shows as "(set)").
         #[arg(long)]
         json: bool,
         #[command(subcommand)]
         action: Option<SettingsAction>,
     },
+}
+
+/// How `calbuddy next` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NextFormat {
+    Text,
+    Json,
+    Waybar,
+}
+
+/// A day as typed: `YYYY-MM-DD`, or `today` / `tomorrow` (the local day).
+fn local_day(text: &str) -> Result<NaiveDate, String> {
+    let today = chrono::Local::now().date_naive();
+    match text.trim().to_ascii_lowercase().as_str() {
+        "today" => Ok(today),
+        "tomorrow" => today
+            .succ_opt()
+            .ok_or_else(|| "there is no tomorrow".to_owned()),
+        other => other
+            .parse()
+            .map_err(|_| "expected YYYY-MM-DD, today or tomorrow".to_owned()),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +170,7 @@ pub enum ConnectTarget {
         /// calendar collection.
         #[arg(long, value_name = "URL")]
         url: String,
+        /// Your user name on that server.
         #[arg(long, value_name = "USER")]
         username: String,
     },
@@ -116,6 +178,7 @@ pub enum ConnectTarget {
     /// account.apple.com (Sign-In and Security, App-Specific Passwords) and give it in
     /// CALBUDDY_CALDAV_PASSWORD or on standard input; your Apple ID password will not work.
     Icloud {
+        /// Your Apple ID (its email address).
         #[arg(long, value_name = "APPLE_ID")]
         username: String,
     },
@@ -124,15 +187,26 @@ pub enum ConnectTarget {
 #[derive(Debug, Subcommand)]
 pub enum CalendarsAction {
     /// Sync and show this calendar.
-    Enable { id: i64 },
+    Enable {
+        /// The calendar's id (see `calbuddy calendars`).
+        id: i64,
+    },
     /// Stop syncing and showing this calendar (its events are kept).
-    Disable { id: i64 },
+    Disable {
+        /// The calendar's id (see `calbuddy calendars`).
+        id: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SettingsAction {
     /// Change one setting.
-    Set { key: String, value: String },
+    Set {
+        /// The setting's key, e.g. `sync.interval_minutes`.
+        key: String,
+        /// Its new value.
+        value: String,
+    },
 }
 
 impl Cli {
@@ -142,6 +216,7 @@ impl Cli {
             | Command::Calendars { json, .. }
             | Command::Upcoming { json, .. }
             | Command::Events { json, .. }
+            | Command::Search { json, .. }
             | Command::Status { json }
             | Command::Settings { json, .. } => *json,
             _ => false,
@@ -206,6 +281,41 @@ mod tests {
             Ok(_) | Err(EngineError::InvalidRange(_)) => Ok(()),
             Err(e) => Err(TestCaseError::fail(format!("unexpected error: {e}"))),
         }
+    }
+
+    /// Every argument of every command says what it is for in `--help`.
+    #[test]
+    fn every_argument_has_help_text() {
+        fn check(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id != "help" && id != "version" && arg.get_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in command.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        check(
+            &<Cli as clap::CommandFactory>::command(),
+            "calbuddy",
+            &mut missing,
+        );
+        assert_eq!(missing, Vec::<String>::new());
+    }
+
+    #[test]
+    fn days_are_dates_today_or_tomorrow() {
+        let today = chrono::Local::now().date_naive();
+        assert_eq!(local_day("today"), Ok(today));
+        assert_eq!(local_day(" Tomorrow"), Ok(today.succ_opt().unwrap()));
+        assert_eq!(
+            local_day("2026-12-01"),
+            Ok(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
+        );
+        assert!(local_day("yesterday").is_err());
     }
 
     proptest! {

@@ -36,15 +36,41 @@ fn main() -> ExitCode {
     }
 }
 
-/// Prints clap's help, version or usage error. Help that cannot be written to stdout is a
-/// failure like any other output (a closed pipe aside); a failing stderr is ignored.
+/// Prints clap's help or version, or a usage error as one `calbuddy: error: …` line like every
+/// other error (exit code 2). Help that cannot be written to stdout is a failure like any other
+/// output (a closed pipe aside); a failing stderr is ignored.
 fn usage(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let shows_help = matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if !shows_help {
+        output::error_line(&usage_line(&e.render().to_string()));
+        return ExitCode::from(2);
+    }
     match e.print() {
         Err(io) if !e.use_stderr() && io.kind() != std::io::ErrorKind::BrokenPipe => {
             fail(&format!("cannot write the output: {io}"))
         }
         _ => ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2)),
     }
+}
+
+/// clap's usage error on one line: its message and hints, without the usage block and the
+/// "For more information" line (`--help` says the same at more length).
+fn usage_line(rendered: &str) -> String {
+    rendered
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information")
+        })
+        .map(|l| l.strip_prefix("error: ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What ends a command with an error.
@@ -138,6 +164,12 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 out.events(&events, now, now.with_timezone(&Local).date_naive())?;
             }
         }
+        Command::Next { format } => {
+            // A day ahead is what a status bar shows; 200 bounds a day crowded with all-day
+            // items, which are left out after the query.
+            let events = engine.upcoming(now, 1, 200, false).await?;
+            output::next(&events, now, format)?;
+        }
         Command::Events { from, to, .. } => {
             if to < from {
                 return Err(CliError::Usage(format!(
@@ -145,6 +177,25 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 )));
             }
             out.events(&engine.events_on_days(from, to).await?, now, from)?;
+        }
+        Command::Search {
+            query, from, to, ..
+        } => {
+            let from = from.unwrap_or_else(|| now.with_timezone(&Local).date_naive());
+            // A year ahead: far enough for "when is the offsite", small enough to list.
+            let to = match to {
+                Some(to) => to,
+                None => from
+                    .checked_add_days(chrono::Days::new(365))
+                    .ok_or_else(|| CliError::Usage(format!("--from {from} is too far ahead")))?,
+            };
+            if to < from {
+                return Err(CliError::Usage(format!(
+                    "--to {to} is before --from {from}"
+                )));
+            }
+            let events = engine.search(&query.join(" "), from, to).await?;
+            out.found(&events, now, (from, to))?;
         }
         Command::Disconnect { account_id } => {
             out.disconnected(&engine.disconnect(account_id).await?)?

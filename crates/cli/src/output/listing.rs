@@ -35,7 +35,7 @@ where
             }
             let mark = if self.is_ongoing(e) { "now" } else { "   " };
             let when = self.time_span(e);
-            text.push_str(&format!("  {mark} {when:<13} {}", one_line(&e.title)));
+            text.push_str(&format!("  {mark} {when:<13} {}", title(e)));
             let mut extras = vec![one_line(&e.calendar_name)];
             if e.my_response.as_deref() == Some("declined") {
                 extras.push("declined".into());
@@ -121,6 +121,16 @@ where
             }
             _ => String::new(),
         }
+    }
+}
+
+/// An event's title for people: inert, and "(No title)" when it has none.
+pub fn title(e: &EventView) -> String {
+    let text = one_line(&e.title);
+    if text.trim().is_empty() {
+        "(No title)".to_owned()
+    } else {
+        text
     }
 }
 
@@ -212,6 +222,18 @@ mod tests {
             "{text}"
         );
         assert_eq!(lines.len(), 4, "{text}");
+    }
+
+    #[test]
+    fn an_untitled_event_is_no_title() {
+        let blank = event(" \n", "2026-12-01T15:00:00Z", "2026-12-01T16:00:00Z", false);
+        let listing = Listing {
+            now: "2026-12-01T12:00:00Z".parse().unwrap(),
+            first_day: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            zone: &Utc,
+        };
+        let text = listing.text(&[blank]);
+        assert!(text.contains("15:00–16:00   (No title)  · Work"), "{text}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! turns into a quiet success.
 
 mod listing;
+mod next;
 mod progress;
 
 use std::io::Write;
@@ -49,6 +50,17 @@ const HOW_TO_CONNECT: &str = "No calendars connected yet.\n\
   Subscribe to a .ics link:   calbuddy connect ics --url URL\n";
 
 type Written = std::io::Result<()>;
+
+/// `calbuddy next` in the chosen format; `events` are the coming day's, declined ones left out.
+pub fn next(events: &[EventView], now: DateTime<Utc>, format: crate::args::NextFormat) -> Written {
+    let next = next::NextUp::new(events, now);
+    let text = match format {
+        crate::args::NextFormat::Text => next.line(),
+        crate::args::NextFormat::Json => next.json(),
+        crate::args::NextFormat::Waybar => next.waybar(&Local),
+    };
+    emit(&format!("{text}\n"))
+}
 
 impl Out {
     pub fn new(json: bool) -> Self {
@@ -204,6 +216,22 @@ impl Out {
             zone: &Local,
         };
         emit(&listing.text(events))
+    }
+
+    /// Search results: like [`Out::events`], saying so in words when nothing matched.
+    pub fn found(
+        &self,
+        events: &[EventView],
+        now: DateTime<Utc>,
+        span: (NaiveDate, NaiveDate),
+    ) -> Written {
+        if events.is_empty() && !self.json {
+            return emit(&format!(
+                "No events match, from {} to {}.\n",
+                span.0, span.1
+            ));
+        }
+        self.events(events, now, span.0)
     }
 
     pub fn disconnected(&self, d: &Disconnected) -> Written {

@@ -6,8 +6,10 @@ mod harness;
 mod hostile_text;
 mod ics;
 mod microsoft;
+mod next;
 mod output_failures;
 mod ranges;
+mod search;
 
 use std::time::Duration;
 

@@ -27,6 +27,34 @@ async fn huge_spans_and_far_dates_are_clean_errors() {
 }
 
 #[tokio::test]
+async fn today_and_tomorrow_are_days_and_a_bad_day_is_one_usage_line() {
+    let cli = Cli::new().await;
+    cli.ok(&["connect", "demo"]).await;
+    let today = cli
+        .json(&["events", "--from", "today", "--to", "tomorrow", "--json"])
+        .await;
+    assert!(
+        today
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["title"] == "Product sync"),
+        "{today}"
+    );
+    let out = cli
+        .run(&["events", "--from", "someday", "--to", "today"])
+        .await;
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("calbuddy: error: invalid value 'someday' for '--from <DAY>'")
+            && stderr.contains("today or tomorrow"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
 async fn an_event_that_began_yesterday_and_runs_now_is_listed_today() {
     let cli = Cli::new().await;
     // Kiritimati: UTC+14 all year.

@@ -9,6 +9,7 @@ mod connect_microsoft;
 mod providers;
 mod ranges;
 mod schedule;
+mod search;
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use serde::Serialize;

@@ -13,6 +13,7 @@ mod future;
 mod on_demand;
 mod reminders;
 mod resources;
+mod search;
 mod zones;
 
 use std::path::Path;
