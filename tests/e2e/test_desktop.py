@@ -334,6 +334,25 @@ class Suite:
         log(f"FAIL {name} (0.0s): not run: {why}")
 
 
+def click_sync_now(app):
+    """Shows the dashboard and presses its Sync now button."""
+    app.show("dashboard")
+    app.session.wait_for("#sync-now", visible=True).click()
+
+
+def wait_sync_done(app, timeout=20):
+    """Waits until Sync now is usable again: the sync it started has finished."""
+    wait_until("the Sync now button to be usable again", lambda: app.session.execute(
+        "const b = document.querySelector('#sync-now');"
+        "return !!b && !b.disabled && b.textContent.trim() === 'Sync now';"), timeout=timeout)
+
+
+def quit_app(suite, app, name):
+    """Quits the app through its tray menu, noting when that did not end it."""
+    if app and not app.quit() and not INTERRUPTED:
+        suite.notes.append(f"{name}: Quit from the tray menu did not end the app (killed instead)")
+
+
 def fake_browser(w, opened_log):
     """Writes a stand-in for the user's browser and for xdg-open into the work dir `w`; returns
     (the browser's path, a directory to put first on PATH)."""
@@ -413,9 +432,7 @@ class MainScenario:
         self.app = App("main", self.data_dir, env)
 
     def teardown(self):
-        if self.app:
-            if not self.app.quit() and not INTERRUPTED:
-                self.notes.append("Quit from the tray menu did not end the app (killed instead)")
+        quit_app(self.suite, self.app, "main")
         if self.fake:
             self.fake.stop()
 
@@ -627,8 +644,7 @@ def test_first_start_demo(suite):
         check(joins >= 1, "no Join button on the demo's meeting")
         screenshot("dashboard-demo.png")
     finally:
-        if not app.quit() and not INTERRUPTED:
-            suite.notes.append("first-start: Quit from the tray menu did not end the app (killed instead)")
+        quit_app(suite, app, "first-start")
 
 
 def test_failed_sync_shows_its_error(suite):
@@ -665,8 +681,7 @@ def test_failed_sync_shows_its_error(suite):
         except TimeoutError:
             raise AssertionError(f"no {warning!r} in the tray: {app.menu().labels()}") from None
     finally:
-        if not app.quit() and not INTERRUPTED:
-            suite.notes.append("no-client: Quit from the tray menu did not end the app (killed instead)")
+        quit_app(suite, app, "no-client")
 
 
 T_FEED_SOON = "E2E Feed kickoff"
@@ -719,21 +734,9 @@ class IcsScenario:
                                               "CALBUDDY_LOG": "debug"})
 
     def teardown(self):
-        if self.app:
-            if not self.app.quit() and not INTERRUPTED:
-                self.suite.notes.append("ics: Quit from the tray menu did not end the app (killed instead)")
+        quit_app(self.suite, self.app, "ics")
         if self.feed:
             self.feed.stop()
-
-    def _wait_sync_done(self):
-        s = self.app.session
-        wait_until("the Sync now button to be usable again", lambda: s.execute(
-            "const b = document.querySelector('#sync-now');"
-            "return !!b && !b.disabled && b.textContent.trim() === 'Sync now';"), timeout=15)
-
-    def _sync_now(self):
-        self.app.show("dashboard")
-        self.app.session.wait_for("#sync-now", visible=True).click()
 
     def _secret_in_dom(self):
         return self.app.session.execute(
@@ -845,11 +848,11 @@ class IcsScenario:
     def test_refresh_unchanged(self):
         app = self.app
         before = len(self.feed.feed_requests())
-        self._sync_now()
+        click_sync_now(self.app)
         wait_until("a conditional request answered 304", lambda: any(
             r["if_none_match"] == self.feed.etag and r["status"] == 304
             for r in self.feed.feed_requests()[before:]), timeout=15)
-        self._wait_sync_done()
+        wait_sync_done(self.app, timeout=15)
         titles = app.titles()
         check({T_FEED_SOON, T_FEED_ALLDAY, T_FEED_WEEKLY} <= set(titles), f"events after a 304: {titles}")
         banner = app.session.execute(
@@ -861,9 +864,9 @@ class IcsScenario:
         app, s = self.app, self.app.session
         self.feed.set_mode("login")
         before = len(self.feed.feed_requests())
-        self._sync_now()
+        click_sync_now(self.app)
         wait_until("the feed to be asked again", lambda: len(self.feed.feed_requests()) > before, timeout=15)
-        self._wait_sync_done()
+        wait_sync_done(self.app, timeout=15)
         titles = app.titles()
         check({T_FEED_SOON, T_FEED_ALLDAY, T_FEED_WEEKLY} <= set(titles), f"events lost to a login page: {titles}")
         app.show("settings")
@@ -970,9 +973,7 @@ class CalDavScenario:
                                                  "CALBUDDY_LOG": "debug"})
 
     def teardown(self):
-        if self.app:
-            if not self.app.quit() and not INTERRUPTED:
-                self.suite.notes.append("caldav: Quit from the tray menu did not end the app (killed instead)")
+        quit_app(self.suite, self.app, "caldav")
         if self.server:
             self.server.stop()
 
@@ -987,13 +988,6 @@ class CalDavScenario:
 
     def _password_in(self, text):
         return self.server.password.encode() in text or caldav_server.PASSWORD.encode() in text
-
-    def _sync_now(self):
-        self.app.show("dashboard")
-        self.app.session.wait_for("#sync-now", visible=True).click()
-        wait_until("the Sync now button to be usable again", lambda: self.app.session.execute(
-            "const b = document.querySelector('#sync-now');"
-            "return !!b && !b.disabled && b.textContent.trim() === 'Sync now';"), timeout=20)
 
     # c1
     def test_wrong_password(self):
@@ -1067,7 +1061,8 @@ class CalDavScenario:
         self.server.put("added.ics", caldav_server.calendar(caldav_server.vevent(
             "added@dav-e2e", T_DAV_ADDED, dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=3))))
         self.server.delete("soon.ics")
-        self._sync_now()
+        click_sync_now(self.app)
+        wait_sync_done(self.app)
         try:
             wait_until("the server's changes in the dashboard", lambda: T_DAV_ADDED in app.titles()
                        and T_DAV_SOON not in app.titles(), timeout=15)
@@ -1079,7 +1074,8 @@ class CalDavScenario:
     def test_password_changed_on_server(self):
         app, s = self.app, self.app.session
         self.server.change_password("changed-elsewhere")
-        self._sync_now()
+        click_sync_now(self.app)
+        wait_sync_done(self.app)
         titles = app.titles()
         check(T_DAV_ADDED in titles and T_DAV_MOVED in titles, f"events lost to a refused password: {titles}")
         app.show("settings")
@@ -1189,18 +1185,9 @@ class MicrosoftScenario:
         self.app = App("microsoft", self.data_dir, env)
 
     def teardown(self):
-        if self.app:
-            if not self.app.quit() and not INTERRUPTED:
-                self.suite.notes.append("microsoft: Quit from the tray menu did not end the app (killed instead)")
+        quit_app(self.suite, self.app, "microsoft")
         if self.fake:
             self.fake.stop()
-
-    def _sync_now(self):
-        self.app.show("dashboard")
-        self.app.session.wait_for("#sync-now", visible=True).click()
-        wait_until("the Sync now button to be usable again", lambda: self.app.session.execute(
-            "const b = document.querySelector('#sync-now');"
-            "return !!b && !b.disabled && b.textContent.trim() === 'Sync now';"), timeout=20)
 
     # m1
     def test_connect(self):
@@ -1258,7 +1245,8 @@ class MicrosoftScenario:
         # The access token may still be good: only a refresh meets the revoked grant. Make the
         # app refresh by asking after the access tokens expired.
         self.fake._admin("POST", "/expire-access-tokens")
-        self._sync_now()
+        click_sync_now(self.app)
+        wait_sync_done(self.app)
         titles = app.titles()
         check({T_MS_SOON, T_MS_LATER} <= set(titles), f"events lost to a revoked grant: {titles}")
         app.show("settings")
