@@ -158,22 +158,9 @@ async fn benchmarks() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
     let vars = env_for(&fake, &data);
-    for (k, v) in &vars {
-        std::env::set_var(k, v);
-    }
-    let engine = Engine::open(EngineConfig::from_env().expect("config"))
-        .await
-        .expect("engine");
+    let engine = crate::child::engine_in(&vars).await;
     let (account, _) = engine
-        .connect_google(
-            |url| {
-                let url = url.to_owned();
-                tokio::spawn(async move {
-                    let _ = reqwest::get(url).await;
-                });
-            },
-            Utc::now(),
-        )
+        .connect_google(crate::child::consent, Utc::now())
         .await
         .expect("connect");
 
