@@ -399,6 +399,28 @@ async fn a_truncated_page_fails_the_round_without_changes() {
 }
 
 #[tokio::test]
+async fn a_page_above_the_size_cap_fails_the_round_without_changes() {
+    let server = serve(|base, _, n| match n {
+        0 => ok(json!({
+            "@odata.nextLink": format!("{base}/v1.0/next"),
+            "value": [event("e1", "One")]
+        })),
+        // A flood: valid JSON as far as it goes, past Graph's 16 MiB page cap.
+        _ => Reply {
+            status: 200,
+            headers: vec!["Content-Type: application/json".into()],
+            body: [&b"{\"value\": [\""[..], &vec![b'x'; 16 * 1024 * 1024 + 1]].concat(),
+        },
+    })
+    .await;
+    let err = fetch(&provider(&server), "c", None).await.unwrap_err();
+    assert!(
+        matches!(err, ProviderError::Malformed(ref m) if m.contains("larger than")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_server_that_never_ends_the_round_is_given_up_on() {
     let server = serve(|base, _, n| {
         ok(json!({"@odata.nextLink": format!("{base}/v1.0/next?$skiptoken={n}"), "value": []}))
