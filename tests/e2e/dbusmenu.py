@@ -9,6 +9,7 @@ import dbus
 
 MENU_IFACE = "com.canonical.dbusmenu"
 ROOT = "/org/ayatana/NotificationItem"
+SNI_IFACE = "org.kde.StatusNotifierItem"
 
 
 def _introspect(bus, name, path):
@@ -88,6 +89,16 @@ class Menu:
                                  dbus.UInt32(int(time.time())), timeout=5)
                 return item
         raise KeyError(f"no tray menu item {label!r} in {self.labels()}")
+
+
+def indicator_properties(menu):
+    """The StatusNotifierItem properties (Title, XAyatanaLabel, ...) of the indicator that
+    exports `menu`: its object is the menu's parent path."""
+    item_path = menu.path.rsplit("/", 1)[0]
+    props = dbus.Interface(menu.bus.get_object(menu.name, item_path, introspect=False),
+                           "org.freedesktop.DBus.Properties")
+    values = props.GetAll(SNI_IFACE, timeout=5)
+    return {str(k): v for k, v in values.items()}
 
 
 def app_menu(bus, pid=None, timeout=15.0):

@@ -22,6 +22,9 @@ import dbus
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+# Scenario modules (busy_day_scenario.py) import this harness as `test_desktop`: run as a
+# script it is `__main__`, and a second import would make a second PROCS.
+sys.modules.setdefault("test_desktop", sys.modules[__name__])
 
 import caldav_server  # noqa: E402
 import dbusmenu  # noqa: E402
@@ -1351,16 +1354,36 @@ def main():
         raise KeyboardInterrupt(f"signal {signum}")
     signal.signal(signal.SIGTERM, on_signal)
 
+    import busy_day_scenario  # after this module's definitions, which it uses
+
+    # Every scenario by name, in the order they run; `run NAME...` (or E2E_ONLY=NAME,NAME)
+    # runs only those.
+    scenarios = {
+        "main": lambda: run_scenario(suite, MainScenario(suite, notifications), "setup_main_app", MAIN_TESTS),
+        "first_start": lambda: suite.run("g_first_start_shows_demo", test_first_start_demo, suite),
+        "failed_sync": lambda: suite.run("h_failed_sync_shows_its_error", test_failed_sync_shows_its_error, suite),
+        "ics": lambda: run_scenario(suite, IcsScenario(suite, notifications), "setup_ics_app", ICS_TESTS),
+        "caldav": lambda: run_scenario(suite, CalDavScenario(suite, notifications), "setup_caldav_app",
+                                       CALDAV_TESTS),
+        "microsoft": lambda: run_scenario(suite, MicrosoftScenario(suite, notifications), "setup_microsoft_app",
+                                          MICROSOFT_TESTS),
+        "busy_day": lambda: run_scenario(suite, busy_day_scenario.BusyDayScenario(suite, notifications),
+                                         "setup_busy_day_app", busy_day_scenario.TESTS),
+    }
+    only = [n for n in (sys.argv[1:] or os.environ.get("E2E_ONLY", "").split(",")) if n]
+    unknown = [n for n in only if n not in scenarios]
+    if unknown:
+        log(f"e2e: unknown scenario(s) {', '.join(unknown)}; known: {', '.join(scenarios)}")
+        log("e2e: 0 passed, 1 failed")
+        return 1
+
     workdir = tempfile.mkdtemp(prefix="calbuddy-e2e-")
     suite = Suite(workdir)
     try:
         notifications = Notifications(workdir)
-        run_scenario(suite, MainScenario(suite, notifications), "setup_main_app", MAIN_TESTS)
-        suite.run("g_first_start_shows_demo", test_first_start_demo, suite)
-        suite.run("h_failed_sync_shows_its_error", test_failed_sync_shows_its_error, suite)
-        run_scenario(suite, IcsScenario(suite, notifications), "setup_ics_app", ICS_TESTS)
-        run_scenario(suite, CalDavScenario(suite, notifications), "setup_caldav_app", CALDAV_TESTS)
-        run_scenario(suite, MicrosoftScenario(suite, notifications), "setup_microsoft_app", MICROSOFT_TESTS)
+        for name, run in scenarios.items():
+            if not only or name in only:
+                run()
     except KeyboardInterrupt as e:
         suite.results.append(("interrupted", False, 0.0, str(e)))
     finally:

@@ -1,6 +1,7 @@
 """A tiny W3C WebDriver client over plain HTTP (urllib), enough to drive the app's webview
 through WebKitWebDriver. Every wait is bounded."""
 
+import base64
 import json
 import time
 import urllib.error
@@ -125,6 +126,21 @@ class Session:
     def wait_for_text(self, css, text, timeout=15.0):
         return wait_until(f"{css!r} with text {text!r}",
                           lambda: any(text in t for t in self.texts(css)), timeout)
+
+    # ---- the window ----
+    def window_rect(self):
+        return self._cmd("GET", "/window/rect")
+
+    def set_window_size(self, width, height):
+        """Resizes the top-level window (the app's minimum size still applies)."""
+        return self._cmd("POST", "/window/rect", {"width": width, "height": height})
+
+    def screenshot(self, path):
+        """Saves what the webview shows (its viewport, as PNG) to `path`."""
+        data = self._cmd("GET", "/screenshot", timeout=30)
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(data))
+        return path
 
     def close(self):
         try:
