@@ -86,12 +86,16 @@ class BusyDayScenario:
                 fake.stop()
 
     # ---- helpers ----
-    def shot(self, name, size):
-        """Resizes the window, waits for the page to take the width, saves a screenshot."""
+    def shot(self, name, size, check_height=False):
+        """Resizes the window, waits for the page to take the width (and height), saves a
+        screenshot."""
         s = self.app.session
         s.set_window_size(*size)
         wait_until(f"the page to be {size[0]} px wide",
                    lambda: s.execute("return window.innerWidth;") == size[0], timeout=10)
+        if check_height:
+            wait_until(f"the page to be {size[1]} px tall",
+                       lambda: s.execute("return window.innerHeight;") == size[1], timeout=10)
         time.sleep(0.7)  # let WebKit paint the new layout
         return s.screenshot(os.path.join(h.ARTIFACTS, name))
 
@@ -114,6 +118,9 @@ class BusyDayScenario:
     def screenshots(self, mode):
         self.wait_dashboard()
         self.shot(f"busy-day-{mode}-default.png", DEFAULT_SIZE)
+        # The whole week in one picture, to look at every card: a window as tall as the page.
+        tall = min(int(self.app.session.execute("return document.documentElement.scrollHeight;")), 8000)
+        self.shot(f"busy-day-{mode}-full.png", (DEFAULT_SIZE[0], tall), check_height=True)
         self.shot(f"busy-day-{mode}-narrow.png", NARROW_SIZE)
         self.app.show("settings")
         self.app.session.wait_for_text("#account-list .account-name", MS_USER, timeout=10)
@@ -143,8 +150,8 @@ class BusyDayScenario:
 
     # b2
     def test_dashboard(self):
-        self.wait_dashboard()
         check(not self.dark(), "the first run is in light mode, yet prefers-color-scheme is dark")
+        self.screenshots("light")  # first: they are wanted whatever the checks find
         cards = self.cards()
         titles = [c["title"] for c in cards]
         timed = [c["title"] for c in cards if not c["allDay"]]
@@ -168,7 +175,6 @@ class BusyDayScenario:
               "terminal escapes reach the page")
         imgs = self.app.session.execute("return document.querySelectorAll('img').length;")
         check(imgs == 0, f"{imgs} <img> element(s) in the page")
-        self.screenshots("light")
 
     # b3
     def test_tray(self):

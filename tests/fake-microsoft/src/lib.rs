@@ -206,7 +206,8 @@ impl FakeMicrosoft {
 
     /// Creates or replaces (by `id`) an event from Graph's create-event JSON (`subject`,
     /// `body`, `start`/`end` as `{dateTime, timeZone}`, `isAllDay`, `recurrence` daily or
-    /// weekly, and any other property, passed through); returns its id.
+    /// weekly, and any other property, passed through); returns its id. An `iCalUId` given
+    /// is kept (an invitation from another calendar system), else the fake makes one.
     ///
     /// # Panics
     /// If the calendar is unknown or the event invalid.

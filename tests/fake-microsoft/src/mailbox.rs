@@ -227,10 +227,16 @@ impl Mailbox {
             exceptions: BTreeMap::new(),
             deleted: BTreeSet::new(),
             base: render::base_fields(fields),
-            ical_uid: kept.as_ref().map_or_else(
-                || format!("040000008200E00074C5B7101A82E008{}", random_hex(32)),
-                |old| old.ical_uid.clone(),
-            ),
+            // Graph sets iCalUId itself; a seed may name one, as an invitation that arrived
+            // from another calendar system carries its organizer's UID, so a test can put the
+            // same meeting in two accounts.
+            ical_uid: match spec["iCalUId"].as_str().filter(|uid| !uid.is_empty()) {
+                Some(uid) => uid.to_owned(),
+                None => kept.as_ref().map_or_else(
+                    || format!("040000008200E00074C5B7101A82E008{}", random_hex(32)),
+                    |old| old.ical_uid.clone(),
+                ),
+            },
             created: kept.as_ref().map_or(now, |old| old.created),
             changed: change,
             last_modified: now,

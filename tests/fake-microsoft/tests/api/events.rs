@@ -244,3 +244,25 @@ async fn properties_pass_through_with_graph_defaults() {
         .ends_with('Z'));
     assert!(event["iCalUId"].is_string());
 }
+
+#[tokio::test]
+async fn a_seeded_ical_uid_is_kept_as_an_invitation_from_elsewhere_carries_it() {
+    let fake = FakeMicrosoft::start().await;
+    let uid = "7kuksq0cc5vtl1gqsr4e0hbq3k@google.com";
+    let at = |h: u32| json!({"dateTime": format!("2024-05-07T{h:02}:00:00"), "timeZone": "UTC"});
+    fake.put_event(
+        CAL,
+        json!({"id": "invited", "subject": "Planning", "iCalUId": uid, "start": at(9), "end": at(10)}),
+    );
+    fake.put_event(
+        CAL,
+        json!({"id": "own", "subject": "Own", "start": at(11), "end": at(12)}),
+    );
+    let (token, _) = sign_in(&fake).await;
+    let (items, _, _) = round(&delta_url(&fake, CAL, START, END), &token, &[]).await;
+    let invited = find(&items, "invited");
+    assert_eq!(invited["iCalUId"], uid);
+    assert_eq!(invited["uid"], uid);
+    let own = find(&items, "own")["iCalUId"].as_str().expect("iCalUId");
+    assert!(own.starts_with("040000008200E00074C5B7101A82E008"), "{own}");
+}
