@@ -1,5 +1,5 @@
 """A minimal org.freedesktop.Notifications server on the session bus. Each Notify call is
-appended to a file as one JSON line ({app_name, summary, body, ...}) so a test can assert on
+appended to a file as one JSON line ({app_name, summary, body, ..., at: Unix time}) so a test can assert on
 the reminders the app shows. A test plays the user's click through the extra method
 org.calbuddy.E2E.InvokeAction(id, action_key): the server then emits ActionInvoked from
 /org/freedesktop/Notifications, as a real server does. Usage: notify_server.py OUT_FILE.
@@ -8,6 +8,7 @@ Runs until SIGTERM."""
 import json
 import signal
 import sys
+import time
 
 import dbus
 import dbus.service
@@ -27,6 +28,7 @@ class Server(dbus.service.Object):
         self.shown = set()  # ids returned by Notify and not closed since
 
     def _log(self, record):
+        record["at"] = time.time()  # wall clock, for checks of when a reminder came
         with open(self.out, "a", encoding="utf-8") as f:
             f.write(json.dumps(record) + "\n")
 

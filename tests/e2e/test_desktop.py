@@ -415,7 +415,8 @@ class MainScenario:
         os.makedirs(self.data_dir)
         # A settings file: no demo calendar; reminders 2 minutes ahead.
         with open(os.path.join(self.data_dir, "config.toml"), "w") as f:
-            f.write("[notifications]\nlead_minutes = 2\n")
+            # No reminder at the start: a "Starting now" can only come of a Snooze.
+            f.write("[notifications]\nlead_minutes = 2\nat_start = false\n")
         self.fake = FakeGoogle(FAKE_BIN, os.path.join(ARTIFACTS, "fake-google.log"), popen=PROCS.popen)
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         self.t_standup = now + dt.timedelta(hours=1)
@@ -543,8 +544,10 @@ class MainScenario:
         check(self.notifications.invoke_action(n["id"], "join"),
               f"the notification server does not know id {n['id']}")
         wait_until(f"{MEET} to be opened by Join", lambda: len(opened()) > before or None, timeout=15)
+        time.sleep(0.5)  # one Join, one open
+        check(len(opened()) == before + 1, f"Join opened the link {len(opened()) - before} times")
         # Snoozed less than 100 s before the start: it comes back at the start (sooner than
-        # 5 min), once.
+        # 5 min), not before, once, with its buttons.
         check(self.notifications.invoke_action(n["id"], "snooze"),
               f"the notification server does not know id {n['id']}")
 
@@ -553,6 +556,10 @@ class MainScenario:
             return got if len(got) >= 2 else None
         again = wait_until("the snoozed reminder to come back at the start", back, timeout=150)
         check(again[1]["body"].startswith("Starting now"), f"unexpected body {again[1]['body']!r}")
+        early = self.t_reminder.timestamp() - again[1]["at"]
+        check(early <= 1.0, f"the snoozed reminder came back {early:.0f} s before the start")
+        check({"join", "snooze"} <= set(again[1]["actions"][0::2]),
+              f"the snoozed reminder lost its buttons: {again[1]['actions']}")
         time.sleep(2)
         count = len(self.notifications.notifies(T_REMINDER))
         check(count == 2, f"{count} notifications for {T_REMINDER!r} after one snooze")
