@@ -73,7 +73,7 @@ _LATER = [
     (4, 16, 0, 60, "microsoft", "Year-end planning", [_ADELE], TEAMS),
     (5, 11, 0, 60, "google", "Hackathon kickoff", [_ZOLTAN, _PRIYA], MEET),
     (5, 14, 0, 60, "microsoft", "Security training", [], TEAMS),
-    (5, 16, 0, 30, "google", "Friday wrap-up", [], None),
+    (5, 16, 0, 30, "google", "Weekly wrap-up", [], None),
     (6, 10, 0, 120, "google", "Offsite planning", [_PRIYA, _ZOLTAN, _CHIDI], None),
     (6, 14, 0, 30, "microsoft", "Contract signing", [_ADELE], TEAMS),
     (6, 15, 0, 60, "google", "Reading group", [], None),
