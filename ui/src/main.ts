@@ -1,5 +1,6 @@
 // Entry point for both windows: picks the view from location.hash ("#settings" → settings,
-// anything else → dashboard) and mounts it into #app.
+// anything else → dashboard), mounts it into #app, and lets Esc close the window.
+import { closeOnEscape } from "./keys";
 import { mountDashboard, type MountedView } from "./views/dashboard";
 import { mountSettings } from "./views/settings";
 
@@ -18,6 +19,7 @@ export function start(root: HTMLElement, hash: string): MountedView {
 
 const app = document.getElementById("app");
 if (app) {
+  closeOnEscape(document);
   let current = start(app, location.hash);
   window.addEventListener("hashchange", () => {
     current.destroy();
