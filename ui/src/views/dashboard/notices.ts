@@ -46,18 +46,19 @@ type Source = "sync" | "load" | "action";
 
 /** The human sentence for an error of `kind` (about account `name` when given). */
 export function sentence(kind: ErrorKind, source: Source, name?: string): string {
-  const about = name ? `${name}: ` : "";
+  // "Work: couldn't reach …" about an account, "Couldn't reach …" on its own.
+  const about = (body: string) => (name ? `${name}: ${body}` : body.charAt(0).toUpperCase() + body.slice(1));
   switch (kind) {
     case "browser":
       return "Couldn't open your web browser.";
     case "gone":
-      return `${about}the calendar or its link is gone. Check it in Settings.`;
+      return about("the calendar or its link is gone. Check it in Settings.");
     case "reauth":
       return name ? `${name} needs you to sign in again.` : "An account needs you to sign in again.";
     case "rate":
-      return `${about}the calendar server asked to slow down. It will sync again shortly.`;
+      return about("the calendar server asked to slow down. It will sync again shortly.");
     case "network":
-      return `${about}couldn't reach the calendar server. Check your internet connection.`;
+      return about("couldn't reach the calendar server. Check your internet connection.");
     case "other":
       if (name) return `${name} couldn't sync.`;
       return source === "load" ? "Couldn't load your events." : source === "sync" ? "Couldn't sync your calendars." : "That didn't work.";
