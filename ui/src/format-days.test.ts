@@ -1,6 +1,6 @@
 // The dashboard's window of days (seven days = today + 6, at a month end and over a DST change),
 // multi-day spans, events that began yesterday and the 12/24-hour choice of the settings.
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { formatEventWhen, formatUntil, groupByDay, hourCycleOf, spanDay, startedBefore } from "./format";
 import { event, NOW, settings } from "./test-helpers";
 
@@ -23,13 +23,12 @@ describe("seven days are seven days", () => {
   });
 
   describe("over a DST change", () => {
-    const saved = process.env.TZ;
     afterEach(() => {
-      process.env.TZ = saved;
+      vi.unstubAllEnvs();
     });
 
     test("Berlin, the week the clocks go back: seven local days", () => {
-      process.env.TZ = "Europe/Berlin";
+      vi.stubEnv("TZ", "Europe/Berlin");
       expect([new Date(2026, 9, 24, 12).getTimezoneOffset(), new Date(2026, 9, 26, 12).getTimezoneOffset()]).toEqual([-120, -60]);
       const now = new Date("2026-10-22T06:00:00Z"); // Thursday 08:00 CEST; Sunday 25th has 25 hours
       const daily = Array.from({ length: 9 }, (_, i) => {
