@@ -160,21 +160,35 @@ describe("the banner", () => {
     expect([input.selectionStart, input.selectionEnd]).toEqual([0, url.length]);
   });
 
-  test("a sign-in page no browser could open is offered to copy", async () => {
+  test("Reconnect with no browser: the sign-in page is offered to copy until the sign-in ends", async () => {
     const signInUrl = "https://accounts.example.com/o/oauth2/auth?client_id=abc";
     const writeText = vi.fn(() => Promise.resolve());
     vi.stubGlobal("navigator", { ...navigator, clipboard: { writeText } });
-    backend({ upcoming_events: () => [], sync_status: () => status() });
+    let finish: (v: unknown) => void = () => {};
+    backend({
+      upcoming_events: () => [],
+      sync_status: () => status({ accounts: [account({ name: "Work", needs_reauth: true })] }),
+      connect_google: () => new Promise((r) => { finish = r; }),
+    });
     await mount();
+    // a sign-in started elsewhere (the settings window) is not the dashboard's to offer
     await emit("sign-in-url", { url: signInUrl, opened: false });
     await settle();
-    expect(sentences()).toEqual(["Couldn't open your web browser for the sign-in. Copy the link and open it in your browser."]);
+    expect(root.querySelector(".banner-copy")).toBeNull();
+
+    ($("#reconnect", root) as HTMLButtonElement).click();
+    await settle();
+    await emit("sign-in-url", { url: signInUrl, opened: false });
+    await settle();
+    expect(sentences()).toEqual([
+      "Work needs you to sign in again.",
+      "Couldn't open your web browser for the sign-in. Copy the link and open it in your browser.",
+    ]);
     ($(".banner-copy", root) as HTMLButtonElement).click();
     await settle();
     expect(writeText).toHaveBeenCalledWith(signInUrl);
-    // a browser did open the next time: nothing to copy
-    await emit("sign-in-url", { url: signInUrl, opened: true });
+    finish(account({ name: "Work" }));
     await settle();
-    expect($("#error-banner", root).hidden).toBe(true);
+    expect(root.querySelector(".banner-copy")).toBeNull();
   });
 });

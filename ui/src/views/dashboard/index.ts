@@ -126,7 +126,8 @@ export function mountDashboard(root: HTMLElement, opts: DashboardOptions = {}): 
     })),
     keep(onDataChanged(() => void reload())),
     keep(onSignInUrl((signIn) => {
-      if (state.destroyed) return;
+      // Only for the banner's own Reconnect: a sign-in started in Settings is offered there.
+      if (state.destroyed || !state.reconnecting) return;
       state.signIn = signIn.opened ? null : signIn;
       banner.render();
     })),
