@@ -87,6 +87,9 @@ pub fn run() {
             tray::create(&handle)?;
             notifications::init(&handle);
             background::start(&handle);
+            // Wake and network-back signals come from logind and NetworkManager on Linux. On
+            // macOS and Windows (no such bus) the minute loop notices a wake by the jump in the
+            // wall clock, and a sync that failed offline is retried on the sync schedule.
             #[cfg(target_os = "linux")]
             system_events::start(&handle);
             if !hidden {

@@ -118,6 +118,8 @@ fn snooze_of(extra: &HashMap<String, Value>, now: DateTime<Utc>) -> Option<Snooz
     ))
 }
 
+/// freedesktop notification servers may read the body as markup (the body-markup capability);
+/// macOS and Windows show it as plain text, so only Linux escapes it.
 #[cfg(target_os = "linux")]
 fn plain_body(text: &str) -> String {
     text.replace('&', "&amp;")

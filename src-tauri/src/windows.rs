@@ -54,6 +54,8 @@ pub fn on_destroyed(app: &AppHandle) {
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(Duration::from_secs(3)).await;
         if app.webview_windows().is_empty() {
+            // WebKitGTK only: WKWebView (macOS) and WebView2 (Windows) end their helper
+            // processes with the last webview themselves.
             #[cfg(target_os = "linux")]
             end_webkit_helpers();
         }

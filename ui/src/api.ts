@@ -88,6 +88,8 @@ export type Settings = {
    * tray lists all-day events (one line per day).
    */
   general: { start_at_login: boolean; time_format: "system" | "12h" | "24h"; tray_all_day: boolean };
+  /** time_format with "system" resolved by the shell from the locale (which the webview cannot read). */
+  hour_cycle?: "12h" | "24h";
 };
 
 export type SettingsInput = Omit<Settings, "google" | "microsoft"> & {

@@ -1,7 +1,7 @@
 // Pure date and time logic for the views: parsing event times, local days, day labels,
 // time ranges, "3 min ago", which events are under way and grouping events by local day.
 // No DOM, no clock: every function takes `now` and an optional locale (undefined = the system's).
-import type { Account, EventView } from "./api";
+import type { Account, EventView, Settings } from "./api";
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MINUTE = 60_000;
@@ -58,6 +58,13 @@ export function dayLabel(day: Date, now: Date, locale?: string): string {
  */
 export type HourCycle = "12h" | "24h";
 
+/** The hour cycle the settings ask for: the shell's resolved one, else an explicit 12h/24h. */
+export function hourCycleOf(settings: Settings | null | undefined): HourCycle | undefined {
+  if (!settings) return undefined;
+  const pick = (v: unknown): HourCycle | undefined => (v === "12h" || v === "24h" ? v : undefined);
+  return pick(settings.hour_cycle) ?? pick(settings.general?.time_format);
+}
+
 /** Local clock time, e.g. "09:30" (en-GB, 24-hour clocks pad the hour) or "9:30 AM" (en-US). */
 export function formatTime(d: Date, locale?: string, hours?: HourCycle): string {
   const chosen: Intl.DateTimeFormatOptions = hours ? { hourCycle: hours === "12h" ? "h12" : "h23" } : {};
@@ -78,7 +85,7 @@ export function formatTimeRange(start: Date, end: Date, locale?: string, hours?:
 }
 
 /** What the time column of an event says: "All day", "All day · until Fri 27 Nov" or a range. */
-export function formatEventWhen(ev: EventView, locale?: string): string {
+export function formatEventWhen(ev: EventView, locale?: string, hours?: HourCycle): string {
   if (ev.all_day) {
     const start = parseLocalDate(ev.start);
     const lastDay = addDays(parseLocalDate(ev.end), -1);
@@ -88,7 +95,33 @@ export function formatEventWhen(ev: EventView, locale?: string): string {
     }
     return "All day";
   }
-  return formatTimeRange(new Date(ev.start), new Date(ev.end), locale);
+  return formatTimeRange(new Date(ev.start), new Date(ev.end), locale, hours);
+}
+
+/**
+ * The time column of a timed event that began before today: "until 01:00" when it ends today,
+ * "until Fri 01:00" when later (its start is on the "Since …" line, so a range would repeat it).
+ */
+export function formatUntil(ev: EventView, now: Date, locale?: string, hours?: HourCycle): string {
+  const end = new Date(ev.end);
+  const time = formatTime(end, locale, hours);
+  if (dayDiff(now, end) <= 0) return `until ${time}`;
+  return `until ${new Intl.DateTimeFormat(locale, { weekday: "short" }).format(end)} ${time}`;
+}
+
+/**
+ * Which day of a multi-day all-day event `day` is: { index: 2, total: 3 } for "day 2 of 3";
+ * null for a one-day event or a day outside it.
+ */
+export function spanDay(ev: EventView, day: Date): { index: number; total: number } | null {
+  if (!ev.all_day) return null;
+  const start = parseLocalDate(ev.start);
+  const end = parseLocalDate(ev.end);
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return null;
+  const total = dayDiff(start, end);
+  const index = dayDiff(start, day) + 1;
+  if (total < 2 || index < 1 || index > total) return null;
+  return { index, total };
 }
 
 /**
@@ -96,11 +129,11 @@ export function formatEventWhen(ev: EventView, locale?: string): string {
  * way: "Since yesterday 23:00", "Since Mon 09:00" (within a week) or "Since 3 Nov 09:00".
  * Null for an event that starts today or later, and for all-day events (their "until" says it).
  */
-export function startedBefore(ev: EventView, now: Date, locale?: string): string | null {
+export function startedBefore(ev: EventView, now: Date, locale?: string, hours?: HourCycle): string | null {
   if (ev.all_day) return null;
   const start = new Date(ev.start);
   if (Number.isNaN(start.getTime()) || start.getTime() >= startOfDay(now).getTime()) return null;
-  const time = formatTime(start, locale);
+  const time = formatTime(start, locale, hours);
   const days = dayDiff(start, now);
   if (days === 1) return `Since yesterday ${time}`;
   const opts: Intl.DateTimeFormatOptions = days < 7 ? { weekday: "short" } : { day: "numeric", month: "short" };
@@ -153,8 +186,9 @@ export type DayGroup = { key: string; date: Date; label: string; events: EventVi
  * - A timed event goes on the day it starts; one that started before today and is still under
  *   way goes on today.
  * - A multi-day all-day event appears on EVERY day it covers within the `days`-day window from
- *   today (so a conference shows on each of its days); if it lies wholly outside the window it
- *   goes on its first day.
+ *   today (so a conference shows on each of its days; the list draws it as one line a day).
+ * - The window is `days` local days: today and the next `days - 1` (7 = today + 6). The shell
+ *   answers "the next 7 × 24 h", which reaches into an eighth day: what starts there is left out.
  * - Events that have ended are left out.
  */
 export function groupByDay(events: EventView[], now: Date, days = 7, locale?: string): DayGroup[] {
@@ -180,14 +214,10 @@ export function groupByDay(events: EventView[], now: Date, days = 7, locale?: st
       const from = start < today ? today : start;
       const until = Number.isNaN(end.getTime()) || end <= start ? addDays(start, 1) : end;
       const stop = until < windowEnd ? until : windowEnd;
-      if (from >= stop) {
-        put(from, ev);
-        continue;
-      }
       for (let d = from; d < stop; d = addDays(d, 1)) put(d, ev);
     } else {
       const start = new Date(ev.start);
-      if (Number.isNaN(start.getTime())) continue;
+      if (Number.isNaN(start.getTime()) || start >= windowEnd) continue;
       put(start < today ? today : start, ev);
     }
   }

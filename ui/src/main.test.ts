@@ -1,8 +1,8 @@
 // Routing: the hash picks the view.
-import { clearMocks } from "@tauri-apps/api/mocks";
+import { clearMocks, mockWindows } from "@tauri-apps/api/mocks";
 import { afterEach, expect, test } from "vitest";
-import { start, viewFor } from "./main";
-import { backend, settings, status } from "./test-helpers";
+import { boot, start, viewFor } from "./main";
+import { backend, named, settings, settle, status } from "./test-helpers";
 
 afterEach(() => clearMocks());
 
@@ -27,4 +27,23 @@ test("start mounts the chosen view", async () => {
   expect(root.querySelector("#sync-now")).not.toBeNull();
   expect(root.querySelector("#account-list")).toBeNull();
   d.destroy();
+});
+
+test("Esc closes the window it is pressed in, dashboard and settings alike", async () => {
+  const handlers = { upcoming_events: () => [], sync_status: () => status(), settings: () => settings(), accounts: () => [], calendars: () => [] };
+  for (const [label, hash] of [["settings", "#settings"], ["dashboard", ""]] as const) {
+    mockWindows(label);
+    const calls = backend(handlers);
+    location.hash = hash;
+    const root = document.createElement("div");
+    document.body.replaceChildren(root);
+    const stop = boot(root);
+    await settle();
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }));
+    await settle();
+    stop();
+    expect(document.body.dataset.view).toBe(label);
+    expect(named(calls, "plugin:window|close").map((c) => c.args)).toEqual([{ label }]);
+    clearMocks();
+  }
 });

@@ -16,6 +16,8 @@ export type ContentHooks = {
 export type Content = {
   element: HTMLElement;
   render(): void;
+  /** Focuses an event's card and opens its Details (from the next-up area). */
+  open(id: string): void;
 };
 
 export function createContent(state: DashboardState, hooks: ContentHooks): Content {
@@ -25,7 +27,7 @@ export function createContent(state: DashboardState, hooks: ContentHooks): Conte
 
   let contentKey = "";
   function render(): void {
-    const { events, status, loadError, days, locale } = state;
+    const { events, status, loadError, days, locale, hours } = state;
     const t = state.now();
     if (events === null) {
       const key = loadError ? "failed" : "loading";
@@ -44,7 +46,7 @@ export function createContent(state: DashboardState, hooks: ContentHooks): Conte
     const groups = groupByDay(events, t, days, locale);
     const ongoing = events.filter((e) => isOngoing(e, t)).map((e) => e.id);
     const key = JSON.stringify([events, groups.map((g) => [g.key, g.label, g.events.length]), ongoing,
-      status?.accounts.length ?? -1, status?.syncing ?? false]);
+      status?.accounts.length ?? -1, status?.syncing ?? false, hours]);
     if (key === contentKey) return;
     contentKey = key;
 
@@ -70,5 +72,5 @@ export function createContent(state: DashboardState, hooks: ContentHooks): Conte
       h("p", { class: "muted" }, status?.syncing ? "Still syncing your calendars…" : "Enjoy the free time."));
   }
 
-  return { element, render };
+  return { element, render, open: (id) => void eventList.open(id) };
 }

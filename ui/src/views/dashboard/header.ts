@@ -1,7 +1,7 @@
 // The top bar: the "Upcoming" title with the last-synced line, Sync now (disabled and showing the
 // progress while a sync runs) and the Settings button, plus the screen-reader line that announces
 // when a sync starts and ends.
-import { errorMessage, openWindow, syncNow, syncStatus } from "../../api";
+import { openWindow, syncNow, syncStatus, toCommandError } from "../../api";
 import { h, icon, ICONS } from "../../dom";
 import { lastSyncedText, syncProgressText } from "../../format";
 import type { Act, DashboardState } from "./state";
@@ -18,6 +18,8 @@ export type Header = {
   /** The polite live region (placed after the banner). */
   liveStatus: HTMLParagraphElement;
   render(): void;
+  /** What Sync now does (also Ctrl/Cmd+R and the banner's Try again); nothing while syncing. */
+  sync(): Promise<void>;
 };
 
 export function createHeader(state: DashboardState, hooks: HeaderHooks): Header {
@@ -43,7 +45,8 @@ export function createHeader(state: DashboardState, hooks: HeaderHooks): Header 
     try {
       await syncNow();
     } catch (e) {
-      state.actionError = errorMessage(e);
+      const err = toCommandError(e);
+      state.actionError = { message: err.message, code: err.code };
     }
     state.syncRequested = false;
     if (seq === state.statusSeq) {
@@ -58,9 +61,19 @@ export function createHeader(state: DashboardState, hooks: HeaderHooks): Header 
     if (!state.destroyed) hooks.renderAll();
   }
 
+  // A disabled button loses focus (WebKit moves it to the body): remember it had it, and give it
+  // back when the sync ends, unless the user has moved on.
+  let refocus = false;
   function render(): void {
     const { status, now } = state;
     const syncing = state.syncRequested || status?.syncing === true;
+    if (syncing && !syncBtn.disabled && document.activeElement === syncBtn) refocus = true;
+    if (!syncing && syncBtn.disabled && refocus) {
+      refocus = false;
+      const a = document.activeElement;
+      syncBtn.disabled = false;
+      if (a === null || a === document.body || a === syncBtn) syncBtn.focus();
+    }
     syncBtn.disabled = syncing;
     syncBtn.setAttribute("aria-busy", String(syncing));
     syncBtn.classList.toggle("syncing", syncing);
@@ -71,5 +84,5 @@ export function createHeader(state: DashboardState, hooks: HeaderHooks): Header 
     if (liveStatus.textContent !== live) liveStatus.textContent = live;
   }
 
-  return { topbar, liveStatus, render };
+  return { topbar, liveStatus, render, sync: () => (syncBtn.disabled ? Promise.resolve() : doSyncNow()) };
 }

@@ -1,20 +1,31 @@
-// The dashboard window: mountDashboard lays out the page (top bar, banner, events), loads the
-// next days' events and the sync status, reloads on the shell's "data-changed" event, when a sync
-// finishes and when the day changes, and cleans up on destroy. Each part lives in its own module
+// The dashboard window: mountDashboard lays out the page (top bar, banner, next up, events),
+// loads the next days' events, the sync status and the time format, reloads on the shell's
+// "data-changed" event, when a sync finishes and when the day changes, re-reads the time format
+// when the window gets focus (after a change in the settings window), redraws on each minute
+// boundary, syncs on Ctrl/Cmd+R, and cleans up on destroy. Each part lives in its own module
 // beside this one.
 import {
   errorMessage,
+  getSettings,
   onDataChanged,
+  onSignInUrl,
   onSyncState,
+  openWindow,
   syncStatus,
+  toCommandError,
   upcomingEvents,
   type UnlistenFn,
 } from "../../api";
-import { dayKey } from "../../format";
+import { dayKey, hourCycleOf } from "../../format";
+import { refreshOnReloadKey } from "../../keys";
 import { createBanner } from "./banner";
 import { createContent } from "./content";
 import { createHeader } from "./header";
+import { createNextUp } from "./nextup";
 import { createState } from "./state";
+
+/** How often the clock is looked at; the view redraws only when the minute changes. */
+const CLOCK_POLL_MS = 1_000;
 
 export type DashboardOptions = {
   /** The clock (tests inject a fixed one). */
@@ -36,32 +47,41 @@ export function mountDashboard(root: HTMLElement, opts: DashboardOptions = {}): 
   const state = createState(now, opts.locale, opts.days ?? 7);
   let shownDay = dayKey(now());
 
-  async function act(fn: () => Promise<unknown>): Promise<void> {
+  async function act(fn: () => Promise<unknown>, link?: string): Promise<void> {
     try {
       await fn();
     } catch (e) {
-      state.actionError = errorMessage(e);
+      const err = toCommandError(e);
+      state.actionError = { message: err.message, code: err.code, link: link ?? null };
       banner.render();
     }
   }
 
   const header = createHeader(state, { act, renderBanner: () => banner.render(), renderAll });
-  const banner = createBanner(state, { reload });
+  const banner = createBanner(state, {
+    reload,
+    sync: () => header.sync(),
+    openSettings: () => act(() => openWindow("settings")),
+  });
   const content = createContent(state, { act, reload });
+  const nextUp = createNextUp(state, { act, open: (id) => content.open(id) });
 
-  root.replaceChildren(header.topbar, banner.element, header.liveStatus, content.element);
+  root.replaceChildren(header.topbar, banner.element, header.liveStatus, nextUp.element, content.element);
 
   function renderAll(): void {
     header.render();
     banner.render();
+    nextUp.render();
     content.render();
   }
 
   // ---- loading ----
   async function loadOnce(): Promise<void> {
     const seq = state.statusSeq;
-    const [ev, st] = await Promise.allSettled([upcomingEvents(state.days), syncStatus()]);
+    const [ev, st, se] = await Promise.allSettled([upcomingEvents(state.days), syncStatus(), getSettings()]);
     if (state.destroyed) return;
+    // Without settings the locale's own clock is used; that is no error worth a banner.
+    if (se.status === "fulfilled") state.hours = hourCycleOf(se.value);
     state.loadError = null;
     if (ev.status === "fulfilled") state.events = ev.value;
     else state.loadError = errorMessage(ev.reason);
@@ -105,20 +125,48 @@ export function mountDashboard(root: HTMLElement, opts: DashboardOptions = {}): 
       if (!s.syncing) void reload();
     })),
     keep(onDataChanged(() => void reload())),
+    keep(onSignInUrl((signIn) => {
+      // Only for the banner's own Reconnect: a sign-in started in Settings is offered there.
+      if (state.destroyed || !state.reconnecting) return;
+      state.signIn = signIn.opened ? null : signIn;
+      banner.render();
+    })),
   ]).catch((e) => {
     state.loadError = `Live updates are off: ${errorMessage(e)}`;
     banner.render();
   });
 
+  // Countdowns must change on the minute, not up to a minute late: the clock is polled and the
+  // view redrawn when its minute changes (a poll survives suspend and clock changes, which a
+  // timer aimed at the next boundary would not).
+  let shownMinute = Math.floor(now().getTime() / 60_000);
   const timer = setInterval(() => {
+    const minute = Math.floor(now().getTime() / 60_000);
+    if (minute === shownMinute) return;
+    shownMinute = minute;
     const k = dayKey(now());
     if (k !== shownDay) {
       shownDay = k;
       void reload();
     }
     header.render();
+    nextUp.render();
     content.render(); // ongoing highlights, ended events, day labels
-  }, 60_000);
+  }, CLOCK_POLL_MS);
+
+  // The settings window saves without telling the others: read the time format again when this
+  // window comes back to the front.
+  const onFocus = () => {
+    void getSettings().then((s) => {
+      const hours = hourCycleOf(s);
+      if (state.destroyed || hours === state.hours) return;
+      state.hours = hours;
+      nextUp.render();
+      content.render();
+    }, () => undefined);
+  };
+  window.addEventListener("focus", onFocus);
+  const removeReloadKey = refreshOnReloadKey(document, () => void header.sync());
 
   const ready = Promise.all([listening, reload()]).then(() => undefined);
 
@@ -127,6 +175,8 @@ export function mountDashboard(root: HTMLElement, opts: DashboardOptions = {}): 
     destroy() {
       state.destroyed = true;
       clearInterval(timer);
+      window.removeEventListener("focus", onFocus);
+      removeReloadKey();
       for (const u of unlisteners.splice(0)) {
         try {
           u();

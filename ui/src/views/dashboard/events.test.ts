@@ -1,0 +1,207 @@
+// The day list: all-day and multi-day events as one line a day, the 12/24-hour setting (read at
+// start and again when the window gets focus), answer styles, keyboard reach and opening,
+// Ctrl/Cmd+R and focus after Sync now.
+import { emit } from "@tauri-apps/api/event";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import type { EventView, Settings } from "../../api";
+import { $, backend, event, named, NOW, settings, settle, status } from "../../test-helpers";
+import { mountDashboard, type MountedView } from "./index";
+
+let view: MountedView | null = null;
+let root: HTMLElement;
+
+beforeEach(() => {
+  root = document.createElement("div");
+  document.body.replaceChildren(root);
+});
+
+afterEach(() => {
+  view?.destroy();
+  view = null;
+  clearMocks();
+});
+
+async function mountWith(events: EventView[], extra: Record<string, (a: Record<string, unknown> | undefined) => unknown> = {}) {
+  const calls = backend({ upcoming_events: () => events, sync_status: () => status(), ...extra });
+  view = mountDashboard(root, { now: () => NOW, locale: "en-GB" });
+  await view.ready;
+  return calls;
+}
+
+const withFormat = (time_format: "system" | "12h" | "24h"): Settings =>
+  settings({ general: { start_at_login: false, time_format, tray_all_day: true } });
+
+describe("all-day lines", () => {
+  test("a multi-day event is one compact line on each of its 3 days", async () => {
+    await mountWith([
+      event({ id: "conf", title: "RustConf", all_day: true, start: "2026-11-25", end: "2026-11-28" }),
+      event({ id: "t", title: "Talk", start: "2026-11-26T10:00:00Z", end: "2026-11-26T11:00:00Z" }),
+    ]);
+    const days = [...root.querySelectorAll(".day")];
+    expect(days.map((d) => d.querySelector("h2")?.textContent)).toEqual(["Today", "Tomorrow", "Friday 27 November"]);
+    const lines = days.map((d) => [...d.querySelectorAll(".allday-line")].map((l) => l.textContent));
+    expect(lines).toEqual([["All dayRustConfday 1 of 3"], ["All dayRustConfday 2 of 3"], ["All dayRustConfday 3 of 3"]]);
+    // the line sits above the day's timed cards, and is not a full card
+    const tomorrow = days[1]!;
+    const line = $(".allday-line", tomorrow);
+    expect(line.compareDocumentPosition($('[data-event-id="t"]', tomorrow)) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(line.querySelector(".event-meta, .join, details")).toBeNull();
+  });
+
+  test("a one-day all-day event has no day count", async () => {
+    await mountWith([event({ id: "h", title: "Holiday", all_day: true, start: "2026-11-25", end: "2026-11-26" })]);
+    expect($(".allday-line", root).textContent).toBe("All dayHoliday");
+  });
+});
+
+describe("time format from the settings", () => {
+  const ev = event({ id: "e", start: "2026-11-25T14:00:00Z", end: "2026-11-25T15:30:00Z" });
+
+  test("12h", async () => {
+    await mountWith([ev], { settings: () => withFormat("12h") });
+    expect($('[data-event-id="e"] .event-time', root).textContent).toMatch(/^2:00\spm – 3:30\spm$/i);
+    expect($(".next-up-when", root).textContent).toBe("in 4 h 15 min");
+  });
+
+  test("24h in a 12-hour locale", async () => {
+    backend({ upcoming_events: () => [ev, event({ id: "tm", start: "2026-11-26T15:00:00Z", end: "2026-11-26T16:00:00Z" })],
+      sync_status: () => status(), settings: () => withFormat("24h") });
+    view = mountDashboard(root, { now: () => NOW, locale: "en-US" });
+    await view.ready;
+    expect($('[data-event-id="e"] .event-time', root).textContent).toBe("14:00 – 15:30");
+    expect($('[data-event-id="tm"] .event-time', root).textContent).toBe("15:00 – 16:00");
+  });
+
+  test("the shell's resolved hour cycle wins over system", async () => {
+    await mountWith([ev], { settings: () => ({ ...withFormat("system"), hour_cycle: "12h" }) });
+    expect($('[data-event-id="e"] .event-time', root).textContent).toMatch(/pm/i);
+  });
+
+  test("read again when the window gets focus and on data-changed", async () => {
+    let current = withFormat("24h");
+    const tomorrow = event({ id: "t", title: "Early", start: "2026-11-26T09:00:00Z", end: "2026-11-26T09:30:00Z" });
+    await mountWith([ev, tomorrow], { settings: () => current });
+    expect($('[data-event-id="e"] .event-time', root).textContent).toBe("14:00 – 15:30");
+    current = withFormat("12h");
+    window.dispatchEvent(new Event("focus"));
+    await settle();
+    expect($('[data-event-id="e"] .event-time', root).textContent).toMatch(/^2:00\spm/i);
+    current = withFormat("24h");
+    await emit("data-changed", null);
+    await settle();
+    expect($('[data-event-id="e"] .event-time', root).textContent).toBe("14:00 – 15:30");
+  });
+});
+
+describe("answers", () => {
+  test("tentative and unanswered differ from accepted; declined is marked", async () => {
+    await mountWith([
+      event({ id: "acc", start: "2026-11-25T11:00:00Z", end: "2026-11-25T12:00:00Z" }),
+      event({ id: "ten", my_response: "tentative", start: "2026-11-25T12:00:00Z", end: "2026-11-25T13:00:00Z" }),
+      event({ id: "na", my_response: "needs_action", start: "2026-11-25T13:00:00Z", end: "2026-11-25T14:00:00Z" }),
+      event({ id: "st", status: "tentative", start: "2026-11-25T14:00:00Z", end: "2026-11-25T15:00:00Z" }),
+      event({ id: "dec", my_response: "declined", start: "2026-11-25T15:00:00Z", end: "2026-11-25T16:00:00Z" }),
+    ]);
+    const cls = (id: string) => $(`[data-event-id="${id}"]`, root).classList;
+    expect(cls("acc").contains("tentative")).toBe(false);
+    expect(cls("acc").contains("declined")).toBe(false);
+    for (const id of ["ten", "na", "st"]) expect(cls(id).contains("tentative")).toBe(true);
+    expect(cls("dec").contains("declined")).toBe(true);
+  });
+});
+
+describe("keyboard", () => {
+  const url = "https://meet.example.com/x";
+  const events = [
+    event({ id: "now", title: "Stand-up", start: "2026-11-25T09:30:00Z", end: "2026-11-25T10:00:00Z", meeting_url: url }),
+    event({ id: "hol", title: "Holiday", all_day: true, start: "2026-11-25", end: "2026-11-26" }),
+    event({ id: "desc", title: "1:1", description: "Agenda", start: "2026-11-25T12:00:00Z", end: "2026-11-25T12:30:00Z" }),
+  ];
+
+  /** What Tab visits, in order: focusable elements in document order (none has a positive tabindex). */
+  function tabOrder(): string[] {
+    const all = [...root.querySelectorAll<HTMLElement>("button, summary, [tabindex]")]
+      .filter((el) => !(el as HTMLButtonElement).disabled && el.tabIndex >= 0 && !el.closest("[hidden]"));
+    expect(all.every((el) => el.tabIndex === 0)).toBe(true);
+    return all.map((el) => {
+      const id = el.closest<HTMLElement>("[data-event-id]")?.dataset.eventId;
+      const what = el.dataset.eventId ? "item" : el.tagName === "SUMMARY" ? "details" : el.className.split(" ").pop();
+      return el.id ? `#${el.id}` : `${el.closest("#next-up") ? "next-up " : ""}${id}:${what}`;
+    });
+  }
+
+  test("every card and next-up item is reachable with Tab in reading order", async () => {
+    await mountWith(events);
+    expect(tabOrder()).toEqual([
+      "#sync-now", "#open-settings",
+      "next-up now:item", "next-up now:next-up-join", "next-up desc:item",
+      "hol:item", "now:item", "now:join", "desc:item", "desc:details",
+    ]);
+  });
+
+  test("Enter or Space on a card opens its details; Enter on a next-up item opens its card", async () => {
+    await mountWith(events);
+    const card = $('[data-event-id="desc"].event', root);
+    const details = card.querySelector("details")!;
+    card.focus();
+    card.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    expect(details.open).toBe(true);
+    card.dispatchEvent(new KeyboardEvent("keydown", { key: " ", bubbles: true }));
+    expect(details.open).toBe(false);
+
+    const item = $('#next-up [data-event-id="desc"]', root);
+    item.focus();
+    item.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true }));
+    expect(document.activeElement).toBe(card);
+    expect(details.open).toBe(true);
+  });
+
+  test("focus on a card survives a redraw", async () => {
+    let list = events;
+    await mountWith([], { upcoming_events: () => list });
+    $('[data-event-id="desc"].event', root).focus();
+    list = [...events, event({ id: "new", start: "2026-11-25T11:00:00Z", end: "2026-11-25T11:30:00Z" })];
+    await emit("data-changed", null);
+    await settle();
+    expect(root.querySelectorAll(".event")).toHaveLength(4);
+    expect((document.activeElement as HTMLElement).dataset.eventId).toBe("desc");
+  });
+
+  test("Ctrl+R and Cmd+R sync instead of reloading", async () => {
+    const calls = await mountWith([], { sync_now: () => null });
+    const ctrl = new KeyboardEvent("keydown", { key: "r", ctrlKey: true, bubbles: true, cancelable: true });
+    document.body.dispatchEvent(ctrl);
+    await settle();
+    expect(ctrl.defaultPrevented).toBe(true);
+    expect(named(calls, "sync_now")).toHaveLength(1);
+    const cmd = new KeyboardEvent("keydown", { key: "R", metaKey: true, bubbles: true, cancelable: true });
+    document.body.dispatchEvent(cmd);
+    await settle();
+    expect(cmd.defaultPrevented).toBe(true);
+    expect(named(calls, "sync_now")).toHaveLength(2);
+    // a plain r is typing, not a sync
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "r", bubbles: true, cancelable: true }));
+    await settle();
+    expect(named(calls, "sync_now")).toHaveLength(2);
+  });
+
+  test("after Sync now, focus is back on Sync now", async () => {
+    let finish: (v: unknown) => void = () => {};
+    await mountWith([], { sync_now: () => new Promise((r) => { finish = r; }) });
+    const btn = $("#sync-now", root) as HTMLButtonElement;
+    btn.focus();
+    btn.click();
+    await settle();
+    expect(btn.disabled).toBe(true);
+    // WebKit takes focus away from a button that becomes disabled (jsdom does not): lose it here
+    const elsewhere = document.body.appendChild(document.createElement("input"));
+    elsewhere.focus();
+    elsewhere.remove();
+    expect(document.activeElement).toBe(document.body);
+    finish(null);
+    await settle();
+    expect(btn.disabled).toBe(false);
+    expect(document.activeElement).toBe(btn);
+  });
+});

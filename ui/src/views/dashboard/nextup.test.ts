@@ -1,0 +1,162 @@
+// The next-up area of the dashboard: the states of a day (nothing on, in a meeting with the
+// next in 3 min, overlapping meetings, midnight with all-day items), the minute countdown and
+// the screen-reader line that speaks only when the meetings change.
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import type { EventView } from "../../api";
+import { $, backend, event, named, NOW, settle, status } from "../../test-helpers";
+import { mountDashboard, type MountedView } from "./index";
+
+let view: MountedView | null = null;
+let root: HTMLElement;
+
+beforeEach(() => {
+  root = document.createElement("div");
+  document.body.replaceChildren(root);
+});
+
+afterEach(() => {
+  view?.destroy();
+  view = null;
+  clearMocks();
+  vi.useRealTimers();
+});
+
+async function mountWith(events: EventView[], now: () => Date = () => NOW) {
+  const calls = backend({ upcoming_events: () => events, sync_status: () => status() });
+  view = mountDashboard(root, { now, locale: "en-GB" });
+  await view.ready;
+  return calls;
+}
+
+const items = () => [...root.querySelectorAll<HTMLElement>("#next-up .next-up-item")];
+const rows = () => items().map((i) => [
+  i.querySelector(".next-up-title")?.textContent,
+  i.querySelector(".next-up-when")?.textContent,
+  i.classList.contains("ongoing"),
+]);
+const url = "https://meet.example.com/abc";
+
+describe("next up", () => {
+  test("a region at the top, before the day list", async () => {
+    await mountWith([event({ start: "2026-11-25T13:00:00Z", end: "2026-11-25T14:00:00Z" })]);
+    const area = $("#next-up", root);
+    expect(area.tagName).toBe("SECTION");
+    expect(area.getAttribute("role")).toBe("region");
+    expect(area.getAttribute("aria-label")).toBe("Next up");
+    expect(area.hidden).toBe(false);
+    expect(area.compareDocumentPosition($("#content", root)) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
+  test("nothing ongoing: the next meeting with its countdown", async () => {
+    await mountWith([event({ id: "p", title: "Planning", start: "2026-11-25T11:05:00Z", end: "2026-11-25T12:00:00Z" })]);
+    expect(rows()).toEqual([["Planning", "in 1 h 20 min", false]]);
+    expect(root.querySelector(".next-up-none")).toBeNull();
+    expect(root.querySelector(".next-up-join")).toBeNull(); // no meeting link, no Join
+  });
+
+  test("nothing left in the loaded days: a calm line, not an empty box", async () => {
+    await mountWith([
+      event({ id: "h", all_day: true, start: "2026-11-25", end: "2026-11-26" }),
+      event({ id: "d", my_response: "declined", start: "2026-11-25T11:00:00Z", end: "2026-11-25T12:00:00Z" }),
+      event({ id: "c", status: "cancelled", start: "2026-11-25T12:00:00Z", end: "2026-11-25T13:00:00Z" }),
+    ]);
+    expect(items()).toHaveLength(0);
+    expect($(".next-up-none", root).textContent).toBe("No more meetings in the next 7 days");
+  });
+
+  test("nothing more today: says so above tomorrow's first meeting", async () => {
+    await mountWith([event({ title: "Early", start: "2026-11-26T08:00:00Z", end: "2026-11-26T08:30:00Z" })]);
+    expect($(".next-up-none", root).textContent).toBe("No more meetings today");
+    expect(rows()).toEqual([["Early", "tomorrow 08:00", false]]);
+  });
+
+  test("one ongoing with time left, the next in 3 min, each with Join", async () => {
+    const calls = await mountWith([
+      event({ id: "now", title: "Stand-up", start: "2026-11-25T09:30:00Z", end: "2026-11-25T10:05:00Z", meeting_url: url }),
+      event({ id: "next", title: "Design review", start: "2026-11-25T09:48:00Z", end: "2026-11-25T10:30:00Z", meeting_url: `${url}2` }),
+      event({ id: "later", title: "Lunch", start: "2026-11-25T12:00:00Z", end: "2026-11-25T13:00:00Z" }),
+    ]);
+    expect(rows()).toEqual([["Stand-up", "20 min left", true], ["Design review", "in 3 min", false]]);
+    const joins = root.querySelectorAll<HTMLButtonElement>("#next-up .next-up-join");
+    expect([...joins].map((b) => b.getAttribute("aria-label"))).toEqual(["Join Stand-up", "Join Design review"]);
+    joins[1]!.click();
+    await settle();
+    expect(named(calls, "open_link").map((c) => c.args)).toEqual([{ url: `${url}2` }]);
+  });
+
+  test("two overlapping meetings are both shown as ongoing", async () => {
+    await mountWith([
+      event({ id: "a", title: "Board", start: "2026-11-25T09:00:00Z", end: "2026-11-25T10:50:00Z" }),
+      event({ id: "b", title: "Support rota", start: "2026-11-25T09:30:00Z", end: "2026-11-25T10:00:00Z" }),
+      event({ id: "c", title: "Retro", start: "2026-11-25T15:00:00Z", end: "2026-11-25T16:00:00Z" }),
+    ]);
+    expect(rows()).toEqual([
+      ["Board", "1 h 5 min left", true],
+      ["Support rota", "15 min left", true],
+      ["Retro", "in 5 h 15 min", false],
+    ]);
+  });
+
+  test("midnight: two meetings in progress come first, four all-day items are one line each", async () => {
+    const midnight = new Date("2026-11-26T00:00:00Z");
+    await mountWith([
+      event({ id: "h1", title: "Holiday", all_day: true, start: "2026-11-26", end: "2026-11-27" }),
+      event({ id: "h2", title: "Birthday", all_day: true, start: "2026-11-26", end: "2026-11-27" }),
+      event({ id: "h3", title: "Conference", all_day: true, start: "2026-11-25", end: "2026-11-28" }),
+      event({ id: "h4", title: "Out of office", all_day: true, start: "2026-11-26", end: "2026-11-27" }),
+      event({ id: "m1", title: "Release", start: "2026-11-25T23:00:00Z", end: "2026-11-26T01:00:00Z" }),
+      event({ id: "m2", title: "On-call sync", start: "2026-11-25T23:30:00Z", end: "2026-11-26T00:30:00Z" }),
+    ], () => midnight);
+    expect(rows()).toEqual([["Release", "1 h left", true], ["On-call sync", "30 min left", true]]);
+    const today = root.querySelectorAll(".day")[0]!;
+    expect(today.querySelectorAll(".allday-line")).toHaveLength(4);
+    expect([...today.querySelectorAll(".allday-line")].every((l) => l.querySelector("details") === null)).toBe(true);
+    expect($('[data-event-id="h3"].allday-line', today).textContent).toContain("day 2 of 3");
+    // the next-up area is above the all-day lines
+    const first = $("#next-up", root);
+    expect(first.compareDocumentPosition(today.querySelector(".allday-line")!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect($('[data-event-id="m1"] .event-since', today).textContent).toBe("Since yesterday 23:00");
+    expect($('[data-event-id="m1"] .event-time', today).textContent).toBe("until 01:00");
+  });
+});
+
+describe("the minute", () => {
+  test("the countdown changes at the minute boundary, not a minute late", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    let t = new Date("2026-11-25T09:45:30Z");
+    await mountWith([event({ title: "Planning", start: "2026-11-25T09:50:00Z", end: "2026-11-25T10:30:00Z" })], () => t);
+    expect(rows()).toEqual([["Planning", "in 5 min", false]]);
+    t = new Date("2026-11-25T09:45:59Z");
+    vi.advanceTimersByTime(29_000);
+    expect(rows()).toEqual([["Planning", "in 5 min", false]]);
+    t = new Date("2026-11-25T09:46:00Z");
+    vi.advanceTimersByTime(1_000);
+    expect(rows()).toEqual([["Planning", "in 4 min", false]]);
+  });
+
+  test("the screen-reader line speaks when the meetings change, not every minute", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    let t = new Date("2026-11-25T09:45:00Z");
+    await mountWith([
+      event({ id: "a", title: "Planning", start: "2026-11-25T09:47:00Z", end: "2026-11-25T10:00:00Z" }),
+      event({ id: "b", title: "Review", start: "2026-11-25T11:00:00Z", end: "2026-11-25T12:00:00Z" }),
+    ], () => t);
+    const live = $("#next-up [aria-live]", root);
+    expect(live.getAttribute("aria-live")).toBe("polite");
+    expect(live.textContent).toBe("Next: Planning at 09:47.");
+    const set = vi.fn();
+    new MutationObserver(set).observe(live, { childList: true, characterData: true, subtree: true });
+    t = new Date("2026-11-25T09:46:00Z");
+    vi.advanceTimersByTime(1_000);
+    await settle(1);
+    expect(set).not.toHaveBeenCalled();
+    expect(rows()[0]![1]).toBe("in 1 min");
+    t = new Date("2026-11-25T09:47:00Z");
+    vi.advanceTimersByTime(1_000);
+    await settle(1);
+    expect(live.textContent).toBe("Now: Planning. Next: Review at 11:00.");
+    // the region itself is not live: its countdowns are not read out each minute
+    expect($("#next-up", root).hasAttribute("aria-live")).toBe(false);
+  });
+});
