@@ -104,7 +104,8 @@ class BusyDayScenario:
             "return Array.from(document.querySelectorAll('.event'), li => ({"
             " id: li.dataset.eventId, title: li.querySelector('.event-title').textContent,"
             " calendar: (li.querySelector('.event-calendar-name') || {}).textContent || '',"
-            " ongoing: li.classList.contains('ongoing'), allDay: li.classList.contains('all-day')}));")
+            " ongoing: li.classList.contains('ongoing'), allDay: li.classList.contains('all-day'),"
+            " line: li.classList.contains('allday-line')}));")
 
     def wait_dashboard(self):
         want = {bd.T_ONGOING_SHORT, bd.T_ONGOING_LONG, bd.T_NEXT, bd.T_MERGED, bd.T_TENTATIVE,
@@ -164,10 +165,22 @@ class BusyDayScenario:
               f"the meetings under way do not lead the timed events: {timed[:4]}")
         ongoing = {c["title"] for c in cards if c["ongoing"]}
         check({bd.T_ONGOING_SHORT, bd.T_ONGOING_LONG} <= ongoing, f"marked as under way: {ongoing}")
+        # All-day items as one compact line each, the three-day one on each of its days left.
+        cards_all_day = [c for c in cards if c["allDay"]]
+        check(all(c["line"] for c in cards_all_day), f"all-day items as cards: {cards_all_day}")
+        ooo = [c for c in cards_all_day if c["title"] == bd.T_OOO]
+        check(len(ooo) == 2, f"'{bd.T_OOO}' (yesterday to tomorrow) shows {len(ooo)} times, expected today's and "
+              "tomorrow's line")
         # The series' cancelled instance is gone; the other five stay.
         standups = titles.count(bd.T_SERIES)
         check(standups == 5, f"{standups} '{bd.T_SERIES}' cards, expected 5 (one of six cancelled)")
-        # The hostile title: text, no markup, no escapes.
+
+    # b2b
+    def test_hostile_title(self):
+        """The 2,000-character title with markup and terminal escapes: plain text, escapes gone
+        (as in the tray and the CLI), nothing run."""
+        self.wait_dashboard()
+        titles = self.app.titles()
         check(bd.shown_title(bd.HOSTILE_TITLE) in titles,
               f"the hostile title is not shown as text: {[t[:60] for t in titles if 'img' in t]}")
         page = self.app.session.execute("return document.body.innerText;")
@@ -381,6 +394,7 @@ class BusyDayScenario:
 TESTS = [
     ("b1_busy_day_connect_google_and_microsoft", "test_connect_both"),
     ("b2_busy_day_dashboard_and_light_screenshots", "test_dashboard"),
+    ("b2b_busy_day_hostile_title_is_plain_text", "test_hostile_title"),
     ("b3_busy_day_tray_joins_all_day_title_hostile", "test_tray"),
     ("b4_busy_day_next_up_countdown_and_join", "test_next_up"),
     ("b5_busy_day_search_attendee_title_esc", "test_search"),
