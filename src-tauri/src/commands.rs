@@ -303,6 +303,8 @@ pub fn save_settings(
     }
     state.sync.reschedule();
     state.replan.notify_one();
+    // Open windows re-read what they show (the dashboard's time format, for one).
+    let _ = app.emit("data-changed", ());
     Ok(view(saved, env))
 }
 
