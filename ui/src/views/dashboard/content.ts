@@ -4,24 +4,27 @@
 import { openWindow } from "../../api";
 import { h, replace } from "../../dom";
 import { groupByDay, isOngoing } from "../../format";
-import { createEvents } from "./events";
+import { createEvents, type OpenEvent } from "./events";
 import type { Act, DashboardState } from "./state";
 
 export type ContentHooks = {
   act: Act;
   /** Loads the events and status again. */
   reload: () => Promise<void>;
+  openEvent: OpenEvent;
 };
 
 export type Content = {
   element: HTMLElement;
   render(): void;
+  /** Forgets what was drawn, so the next render() draws (after browsing borrowed the area). */
+  invalidate(): void;
 };
 
 export function createContent(state: DashboardState, hooks: ContentHooks): Content {
   const element = h("main", { id: "content", class: "content", "aria-label": "Upcoming events" },
     h("p", { id: "loading", class: "loading", role: "status" }, "Loading…"));
-  const eventList = createEvents(state, hooks.act, element);
+  const eventList = createEvents(state, hooks.act, element, hooks.openEvent);
 
   let contentKey = "";
   function render(): void {
@@ -70,5 +73,5 @@ export function createContent(state: DashboardState, hooks: ContentHooks): Conte
       h("p", { class: "muted" }, status?.syncing ? "Still syncing your calendars…" : "Enjoy the free time."));
   }
 
-  return { element, render };
+  return { element, render, invalidate: () => void (contentKey = "") };
 }

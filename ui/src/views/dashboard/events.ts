@@ -1,7 +1,7 @@
 // The event list: one section per day with its heading, and an event card per event (time,
 // title, "Now" badge, "Since yesterday 23:00" for one that began before today, calendar,
-// location, the Details disclosure kept open across redraws, and Join for web meeting links).
-// Focus on a Join button or Details survives a redraw.
+// location, and Join for web meeting links). A card opens the event's details on click or
+// Enter. Focus on a card or its Join button survives a redraw.
 import { openLink, type EventView } from "../../api";
 import { colorDot, h, icon, ICONS, replace } from "../../dom";
 import { formatEventWhen, isOngoing, isWebLink, startedBefore, visibleLocation, type DayGroup } from "../../format";
@@ -12,8 +12,10 @@ export type EventList = {
   render(groups: DayGroup[], t: Date): void;
 };
 
-export function createEvents(state: DashboardState, act: Act, content: HTMLElement): EventList {
-  const openDescriptions = new Set<string>();
+/** Opens an event's details; `card` gets focus back when they close. */
+export type OpenEvent = (ev: EventView, card: HTMLElement) => void;
+
+export function createEvents(state: DashboardState, act: Act, content: HTMLElement, onOpen: OpenEvent): EventList {
 
   function render(groups: DayGroup[], t: Date): void {
     const focus = rememberFocus();
@@ -32,18 +34,6 @@ export function createEvents(state: DashboardState, act: Act, content: HTMLEleme
     const since = startedBefore(ev, t, state.locale);
     const title = ev.title.trim() || "(No title)";
     const location = visibleLocation(ev);
-    const description = ev.description?.trim();
-    let details: HTMLDetailsElement | null = null;
-    if (description) {
-      details = h("details", { class: "event-description", open: openDescriptions.has(ev.id) },
-        h("summary", null, "Details"),
-        h("p", { class: "event-description-text" }, description));
-      const d = details;
-      d.addEventListener("toggle", () => {
-        if (d.open) openDescriptions.add(ev.id);
-        else openDescriptions.delete(ev.id);
-      });
-    }
     const join = isWebLink(ev.meeting_url)
       ? h("button", {
           type: "button", class: "btn btn-primary btn-small join", "aria-label": `Join ${title}`,
@@ -51,7 +41,19 @@ export function createEvents(state: DashboardState, act: Act, content: HTMLEleme
         }, icon(ICONS.video), "Join")
       : null;
     const classes = ["event", ev.all_day ? "all-day" : "timed", ongoing ? "ongoing" : ""].filter(Boolean).join(" ");
-    return h("li", { class: classes, "data-event-id": ev.id },
+    const card = h("li", { class: classes, "data-event-id": ev.id, tabindex: "0", "aria-haspopup": "dialog",
+      "aria-label": `${title}, ${formatEventWhen(ev, state.locale)}`,
+      onclick: (e: Event) => {
+        // Join is a button of its own.
+        if (!(e.target as Element).closest("button, a")) onOpen(ev, card);
+      },
+      onkeydown: (e: Event) => {
+        const k = (e as KeyboardEvent).key;
+        if (e.target === card && (k === "Enter" || k === " ")) {
+          e.preventDefault();
+          onOpen(ev, card);
+        }
+      } },
       h("div", { class: "event-time" }, formatEventWhen(ev, state.locale)),
       h("div", { class: "event-main" },
         h("div", { class: "event-head" },
@@ -61,9 +63,9 @@ export function createEvents(state: DashboardState, act: Act, content: HTMLEleme
         h("div", { class: "event-meta" },
           h("span", { class: "event-calendar" }, colorDot(ev.calendar_color),
             h("span", { class: "event-calendar-name" }, ev.calendar_name)),
-          location && h("span", { class: "event-location" }, icon(ICONS.pin), location)),
-        details),
+          location && h("span", { class: "event-location" }, icon(ICONS.pin), location))),
       join);
+    return card;
   }
 
   type Focus = { id: string; cls: string } | null;
@@ -72,14 +74,14 @@ export function createEvents(state: DashboardState, act: Act, content: HTMLEleme
     if (!(a instanceof HTMLElement) || !content.contains(a)) return null;
     const li = a.closest<HTMLElement>(".event");
     if (!li) return null;
-    const cls = a.classList.contains("join") ? "join" : a.tagName === "SUMMARY" ? "summary" : "";
+    const cls = a.classList.contains("join") ? "join" : a === li ? "card" : "";
     return cls ? { id: li.dataset.eventId ?? "", cls } : null;
   }
   function restoreFocus(f: Focus): void {
     if (!f) return;
     for (const li of content.querySelectorAll<HTMLElement>(".event")) {
       if (li.dataset.eventId === f.id) {
-        li.querySelector<HTMLElement>(f.cls === "join" ? ".join" : "summary")?.focus();
+        (f.cls === "join" ? li.querySelector<HTMLElement>(".join") : li)?.focus();
         return;
       }
     }

@@ -8,11 +8,14 @@ import {
   onSyncState,
   syncStatus,
   upcomingEvents,
+  type EventView,
   type UnlistenFn,
 } from "../../api";
 import { dayKey } from "../../format";
 import { createBanner } from "./banner";
+import { createBrowse } from "./browse";
 import { createContent } from "./content";
+import { createDetails } from "./details";
 import { createHeader } from "./header";
 import { createState } from "./state";
 
@@ -45,16 +48,38 @@ export function mountDashboard(root: HTMLElement, opts: DashboardOptions = {}): 
     }
   }
 
-  const header = createHeader(state, { act, renderBanner: () => banner.render(), renderAll });
+  const details = createDetails(state, { act, zoneOf: (id) => browse.zoneOf(id) });
+  const content = createContent(state, { act, reload,
+    openEvent: (ev, card) => details.open(ev, card, state.events ?? []) });
+  /** Every loaded event; state.events holds those of the calendars the filter shows. */
+  let allEvents: EventView[] | null = null;
+  const browse = createBrowse(state, content.element, {
+    act,
+    openEvent: (ev, card, context) => details.open(ev, card, context),
+    showUpcoming: () => {
+      content.invalidate();
+      content.render();
+    },
+    filterChanged: () => {
+      if (allEvents) state.events = browse.visible(allEvents);
+      renderAll();
+    },
+  });
+  const header = createHeader(state, { act, renderBanner: () => banner.render(), renderAll, browseBar: browse.bar });
   const banner = createBanner(state, { reload });
-  const content = createContent(state, { act, reload });
 
-  root.replaceChildren(header.topbar, banner.element, header.liveStatus, content.element);
+  root.replaceChildren(header.topbar, banner.element, header.liveStatus, content.element, details.element);
 
   function renderAll(): void {
     header.render();
     banner.render();
-    content.render();
+    renderMain();
+  }
+
+  /** The upcoming list, or what browsing shows in its place. */
+  function renderMain(): void {
+    if (browse.active()) browse.render();
+    else content.render();
   }
 
   // ---- loading ----
@@ -63,14 +88,17 @@ export function mountDashboard(root: HTMLElement, opts: DashboardOptions = {}): 
     const [ev, st] = await Promise.allSettled([upcomingEvents(state.days), syncStatus()]);
     if (state.destroyed) return;
     state.loadError = null;
-    if (ev.status === "fulfilled") state.events = ev.value;
-    else state.loadError = errorMessage(ev.reason);
+    if (ev.status === "fulfilled") {
+      allEvents = ev.value;
+      state.events = browse.visible(ev.value);
+    } else state.loadError = errorMessage(ev.reason);
     if (st.status === "fulfilled") {
       if (seq === state.statusSeq) state.status = st.value;
     } else {
       state.loadError ??= errorMessage(st.reason);
     }
     renderAll();
+    browse.reload(); // search results, the month's dots and the calendars may have changed too
   }
 
   let inFlight: Promise<void> | null = null;
@@ -117,7 +145,7 @@ export function mountDashboard(root: HTMLElement, opts: DashboardOptions = {}): 
       void reload();
     }
     header.render();
-    content.render(); // ongoing highlights, ended events, day labels
+    renderMain(); // ongoing highlights, ended events, day labels
   }, 60_000);
 
   const ready = Promise.all([listening, reload()]).then(() => undefined);
@@ -127,6 +155,7 @@ export function mountDashboard(root: HTMLElement, opts: DashboardOptions = {}): 
     destroy() {
       state.destroyed = true;
       clearInterval(timer);
+      browse.destroy();
       for (const u of unlisteners.splice(0)) {
         try {
           u();
