@@ -7,6 +7,7 @@
 import { openLink, type Attendee, type EventView, type Person } from "../../api";
 import { colorDot, h, icon, ICONS, replace, type Child } from "../../dom";
 import { formatEventWhen, isWebLink, parseEventTime, visibleLocation } from "../../format";
+import { longDate } from "./results";
 import type { Act, DashboardState } from "./state";
 
 /** Attendees listed before "Show all": a town hall's 300 would bury everything else. */
@@ -135,8 +136,7 @@ export function createDetails(state: DashboardState, hooks: DetailsHooks): Detai
 
   function when(ev: EventView): Child[] {
     const start = parseEventTime(ev.start, ev.all_day);
-    const date = new Intl.DateTimeFormat(state.locale, { weekday: "long", day: "numeric", month: "long", year: "numeric" })
-      .format(start);
+    const date = longDate(start, state.locale);
     const lines: Child[] = [h("p", { class: "details-when" }, `${date} · ${formatEventWhen(ev, state.locale)}`)];
     const zone = hooks.zoneOf(ev.calendar_id);
     const local = new Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -6,7 +6,7 @@
 import { errorMessage, eventsOnDays, type EventView } from "../../api";
 import { h, replace } from "../../dom";
 import { addDays, dayKey, dayLabel, parseEventTime, parseLocalDate, startOfDay } from "../../format";
-import { groupFromDay, type Cards, type MainArea } from "./results";
+import { groupFromDay, longDate, type Cards, type MainArea } from "./results";
 import type { DashboardState } from "./state";
 
 const OWNER = "day";
@@ -147,7 +147,6 @@ export function createMonth(state: DashboardState, hooks: MonthHooks): Month {
           "aria-label": new Intl.DateTimeFormat(state.locale, { weekday: "long" }).format(d) },
           new Intl.DateTimeFormat(state.locale, { weekday: "narrow" }).format(d));
       }));
-    const label = new Intl.DateTimeFormat(state.locale, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
     const todayKey = dayKey(today());
     const rows = Array.from({ length: GRID_DAYS / 7 }, (_, w) =>
       h("div", { role: "row", class: "month-row" }, Array.from({ length: 7 }, (_, i) => {
@@ -159,7 +158,7 @@ export function createMonth(state: DashboardState, hooks: MonthHooks): Month {
         return h("span", { role: "gridcell", "aria-selected": picked?.day === key ? "true" : "false" },
           h("button", {
             type: "button", class: classes, "data-date": key, tabindex: key === cursor ? "0" : "-1",
-            "aria-label": `${label.format(d)}, ${n === 0 ? "no events" : `${n} event${n === 1 ? "" : "s"}`}`,
+            "aria-label": `${longDate(d, state.locale)}, ${n === 0 ? "no events" : `${n} event${n === 1 ? "" : "s"}`}`,
             "aria-current": key === todayKey ? "date" : null,
             onclick: () => pick(key),
           }, String(d.getDate()), n > 0 && h("span", { class: "month-dot", "aria-hidden": "true" })));
@@ -182,6 +181,11 @@ export function createMonth(state: DashboardState, hooks: MonthHooks): Month {
     }
     const target = e.target as HTMLElement | null;
     if (!target?.dataset.date) return;
+    if (e.key === "Enter") {
+      e.preventDefault(); // picked here, so the button's own click does not pick it twice
+      void pick(target.dataset.date);
+      return;
+    }
     const steps: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 };
     const c = parseLocalDate(cursor);
     let next: Date | null = null;

@@ -45,3 +45,9 @@ export type MainArea = {
 
 /** Draws day groups as the upcoming list's cards into a container (opening details on click). */
 export type Cards = (container: HTMLElement, groups: DayGroup[]) => void;
+
+/** "Wednesday 2 December 2026" (en-GB): the weekday, then the locale's own day-month-year. */
+export function longDate(d: Date, locale?: string): string {
+  const weekday = new Intl.DateTimeFormat(locale, { weekday: "long" }).format(d);
+  return `${weekday} ${new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", year: "numeric" }).format(d)}`;
+}
