@@ -60,10 +60,13 @@ impl From<BrowseError> for ErrorPayload {
 fn parse_day(text: &str, which: &'static str) -> std::result::Result<NaiveDate, BrowseError> {
     // Exactly YYYY-MM-DD: chrono alone would also take "2026-1-5" or a five-digit year.
     let shaped = text.len() == 10
-        && text
-            .bytes()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !shaped {
         return Err(BrowseError::BadDate(which));
     }
@@ -129,7 +132,10 @@ pub async fn search_in(
         return Err(BrowseError::QueryTooLong.into());
     }
     let (from, to) = searched_days(from, to, today)?;
-    engine.search(query, from, to).await.map_err(|e| e.payload())
+    engine
+        .search(query, from, to)
+        .await
+        .map_err(|e| e.payload())
 }
 
 /// The search box: stored events whose title, location or description hold every word of
@@ -240,6 +246,11 @@ mod tests {
         );
         assert_eq!(
             searched_days(Some("2026-01-01"), Some("2028-01-01"), today),
+            Ok((day("2026-01-01"), day("2028-01-01"))),
+            "731 days, both ends included"
+        );
+        assert_eq!(
+            searched_days(Some("2026-01-01"), Some("2028-01-02"), today),
             Err(BrowseError::TooLong(731))
         );
         assert_eq!(
