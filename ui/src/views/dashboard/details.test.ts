@@ -1,6 +1,7 @@
 // The event details panel against a mocked shell: every field, graceful without the engine's
 // newer fields, hostile text, description links (only http(s), opened by the shell), the
 // overlap flag, tentative / unanswered marks, and Esc giving focus back to the card.
+import { emit } from "@tauri-apps/api/event";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import type { Attendee, EventView } from "../../api";
@@ -163,6 +164,19 @@ test("Enter opens the panel; Esc closes it and focus goes back to the card", asy
   // Join on the card joins; it does not open the panel.
   $('#content [data-event-id="full"] .join', root).click();
   expect(panel().hidden).toBe(true);
+});
+
+test("focus on a card survives a redraw of the list", async () => {
+  let events = [full];
+  backend({ upcoming_events: () => events, sync_status: () => status() });
+  view = mountDashboard(root, { now: () => NOW, locale: "en-GB" });
+  await view.ready;
+  card("full").focus();
+  events = [{ ...full, title: "Design review (moved)" }];
+  await emit("data-changed", null);
+  await settle();
+  expect(card("full").textContent).toContain("(moved)");
+  expect(document.activeElement).toBe(card("full"));
 });
 
 test("pure helpers: links, counts, overlaps", () => {

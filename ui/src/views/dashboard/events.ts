@@ -16,7 +16,6 @@ export type EventList = {
 export type OpenEvent = (ev: EventView, card: HTMLElement) => void;
 
 export function createEvents(state: DashboardState, act: Act, content: HTMLElement, onOpen: OpenEvent): EventList {
-
   function render(groups: DayGroup[], t: Date): void {
     const focus = rememberFocus();
     replace(content, groups.map((g) => {
@@ -42,7 +41,6 @@ export function createEvents(state: DashboardState, act: Act, content: HTMLEleme
       : null;
     const classes = ["event", ev.all_day ? "all-day" : "timed", ongoing ? "ongoing" : ""].filter(Boolean).join(" ");
     const card = h("li", { class: classes, "data-event-id": ev.id, tabindex: "0", "aria-haspopup": "dialog",
-      "aria-label": `${title}, ${formatEventWhen(ev, state.locale)}`,
       onclick: (e: Event) => {
         // Join is a button of its own.
         if (!(e.target as Element).closest("button, a")) onOpen(ev, card);
