@@ -142,8 +142,12 @@ test("Ctrl+F, Cmd+F and / (outside a text field) focus the search box", async ()
 
 test("matches in a hidden calendar are left out", async () => {
   localStorage.setItem("calbuddy.dashboard.hiddenCalendars", "[11]");
-  await mount(() => [...found, event({ id: "p", title: "Design at home", calendar_id: 11, calendar_name: "Personal" })]);
+  const home = event({ id: "p", title: "Design at home", calendar_id: 11, calendar_name: "Personal" });
+  await mount((args) => (args?.query === "home" ? [home] : [...found, home]));
   await typed("design");
   expect($("#search-count", root).textContent).toBe("3 results");
   expect(root.querySelector('[data-event-id="p"]')).toBeNull();
+  await typed("home");
+  expect($("#search-count", root).textContent).toBe("0 results");
+  expect($(".search-empty", root).textContent).toBe("No events match “home” in the calendars shown");
 });

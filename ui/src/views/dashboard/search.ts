@@ -103,7 +103,9 @@ export function createSearch(state: DashboardState, hooks: SearchHooks): Search 
       const n = matches.length;
       count.textContent = `${n} result${n === 1 ? "" : "s"}`;
       if (n === 0) {
-        list.append(h("p", { class: "empty-title search-empty" }, `No events match “${query}”`));
+        // Say so when the calendar filter hid every match, or "no match" would be wrong.
+        const where = (events ?? []).length > 0 ? " in the calendars shown" : "";
+        list.append(h("p", { class: "empty-title search-empty" }, `No events match “${query}”${where}`));
       } else {
         hooks.cards(list, groupFromDay(matches, startOfDay(t), t, state.locale));
       }
