@@ -23,6 +23,8 @@ fn main() {
             "save_settings",
             "open_link",
             "open_window",
+            "search_events",
+            "events_on_days",
         ]),
     ))
     .expect("tauri build script");

@@ -303,6 +303,8 @@ pub fn save_settings(
     }
     state.sync.reschedule();
     state.replan.notify_one();
+    // Open windows re-read what they show (the dashboard's time format, for one).
+    let _ = app.emit("data-changed", ());
     Ok(view(saved, env))
 }
 
@@ -313,14 +315,21 @@ pub fn open_link(app: AppHandle, url: String) -> Result<()> {
 }
 
 pub fn open_web_link(app: &AppHandle, url: &str) -> Result<()> {
+    let parsed = web_link(url)?;
+    app.opener()
+        .open_url(parsed.as_str(), None::<&str>)
+        .map_err(|e| error("open_link", format!("cannot open the browser: {e}")))
+}
+
+/// The link if it is an http(s) one: a description's `file:`, `javascript:` or `data:` link
+/// (or a meeting app's own scheme) is refused, since the browser would run or open it.
+fn web_link(url: &str) -> Result<url::Url> {
     let parsed =
         url::Url::parse(url).map_err(|_| error("bad_link", "That is not a valid link."))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(error("bad_link", "Only web links can be opened."));
     }
-    app.opener()
-        .open_url(parsed.as_str(), None::<&str>)
-        .map_err(|e| error("open_link", format!("cannot open the browser: {e}")))
+    Ok(parsed)
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -342,4 +351,34 @@ pub fn open_window(app: AppHandle, which: WindowName) {
 /// The managed state, for code outside commands.
 pub fn state(app: &AppHandle) -> State<'_, AppState> {
     app.state::<AppState>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_and_https_links_are_opened() {
+        for ok in [
+            "https://meet.google.com/abc-defg-hij",
+            "http://example.com/agenda",
+            "HTTPS://Example.com/x?y=1#z",
+        ] {
+            assert!(web_link(ok).is_ok(), "{ok}");
+        }
+        for refused in [
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox",
+            "zoommtg://zoom.us/join?confno=1",
+            "/relative/path",
+            "",
+            " javascript:alert(1)",
+        ] {
+            let e = web_link(refused).unwrap_err();
+            assert_eq!(e.code, "bad_link", "{refused}");
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! idle app has no webview), forwards engine events to the UI, and shows reminders.
 
 mod background;
+mod browse;
 mod commands;
 mod notifications;
 mod reminders;
@@ -75,6 +76,8 @@ pub fn run() {
             commands::save_settings,
             commands::open_link,
             commands::open_window,
+            browse::search_events,
+            browse::events_on_days,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();

@@ -600,10 +600,11 @@ class MainScenario:
         li = s.execute(
             "const li = Array.from(document.querySelectorAll('.event')).find("
             "  e => e.querySelector('.event-title').textContent === arguments[0]);"
-            "li.querySelector('details summary').click();"
+            "li.click();"
+            "const panel = document.querySelector('#event-details');"
             "return {title: li.querySelector('.event-title').innerText,"
-            "        desc: li.querySelector('.event-description-text').innerText,"
-            "        open: li.querySelector('details').open};", XSS)
+            "        desc: panel.querySelector('.details-description').innerText,"
+            "        open: !panel.hidden};", XSS)
         check(li["title"] == XSS, f"title shown as {li['title']!r}")
         check(li["open"] and li["desc"] == XSS, f"description shown as {li['desc']!r} (open={li['open']})")
         imgs = s.execute("return document.querySelectorAll('img').length;")
@@ -613,6 +614,7 @@ class MainScenario:
         tray = [label for label in app.menu().labels() if label.endswith(XSS)]
         check(tray, f"the tray does not list the title literally: {app.menu().labels()}")
         screenshot("dashboard-xss-details.png")
+        s.execute("document.querySelector('#event-details .details-close').click();")
 
     # f
     def test_disconnect(self):

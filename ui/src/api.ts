@@ -50,6 +50,34 @@ export type EventView = {
   status: string;
   my_response: string | null;
   meeting_url: string | null;
+  // Being added by the engine: optional, so the UI works with and without them.
+  ical_uid?: string | null;
+  organizer?: Person | null;
+  attendees?: Attendee[];
+  /** Attendees the provider left out of a long list. */
+  attendees_omitted?: number;
+  /** The event's page at its provider (Google Calendar, Outlook …). */
+  web_link?: string | null;
+  reminder_minutes?: number[] | null;
+  /** The other calendars the same meeting is in (shown once). */
+  also_in?: AlsoIn[];
+};
+
+export type Person = { name: string | null; email: string | null };
+
+export type AttendeeResponse = "accepted" | "tentative" | "declined" | "needs_action";
+
+export type Attendee = Person & {
+  response: AttendeeResponse | null;
+  is_self: boolean;
+  optional: boolean;
+};
+
+export type AlsoIn = {
+  calendar_id: number;
+  calendar_name: string;
+  calendar_color: string | null;
+  account_id: number;
 };
 
 export type SyncProgress = { account_id: number; calendar: string; fetched: number };
@@ -184,6 +212,15 @@ export const getSettings = () => call<Settings>("settings");
 export const saveSettings = (settings: SettingsInput) => call<Settings>("save_settings", { settings });
 export const openLink = (url: string) => call<null>("open_link", { url });
 export const openWindow = (which: WindowName) => call<null>("open_window", { which });
+/**
+ * Stored events matching every word of `query` (title, location, description), as occurrences
+ * from `from` (default today) to `to` (default a year on); dates "YYYY-MM-DD". Rejects with
+ * bad_date, bad_range, range_too_long or query_too_long.
+ */
+export const searchEvents = (query: string, from: string | null = null, to: string | null = null) =>
+  call<EventView[]>("search_events", { query, from, to });
+/** Every occurrence on the local days `from` to `to` (both included, at most 62 days). */
+export const eventsOnDays = (from: string, to: string) => call<EventView[]>("events_on_days", { from, to });
 
 /** Emitted when a sync starts, progresses and finishes. */
 export const onSyncState = (cb: (status: SyncStatus) => void): Promise<UnlistenFn> =>

@@ -63,8 +63,9 @@ describe("hostile text is rendered as text", () => {
     expect(ev.getAttribute("data-event-id")).toBe(EVIL);
     expect(ev.querySelector(".event-title")!.textContent).toBe(EVIL);
     expect(ev.querySelector(".event-location")!.textContent).toBe(EVIL);
-    expect(ev.querySelector(".event-description-text")!.textContent).toBe(EVIL);
     expect(ev.querySelector(".event-calendar")!.textContent).toBe(EVIL);
+    (ev as HTMLElement).click(); // the description is in the details panel
+    expect(root.querySelector("#event-details .details-description")!.textContent).toBe(EVIL);
     expect(root.querySelector("#error-banner")!.textContent).toContain(EVIL);
     expect(document.querySelector("img")).toBeNull();
     await new Promise((r) => setTimeout(r, 20));

@@ -107,10 +107,10 @@ describe("events", () => {
     // location equal to the meeting link is not repeated; a real one is shown
     expect(root.querySelector('[data-event-id="now"] .event-location')).toBeNull();
     expect($('[data-event-id="tmrw"] .event-location', root).textContent).toBe("Room 4");
-    // description collapsed by default, as text
-    const details = $('[data-event-id="tmrw"] details', root) as HTMLDetailsElement;
-    expect(details.open).toBe(false);
-    expect(details.querySelector(".event-description-text")?.textContent).toBe("Agenda:\n- things");
+    // the description is not on the card: opening the card shows it in the details panel, as text
+    expect($('[data-event-id="tmrw"]', root).textContent).not.toContain("Agenda");
+    $('[data-event-id="tmrw"]', root).click();
+    expect($("#event-details .details-description", root).textContent).toBe("Agenda:\n- things");
   });
 
   test("an event under way since yesterday is under Today and says when it began", async () => {

@@ -4,13 +4,14 @@
 import { openWindow } from "../../api";
 import { h, replace } from "../../dom";
 import { groupByDay, isOngoing } from "../../format";
-import { createEvents } from "./events";
+import { createEvents, type OpenEvent } from "./events";
 import type { Act, DashboardState } from "./state";
 
 export type ContentHooks = {
   act: Act;
   /** Loads the events and status again. */
   reload: () => Promise<void>;
+  openEvent: OpenEvent;
 };
 
 export type Content = {
@@ -18,12 +19,14 @@ export type Content = {
   render(): void;
   /** Focuses an event's card and opens its Details (from the next-up area). */
   open(id: string): void;
+  /** Forgets what was drawn, so the next render() draws (after browsing borrowed the area). */
+  invalidate(): void;
 };
 
 export function createContent(state: DashboardState, hooks: ContentHooks): Content {
   const element = h("main", { id: "content", class: "content", "aria-label": "Upcoming events" },
     h("p", { id: "loading", class: "loading", role: "status" }, "Loading…"));
-  const eventList = createEvents(state, hooks.act, element);
+  const eventList = createEvents(state, hooks.act, element, hooks.openEvent);
 
   let contentKey = "";
   function render(): void {
@@ -72,5 +75,5 @@ export function createContent(state: DashboardState, hooks: ContentHooks): Conte
       h("p", { class: "muted" }, status?.syncing ? "Still syncing your calendars…" : "Enjoy the free time."));
   }
 
-  return { element, render, open: (id) => void eventList.open(id) };
+  return { element, render, open: (id) => void eventList.open(id), invalidate: () => void (contentKey = "") };
 }

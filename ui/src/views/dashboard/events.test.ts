@@ -134,27 +134,32 @@ describe("keyboard", () => {
   test("every card and next-up item is reachable with Tab in reading order", async () => {
     await mountWith(events);
     expect(tabOrder()).toEqual([
-      "#sync-now", "#open-settings",
+      "#sync-now", "#open-settings", "#month-button", "#calendar-filter",
       "next-up now:item", "next-up now:next-up-join", "next-up desc:item",
-      "hol:item", "now:item", "now:join", "desc:item", "desc:details",
+      "hol:item", "now:item", "now:join", "desc:item",
     ]);
   });
 
   test("Enter or Space on a card opens its details; Enter on a next-up item opens its card", async () => {
     await mountWith(events);
     const card = $('[data-event-id="desc"].event', root);
-    const details = card.querySelector("details")!;
-    card.focus();
-    card.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
-    expect(details.open).toBe(true);
-    card.dispatchEvent(new KeyboardEvent("keydown", { key: " ", bubbles: true }));
-    expect(details.open).toBe(false);
+    const panel = $("#event-details", root);
+    for (const key of ["Enter", " "]) {
+      card.focus();
+      card.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
+      expect(panel.hidden).toBe(false);
+      expect($("#details-title", root).textContent).toBe(card.querySelector(".event-title")?.textContent);
+      panel.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }));
+      expect(panel.hidden).toBe(true);
+      expect(document.activeElement).toBe(card);
+    }
 
     const item = $('#next-up [data-event-id="desc"]', root);
     item.focus();
     item.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true }));
+    expect(panel.hidden).toBe(false);
+    panel.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }));
     expect(document.activeElement).toBe(card);
-    expect(details.open).toBe(true);
   });
 
   test("focus on a card survives a redraw", async () => {

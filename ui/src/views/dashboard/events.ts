@@ -1,10 +1,9 @@
 // The event list: one section per day with its heading, the day's all-day and multi-day events
 // as one compact line each ("day 2 of 3"), then an event card per timed event (time, title,
 // "Now" badge, "Since yesterday 23:00" / "until 01:00" for one that began before today,
-// calendar, location, the Details disclosure kept open across redraws, and Join for web meeting
-// links). Cards are focusable in reading order and open their Details with Enter or Space;
-// tentative, unanswered and declined invitations are marked by class. Focus on a card, a Join
-// button or Details survives a redraw.
+// calendar, location and Join for web meeting links). Cards and all-day lines are focusable in
+// reading order and open the event's details on click, Enter or Space; tentative, unanswered and
+// declined invitations are marked by class. Focus on a card or its Join button survives a redraw.
 import { openLink, type EventView } from "../../api";
 import { colorDot, h, icon, ICONS, replace } from "../../dom";
 import {
@@ -22,7 +21,7 @@ import type { Act, DashboardState } from "./state";
 export type EventList = {
   /** Replaces the contents of the main area with these day groups. */
   render(groups: DayGroup[], t: Date): void;
-  /** Moves focus to an event's card (or all-day line) and opens its Details; false if not shown. */
+  /** Moves focus to an event's card (or all-day line) and opens its details; false if not shown. */
   open(id: string): boolean;
 };
 
@@ -38,11 +37,30 @@ function titleOf(ev: EventView): string {
   return ev.title.trim() || "(No title)";
 }
 
-export function createEvents(state: DashboardState, act: Act, content: HTMLElement): EventList {
-  const openDescriptions = new Set<string>();
+/** Opens an event's details; `card` gets focus back when they close. */
+export type OpenEvent = (ev: EventView, card: HTMLElement) => void;
+
+export function createEvents(state: DashboardState, act: Act, content: HTMLElement, onOpen: OpenEvent): EventList {
+  /** The events last drawn, by id (what open(id) opens). */
+  let shown = new Map<string, EventView>();
+
+  /** Makes an item open the event's details on click (not on its own buttons), Enter or Space. */
+  function opener(item: HTMLElement, ev: EventView): void {
+    item.setAttribute("aria-haspopup", "dialog");
+    item.addEventListener("click", (e) => {
+      if (!(e.target as Element).closest("button, a")) onOpen(ev, item);
+    });
+    item.addEventListener("keydown", (e) => {
+      // Only on the item itself: Enter on Join keeps its own meaning.
+      if (e.target !== item || (e.key !== "Enter" && e.key !== " ")) return;
+      e.preventDefault();
+      onOpen(ev, item);
+    });
+  }
 
   function render(groups: DayGroup[], t: Date): void {
     const focus = rememberFocus();
+    shown = new Map(groups.flatMap((g) => g.events.map((e) => [e.id, e] as const)));
     replace(content, groups.map((g) => {
       const headingId = `day-${g.key}`;
       const allDay = g.events.filter((e) => e.all_day);
@@ -60,11 +78,13 @@ export function createEvents(state: DashboardState, act: Act, content: HTMLEleme
     const span = spanDay(ev, day);
     // Still an "event" (lists and tests find every event by that class), drawn as one line.
     const classes = ["event", "all-day", "allday-line", responseClass(ev)].filter(Boolean).join(" ");
-    return h("li", { class: classes, "data-event-id": ev.id, tabindex: 0 },
+    const line = h("li", { class: classes, "data-event-id": ev.id, tabindex: 0 },
       h("span", { class: "event-time" }, "All day"),
       colorDot(ev.calendar_color),
       h("span", { class: "event-title", title }, title),
       span && h("span", { class: "allday-span small" }, `day ${span.index} of ${span.total}`));
+    opener(line, ev);
+    return line;
   }
 
   function renderEvent(ev: EventView, t: Date): HTMLLIElement {
@@ -73,18 +93,6 @@ export function createEvents(state: DashboardState, act: Act, content: HTMLEleme
     const since = startedBefore(ev, t, state.locale, state.hours);
     const title = titleOf(ev);
     const location = visibleLocation(ev);
-    const description = ev.description?.trim();
-    let details: HTMLDetailsElement | null = null;
-    if (description) {
-      details = h("details", { class: "event-description", open: openDescriptions.has(ev.id) },
-        h("summary", null, "Details"),
-        h("p", { class: "event-description-text" }, description));
-      const d = details;
-      d.addEventListener("toggle", () => {
-        if (d.open) openDescriptions.add(ev.id);
-        else openDescriptions.delete(ev.id);
-      });
-    }
     const join = isWebLink(ev.meeting_url)
       ? h("button", {
           type: "button", class: "btn btn-primary btn-small join", "aria-label": `Join ${title}`,
@@ -103,24 +111,18 @@ export function createEvents(state: DashboardState, act: Act, content: HTMLEleme
         h("div", { class: "event-meta" },
           h("span", { class: "event-calendar" }, colorDot(ev.calendar_color),
             h("span", { class: "event-calendar-name" }, ev.calendar_name)),
-          location && h("span", { class: "event-location" }, icon(ICONS.pin), location)),
-        details),
+          location && h("span", { class: "event-location" }, icon(ICONS.pin), location))),
       join);
-    card.addEventListener("keydown", (e) => {
-      // Only on the card itself: Enter on Join or Details keeps its own meaning.
-      if (e.target !== card || (e.key !== "Enter" && e.key !== " ")) return;
-      e.preventDefault();
-      if (details) details.open = !details.open;
-    });
+    opener(card, ev);
     return card;
   }
 
   function open(id: string): boolean {
     const item = [...content.querySelectorAll<HTMLElement>(".event")].find((el) => el.dataset.eventId === id);
-    if (!item) return false;
-    const details = item.querySelector("details");
-    if (details) details.open = true;
+    const ev = shown.get(id);
+    if (!item || !ev) return false;
     item.focus();
+    onOpen(ev, item);
     return true;
   }
 
@@ -130,15 +132,14 @@ export function createEvents(state: DashboardState, act: Act, content: HTMLEleme
     if (!(a instanceof HTMLElement) || !content.contains(a)) return null;
     const li = a.closest<HTMLElement>(".event");
     if (!li) return null;
-    const cls = a === li ? "card" : a.classList.contains("join") ? "join" : a.tagName === "SUMMARY" ? "summary" : "";
+    const cls = a === li ? "card" : a.classList.contains("join") ? "join" : "";
     return cls ? { id: li.dataset.eventId ?? "", cls } : null;
   }
   function restoreFocus(f: Focus): void {
     if (!f) return;
     for (const li of content.querySelectorAll<HTMLElement>(".event")) {
       if (li.dataset.eventId === f.id) {
-        if (f.cls === "card") li.focus();
-        else li.querySelector<HTMLElement>(f.cls === "join" ? ".join" : "summary")?.focus();
+        (f.cls === "join" ? li.querySelector<HTMLElement>(".join") : li)?.focus();
         return;
       }
     }

@@ -11,6 +11,8 @@ export type HeaderHooks = {
   renderBanner: () => void;
   /** Redraws the header, the banner and the content. */
   renderAll: () => void;
+  /** The browsing row (search, month, calendar filter), placed under the title and buttons. */
+  browseBar?: HTMLElement;
 };
 
 export type Header = {
@@ -34,7 +36,7 @@ export function createHeader(state: DashboardState, hooks: HeaderHooks): Header 
   const liveStatus = h("p", { id: "sync-live", class: "sr-only", role: "status", "aria-live": "polite" });
   const topbar = h("header", { class: "topbar" },
     h("div", { class: "topbar-title" }, h("h1", null, "Upcoming"), lastSynced),
-    h("div", { class: "topbar-actions" }, syncBtn, settingsBtn));
+    h("div", { class: "topbar-actions" }, syncBtn, settingsBtn), hooks.browseBar);
 
   async function doSyncNow(): Promise<void> {
     state.actionError = null;

@@ -14,12 +14,15 @@ import {
   syncStatus,
   toCommandError,
   upcomingEvents,
+  type EventView,
   type UnlistenFn,
 } from "../../api";
 import { dayKey, hourCycleOf } from "../../format";
 import { refreshOnReloadKey } from "../../keys";
 import { createBanner } from "./banner";
+import { createBrowse } from "./browse";
 import { createContent } from "./content";
+import { createDetails } from "./details";
 import { createHeader } from "./header";
 import { createNextUp } from "./nextup";
 import { createState } from "./state";
@@ -57,22 +60,45 @@ export function mountDashboard(root: HTMLElement, opts: DashboardOptions = {}): 
     }
   }
 
-  const header = createHeader(state, { act, renderBanner: () => banner.render(), renderAll });
+  const details = createDetails(state, { act, zoneOf: (id) => browse.zoneOf(id) });
+  const content = createContent(state, { act, reload,
+    openEvent: (ev, card) => details.open(ev, card, state.events ?? []) });
+  /** Every loaded event; state.events holds those of the calendars the filter shows. */
+  let allEvents: EventView[] | null = null;
+  const browse = createBrowse(state, content.element, {
+    act,
+    openEvent: (ev, card, context) => details.open(ev, card, context),
+    showUpcoming: () => {
+      content.invalidate();
+      content.render();
+    },
+    filterChanged: () => {
+      if (allEvents) state.events = browse.visible(allEvents);
+      renderAll();
+    },
+  });
+  const header = createHeader(state, { act, renderBanner: () => banner.render(), renderAll, browseBar: browse.bar });
   const banner = createBanner(state, {
     reload,
     sync: () => header.sync(),
     openSettings: () => act(() => openWindow("settings")),
   });
-  const content = createContent(state, { act, reload });
   const nextUp = createNextUp(state, { act, open: (id) => content.open(id) });
 
-  root.replaceChildren(header.topbar, banner.element, header.liveStatus, nextUp.element, content.element);
+  root.replaceChildren(header.topbar, banner.element, header.liveStatus, nextUp.element, content.element,
+    details.element);
 
   function renderAll(): void {
     header.render();
     banner.render();
     nextUp.render();
-    content.render();
+    renderMain();
+  }
+
+  /** The upcoming list, or what browsing shows in its place. */
+  function renderMain(): void {
+    if (browse.active()) browse.render();
+    else content.render();
   }
 
   // ---- loading ----
@@ -83,14 +109,17 @@ export function mountDashboard(root: HTMLElement, opts: DashboardOptions = {}): 
     // Without settings the locale's own clock is used; that is no error worth a banner.
     if (se.status === "fulfilled") state.hours = hourCycleOf(se.value);
     state.loadError = null;
-    if (ev.status === "fulfilled") state.events = ev.value;
-    else state.loadError = errorMessage(ev.reason);
+    if (ev.status === "fulfilled") {
+      allEvents = ev.value;
+      state.events = browse.visible(ev.value);
+    } else state.loadError = errorMessage(ev.reason);
     if (st.status === "fulfilled") {
       if (seq === state.statusSeq) state.status = st.value;
     } else {
       state.loadError ??= errorMessage(st.reason);
     }
     renderAll();
+    browse.reload(); // search results, the month's dots and the calendars may have changed too
   }
 
   let inFlight: Promise<void> | null = null;
@@ -151,18 +180,19 @@ export function mountDashboard(root: HTMLElement, opts: DashboardOptions = {}): 
     }
     header.render();
     nextUp.render();
-    content.render(); // ongoing highlights, ended events, day labels
+    renderMain(); // ongoing highlights, ended events, day labels
   }, CLOCK_POLL_MS);
 
-  // The settings window saves without telling the others: read the time format again when this
-  // window comes back to the front.
+  // A window that was closed while settings changed reads the time format again when it comes
+  // back to the front (an open one hears "data-changed").
   const onFocus = () => {
     void getSettings().then((s) => {
       const hours = hourCycleOf(s);
       if (state.destroyed || hours === state.hours) return;
       state.hours = hours;
       nextUp.render();
-      content.render();
+      content.invalidate();
+      renderMain();
     }, () => undefined);
   };
   window.addEventListener("focus", onFocus);
@@ -177,6 +207,7 @@ export function mountDashboard(root: HTMLElement, opts: DashboardOptions = {}): 
       clearInterval(timer);
       window.removeEventListener("focus", onFocus);
       removeReloadKey();
+      browse.destroy();
       for (const u of unlisteners.splice(0)) {
         try {
           u();
