@@ -110,6 +110,11 @@ class Session:
         found = self.find_all(css)
         return found[0] if found else None
 
+    def active(self):
+        """The focused element (where keys typed go)."""
+        found = self._cmd("GET", "/element/active")
+        return Element(self, found[ELEMENT_KEY])
+
     def wait_for(self, css, timeout=15.0, visible=False):
         def probe():
             for el in self.find_all(css):
