@@ -323,6 +323,7 @@ class BusyDayScenario:
                 got = self._results() or {}
                 problems.append(f"{query!r} finds {sorted(got.get('titles', []))} ({got.get('count')!r}), "
                                 f"expected {sorted(want)} ({len(want)})")
+            time.sleep(0.7)
             s.screenshot(os.path.join(h.ARTIFACTS, f"busy-day-search-{query.lower()}.png"))
         # Esc: back to the upcoming list, the box emptied.
         s.find("#search").send_keys("\ue00c")
@@ -371,6 +372,7 @@ class BusyDayScenario:
                 also = s.texts("#event-details .details-also-in")
                 if not also or other not in also[0]:
                     problems.append(f"its details name {also}, not the other calendar {other!r}")
+                time.sleep(0.7)  # let WebKit paint the panel
                 s.screenshot(os.path.join(h.ARTIFACTS, "busy-day-merged-details.png"))
                 s.active().send_keys("\ue00c")  # Esc closes the panel
                 wait_until("the details to close", lambda: not s.find("#event-details").displayed(), timeout=5)
