@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
 
 use super::{Result, Store};
+use crate::model::EventDetails;
 
 /// One occurrence of an event, in the shape of the CLI's JSON contract.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,9 +34,26 @@ pub struct EventView {
     /// The user's answer to the invitation, when there is one (`declined`, ...).
     pub my_response: Option<String>,
     pub meeting_url: Option<String>,
+    /// `ical_uid`, `organizer`, `attendees`, `attendees_omitted`, `web_link` and
+    /// `reminder_minutes`, beside the other fields in JSON. An instance of a series has its
+    /// master's unless its override has its own.
+    #[serde(flatten)]
+    pub details: EventDetails,
+    /// The other calendars the same meeting is in, when it is shown once for all of them
+    /// (see [`super::merge`]); empty otherwise.
+    pub also_in: Vec<AlsoIn>,
     /// Where the event sorts, in UTC epoch seconds (all-day: local midnight).
     #[serde(skip)]
     pub sort_key: i64,
+}
+
+/// Another calendar a merged meeting is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlsoIn {
+    pub calendar_id: i64,
+    pub calendar_name: String,
+    pub calendar_color: Option<String>,
+    pub account_id: i64,
 }
 
 /// A span of time `[start, end)` to query, with its local wall-clock form for all-day and
@@ -125,7 +143,9 @@ impl Store {
         .await?;
         let lowest = range.start_utc.min(range.start_local) - max_span;
         let highest = range.end_utc.max(range.end_local);
-        let limit = filter.limit.map_or(-1, i64::from);
+        // Room for the copies that merging folds away (see `super::merge`), so a limited list
+        // is still full after it.
+        let limit = filter.limit.map_or(-1, |n| i64::from(n).saturating_mul(2));
         // All-day and floating rows hold wall-clock keys, compared with the range's local
         // bounds and sorted with the offset at its start; floating rows are placed exactly (in
         // the viewer's zone) once read, and the list sorted again.
@@ -201,6 +221,8 @@ impl Store {
                 status: r.status,
                 my_response: r.my_response,
                 meeting_url: r.meeting_url,
+                details: EventDetails::default(),
+                also_in: Vec::new(),
                 sort_key: match r.floating {
                     true => range.floating_sort_key(r.start_key).unwrap_or(r.sort_key),
                     false => r.sort_key,
@@ -216,9 +238,11 @@ impl Store {
             views.extend(beyond);
             // Stable: stored rows keep their order among equal starts.
             views.sort_by_key(|v| v.sort_key);
-            if let Some(limit) = filter.limit {
-                views.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-            }
+        }
+        let facts = super::merge::load_facts(&self.pool, &views).await?;
+        let mut views = super::merge::merge(views, facts);
+        if let Some(limit) = filter.limit {
+            views.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         }
         Ok(views)
     }

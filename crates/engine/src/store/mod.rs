@@ -10,6 +10,7 @@ mod expand;
 #[cfg(test)]
 mod fixtures;
 mod future;
+mod merge;
 mod on_demand;
 mod reminders;
 mod resources;
@@ -27,7 +28,7 @@ use sqlx::SqlitePool;
 pub use accounts::Account;
 pub use apply::ApplyStats;
 pub use calendars::{Calendar, CalendarSyncState};
-pub use events::{EventFilter, EventView, QueryRange};
+pub use events::{AlsoIn, EventFilter, EventView, QueryRange};
 
 /// Failures of the store layer.
 #[derive(Debug, thiserror::Error)]
