@@ -581,6 +581,84 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn people_links_and_reminders_round_trip_and_instances_inherit_them() {
+        use crate::model::{Attendee, EventDetails, Person};
+        let details = EventDetails {
+            ical_uid: Some("standup@x".into()),
+            organizer: Some(Person {
+                name: Some("Ann".into()),
+                email: Some("ann@x.org".into()),
+            }),
+            attendees: vec![Attendee {
+                name: Some("Bob \"B\" O'Neil".into()),
+                email: Some("bob@x.org".into()),
+                response: Some("tentative".into()),
+                is_self: true,
+                optional: true,
+            }],
+            attendees_omitted: 3,
+            web_link: Some("https://example.org/e?a=1&b=2".into()),
+            reminder_minutes: Some(vec![]),
+        };
+        let mut master = event(
+            "standup",
+            timed("2026-01-05T08:00:00Z"),
+            timed("2026-01-05T08:15:00Z"),
+        );
+        master.recurrence = vec!["RRULE:FREQ=DAILY;COUNT=3".into()];
+        master.details = details.clone();
+        // The moved instance says nothing of its own: it shows the master's; the other
+        // single event has its own reminders.
+        let mut moved = event(
+            "standup_1",
+            timed("2026-01-06T10:00:00Z"),
+            timed("2026-01-06T10:15:00Z"),
+        );
+        moved.series = Some(SeriesRef {
+            master_external_id: "standup".into(),
+            original_start: timed("2026-01-06T08:00:00Z"),
+            this_and_future: false,
+        });
+        let mut own = event(
+            "own",
+            timed("2026-01-07T12:00:00Z"),
+            timed("2026-01-07T13:00:00Z"),
+        );
+        own.details.reminder_minutes = Some(vec![30, 5]);
+        let (store, _) = store_with(vec![master, moved, own]).await;
+        let range = QueryRange::new(
+            utc("2026-01-05T00:00:00Z"),
+            utc("2026-01-08T00:00:00Z"),
+            &Utc,
+        );
+        let views = store.events_between(range, all()).await.unwrap();
+        let shown: Vec<(&str, &EventDetails)> = views
+            .iter()
+            .map(|v| (v.start.as_str(), &v.details))
+            .collect();
+        assert_eq!(shown.len(), 4, "{shown:?}");
+        for (start, d) in &shown[..3] {
+            assert_eq!(*d, &details, "{start}");
+        }
+        assert_eq!(shown[3].1.reminder_minutes, Some(vec![30, 5]));
+        assert_eq!(shown[3].1.ical_uid, None);
+        // In JSON, the fields sit beside the others, `also_in` always there.
+        let json = serde_json::to_value(&views[0]).unwrap();
+        assert_eq!(json["ical_uid"], "standup@x");
+        assert_eq!(json["organizer"]["email"], "ann@x.org");
+        assert_eq!(json["attendees"][0]["response"], "tentative");
+        assert_eq!(json["attendees"][0]["is_self"], true);
+        assert_eq!(json["attendees_omitted"], 3);
+        assert_eq!(json["web_link"], "https://example.org/e?a=1&b=2");
+        assert_eq!(json["reminder_minutes"], serde_json::json!([]));
+        assert_eq!(json["also_in"], serde_json::json!([]));
+        assert_eq!(
+            serde_json::to_value(&views[3]).unwrap()["organizer"],
+            serde_json::Value::Null
+        );
+    }
+
+    #[tokio::test]
     async fn an_exception_without_its_master_shows_as_a_single_event() {
         let mut orphan = event(
             "x_20260106",
