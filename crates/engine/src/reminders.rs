@@ -399,10 +399,20 @@ mod tests {
             at_start: true,
             ..own.clone()
         };
-        let p = plan(&events, &at_start, &HashSet::new(), t("2026-11-25T14:00:00Z"));
+        let p = plan(
+            &events,
+            &at_start,
+            &HashSet::new(),
+            t("2026-11-25T14:00:00Z"),
+        );
         assert_eq!(keys(&p.due), [("Review".to_owned(), 0)]);
         // Off, the app's 10 minutes for all.
-        let p = plan(&events, &settings(), &HashSet::new(), t("2026-11-25T09:20:00Z"));
+        let p = plan(
+            &events,
+            &settings(),
+            &HashSet::new(),
+            t("2026-11-25T09:20:00Z"),
+        );
         assert_eq!(keys(&p.due), [("Stand-up".to_owned(), 10)]);
         // The app's 10-minute reminder already shown: switching to the event's own 5 minutes
         // does not remind again.

@@ -316,9 +316,7 @@ impl Settings {
                 self.notifications.only_with_meeting_link = flag()?
             }
             "notifications.skip_declined" => self.notifications.skip_declined = flag()?,
-            "notifications.use_event_reminders" => {
-                self.notifications.use_event_reminders = flag()?
-            }
+            "notifications.use_event_reminders" => self.notifications.use_event_reminders = flag()?,
             "google.client_id" => self.google.client_id = text(),
             "google.client_secret" => self.google.client_secret = text(),
             "general.start_at_login" => self.general.start_at_login = flag()?,
@@ -571,7 +569,11 @@ mod tests {
     fn each_events_own_reminder_times_when_asked_and_an_old_file_reads_without_them() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        std::fs::write(&path, "[notifications]\nlead_minutes = 5\nat_start = true\n").unwrap();
+        std::fs::write(
+            &path,
+            "[notifications]\nlead_minutes = 5\nat_start = true\n",
+        )
+        .unwrap();
         let mut s = Settings::load(&path).unwrap();
         assert!(!s.notifications.use_event_reminders);
         let n = &s.notifications;
@@ -581,7 +583,11 @@ mod tests {
         let n = Settings::load(&path).unwrap().notifications;
         assert!(n.use_event_reminders);
         assert_eq!(n.leads_for(Some(&[15, 30])), [30, 15, 0]);
-        assert_eq!(n.leads_for(Some(&[])), [0], "none of its own, at start still");
+        assert_eq!(
+            n.leads_for(Some(&[])),
+            [0],
+            "none of its own, at start still"
+        );
         assert_eq!(n.leads_for(None), [5, 0], "the provider said nothing");
         assert!(s.set("notifications.use_event_reminders", "maybe").is_err());
     }

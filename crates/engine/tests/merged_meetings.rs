@@ -115,7 +115,12 @@ async fn the_same_invitation_in_two_accounts_is_shown_once_until_one_is_disconne
         "Home",
         vec![
             invitation("h1", "review@x", start, Response::Declined),
-            invitation("h2", "standup@x", start + Duration::hours(3), Response::Accepted),
+            invitation(
+                "h2",
+                "standup@x",
+                start + Duration::hours(3),
+                Response::Accepted,
+            ),
         ],
         now,
     )
@@ -126,7 +131,12 @@ async fn the_same_invitation_in_two_accounts_is_shown_once_until_one_is_disconne
         "Work",
         vec![
             invitation("w1", "review@x", start, Response::Accepted),
-            invitation("w2", "standup@x", start + Duration::hours(4), Response::Accepted),
+            invitation(
+                "w2",
+                "standup@x",
+                start + Duration::hours(4),
+                Response::Accepted,
+            ),
         ],
         now,
     )
@@ -141,7 +151,10 @@ async fn the_same_invitation_in_two_accounts_is_shown_once_until_one_is_disconne
             ("Work".to_owned(), vec![]),
         ]
     );
-    assert_eq!(upcoming[0].also_in[0].calendar_color.as_deref(), Some("#336699"));
+    assert_eq!(
+        upcoming[0].also_in[0].calendar_color.as_deref(),
+        Some("#336699")
+    );
     assert_eq!(upcoming[0].also_in[0].account_id, home);
     // Declined ones left out, the accepted copy is still there (and nothing to merge with).
     let accepted = engine.upcoming(now, 2, 50, false).await.unwrap();
@@ -153,7 +166,12 @@ async fn the_same_invitation_in_two_accounts_is_shown_once_until_one_is_disconne
         .events_on_days(today, today + Duration::days(2))
         .await
         .unwrap();
-    assert_eq!(days.iter().filter(|v| v.title == "Quarterly review").count(), 3);
+    assert_eq!(
+        days.iter()
+            .filter(|v| v.title == "Quarterly review")
+            .count(),
+        3
+    );
     assert_eq!(days.iter().filter(|v| !v.also_in.is_empty()).count(), 1);
     let found = engine
         .search("quarterly", today, today + Duration::days(2))

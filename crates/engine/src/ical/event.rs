@@ -1,8 +1,8 @@
 //! One VEVENT component read into a [`ParsedEvent`], or the reason it cannot be used.
 
 use calcard::icalendar::{
-    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry,
-    ICalendarParameterName, ICalendarParameterValue, ICalendarProperty, ICalendarValue,
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarParameterName,
+    ICalendarParameterValue, ICalendarProperty, ICalendarValue,
 };
 
 use super::value::{dates_or_periods, delta, instant, is_blank, param, text, times};

@@ -77,15 +77,14 @@ impl DemoProvider {
             },
         };
         let person = |name: &str, email: &str| (Some(name.to_owned()), Some(email.to_owned()));
-        let attendee = |(name, email): (Option<String>, Option<String>), response: Response| {
-            Attendee {
+        let attendee =
+            |(name, email): (Option<String>, Option<String>), response: Response| Attendee {
                 name,
                 email,
                 response: Some(response.as_str().to_owned()),
                 is_self: false,
                 optional: false,
-            }
-        };
+            };
         let product_sync = event(
             "demo-product-sync",
             "Product sync",
@@ -216,8 +215,10 @@ mod tests {
             .iter()
             .any(|e| e.my_response == Some(Response::Declined)));
         // Every event has its own stable UID; the first meeting has people.
-        let uids: std::collections::HashSet<_> =
-            events.iter().filter_map(|e| e.details.ical_uid.clone()).collect();
+        let uids: std::collections::HashSet<_> = events
+            .iter()
+            .filter_map(|e| e.details.ical_uid.clone())
+            .collect();
         assert_eq!(uids.len(), events.len());
         assert_eq!(
             events[0].details.ical_uid.as_deref(),

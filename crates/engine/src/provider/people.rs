@@ -135,7 +135,10 @@ mod tests {
         assert_eq!(email(Some("not an address")), None);
         assert_eq!(email(Some(&format!("{}@x", "a".repeat(400)))), None);
         assert_eq!(person(None, Some("urn:uuid:1")), None);
-        assert_eq!(uid(Some(" abc@google.com ")).as_deref(), Some("abc@google.com"));
+        assert_eq!(
+            uid(Some(" abc@google.com ")).as_deref(),
+            Some("abc@google.com")
+        );
         assert_eq!(uid(Some("a\u{0}b")), None);
         assert_eq!(uid(Some(&"u".repeat(MAX_UID + 1))), None);
         assert!(is_own(Some("Ann@Example.com"), Some("ann@example.com")));
@@ -174,7 +177,10 @@ mod tests {
         ] {
             assert_eq!(http_url(Some(bad)), None, "{bad}");
         }
-        assert_eq!(http_url(Some(&format!("https://{}", "a".repeat(MAX_URL)))), None);
+        assert_eq!(
+            http_url(Some(&format!("https://{}", "a".repeat(MAX_URL)))),
+            None
+        );
     }
 
     #[test]

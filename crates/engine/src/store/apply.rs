@@ -12,7 +12,9 @@ use super::expand::expand_series;
 #[cfg(test)]
 use super::expand::{fair_shares, MAX_OCCURRENCES_PER_CALENDAR};
 use super::{fmt_utc, Result, Store, StoreError};
-use crate::model::{Attendee, EventDetails, EventStatus, EventTime, Person, RemoteEvent, SyncWindow};
+use crate::model::{
+    Attendee, EventDetails, EventStatus, EventTime, Person, RemoteEvent, SyncWindow,
+};
 use crate::sync::plan::Plan;
 use crate::zones::{Zone, ZoneDefinitions};
 
@@ -260,12 +262,11 @@ fn is_zero(n: &u32) -> bool {
 /// `None` when there are none.
 fn people_text(details: &EventDetails) -> Option<String> {
     let mut text = String::new();
-    let people = details.organizer.iter().map(|o| (&o.name, &o.email)).chain(
-        details
-            .attendees
-            .iter()
-            .map(|a| (&a.name, &a.email)),
-    );
+    let people = details
+        .organizer
+        .iter()
+        .map(|o| (&o.name, &o.email))
+        .chain(details.attendees.iter().map(|a| (&a.name, &a.email)));
     for (name, email) in people {
         for part in [name, email].into_iter().flatten() {
             if !text.is_empty() {

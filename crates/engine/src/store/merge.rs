@@ -174,11 +174,12 @@ impl Rank {
             .and_then(|o| o.email.as_deref());
         let own = |address: &str| {
             address.eq_ignore_ascii_case(&fact.account_address)
-                || fact
-                    .details
-                    .attendees
-                    .iter()
-                    .any(|a| a.is_self && a.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(address)))
+                || fact.details.attendees.iter().any(|a| {
+                    a.is_self
+                        && a.email
+                            .as_deref()
+                            .is_some_and(|e| e.eq_ignore_ascii_case(address))
+                })
         };
         Rank {
             not_organizer: !organizer.is_some_and(own),

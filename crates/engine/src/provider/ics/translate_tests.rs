@@ -367,7 +367,8 @@ fn people_url_uid_and_alarms_are_read_and_bounded() {
          BEGIN:VEVENT\r\nUID:plain@x.org\r\nDTSTAMP:20190101T000000Z\r\n\
          DTSTART;VALUE=DATE:20190303\r\nEND:VEVENT\r\n"
     );
-    let text = format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n{body}END:VCALENDAR\r\n");
+    let text =
+        format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n{body}END:VCALENDAR\r\n");
     let parsed = crate::ical::parse(text.as_bytes());
     let t = translate(&parsed, Some("ME@x.org"));
     let found = resources(&t);
@@ -391,7 +392,10 @@ fn people_url_uid_and_alarms_are_read_and_bounded() {
     assert_eq!(meet.reminder_minutes, Some(vec![10, 0]));
     let quiet = &found[1].1[0].details;
     assert_eq!(quiet.web_link.as_deref(), Some("https://example.org/e/1"));
-    assert_eq!(quiet.reminder_minutes, None, "an absolute alarm is no lead time");
+    assert_eq!(
+        quiet.reminder_minutes, None,
+        "an absolute alarm is no lead time"
+    );
     let plain = &found[2].1[0].details;
     assert_eq!(plain.reminder_minutes, None, "no alarm: says nothing");
     assert_eq!(plain.organizer, None);

@@ -464,8 +464,10 @@ mod tests {
     fn people_web_link_uid_and_reminders_are_read_and_bounded() {
         let mut v = timed("a", "2026-05-01T16:00:00", "2026-05-01T17:00:00", "UTC");
         let mut attendees: Vec<serde_json::Value> = (0..1000)
-            .map(|i| json!({"type": "required", "status": {"response": "none"},
-                            "emailAddress": {"address": format!("p{i}@contoso.com")}}))
+            .map(|i| {
+                json!({"type": "required", "status": {"response": "none"},
+                            "emailAddress": {"address": format!("p{i}@contoso.com")}})
+            })
             .collect();
         attendees[0] = json!({"type": "optional",
             "status": {"response": "tentativelyAccepted", "time": "2026-04-30T10:00:00Z"},
@@ -493,7 +495,11 @@ mod tests {
         assert_eq!(me.response.as_deref(), Some("tentative"));
         assert!(!d.attendees[1].is_self && !d.attendees[1].optional);
         assert_eq!(d.attendees[2].response, None);
-        assert!(d.web_link.as_deref().unwrap().starts_with("https://outlook.office365.com/owa/"));
+        assert!(d
+            .web_link
+            .as_deref()
+            .unwrap()
+            .starts_with("https://outlook.office365.com/owa/"));
         assert_eq!(d.reminder_minutes, Some(vec![15]));
 
         v["isReminderOn"] = json!(false);
