@@ -65,7 +65,7 @@ fn args() -> Result<Args, String> {
 async fn occurrences(path: &str, args: &Args) -> Result<Vec<EventView>, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let feed = ical::parse(&bytes);
-    let translated = translate(&feed, None);
+    let translated = translate(&feed);
     let store = Store::open_in_memory().await.map_err(|e| e.to_string())?;
     let fail = |e: calbuddy_engine::store::StoreError| e.to_string();
     let (account, _) = store

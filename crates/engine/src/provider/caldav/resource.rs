@@ -7,7 +7,7 @@ use url::Url;
 
 use crate::model::RemoteChange;
 use crate::provider::ics::feed_body::check_icalendar;
-use crate::provider::ics::translate::translate;
+use crate::provider::ics::translate::translate_as;
 use crate::zones::ZoneDefinitions;
 
 /// The id of the resource at `href`: its path, percent-encoded in one canonical form (the
@@ -48,7 +48,7 @@ pub fn translate_resource(
     for warning in &feed.warnings {
         tracing::warn!(href = %href.path(), "{}", crate::text::one_line(warning));
     }
-    let translated = translate(&feed, own);
+    let translated = translate_as(&feed, own);
     let id = resource_id(href);
     let mut events = Vec::new();
     for change in translated.changes {

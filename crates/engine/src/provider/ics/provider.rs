@@ -142,7 +142,7 @@ impl IcsProvider {
         refresh_interval: Option<Duration>,
         progress: Progress<'_>,
     ) -> ChangeSet {
-        let translated = translate(&feed, None);
+        let translated = translate(&feed);
         let cursor = FeedCursor {
             validators,
             refresh_secs: refresh_interval.map(|d| d.as_secs()),

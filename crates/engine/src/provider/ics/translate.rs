@@ -26,9 +26,14 @@ pub struct TranslatedFeed {
     pub zones: ZoneDefinitions,
 }
 
-/// Translates a parsed feed. `own` is the account's address, when known (a CalDAV user name
-/// that is one): the attendee with it is the user. A published feed has none.
-pub fn translate(feed: &ParsedFeed, own: Option<&str>) -> TranslatedFeed {
+/// Translates a published feed, which does not know who reads it.
+pub fn translate(feed: &ParsedFeed) -> TranslatedFeed {
+    translate_as(feed, None)
+}
+
+/// Translates a parsed feed read by the account whose address is `own`, when known (a CalDAV
+/// user name that is one): the attendee with it is the user.
+pub fn translate_as(feed: &ParsedFeed, own: Option<&str>) -> TranslatedFeed {
     let mut zones = ZoneDefinitions::default();
     for zone in &feed.timezones {
         let observances = zone

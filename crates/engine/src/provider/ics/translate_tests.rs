@@ -3,7 +3,7 @@ use super::*;
 fn feed(body: &str) -> TranslatedFeed {
     let text =
         format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{body}END:VCALENDAR\r\n");
-    translate(&crate::ical::parse(text.as_bytes()), None)
+    translate(&crate::ical::parse(text.as_bytes()))
 }
 
 fn resources(t: &TranslatedFeed) -> Vec<(&str, &[RemoteEvent])> {
@@ -202,7 +202,7 @@ fn a_bad_event_is_skipped_with_a_warning_and_the_rest_kept() {
         "{:?}",
         parsed.warnings
     );
-    let t = translate(&parsed, None);
+    let t = translate(&parsed);
     assert_eq!(resources(&t).len(), 1);
     assert_eq!(resources(&t)[0].0, "single@x");
 }
@@ -370,7 +370,7 @@ fn people_url_uid_and_alarms_are_read_and_bounded() {
     let text =
         format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n{body}END:VCALENDAR\r\n");
     let parsed = crate::ical::parse(text.as_bytes());
-    let t = translate(&parsed, Some("ME@x.org"));
+    let t = translate_as(&parsed, Some("ME@x.org"));
     let found = resources(&t);
     let meet = &found[0].1[0].details;
     assert_eq!(meet.ical_uid.as_deref(), Some("meet@x.org"));
@@ -400,6 +400,6 @@ fn people_url_uid_and_alarms_are_read_and_bounded() {
     assert_eq!(plain.reminder_minutes, None, "no alarm: says nothing");
     assert_eq!(plain.organizer, None);
     // A published feed does not know its reader.
-    let anonymous = translate(&parsed, None);
+    let anonymous = translate(&parsed);
     assert!(!resources(&anonymous)[0].1[0].details.attendees[0].is_self);
 }
