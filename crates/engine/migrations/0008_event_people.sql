@@ -1,8 +1,9 @@
 -- Who is in an event, its web page and its own reminders (issue 10). NULL means the provider
 -- said nothing (an override with NULL shows its master's). organizer and attendees are JSON
 -- (model::Person, [model::Attendee]); reminder_minutes is a JSON array of lead times ('[]':
--- explicitly none). `people` is the organizer's and attendees' names and addresses as plain
--- text, written with the row, only so that the search index can cover them.
+-- explicitly none). `people` is the organizer's and attendees' names and the part of their
+-- addresses before the @ as plain text, written with the row, only so that the search index
+-- can cover them.
 ALTER TABLE events ADD COLUMN ical_uid TEXT;
 ALTER TABLE events ADD COLUMN organizer TEXT;
 ALTER TABLE events ADD COLUMN attendees TEXT;

@@ -258,8 +258,10 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
-/// The organizer's and attendees' names and addresses as one text, for the search index;
-/// `None` when there are none.
+/// The organizer's and attendees' names and the part of their addresses before the `@`, as
+/// one text for the search index; `None` when there are none. Domains are left out: most
+/// invitations share one (the company's), so its words would match nearly every event, and
+/// indexing them in every row made a first sync of 10,000 events a third slower.
 fn people_text(details: &EventDetails) -> Option<String> {
     let mut text = String::new();
     let people = details
@@ -268,7 +270,8 @@ fn people_text(details: &EventDetails) -> Option<String> {
         .map(|o| (&o.name, &o.email))
         .chain(details.attendees.iter().map(|a| (&a.name, &a.email)));
     for (name, email) in people {
-        for part in [name, email].into_iter().flatten() {
+        let local = email.as_deref().map(|e| e.split('@').next().unwrap_or(e));
+        for part in [name.as_deref(), local].into_iter().flatten() {
             if !text.is_empty() {
                 text.push(' ');
             }
