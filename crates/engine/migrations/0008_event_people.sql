@@ -45,3 +45,9 @@ BEGIN
     INSERT INTO events_fts (rowid, title, location, description, people)
     VALUES (new.id, new.title, new.location, new.description, new.people);
 END;
+
+-- Events stored before this version lack the new fields, and an incremental sync only sends
+-- what changed: the next sync of every calendar lists it in full (no cursor) and writes every
+-- event again (no stored etag for the planner to skip it by).
+UPDATE calendars SET sync_cursor = NULL;
+UPDATE events SET etag = NULL;
