@@ -262,6 +262,7 @@ async fn seed_store(store: &Store, n: usize, now: DateTime<Utc>) {
                 meeting_url: None,
                 etag: None,
                 updated: None,
+                details: Default::default(),
             }
         })
         .collect();

@@ -77,8 +77,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Find events by the words in their title, location or description (case and accents do
-    /// not matter; the last word may be the start of one). Matching occurrences are listed by
+    /// Find events by the words in their title, location, description or the names of their
+    /// organizer and attendees (case and accents do not matter; the last word may be the start
+    /// of one). Matching occurrences are listed by
     /// day, from today to a year ahead unless --from/--to say otherwise.
     Search {
         /// The words to find; plain text, never search syntax.

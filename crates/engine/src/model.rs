@@ -172,6 +172,51 @@ pub struct RemoteEvent {
     pub meeting_url: Option<String>,
     pub etag: Option<String>,
     pub updated: Option<DateTime<Utc>>,
+    /// Who is in it, its web page and its own reminders (flattened: the fields sit beside the
+    /// others in JSON, as they do in [`crate::store::EventView`]).
+    #[serde(flatten)]
+    pub details: EventDetails,
+}
+
+/// A person named by an event: its organizer, or one of its attendees.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Person {
+    pub name: Option<String>,
+    /// The e-mail address (from `mailto:` for iCalendar).
+    pub email: Option<String>,
+}
+
+/// One attendee of an event.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Attendee {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// `accepted`, `tentative`, `declined` or `needs_action` ([`Response::as_str`]).
+    pub response: Option<String>,
+    /// This attendee is the account's own user.
+    pub is_self: bool,
+    /// Invited as optional.
+    pub optional: bool,
+}
+
+/// What an event says beyond its time and title: its iCalendar UID, who is in it, its page on
+/// the provider's site and its own reminder lead times. Kept in one struct so a provider that
+/// knows none of it writes `details: EventDetails::default()`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventDetails {
+    /// Google `iCalUID`, Microsoft `iCalUId`, iCalendar `UID`: the same invitation has the
+    /// same one in every calendar it is in.
+    pub ical_uid: Option<String>,
+    pub organizer: Option<Person>,
+    /// At most [`crate::provider::people::MAX_ATTENDEES`].
+    pub attendees: Vec<Attendee>,
+    /// How many attendees were left out past the cap.
+    pub attendees_omitted: u32,
+    /// The provider's web page for the event (`http`/`https` only).
+    pub web_link: Option<String>,
+    /// The event's own reminder lead times, in minutes: `None` when the provider says
+    /// nothing, `Some(vec![])` when it has explicitly none.
+    pub reminder_minutes: Option<Vec<u32>>,
 }
 
 /// One entry of a change set.

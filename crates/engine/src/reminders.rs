@@ -67,7 +67,6 @@ pub fn plan(
     if !settings.enabled {
         return plan;
     }
-    let leads = settings.leads();
     // The leads already fired for each occurrence, whatever the settings were then.
     let mut fired_leads: HashMap<&str, Vec<u32>> = HashMap::new();
     for key in fired {
@@ -87,6 +86,7 @@ pub fn plan(
             continue;
         }
         let Some(s) = span(event, &Utc) else { continue };
+        let leads = settings.leads_for(event.details.reminder_minutes.as_deref());
         let mut due_now = Vec::new();
         for (i, &lead) in leads.iter().enumerate() {
             let key = ReminderKey::for_event(event, lead);
@@ -375,6 +375,51 @@ mod tests {
             t("2026-11-25T14:00:00Z"),
         );
         assert_eq!(keys(&p.due), [("Review".to_owned(), 0)]);
+    }
+
+    #[test]
+    fn each_events_own_reminder_times_replace_the_apps_when_asked() {
+        let mut events = day();
+        events[0].details.reminder_minutes = Some(vec![30, 2]);
+        events[1].details.reminder_minutes = Some(vec![]);
+        let own = NotificationSettings {
+            use_event_reminders: true,
+            ..settings()
+        };
+        // The stand-up at 09:00 (30 min before), the review never, the holiday is all-day.
+        let p = plan(&events, &own, &HashSet::new(), t("2026-11-25T08:00:00Z"));
+        assert_eq!(p.next_due, Some(t("2026-11-25T09:00:00Z")));
+        let p = plan(&events, &own, &HashSet::new(), t("2026-11-25T09:00:00Z"));
+        assert_eq!(keys(&p.due), [("Stand-up".to_owned(), 30)]);
+        assert_eq!(p.next_due, Some(t("2026-11-25T09:28:00Z")));
+        let p = plan(&events, &own, &HashSet::new(), t("2026-11-25T13:50:00Z"));
+        assert!(p.due.is_empty() && p.next_due.is_none(), "{p:?}");
+        // "At start" still applies to an event without reminders of its own.
+        let at_start = NotificationSettings {
+            at_start: true,
+            ..own.clone()
+        };
+        let p = plan(
+            &events,
+            &at_start,
+            &HashSet::new(),
+            t("2026-11-25T14:00:00Z"),
+        );
+        assert_eq!(keys(&p.due), [("Review".to_owned(), 0)]);
+        // Off, the app's 10 minutes for all.
+        let p = plan(
+            &events,
+            &settings(),
+            &HashSet::new(),
+            t("2026-11-25T09:20:00Z"),
+        );
+        assert_eq!(keys(&p.due), [("Stand-up".to_owned(), 10)]);
+        // The app's 10-minute reminder already shown: switching to the event's own 5 minutes
+        // does not remind again.
+        let fired: HashSet<_> = [ReminderKey::for_event(&events[0], 10)].into();
+        events[0].details.reminder_minutes = Some(vec![5]);
+        let p = plan(&events[..1], &own, &fired, t("2026-11-25T09:25:00Z"));
+        assert!(p.due.is_empty() && p.next_due.is_none(), "{p:?}");
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub struct NotificationSettings {
     pub only_with_meeting_link: bool,
     /// Do not remind of events the user declined.
     pub skip_declined: bool,
+    /// Remind at each event's own reminder times from the provider, where it has them,
+    /// instead of `lead_minutes` and `lead_times` (`at_start` still applies).
+    pub use_event_reminders: bool,
 }
 
 /// The user's own Google Cloud OAuth client (as gcalcli asks for). The environment variables
@@ -136,6 +139,7 @@ impl Default for NotificationSettings {
             at_start: false,
             only_with_meeting_link: false,
             skip_declined: true,
+            use_event_reminders: false,
         }
     }
 }
@@ -156,6 +160,24 @@ impl NotificationSettings {
         leads.dedup();
         leads
     }
+
+    /// The lead times for one event whose own reminder times are `own` (`None`: the provider
+    /// said nothing): those, with 0 when `at_start` is on, when `use_event_reminders` is on
+    /// and the event has them (an empty list: no reminder but "at start"); else [`Self::leads`].
+    pub fn leads_for(&self, own: Option<&[u32]>) -> Vec<u32> {
+        match own {
+            Some(own) if self.use_event_reminders => {
+                let mut leads = own.to_vec();
+                if self.at_start {
+                    leads.push(0);
+                }
+                leads.sort_unstable_by(|a, b| b.cmp(a));
+                leads.dedup();
+                leads
+            }
+            _ => self.leads(),
+        }
+    }
 }
 
 /// Every settable key, for `calbuddy settings set` and error messages.
@@ -169,6 +191,7 @@ pub const KEYS: &[&str] = &[
     "notifications.at_start",
     "notifications.only_with_meeting_link",
     "notifications.skip_declined",
+    "notifications.use_event_reminders",
     "google.client_id",
     "google.client_secret",
     "general.start_at_login",
@@ -293,6 +316,7 @@ impl Settings {
                 self.notifications.only_with_meeting_link = flag()?
             }
             "notifications.skip_declined" => self.notifications.skip_declined = flag()?,
+            "notifications.use_event_reminders" => self.notifications.use_event_reminders = flag()?,
             "google.client_id" => self.google.client_id = text(),
             "google.client_secret" => self.google.client_secret = text(),
             "general.start_at_login" => self.general.start_at_login = flag()?,
@@ -539,6 +563,33 @@ mod tests {
         assert_eq!(Settings::load(&path).unwrap(), s);
         s.set("notifications.lead_times", "").unwrap();
         assert_eq!(s.notifications.leads(), [5]);
+    }
+
+    #[test]
+    fn each_events_own_reminder_times_when_asked_and_an_old_file_reads_without_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[notifications]\nlead_minutes = 5\nat_start = true\n",
+        )
+        .unwrap();
+        let mut s = Settings::load(&path).unwrap();
+        assert!(!s.notifications.use_event_reminders);
+        let n = &s.notifications;
+        assert_eq!(n.leads_for(Some(&[30, 15])), [5, 0], "off: the app's own");
+        s.set("notifications.use_event_reminders", "on").unwrap();
+        s.save(&path).unwrap();
+        let n = Settings::load(&path).unwrap().notifications;
+        assert!(n.use_event_reminders);
+        assert_eq!(n.leads_for(Some(&[15, 30])), [30, 15, 0]);
+        assert_eq!(
+            n.leads_for(Some(&[])),
+            [0],
+            "none of its own, at start still"
+        );
+        assert_eq!(n.leads_for(None), [5, 0], "the provider said nothing");
+        assert!(s.set("notifications.use_event_reminders", "maybe").is_err());
     }
 
     #[test]

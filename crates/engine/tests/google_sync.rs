@@ -441,3 +441,48 @@ async fn a_calendar_is_listed_in_full_again_once_its_window_has_moved_on() {
     assert!(lists[0].param("syncToken").is_none() && lists[0].param("timeMin").is_some());
     assert_eq!(w.titles().await, ["A"]);
 }
+
+#[tokio::test]
+async fn people_web_link_uid_and_reminders_arrive_from_google() {
+    let w = world().await;
+    let mut invited = timed("inv", "Invitation", 3);
+    invited["attendees"] = serde_json::json!([
+        {"email": EMAIL, "self": true, "responseStatus": "tentative"},
+        {"email": "ann@example.com", "displayName": "Ann Lee", "responseStatus": "accepted",
+         "optional": true}
+    ]);
+    invited["organizer"] =
+        serde_json::json!({"email": "ann@example.com", "displayName": "Ann Lee"});
+    invited["reminders"] = serde_json::json!({"useDefault": false,
+        "overrides": [{"method": "popup", "minutes": 25}]});
+    w.fake.put_event(EMAIL, invited);
+    // The server's own fields (iCalUID, htmlLink, reminders.useDefault) on a plain event.
+    w.fake.put_event(EMAIL, timed("own", "Own", 4));
+    w.connect().await;
+    let events = w.events().await;
+    let invitation = &events[0].details;
+    assert_eq!(invitation.ical_uid.as_deref(), Some("inv@google.com"));
+    assert_eq!(
+        invitation.organizer.as_ref().unwrap().name.as_deref(),
+        Some("Ann Lee")
+    );
+    assert_eq!(invitation.attendees.len(), 2);
+    assert!(invitation.attendees[0].is_self);
+    assert!(invitation.attendees[1].optional);
+    assert_eq!(invitation.reminder_minutes, Some(vec![25]));
+    let own = &events[1].details;
+    assert!(own
+        .web_link
+        .as_deref()
+        .is_some_and(|l| l.starts_with("https://www.google.com/calendar/event?eid=")));
+    // The primary calendar's default: a popup 10 minutes before.
+    assert_eq!(own.reminder_minutes, Some(vec![10]));
+    // Searching finds the invitation by its organizer.
+    let today = chrono::Local::now().date_naive();
+    let found = w
+        .engine
+        .search("ann lee", today, today + chrono::Duration::days(2))
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+}

@@ -42,6 +42,7 @@ fn event(id: String, round: usize, now: DateTime<Utc>) -> RemoteEvent {
         meeting_url: None,
         etag: Some(round.to_string()),
         updated: None,
+        details: Default::default(),
     }
 }
 

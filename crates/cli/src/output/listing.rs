@@ -36,7 +36,7 @@ where
             let mark = if self.is_ongoing(e) { "now" } else { "   " };
             let when = self.time_span(e);
             text.push_str(&format!("  {mark} {when:<13} {}", title(e)));
-            let mut extras = vec![one_line(&e.calendar_name)];
+            let mut extras = vec![calendars(e)];
             if e.my_response.as_deref() == Some("declined") {
                 extras.push("declined".into());
             }
@@ -124,6 +124,21 @@ where
     }
 }
 
+/// The calendar an event is listed from, and the others the same meeting is in:
+/// "Home (also in Work, Team)". Names are inert.
+fn calendars(e: &EventView) -> String {
+    let shown = one_line(&e.calendar_name);
+    if e.also_in.is_empty() {
+        return shown;
+    }
+    let others: Vec<String> = e
+        .also_in
+        .iter()
+        .map(|a| one_line(&a.calendar_name))
+        .collect();
+    format!("{shown} (also in {})", others.join(", "))
+}
+
 /// An event's title for people: inert, and "(No title)" when it has none.
 pub fn title(e: &EventView) -> String {
     let text = one_line(&e.title);
@@ -174,6 +189,8 @@ mod tests {
             status: "confirmed".into(),
             my_response: None,
             meeting_url: None,
+            details: Default::default(),
+            also_in: Vec::new(),
             sort_key: 0,
         }
     }
@@ -222,6 +239,36 @@ mod tests {
             "{text}"
         );
         assert_eq!(lines.len(), 4, "{text}");
+    }
+
+    #[test]
+    fn a_merged_meeting_names_the_other_calendars_it_is_in() {
+        let mut review = event(
+            "Review",
+            "2026-12-01T15:00:00Z",
+            "2026-12-01T16:00:00Z",
+            false,
+        );
+        review.also_in = ["Home", "Team\u{1b}[31m\n"]
+            .iter()
+            .enumerate()
+            .map(|(i, name)| calbuddy_engine::store::AlsoIn {
+                calendar_id: i as i64 + 2,
+                calendar_name: (*name).into(),
+                calendar_color: None,
+                account_id: 2,
+            })
+            .collect();
+        let listing = Listing {
+            now: "2026-12-01T12:00:00Z".parse().unwrap(),
+            first_day: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            zone: &Utc,
+        };
+        let text = listing.text(&[review]);
+        assert!(
+            text.contains("Review  · Work (also in Home, Team)\n"),
+            "{text:?}"
+        );
     }
 
     #[test]

@@ -241,6 +241,8 @@ mod tests {
             status: "confirmed".into(),
             my_response: None,
             meeting_url: None,
+            details: Default::default(),
+            also_in: Vec::new(),
             sort_key: 0,
         }
     }

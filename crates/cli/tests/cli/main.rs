@@ -33,7 +33,12 @@ async fn demo_calendar_shows_meeting_standup_and_all_day_events() {
     cli.ok(&["connect", "demo"]).await;
     let events = cli.json(&["upcoming", "--json"]).await;
     let events = events.as_array().unwrap();
-    let first = &events[0];
+    // The first timed event that has not begun (the daily stand-up may be under way, and an
+    // ongoing event is listed first).
+    let first = events
+        .iter()
+        .find(|e| e["title"] != "Daily stand-up" && e["all_day"] == false)
+        .unwrap();
     assert_eq!(first["title"], "Product sync");
     assert!(first["meeting_url"]
         .as_str()
@@ -56,9 +61,19 @@ async fn demo_calendar_shows_meeting_standup_and_all_day_events() {
         "recurring",
         "status",
         "meeting_url",
+        "ical_uid",
+        "organizer",
+        "attendees",
+        "attendees_omitted",
+        "web_link",
+        "reminder_minutes",
+        "also_in",
     ] {
         assert!(first.get(field).is_some(), "missing {field}");
     }
+    assert_eq!(first["ical_uid"], "demo-product-sync@demo.calbuddy.invalid");
+    assert_eq!(first["attendees"][1]["is_self"], true);
+    assert_eq!(first["also_in"], json!([]));
     let all_day = events.iter().find(|e| e["all_day"] == true).unwrap();
     assert_eq!(all_day["start"].as_str().unwrap().len(), 10, "YYYY-MM-DD");
     assert!(events.iter().any(|e| e["recurring"] == true));

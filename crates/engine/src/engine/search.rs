@@ -11,9 +11,10 @@ use crate::store::EventView;
 
 impl Engine {
     /// The occurrences, on the local days `from` to `to` (both included), of the stored events
-    /// whose title, location or description hold every word of `query` (the last word as a
-    /// prefix; case and accents folded). The query is text, never search syntax. Declined
-    /// events are included, as in [`Engine::events_on_days`].
+    /// whose title, location, description or people (organizer, attendees) hold every word of
+    /// `query` (the last word as a prefix; case and accents folded). The query is text, never
+    /// search syntax. Declined events are included, as in [`Engine::events_on_days`]; one
+    /// meeting in several calendars is listed once (see `store::merge`).
     pub async fn search(
         &self,
         query: &str,

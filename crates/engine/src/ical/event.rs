@@ -1,8 +1,8 @@
 //! One VEVENT component read into a [`ParsedEvent`], or the reason it cannot be used.
 
 use calcard::icalendar::{
-    ICalendarComponent, ICalendarEntry, ICalendarParameterName, ICalendarParameterValue,
-    ICalendarProperty, ICalendarValue,
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarParameterName,
+    ICalendarParameterValue, ICalendarProperty, ICalendarValue,
 };
 
 use super::value::{dates_or_periods, delta, instant, is_blank, param, text, times};
@@ -17,8 +17,15 @@ const MEETING_PROPERTIES: &[&str] = &[
     "X-MICROSOFT-ONLINEMEETINGEXTERNALLINK",
 ];
 
-/// Reads one VEVENT. `Err` is a one-line reason naming the property, for the feed's warnings.
-pub(crate) fn read_event(component: &ICalendarComponent) -> Result<ParsedEvent, String> {
+/// The most VALARMs of one event that are read; more are noise (and cost time).
+const MAX_ALARMS: usize = 32;
+
+/// Reads one VEVENT of `calendar` (which holds its VALARM sub-components). `Err` is a
+/// one-line reason naming the property, for the feed's warnings.
+pub(crate) fn read_event(
+    calendar: &ICalendar,
+    component: &ICalendarComponent,
+) -> Result<ParsedEvent, String> {
     let start = component
         .property(&ICalendarProperty::Dtstart)
         .ok_or("no DTSTART")?;
@@ -40,6 +47,7 @@ pub(crate) fn read_event(component: &ICalendarComponent) -> Result<ParsedEvent, 
         transparency: None,
         organizer: None,
         attendees: Vec::new(),
+        alarm_minutes: Vec::new(),
         sequence: 0,
         last_modified: None,
         dtstamp: None,
@@ -86,7 +94,7 @@ pub(crate) fn read_event(component: &ICalendarComponent) -> Result<ParsedEvent, 
             ICalendarProperty::Transp => {
                 event.transparency = text(entry).map(|s| s.to_ascii_uppercase());
             }
-            ICalendarProperty::Organizer => event.organizer = text(entry),
+            ICalendarProperty::Organizer => event.organizer = Some(attendee(entry)),
             ICalendarProperty::Attendee => event.attendees.push(attendee(entry)),
             // A broken SEQUENCE is read as 0, the RFC's default, rather than losing the event.
             ICalendarProperty::Sequence => {
@@ -110,7 +118,38 @@ pub(crate) fn read_event(component: &ICalendarComponent) -> Result<ParsedEvent, 
             _ => {}
         }
     }
+    for alarm in component
+        .component_ids
+        .iter()
+        .filter_map(|id| calendar.component_by_id(*id))
+        .filter(|child| child.component_type == ICalendarComponentType::VAlarm)
+        .take(MAX_ALARMS)
+    {
+        event.alarm_minutes.extend(alarm_minutes(alarm));
+    }
     Ok(event)
+}
+
+/// Minutes before the start at which a VALARM shows or sounds, when its TRIGGER is a duration
+/// relative to the start (RFC 5545 §3.8.6.3: `-PT10M`, or `PT0S` at the start). An alarm that
+/// e-mails, fires at an absolute time, after the start or relative to the end says nothing
+/// about "how long before it starts".
+fn alarm_minutes(alarm: &ICalendarComponent) -> Option<i64> {
+    let action = alarm.property(&ICalendarProperty::Action).and_then(text)?;
+    if !["DISPLAY", "AUDIO"].contains(&action.to_ascii_uppercase().as_str()) {
+        return None;
+    }
+    let trigger = alarm.property(&ICalendarProperty::Trigger)?;
+    if param(trigger, &ICalendarParameterName::Related)
+        .is_some_and(|related| related.eq_ignore_ascii_case("END"))
+    {
+        return None;
+    }
+    let Some(ICalendarValue::Duration(duration)) = trigger.values.first() else {
+        return None;
+    };
+    let before = -delta(duration)?.num_seconds();
+    (before >= 0).then_some(before / 60)
 }
 
 /// The one date or date-time of `DTSTART`, `DTEND` or `RECURRENCE-ID`.
@@ -133,6 +172,7 @@ fn attendee(entry: &ICalendarEntry) -> ParsedAttendee {
         address: text(entry).unwrap_or_default(),
         name: param(entry, &ICalendarParameterName::Cn).map(str::to_owned),
         partstat: param(entry, &ICalendarParameterName::Partstat).map(str::to_ascii_uppercase),
+        role: param(entry, &ICalendarParameterName::Role).map(str::to_ascii_uppercase),
     }
 }
 

@@ -120,6 +120,8 @@ pub struct ParsedAttendee {
     pub name: Option<String>,
     /// `PARTSTAT`, upper case.
     pub partstat: Option<String>,
+    /// `ROLE`, upper case (`OPT-PARTICIPANT` for an optional attendee).
+    pub role: Option<String>,
 }
 
 /// One VEVENT. Text is unescaped but otherwise raw: the display layer makes it safe.
@@ -144,8 +146,13 @@ pub struct ParsedEvent {
     pub status: Option<String>,
     /// `TRANSP`, upper case (`OPAQUE`, `TRANSPARENT`).
     pub transparency: Option<String>,
-    pub organizer: Option<String>,
+    /// `ORGANIZER` (address and `CN`; no `PARTSTAT` or `ROLE`).
+    pub organizer: Option<ParsedAttendee>,
     pub attendees: Vec<ParsedAttendee>,
+    /// The lead times, in minutes before the start, of the VALARMs that show or sound
+    /// (`ACTION:DISPLAY`/`AUDIO`) with a TRIGGER relative to the start; e-mail alarms,
+    /// absolute triggers and triggers on the end are left out.
+    pub alarm_minutes: Vec<i64>,
     /// `SEQUENCE`, 0 when absent (RFC 5545 §3.8.7.4).
     pub sequence: i64,
     pub last_modified: Option<DateTime<Utc>>,
@@ -282,7 +289,7 @@ fn read_calendar(
                     Err(reason) => feed.warnings.push(format!("VTIMEZONE skipped: {reason}")),
                 }
             }
-            ICalendarComponentType::VEvent => match event::read_event(component) {
+            ICalendarComponentType::VEvent => match event::read_event(calendar, component) {
                 Ok(event) if !event.rrules.is_empty() || !event.exrules.is_empty() => {
                     match bad_rules.get(&event.uid) {
                         Some(part) => feed.warnings.push(format!(

@@ -77,7 +77,10 @@ fn reads_calendar_properties_and_event_fields() {
         event.dtstamp,
         Some(Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap())
     );
-    assert_eq!(event.organizer.as_deref(), Some("mailto:ann@example.com"));
+    assert_eq!(
+        event.organizer.as_ref().map(|o| o.address.as_str()),
+        Some("mailto:ann@example.com")
+    );
     assert_eq!(
         event.attendees,
         vec![
@@ -85,11 +88,13 @@ fn reads_calendar_properties_and_event_fields() {
                 address: "mailto:bob@example.com".into(),
                 name: Some("Bob".into()),
                 partstat: Some("ACCEPTED".into()),
+                role: None,
             },
             ParsedAttendee {
                 address: "mailto:eve@example.com".into(),
                 name: None,
                 partstat: None,
+                role: None,
             },
         ]
     );

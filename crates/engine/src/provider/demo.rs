@@ -9,7 +9,10 @@ use chrono_tz::Tz;
 use super::{
     Capabilities, ChangeSet, ChangeSetKind, FetchRequest, Progress, Provider, ProviderError, Scope,
 };
-use crate::model::{EventStatus, EventTime, RemoteCalendar, RemoteChange, RemoteEvent, Response};
+use crate::model::{
+    Attendee, EventDetails, EventStatus, EventTime, Person, RemoteCalendar, RemoteChange,
+    RemoteEvent, Response,
+};
 
 /// The demo account's id and its one calendar's id.
 pub const ACCOUNT_ID: &str = "demo";
@@ -66,7 +69,28 @@ impl DemoProvider {
             meeting_url: None,
             etag: Some(CURSOR.to_owned()),
             updated: Some(self.anchor),
+            details: EventDetails {
+                // Stable and made up: `.invalid` is reserved (RFC 2606), so no real
+                // invitation can share it.
+                ical_uid: Some(format!("{id}@demo.calbuddy.invalid")),
+                ..EventDetails::default()
+            },
         };
+        let person = |name: &str, email: &str| (Some(name.to_owned()), Some(email.to_owned()));
+        let attendee =
+            |(name, email): (Option<String>, Option<String>), response: Response| Attendee {
+                name,
+                email,
+                response: Some(response.as_str().to_owned()),
+                is_self: false,
+                optional: false,
+            };
+        let product_sync = event(
+            "demo-product-sync",
+            "Product sync",
+            self.at(soon),
+            self.at(soon + Duration::minutes(30)),
+        );
         vec![
             RemoteEvent {
                 description: Some(
@@ -74,12 +98,26 @@ impl DemoProvider {
                         .into(),
                 ),
                 meeting_url: Some("https://meet.google.com/abc-mnop-xyz".into()),
-                ..event(
-                    "demo-product-sync",
-                    "Product sync",
-                    self.at(soon),
-                    self.at(soon + Duration::minutes(30)),
-                )
+                details: EventDetails {
+                    organizer: Some(Person {
+                        name: Some("Alex Kim".into()),
+                        email: Some("alex@example.com".into()),
+                    }),
+                    attendees: vec![
+                        attendee(person("Alex Kim", "alex@example.com"), Response::Accepted),
+                        Attendee {
+                            is_self: true,
+                            ..attendee(person("You", "you@example.com"), Response::Accepted)
+                        },
+                        Attendee {
+                            optional: true,
+                            ..attendee(person("Sam Lee", "sam@example.com"), Response::Tentative)
+                        },
+                    ],
+                    reminder_minutes: Some(vec![10]),
+                    ..product_sync.details.clone()
+                },
+                ..product_sync
             },
             RemoteEvent {
                 location: Some("https://zoom.us/j/5550100123".into()),
@@ -176,5 +214,16 @@ mod tests {
         assert!(events
             .iter()
             .any(|e| e.my_response == Some(Response::Declined)));
+        // Every event has its own stable UID; the first meeting has people.
+        let uids: std::collections::HashSet<_> = events
+            .iter()
+            .filter_map(|e| e.details.ical_uid.clone())
+            .collect();
+        assert_eq!(uids.len(), events.len());
+        assert_eq!(
+            events[0].details.ical_uid.as_deref(),
+            Some("demo-product-sync@demo.calbuddy.invalid")
+        );
+        assert!(events[0].details.attendees.iter().any(|a| a.is_self));
     }
 }

@@ -11,6 +11,7 @@ pub mod fields;
 pub mod google;
 pub mod ics;
 pub mod microsoft;
+pub mod people;
 
 /// Implementers of [`Provider`] outside this crate (tests, later backends) use this attribute.
 pub use async_trait::async_trait;

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
 
 use super::{Result, Store};
+use crate::model::EventDetails;
 
 /// One occurrence of an event, in the shape of the CLI's JSON contract.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,9 +34,26 @@ pub struct EventView {
     /// The user's answer to the invitation, when there is one (`declined`, ...).
     pub my_response: Option<String>,
     pub meeting_url: Option<String>,
+    /// `ical_uid`, `organizer`, `attendees`, `attendees_omitted`, `web_link` and
+    /// `reminder_minutes`, beside the other fields in JSON. An instance of a series has its
+    /// master's unless its override has its own.
+    #[serde(flatten)]
+    pub details: EventDetails,
+    /// The other calendars the same meeting is in, when it is shown once for all of them
+    /// (see [`super::merge`]); empty otherwise.
+    pub also_in: Vec<AlsoIn>,
     /// Where the event sorts, in UTC epoch seconds (all-day: local midnight).
     #[serde(skip)]
     pub sort_key: i64,
+}
+
+/// Another calendar a merged meeting is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlsoIn {
+    pub calendar_id: i64,
+    pub calendar_name: String,
+    pub calendar_color: Option<String>,
+    pub account_id: i64,
 }
 
 /// A span of time `[start, end)` to query, with its local wall-clock form for all-day and
@@ -125,7 +143,9 @@ impl Store {
         .await?;
         let lowest = range.start_utc.min(range.start_local) - max_span;
         let highest = range.end_utc.max(range.end_local);
-        let limit = filter.limit.map_or(-1, i64::from);
+        // Room for the copies that merging folds away (see `super::merge`), so a limited list
+        // is still full after it.
+        let limit = filter.limit.map_or(-1, |n| i64::from(n).saturating_mul(2));
         // All-day and floating rows hold wall-clock keys, compared with the range's local
         // bounds and sorted with the offset at its start; floating rows are placed exactly (in
         // the viewer's zone) once read, and the list sorted again.
@@ -201,6 +221,8 @@ impl Store {
                 status: r.status,
                 my_response: r.my_response,
                 meeting_url: r.meeting_url,
+                details: EventDetails::default(),
+                also_in: Vec::new(),
                 sort_key: match r.floating {
                     true => range.floating_sort_key(r.start_key).unwrap_or(r.sort_key),
                     false => r.sort_key,
@@ -216,9 +238,11 @@ impl Store {
             views.extend(beyond);
             // Stable: stored rows keep their order among equal starts.
             views.sort_by_key(|v| v.sort_key);
-            if let Some(limit) = filter.limit {
-                views.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-            }
+        }
+        let facts = super::merge::load_facts(&self.pool, &views).await?;
+        let mut views = super::merge::merge(views, facts);
+        if let Some(limit) = filter.limit {
+            views.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         }
         Ok(views)
     }
@@ -554,6 +578,84 @@ mod tests {
         )
         .await
         .is_empty());
+    }
+
+    #[tokio::test]
+    async fn people_links_and_reminders_round_trip_and_instances_inherit_them() {
+        use crate::model::{Attendee, EventDetails, Person};
+        let details = EventDetails {
+            ical_uid: Some("standup@x".into()),
+            organizer: Some(Person {
+                name: Some("Ann".into()),
+                email: Some("ann@x.org".into()),
+            }),
+            attendees: vec![Attendee {
+                name: Some("Bob \"B\" O'Neil".into()),
+                email: Some("bob@x.org".into()),
+                response: Some("tentative".into()),
+                is_self: true,
+                optional: true,
+            }],
+            attendees_omitted: 3,
+            web_link: Some("https://example.org/e?a=1&b=2".into()),
+            reminder_minutes: Some(vec![]),
+        };
+        let mut master = event(
+            "standup",
+            timed("2026-01-05T08:00:00Z"),
+            timed("2026-01-05T08:15:00Z"),
+        );
+        master.recurrence = vec!["RRULE:FREQ=DAILY;COUNT=3".into()];
+        master.details = details.clone();
+        // The moved instance says nothing of its own: it shows the master's; the other
+        // single event has its own reminders.
+        let mut moved = event(
+            "standup_1",
+            timed("2026-01-06T10:00:00Z"),
+            timed("2026-01-06T10:15:00Z"),
+        );
+        moved.series = Some(SeriesRef {
+            master_external_id: "standup".into(),
+            original_start: timed("2026-01-06T08:00:00Z"),
+            this_and_future: false,
+        });
+        let mut own = event(
+            "own",
+            timed("2026-01-07T12:00:00Z"),
+            timed("2026-01-07T13:00:00Z"),
+        );
+        own.details.reminder_minutes = Some(vec![30, 5]);
+        let (store, _) = store_with(vec![master, moved, own]).await;
+        let range = QueryRange::new(
+            utc("2026-01-05T00:00:00Z"),
+            utc("2026-01-08T00:00:00Z"),
+            &Utc,
+        );
+        let views = store.events_between(range, all()).await.unwrap();
+        let shown: Vec<(&str, &EventDetails)> = views
+            .iter()
+            .map(|v| (v.start.as_str(), &v.details))
+            .collect();
+        assert_eq!(shown.len(), 4, "{shown:?}");
+        for (start, d) in &shown[..3] {
+            assert_eq!(*d, &details, "{start}");
+        }
+        assert_eq!(shown[3].1.reminder_minutes, Some(vec![30, 5]));
+        assert_eq!(shown[3].1.ical_uid, None);
+        // In JSON, the fields sit beside the others, `also_in` always there.
+        let json = serde_json::to_value(&views[0]).unwrap();
+        assert_eq!(json["ical_uid"], "standup@x");
+        assert_eq!(json["organizer"]["email"], "ann@x.org");
+        assert_eq!(json["attendees"][0]["response"], "tentative");
+        assert_eq!(json["attendees"][0]["is_self"], true);
+        assert_eq!(json["attendees_omitted"], 3);
+        assert_eq!(json["web_link"], "https://example.org/e?a=1&b=2");
+        assert_eq!(json["reminder_minutes"], serde_json::json!([]));
+        assert_eq!(json["also_in"], serde_json::json!([]));
+        assert_eq!(
+            serde_json::to_value(&views[3]).unwrap()["organizer"],
+            serde_json::Value::Null
+        );
     }
 
     #[tokio::test]

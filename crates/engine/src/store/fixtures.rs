@@ -37,6 +37,7 @@ pub fn event(id: &str, start: EventTime, end: EventTime) -> RemoteEvent {
         meeting_url: None,
         etag: Some("1".into()),
         updated: None,
+        details: Default::default(),
     }
 }
 

@@ -10,6 +10,7 @@ mod expand;
 #[cfg(test)]
 mod fixtures;
 mod future;
+mod merge;
 mod on_demand;
 mod reminders;
 mod resources;
@@ -27,7 +28,7 @@ use sqlx::SqlitePool;
 pub use accounts::Account;
 pub use apply::ApplyStats;
 pub use calendars::{Calendar, CalendarSyncState};
-pub use events::{EventFilter, EventView, QueryRange};
+pub use events::{AlsoIn, EventFilter, EventView, QueryRange};
 
 /// Failures of the store layer.
 #[derive(Debug, thiserror::Error)]
@@ -248,5 +249,52 @@ pub(crate) fn parse_utc_opt(s: Option<String>) -> Option<DateTime<Utc>> {
             tracing::warn!(%e, "ignoring an unreadable timestamp");
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod upgrade_tests {
+    use super::*;
+
+    /// A database of the version before 0008, with a synced calendar, upgraded: the next sync
+    /// is a full one that writes every event again, so the new fields get filled.
+    #[tokio::test]
+    async fn the_people_migration_makes_the_next_sync_write_every_event_again() {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")
+            .unwrap()
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let before = sqlx::migrate::Migrator {
+            migrations: MIGRATOR.iter().filter(|m| m.version < 8).cloned().collect(),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        before.run(&pool).await.unwrap();
+        sqlx::raw_sql(
+            "INSERT INTO accounts (id, provider, external_id, name, created_at)
+                 VALUES (1, 'google', 'me@x', 'me@x', '2026-01-01T00:00:00Z');
+             INSERT INTO calendars (id, account_id, external_id, name, sync_cursor)
+                 VALUES (1, 1, 'me@x', 'Me', 'token');
+             INSERT INTO events (calendar_id, external_id, title, start_at, end_at, all_day,
+                                 status, etag)
+                 VALUES (1, 'e', 'Budget', '2026-01-02T10:00:00Z', '2026-01-02T11:00:00Z', 0,
+                         'confirmed', '\"1\"');",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        let store = Store::migrated(pool).await.unwrap();
+        let (cursor, etag): (Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT c.sync_cursor, e.etag FROM calendars c JOIN events e ON e.calendar_id = c.id",
+        )
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+        assert_eq!((cursor, etag), (None, None));
+        // The search index was rebuilt from the rows already there.
+        assert_eq!(store.search_event_ids("budget").await.unwrap().len(), 1);
     }
 }

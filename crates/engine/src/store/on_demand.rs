@@ -201,6 +201,9 @@ impl Store {
                         status: props.status.clone(),
                         my_response: props.my_response.clone(),
                         meeting_url: props.meeting_url.clone(),
+                        // Filled with the stored ones' (see `super::merge`).
+                        details: Default::default(),
+                        also_in: Vec::new(),
                         sort_key: sort_key(&instance.start, range),
                     });
                 }

@@ -53,6 +53,7 @@ mod tests {
             meeting_url: None,
             etag: Some("1".into()),
             updated: None,
+            details: Default::default(),
         }
     }
 

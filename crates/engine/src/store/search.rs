@@ -1,5 +1,6 @@
 //! Full-text search over stored events (`calbuddy search`): the FTS5 index `events_fts`
-//! (migration 0007) over titles, locations and descriptions. The user's words are never FTS5
+//! (migrations 0007, 0008) over titles, locations, descriptions and the names of the
+//! organizer and attendees with their addresses' part before the `@`. The user's words are never FTS5
 //! syntax: each is quoted as a phrase, so `"`, `*`, `AND`, `NEAR(` are plain text, and the last
 //! word matches as a prefix ("desi" finds "Design"), as a search box does while typing.
 
@@ -187,6 +188,46 @@ mod tests {
         assert_eq!(found(&store, "NEAR(sync)").await, ["standup"]);
         assert_eq!(found(&store, "*").await, Vec::<String>::new());
         assert_eq!(match_expression("a \"b"), Some("\"a\" \"\"\"b\"*".into()));
+    }
+
+    #[tokio::test]
+    async fn attendees_and_organizers_are_found_by_name_and_address() {
+        use crate::model::{Attendee, Person};
+        let (store, calendar) = store_with_calendar("demo", NOW).await;
+        let mut planning = titled("planning", "Planning", None, None);
+        planning.details.organizer = Some(Person {
+            name: Some("Zoë Quinn".into()),
+            email: Some("zoe@example.org".into()),
+        });
+        planning.details.attendees = vec![Attendee {
+            name: Some("Bartholomew Jones".into()),
+            email: Some("bjones77@corp.example".into()),
+            ..Attendee::default()
+        }];
+        apply(
+            &store,
+            calendar,
+            vec![planning, titled("other", "Other", None, None)],
+            vec![],
+        )
+        .await;
+        assert_eq!(found(&store, "bartholomew").await, ["planning"]);
+        assert_eq!(found(&store, "zoe quinn").await, ["planning"]);
+        assert_eq!(found(&store, "bjones77").await, ["planning"]);
+        assert_eq!(found(&store, "zoe@").await, ["planning"]);
+        // Domains are not indexed (nearly every invitation has the company's), nor are the
+        // JSON's keys.
+        assert_eq!(found(&store, "corp").await, Vec::<String>::new());
+        assert_eq!(found(&store, "email").await, Vec::<String>::new());
+        // A new list replaces the old in the index.
+        let mut changed = titled("planning", "Planning", None, None);
+        changed.details.attendees = vec![Attendee {
+            name: Some("Carla".into()),
+            ..Attendee::default()
+        }];
+        apply(&store, calendar, vec![changed], vec![]).await;
+        assert_eq!(found(&store, "bartholomew").await, Vec::<String>::new());
+        assert_eq!(found(&store, "carla").await, ["planning"]);
     }
 
     #[tokio::test]

@@ -213,6 +213,7 @@ mod tests {
             meeting_url: None,
             etag: Some(etag.into()),
             updated: None,
+            details: Default::default(),
         }
     }
 

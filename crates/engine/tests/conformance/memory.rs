@@ -133,6 +133,7 @@ fn event(id: &str, title: &str, offset_hours: i64, version: u64) -> RemoteEvent 
         meeting_url: None,
         etag: Some(version.to_string()),
         updated: None,
+        details: Default::default(),
     }
 }
 

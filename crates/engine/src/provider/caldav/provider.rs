@@ -32,11 +32,16 @@ pub struct CalDavProvider {
     client: DavClient,
     locator: Locator,
     batch: usize,
+    /// The user name when it is an e-mail address (iCloud, Fastmail): which attendee of an
+    /// event is the user. Other user names tell nothing.
+    own_address: Option<String>,
 }
 
 impl CalDavProvider {
     pub fn new(credentials: Credentials, locator: Locator, retry: RetryPolicy) -> Self {
+        let own_address = crate::provider::people::email(Some(&credentials.username));
         CalDavProvider {
+            own_address,
             client: DavClient::new(credentials, retry),
             locator,
             batch: multiget::BATCH,
@@ -77,7 +82,7 @@ impl CalDavProvider {
             if let Some(etag) = &etag {
                 out.etags.insert(id.clone(), etag.clone());
             }
-            match translate_resource(&href, etag.as_deref(), &body) {
+            match translate_resource(&href, etag.as_deref(), &body, self.own_address.as_deref()) {
                 Ok(translated) => {
                     for (tzid, rules) in translated.zones.iter() {
                         out.zones.define(tzid, rules.clone());

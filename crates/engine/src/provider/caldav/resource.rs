@@ -7,7 +7,7 @@ use url::Url;
 
 use crate::model::RemoteChange;
 use crate::provider::ics::feed_body::check_icalendar;
-use crate::provider::ics::translate::translate;
+use crate::provider::ics::translate::translate_as;
 use crate::zones::ZoneDefinitions;
 
 /// The id of the resource at `href`: its path, percent-encoded in one canonical form (the
@@ -27,11 +27,13 @@ pub struct Translated {
 /// Translates the body of the resource at `href`. `Err` says why the body cannot be used
 /// (not iCalendar, or iCalendar whose events are all unreadable): the caller skips that
 /// resource with a warning and keeps the rest. A body without events (a task in a calendar
-/// that also holds tasks) replaces the resource by nothing.
+/// that also holds tasks) replaces the resource by nothing. `own` is the account's address,
+/// when its user name is one (which attendee is the user).
 pub fn translate_resource(
     href: &Url,
     etag: Option<&str>,
     body: &str,
+    own: Option<&str>,
 ) -> Result<Translated, String> {
     if let Err(not) = check_icalendar(body) {
         return Err(format!(
@@ -46,7 +48,7 @@ pub fn translate_resource(
     for warning in &feed.warnings {
         tracing::warn!(href = %href.path(), "{}", crate::text::one_line(warning));
     }
-    let translated = translate(&feed);
+    let translated = translate_as(&feed, own);
     let id = resource_id(href);
     let mut events = Vec::new();
     for change in translated.changes {
@@ -114,7 +116,7 @@ END:VCALENDAR\r\n";
 
     #[test]
     fn a_series_with_its_override_is_one_resource_with_the_server_etag() {
-        let t = translate_resource(&href(), Some("\"e1\""), SERIES).unwrap();
+        let t = translate_resource(&href(), Some("\"e1\""), SERIES, None).unwrap();
         let RemoteChange::ReplaceResource { resource_id, .. } = &t.change else {
             panic!()
         };
@@ -128,11 +130,11 @@ END:VCALENDAR\r\n";
 
     #[test]
     fn a_body_that_is_not_icalendar_or_has_only_broken_events_is_refused() {
-        let html = translate_resource(&href(), None, "<html>oops</html>").unwrap_err();
+        let html = translate_resource(&href(), None, "<html>oops</html>", None).unwrap_err();
         assert!(html.contains("not iCalendar"), "{html}");
         let broken = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:no start\r\n\
 END:VEVENT\r\nEND:VCALENDAR\r\n";
-        let err = translate_resource(&href(), None, broken).unwrap_err();
+        let err = translate_resource(&href(), None, broken, None).unwrap_err();
         assert!(err.contains('x'), "{err}");
     }
 
@@ -140,7 +142,7 @@ END:VEVENT\r\nEND:VCALENDAR\r\n";
     fn a_task_only_body_replaces_the_resource_by_nothing() {
         let todo = "BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nUID:t\r\nSUMMARY:Task\r\nEND:VTODO\r\n\
 END:VCALENDAR\r\n";
-        let t = translate_resource(&href(), Some("\"1\""), todo).unwrap();
+        let t = translate_resource(&href(), Some("\"1\""), todo, None).unwrap();
         assert!(events(&t).is_empty());
     }
 
@@ -148,7 +150,7 @@ END:VCALENDAR\r\n";
     fn events_without_a_uid_are_named_by_their_href() {
         let body = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20261202T100000Z\r\n\
 SUMMARY:Anonymous\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-        let t = translate_resource(&href(), None, body).unwrap();
+        let t = translate_resource(&href(), None, body, None).unwrap();
         assert_eq!(events(&t)[0].external_id, "/alice/personal/a%20b.ics");
     }
 }

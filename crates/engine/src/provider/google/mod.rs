@@ -357,9 +357,13 @@ impl Provider for GoogleProvider {
                 &query,
             );
             let page: wire::EventsPage = self.get(&url).await?;
+            let defaults = page.default_popup_minutes();
             let tz = page.time_zone.as_deref();
             for item in page.items {
-                changes.push(item.into_change(tz).map_err(ProviderError::Malformed)?);
+                changes.push(
+                    item.into_change(tz, &defaults)
+                        .map_err(ProviderError::Malformed)?,
+                );
             }
             progress(changes.len());
             if let Some(next) = page.next_page_token {

@@ -6,9 +6,11 @@ use serde::Deserialize;
 
 use crate::meeting_link::find_meeting_url;
 use crate::model::{
-    EventStatus, EventTime, RemoteCalendar, RemoteChange, RemoteEvent, Response, SeriesRef,
+    self, EventDetails, EventStatus, EventTime, RemoteCalendar, RemoteChange, RemoteEvent,
+    Response, SeriesRef,
 };
 use crate::provider::fields::{capped, MAX_DESCRIPTION, MAX_LOCATION, MAX_TITLE, MAX_URL};
+use crate::provider::people;
 use crate::zones::{self, ZoneDefinitions};
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +68,50 @@ pub struct EventsPage {
     pub next_sync_token: Option<String>,
     /// The calendar's zone: how to read a `dateTime` written without an offset.
     pub time_zone: Option<String>,
+    /// The calendar's reminders, for events with `reminders.useDefault`.
+    #[serde(default)]
+    pub default_reminders: Vec<Reminder>,
+}
+
+impl EventsPage {
+    /// The lead times of the calendar's default popup reminders (the others are e-mails).
+    pub fn default_popup_minutes(&self) -> Vec<u32> {
+        popup_minutes(&self.default_reminders)
+    }
+}
+
+/// One reminder of an event or a calendar: `method` is `email` or `popup`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reminder {
+    pub method: Option<String>,
+    pub minutes: Option<i64>,
+}
+
+/// An event's `reminders`: the calendar's defaults, or its own overrides.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reminders {
+    #[serde(default)]
+    pub use_default: bool,
+    pub overrides: Option<Vec<Reminder>>,
+}
+
+/// The organizer of an event.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Organizer {
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+}
+
+fn popup_minutes(reminders: &[Reminder]) -> Vec<u32> {
+    crate::provider::people::reminder_minutes(
+        reminders
+            .iter()
+            .filter(|r| r.method.as_deref() == Some("popup"))
+            .filter_map(|r| r.minutes),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,6 +132,11 @@ pub struct Event {
     pub attendees: Option<Vec<Attendee>>,
     pub etag: Option<String>,
     pub updated: Option<String>,
+    #[serde(rename = "iCalUID")]
+    pub ical_uid: Option<String>,
+    pub organizer: Option<Organizer>,
+    pub html_link: Option<String>,
+    pub reminders: Option<Reminders>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,6 +167,10 @@ pub struct Attendee {
     #[serde(default, rename = "self")]
     pub is_self: bool,
     pub response_status: Option<String>,
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub optional: bool,
 }
 
 impl EventDateTime {
@@ -155,7 +210,11 @@ impl EventDateTime {
 
 fn response(attendees: &Option<Vec<Attendee>>) -> Option<Response> {
     let me = attendees.as_ref()?.iter().find(|a| a.is_self)?;
-    match me.response_status.as_deref()? {
+    answer(me.response_status.as_deref())
+}
+
+fn answer(status: Option<&str>) -> Option<Response> {
+    match status? {
         "accepted" => Some(Response::Accepted),
         "declined" => Some(Response::Declined),
         "tentative" => Some(Response::Tentative),
@@ -165,9 +224,48 @@ fn response(attendees: &Option<Vec<Attendee>>) -> Option<Response> {
 }
 
 impl Event {
+    /// The people, web page and reminders of the event; `default_popups` are the calendar's
+    /// default popup lead times, for `reminders.useDefault`.
+    fn details(&self, default_popups: &[u32]) -> EventDetails {
+        let mut attendees = people::Attendees::default();
+        // Rooms (`resource: true`) are kept as listed: they answer invitations too.
+        for a in self.attendees.iter().flatten() {
+            attendees.push(model::Attendee {
+                name: a.display_name.clone(),
+                email: a.email.clone(),
+                response: answer(a.response_status.as_deref()).map(|r| r.as_str().to_owned()),
+                is_self: a.is_self,
+                optional: a.optional,
+            });
+        }
+        let (attendees, attendees_omitted) = attendees.finish();
+        let reminder_minutes = self.reminders.as_ref().map(|r| match &r.overrides {
+            _ if r.use_default => default_popups.to_vec(),
+            Some(overrides) => popup_minutes(overrides),
+            None => Vec::new(),
+        });
+        EventDetails {
+            ical_uid: people::uid(self.ical_uid.as_deref()),
+            organizer: self
+                .organizer
+                .as_ref()
+                .and_then(|o| people::person(o.display_name.as_deref(), o.email.as_deref())),
+            attendees,
+            attendees_omitted,
+            web_link: people::http_url(self.html_link.as_deref()),
+            reminder_minutes,
+        }
+    }
+}
+
+impl Event {
     /// Translates one item of an events listing. Fails (with a message naming the event) when a
     /// live event lacks what every event must have.
-    pub fn into_change(mut self, calendar_tz: Option<&str>) -> Result<RemoteChange, String> {
+    pub fn into_change(
+        mut self,
+        calendar_tz: Option<&str>,
+        default_popups: &[u32],
+    ) -> Result<RemoteChange, String> {
         self.description = self.description.map(|d| capped(d, MAX_DESCRIPTION));
         self.location = self.location.map(|l| capped(l, MAX_LOCATION));
         let bad = |msg: String| format!("event {}: {msg}", self.id);
@@ -227,6 +325,7 @@ impl Event {
                 )
             });
         let my_response = response(&self.attendees);
+        let details = self.details(default_popups);
         let updated = self
             .updated
             .as_deref()
@@ -250,6 +349,7 @@ impl Event {
             meeting_url,
             etag: self.etag,
             updated,
+            details,
         }))
     }
 }
@@ -262,7 +362,7 @@ mod tests {
     fn convert(v: serde_json::Value) -> Result<RemoteChange, String> {
         serde_json::from_value::<Event>(v)
             .unwrap()
-            .into_change(Some("Europe/Berlin"))
+            .into_change(Some("Europe/Berlin"), &[10])
     }
 
     fn upsert(v: serde_json::Value) -> RemoteEvent {
@@ -433,5 +533,67 @@ mod tests {
             ("Work", true, false)
         );
         assert_eq!(c.color.as_deref(), Some("#9fe1e7"));
+    }
+
+    #[test]
+    fn people_web_link_uid_and_reminders_are_read_and_bounded() {
+        let mut attendees: Vec<serde_json::Value> = (0..1000)
+            .map(|i| json!({"email": format!("p{i}@example.com"), "responseStatus": "needsAction"}))
+            .collect();
+        attendees[0] = json!({"email": "me@example.com", "self": true,
+                              "responseStatus": "tentative", "displayName": "Me\u{1b}[2J\nMyself"});
+        attendees[1] = json!({"email": "room@resource.calendar.google.com", "resource": true,
+                              "responseStatus": "accepted", "optional": true});
+        let e = upsert(json!({
+            "id": "abc", "iCalUID": "abc@google.com",
+            "start": {"dateTime": "2026-03-29T09:00:00Z"}, "end": {"dateTime": "2026-03-29T10:00:00Z"},
+            "organizer": {"displayName": "Ann", "email": "ann@example.com"},
+            "attendees": attendees,
+            "htmlLink": "https://www.google.com/calendar/event?eid=YWJj",
+            "reminders": {"useDefault": false, "overrides": [
+                {"method": "email", "minutes": 1440}, {"method": "popup", "minutes": 15},
+                {"method": "popup", "minutes": 99999}]}
+        }));
+        let d = &e.details;
+        assert_eq!(d.ical_uid.as_deref(), Some("abc@google.com"));
+        let organizer = d.organizer.as_ref().unwrap();
+        assert_eq!(
+            (organizer.name.as_deref(), organizer.email.as_deref()),
+            (Some("Ann"), Some("ann@example.com"))
+        );
+        assert_eq!(d.attendees.len(), crate::provider::people::MAX_ATTENDEES);
+        assert_eq!(d.attendees_omitted, 800);
+        let me = &d.attendees[0];
+        assert!(me.is_self && !me.optional);
+        assert_eq!(me.name.as_deref(), Some("Me Myself"));
+        assert_eq!(me.response.as_deref(), Some("tentative"));
+        assert!(d.attendees[1].optional);
+        assert_eq!(d.attendees[2].response.as_deref(), Some("needs_action"));
+        assert_eq!(
+            d.web_link.as_deref(),
+            Some("https://www.google.com/calendar/event?eid=YWJj")
+        );
+        assert_eq!(d.reminder_minutes, Some(vec![15]));
+
+        // The calendar's defaults (popups only, as the page lists them); none said: unknown.
+        let defaults = upsert(json!({
+            "id": "d", "start": {"date": "2026-03-29"}, "end": {"date": "2026-03-30"},
+            "reminders": {"useDefault": true}, "htmlLink": "javascript:alert(1)"
+        }));
+        assert_eq!(defaults.details.reminder_minutes, Some(vec![10]));
+        assert_eq!(defaults.details.web_link, None);
+        let none = upsert(json!({
+            "id": "n", "start": {"date": "2026-03-29"}, "end": {"date": "2026-03-30"},
+            "reminders": {"useDefault": false}
+        }));
+        assert_eq!(none.details.reminder_minutes, Some(vec![]));
+        let silent = upsert(json!({
+            "id": "s", "start": {"date": "2026-03-29"}, "end": {"date": "2026-03-30"}
+        }));
+        assert_eq!(silent.details, EventDetails::default());
+        let page: EventsPage = serde_json::from_value(json!({"items": [], "defaultReminders": [
+            {"method": "popup", "minutes": 30}, {"method": "email", "minutes": 10}]}))
+        .unwrap();
+        assert_eq!(page.default_popup_minutes(), [30]);
     }
 }

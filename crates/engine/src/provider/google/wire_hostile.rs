@@ -332,7 +332,7 @@ proptest! {
         let changes: Vec<RemoteChange> = page
             .items
             .into_iter()
-            .filter_map(|item| item.into_change(tz.as_deref()).ok())
+            .filter_map(|item| item.into_change(tz.as_deref(), &[]).ok())
             .collect();
         let count = changes.len();
         for change in &changes {

@@ -12,8 +12,11 @@ use chrono::{NaiveDate, TimeDelta};
 use sha2::{Digest, Sha256};
 
 use crate::ical::{ParsedDateOrPeriod, ParsedEvent, ParsedFeed, ParsedResource, ParsedTime};
-use crate::model::{EventStatus, EventTime, RemoteChange, RemoteEvent, SeriesRef};
+use crate::model::{
+    Attendee, EventDetails, EventStatus, EventTime, RemoteChange, RemoteEvent, Response, SeriesRef,
+};
 use crate::provider::fields::{capped, MAX_TITLE};
+use crate::provider::people;
 use crate::zones::{Observance, VTimezoneRules, ZoneDefinitions};
 
 /// What one feed body means for its calendar.
@@ -23,8 +26,14 @@ pub struct TranslatedFeed {
     pub zones: ZoneDefinitions,
 }
 
-/// Translates a parsed feed.
+/// Translates a published feed, which does not know who reads it.
 pub fn translate(feed: &ParsedFeed) -> TranslatedFeed {
+    translate_as(feed, None)
+}
+
+/// Translates a parsed feed read by the account whose address is `own`, when known (a CalDAV
+/// user name that is one): the attendee with it is the user.
+pub fn translate_as(feed: &ParsedFeed, own: Option<&str>) -> TranslatedFeed {
     let mut zones = ZoneDefinitions::default();
     for zone in &feed.timezones {
         let observances = zone
@@ -46,6 +55,7 @@ pub fn translate(feed: &ParsedFeed) -> TranslatedFeed {
         wr_timezone,
         // Resolved once, not for every UTC time of the feed.
         utc_zone: wr_timezone.filter(|wr| crate::zones::resolve(wr, &zones).is_some()),
+        own,
     };
     let resources = &feed.resources;
     let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
@@ -75,6 +85,8 @@ struct TimeReader<'a> {
     wr_timezone: Option<&'a str>,
     /// X-WR-TIMEZONE when it names a zone: the zone UTC times are expressed in.
     utc_zone: Option<&'a str>,
+    /// The account's address, if known.
+    own: Option<&'a str>,
 }
 
 impl TimeReader<'_> {
@@ -192,6 +204,38 @@ impl TimeReader<'_> {
             meeting_url,
             etag: None,
             updated: parsed.last_modified,
+            details: self.details(parsed),
+        }
+    }
+
+    /// The UID, organizer, attendees, URL and alarms of a VEVENT. An override without
+    /// attendees or alarms of its own leaves them empty here; the store shows the master's.
+    fn details(&self, parsed: &ParsedEvent) -> EventDetails {
+        let mut attendees = people::Attendees::default();
+        for a in &parsed.attendees {
+            let email = people::email(Some(&a.address));
+            attendees.push(Attendee {
+                is_self: people::is_own(email.as_deref(), self.own),
+                name: a.name.clone(),
+                email,
+                response: partstat(a.partstat.as_deref()).map(|r| r.as_str().to_owned()),
+                optional: a.role.as_deref() == Some("OPT-PARTICIPANT"),
+            });
+        }
+        let (attendees, attendees_omitted) = attendees.finish();
+        EventDetails {
+            ical_uid: people::uid(Some(&parsed.uid)),
+            organizer: parsed
+                .organizer
+                .as_ref()
+                .and_then(|o| people::person(o.name.as_deref(), Some(&o.address))),
+            attendees,
+            attendees_omitted,
+            web_link: people::http_url(parsed.url.as_deref()),
+            // iCalendar cannot say "no reminders": without a usable alarm it says nothing, and
+            // an alarm at a fixed time is not a lead time, so the app's own apply.
+            reminder_minutes: (!parsed.alarm_minutes.is_empty())
+                .then(|| people::reminder_minutes(parsed.alarm_minutes.iter().copied())),
         }
     }
 
@@ -318,6 +362,18 @@ fn end_after(start: &EventTime, end: EventTime) -> EventTime {
         }
         (EventTime::Floating(s), EventTime::Floating(e)) if e < s => start.clone(),
         _ => end,
+    }
+}
+
+/// An attendee's `PARTSTAT` as an answer (RFC 5545 §3.2.12); `DELEGATED` and unknown values
+/// are no answer.
+fn partstat(value: Option<&str>) -> Option<Response> {
+    match value? {
+        "ACCEPTED" => Some(Response::Accepted),
+        "DECLINED" => Some(Response::Declined),
+        "TENTATIVE" => Some(Response::Tentative),
+        "NEEDS-ACTION" => Some(Response::NeedsAction),
+        _ => None,
     }
 }
 

@@ -341,3 +341,65 @@ fn a_feed_translated_on_two_threads_keeps_its_order_and_positions() {
         assert_eq!(events[0].title, i.to_string());
     }
 }
+
+#[test]
+fn people_url_uid_and_alarms_are_read_and_bounded() {
+    let mut attendees = String::new();
+    for i in 0..1000 {
+        attendees.push_str(&format!("ATTENDEE;PARTSTAT=DECLINED:mailto:p{i}@x.org\r\n"));
+    }
+    let body = format!(
+        "BEGIN:VEVENT\r\nUID:meet@x.org\r\nDTSTAMP:20190101T000000Z\r\n\
+         DTSTART:20190301T090000Z\r\nDTEND:20190301T100000Z\r\nSUMMARY:Meet\r\n\
+         ORGANIZER;CN=\"Ann\u{1b}[31m Lee\":MAILTO:ann@x.org\r\n\
+         ATTENDEE;CN=Me;PARTSTAT=TENTATIVE;ROLE=OPT-PARTICIPANT:mailto:me@x.org\r\n\
+         {attendees}URL:javascript:alert(1)\r\n\
+         BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT10M\r\nEND:VALARM\r\n\
+         BEGIN:VALARM\r\nACTION:AUDIO\r\nTRIGGER:PT0S\r\nEND:VALARM\r\n\
+         BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER;VALUE=DATE-TIME:20190301T080000Z\r\nEND:VALARM\r\n\
+         BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER;RELATED=END:-PT5M\r\nEND:VALARM\r\n\
+         BEGIN:VALARM\r\nACTION:EMAIL\r\nTRIGGER:-PT1H\r\nEND:VALARM\r\n\
+         END:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:quiet@x.org\r\nDTSTAMP:20190101T000000Z\r\n\
+         DTSTART;VALUE=DATE:20190302\r\nURL:https://example.org/e/1\r\n\
+         BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER;VALUE=DATE-TIME:20190301T080000Z\r\nEND:VALARM\r\n\
+         END:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:plain@x.org\r\nDTSTAMP:20190101T000000Z\r\n\
+         DTSTART;VALUE=DATE:20190303\r\nEND:VEVENT\r\n"
+    );
+    let text =
+        format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n{body}END:VCALENDAR\r\n");
+    let parsed = crate::ical::parse(text.as_bytes());
+    let t = translate_as(&parsed, Some("ME@x.org"));
+    let found = resources(&t);
+    let meet = &found[0].1[0].details;
+    assert_eq!(meet.ical_uid.as_deref(), Some("meet@x.org"));
+    let organizer = meet.organizer.as_ref().unwrap();
+    // The escape character is gone (the parser drops it before the name is cleaned).
+    let name = organizer.name.as_deref().unwrap();
+    assert!(name.starts_with("Ann") && name.ends_with(" Lee"), "{name}");
+    assert!(!name.chars().any(char::is_control), "{name:?}");
+    assert_eq!(organizer.email.as_deref(), Some("ann@x.org"));
+    assert_eq!(meet.attendees.len(), crate::provider::people::MAX_ATTENDEES);
+    assert_eq!(meet.attendees_omitted, 801);
+    let me = &meet.attendees[0];
+    assert!(me.is_self && me.optional);
+    assert_eq!(me.response.as_deref(), Some("tentative"));
+    assert_eq!(meet.attendees[1].response.as_deref(), Some("declined"));
+    assert!(!meet.attendees[1].is_self);
+    assert_eq!(meet.web_link, None);
+    // Only the display and audio alarms relative to the start.
+    assert_eq!(meet.reminder_minutes, Some(vec![10, 0]));
+    let quiet = &found[1].1[0].details;
+    assert_eq!(quiet.web_link.as_deref(), Some("https://example.org/e/1"));
+    assert_eq!(
+        quiet.reminder_minutes, None,
+        "an absolute alarm is no lead time"
+    );
+    let plain = &found[2].1[0].details;
+    assert_eq!(plain.reminder_minutes, None, "no alarm: says nothing");
+    assert_eq!(plain.organizer, None);
+    // A published feed does not know its reader.
+    let anonymous = translate(&parsed);
+    assert!(!resources(&anonymous)[0].1[0].details.attendees[0].is_self);
+}

@@ -30,12 +30,13 @@ pub(super) enum Start<'a> {
 }
 
 /// Runs one round of at most `max_pages` pages and returns its changes, with the new delta
-/// link as the cursor.
+/// link as the cursor. `own` is the account's address (which attendee is the user).
 pub(super) async fn round(
     graph: &Graph,
     start: Start<'_>,
     page_size: u32,
     max_pages: usize,
+    own: Option<&str>,
     progress: Progress<'_>,
 ) -> Result<ChangeSet, ProviderError> {
     let (mut url, kind) = match start {
@@ -68,7 +69,7 @@ pub(super) async fn round(
     for _ in 0..max_pages {
         let page: Page<Event> = graph.get(&url, &prefer).await?;
         for item in page.value {
-            if let Some(change) = item.into_change().map_err(ProviderError::Malformed)? {
+            if let Some(change) = item.into_change(own).map_err(ProviderError::Malformed)? {
                 changes.push(change);
             }
         }

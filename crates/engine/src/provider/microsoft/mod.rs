@@ -157,6 +157,8 @@ pub struct SignedInUser {
 pub struct MicrosoftProvider {
     graph: Graph,
     page_size: u32,
+    /// The account's address, when connected: which attendee of an event is the user.
+    own_address: Option<String>,
 }
 
 impl MicrosoftProvider {
@@ -166,7 +168,10 @@ impl MicrosoftProvider {
         secrets: SecretStore,
         account: &str,
     ) -> Result<Self, ProviderError> {
-        MicrosoftProvider::build(config, secrets, Some(secret_key(account)), None)
+        let mut provider =
+            MicrosoftProvider::build(config, secrets, Some(secret_key(account)), None)?;
+        provider.own_address = Some(account.to_owned());
+        Ok(provider)
     }
 
     /// A provider for tokens just obtained, before the account (and so the key to save them
@@ -191,6 +196,7 @@ impl MicrosoftProvider {
         Ok(MicrosoftProvider {
             graph: Graph::new(base, config.retry, auth),
             page_size: config.page_size.max(1),
+            own_address: None,
         })
     }
 
@@ -255,6 +261,7 @@ impl Provider for MicrosoftProvider {
             start,
             self.page_size,
             delta::MAX_PAGES,
+            self.own_address.as_deref(),
             progress,
         )
         .await

@@ -431,7 +431,7 @@ async fn a_server_that_never_ends_the_round_is_given_up_on() {
         calendar_id: "c",
         window: window(),
     };
-    let err = delta::round(&p.graph, start, 10, 5, &|_| {})
+    let err = delta::round(&p.graph, start, 10, 5, None, &|_| {})
         .await
         .unwrap_err();
     assert!(

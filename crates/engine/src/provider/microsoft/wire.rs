@@ -8,8 +8,12 @@ use serde::Deserialize;
 use super::date_time::DateTimeTimeZone;
 use super::html_text;
 use crate::meeting_link::find_meeting_url;
-use crate::model::{EventStatus, EventTime, RemoteCalendar, RemoteChange, RemoteEvent, Response};
-use crate::provider::fields::{capped, MAX_DESCRIPTION, MAX_LOCATION, MAX_TITLE, MAX_URL};
+use crate::model::{
+    Attendee, EventDetails, EventStatus, EventTime, RemoteCalendar, RemoteChange, RemoteEvent,
+    Response,
+};
+use crate::provider::fields::{capped, MAX_DESCRIPTION, MAX_LOCATION, MAX_TITLE};
+use crate::provider::people::{self, http_url as web_link};
 
 /// The most bytes of an HTML body that are read: Outlook's HTML is several times its text, and
 /// a body past this is noise or an attack (the page as a whole is capped when read).
@@ -152,6 +156,36 @@ pub struct Event {
     pub odata_etag: Option<String>,
     pub change_key: Option<String>,
     pub last_modified_date_time: Option<String>,
+    #[serde(rename = "iCalUId")]
+    pub ical_uid: Option<String>,
+    pub web_link: Option<String>,
+    pub is_reminder_on: Option<bool>,
+    pub reminder_minutes_before_start: Option<i64>,
+    pub organizer: Option<Recipient>,
+    pub attendees: Option<Vec<GraphAttendee>>,
+}
+
+/// A `recipient`: an e-mail address with its name.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recipient {
+    pub email_address: Option<EmailAddress>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EmailAddress {
+    pub name: Option<String>,
+    pub address: Option<String>,
+}
+
+/// An `attendee`: a recipient with its answer and whether it is required, optional or a room.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphAttendee {
+    pub email_address: Option<EmailAddress>,
+    pub status: Option<ResponseStatus>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -191,18 +225,48 @@ fn response(status: Option<&ResponseStatus>) -> Option<Response> {
     }
 }
 
-/// A web link, if `url` is one short enough to be real.
-fn web_link(url: Option<&str>) -> Option<String> {
-    let url = url?.trim();
-    let ok = url.len() <= MAX_URL && (url.starts_with("https://") || url.starts_with("http://"));
-    ok.then(|| url.to_owned())
-}
-
 impl Event {
+    /// The people, web page and reminders of the event. `own` is the account's address: the
+    /// attendee with it is the user (Graph marks no attendee as "self").
+    fn details(&self, own: Option<&str>) -> EventDetails {
+        let mut attendees = people::Attendees::default();
+        for a in self.attendees.iter().flatten() {
+            let (name, email) = a
+                .email_address
+                .as_ref()
+                .map_or((None, None), |e| (e.name.clone(), e.address.clone()));
+            attendees.push(Attendee {
+                is_self: people::is_own(email.as_deref(), own),
+                name,
+                email,
+                response: response(a.status.as_ref()).map(|r| r.as_str().to_owned()),
+                optional: a.kind.as_deref() == Some("optional"),
+            });
+        }
+        let (attendees, attendees_omitted) = attendees.finish();
+        let reminder_minutes = match (self.is_reminder_on, self.reminder_minutes_before_start) {
+            (Some(false), _) => Some(Vec::new()),
+            (Some(true), Some(minutes)) => Some(people::reminder_minutes([minutes])),
+            _ => None,
+        };
+        EventDetails {
+            ical_uid: people::uid(self.ical_uid.as_deref()),
+            organizer: self
+                .organizer
+                .as_ref()
+                .and_then(|o| o.email_address.as_ref())
+                .and_then(|e| people::person(e.name.as_deref(), e.address.as_deref())),
+            attendees,
+            attendees_omitted,
+            web_link: web_link(self.web_link.as_deref()),
+            reminder_minutes,
+        }
+    }
+
     /// Translates one item of a calendarView (delta) page. `None`: nothing to store (a series
     /// master, which calendarView never sends as such, as its occurrences come one by one).
     /// Fails (naming the event) when a live event lacks what every event must have.
-    pub fn into_change(self) -> Result<Option<RemoteChange>, String> {
+    pub fn into_change(self, own: Option<&str>) -> Result<Option<RemoteChange>, String> {
         // A removal (deleted, or out of the window) and a meeting the organiser cancelled
         // both leave the calendar: a cancelled meeting must never remind.
         if self.removed.is_some() || self.is_cancelled {
@@ -231,6 +295,8 @@ impl Event {
         } else {
             (start.resolve().map_err(bad)?, end.resolve().map_err(bad)?)
         };
+        // Read before the fields below are moved out.
+        let details = self.details(own);
         let status = match self.show_as.as_deref() {
             Some("tentative") => EventStatus::Tentative,
             _ => EventStatus::Confirmed,
@@ -297,6 +363,7 @@ impl Event {
                 .map(|e| capped(e, MAX_TITLE)),
             updated,
             external_id: self.id,
+            details,
         })))
     }
 }
@@ -307,7 +374,9 @@ mod tests {
     use serde_json::json;
 
     fn convert(v: serde_json::Value) -> Result<Option<RemoteChange>, String> {
-        serde_json::from_value::<Event>(v).unwrap().into_change()
+        serde_json::from_value::<Event>(v)
+            .unwrap()
+            .into_change(Some("me@contoso.com"))
     }
 
     fn upsert(v: serde_json::Value) -> RemoteEvent {
@@ -389,6 +458,57 @@ mod tests {
             "2026-04-30T13:15:27.810Z"
         );
         assert!(e.recurrence.is_empty() && e.series.is_none());
+    }
+
+    #[test]
+    fn people_web_link_uid_and_reminders_are_read_and_bounded() {
+        let mut v = timed("a", "2026-05-01T16:00:00", "2026-05-01T17:00:00", "UTC");
+        let mut attendees: Vec<serde_json::Value> = (0..1000)
+            .map(|i| {
+                json!({"type": "required", "status": {"response": "none"},
+                            "emailAddress": {"address": format!("p{i}@contoso.com")}})
+            })
+            .collect();
+        attendees[0] = json!({"type": "optional",
+            "status": {"response": "tentativelyAccepted", "time": "2026-04-30T10:00:00Z"},
+            "emailAddress": {"name": "Me\u{7}\r\nToo", "address": "ME@contoso.com"}});
+        attendees[1] = json!({"type": "resource", "status": {"response": "accepted"},
+            "emailAddress": {"name": "Conf Room 3", "address": "room3@contoso.com"}});
+        v["attendees"] = json!(attendees);
+        v["isReminderOn"] = json!(true);
+        v["reminderMinutesBeforeStart"] = json!(15);
+        let e = upsert(v.clone());
+        let d = &e.details;
+        assert_eq!(
+            d.ical_uid.as_deref(),
+            Some("040000008200E00074C5B7101A82E00800000000")
+        );
+        assert_eq!(
+            d.organizer.as_ref().unwrap().email.as_deref(),
+            Some("MeganB@contoso.com")
+        );
+        assert_eq!(d.attendees.len(), crate::provider::people::MAX_ATTENDEES);
+        assert_eq!(d.attendees_omitted, 800);
+        let me = &d.attendees[0];
+        assert!(me.is_self && me.optional);
+        assert_eq!(me.name.as_deref(), Some("Me Too"));
+        assert_eq!(me.response.as_deref(), Some("tentative"));
+        assert!(!d.attendees[1].is_self && !d.attendees[1].optional);
+        assert_eq!(d.attendees[2].response, None);
+        assert!(d
+            .web_link
+            .as_deref()
+            .unwrap()
+            .starts_with("https://outlook.office365.com/owa/"));
+        assert_eq!(d.reminder_minutes, Some(vec![15]));
+
+        v["isReminderOn"] = json!(false);
+        v["webLink"] = json!("javascript:alert(1)");
+        let off = upsert(v.clone());
+        assert_eq!(off.details.reminder_minutes, Some(vec![]));
+        assert_eq!(off.details.web_link, None);
+        v["isReminderOn"] = json!(null);
+        assert_eq!(upsert(v).details.reminder_minutes, None);
     }
 
     #[test]

@@ -136,7 +136,7 @@ proptest! {
         let mut changes = Vec::new();
         for item in page.value {
             // An event that cannot be read fails its page (a clean error), never a panic.
-            if let Ok(Some(change)) = item.into_change() {
+            if let Ok(Some(change)) = item.into_change(None) {
                 changes.push(change);
             }
         }
