@@ -99,6 +99,11 @@ class BusyDayScenario:
         time.sleep(0.7)  # let WebKit paint the new layout
         return s.screenshot(os.path.join(h.ARTIFACTS, name))
 
+    def shot_full(self, name, width):
+        """The whole page in one picture, to look at all of it: a window as tall as the page."""
+        tall = min(int(self.app.session.execute("return document.documentElement.scrollHeight;")), 8000)
+        return self.shot(name, (width, tall), check_height=True)
+
     def cards(self):
         return self.app.session.execute(
             "return Array.from(document.querySelectorAll('.event'), li => ({"
@@ -119,13 +124,12 @@ class BusyDayScenario:
     def screenshots(self, mode):
         self.wait_dashboard()
         self.shot(f"busy-day-{mode}-default.png", DEFAULT_SIZE)
-        # The whole week in one picture, to look at every card: a window as tall as the page.
-        tall = min(int(self.app.session.execute("return document.documentElement.scrollHeight;")), 8000)
-        self.shot(f"busy-day-{mode}-full.png", (DEFAULT_SIZE[0], tall), check_height=True)
+        self.shot_full(f"busy-day-{mode}-full.png", DEFAULT_SIZE[0])
         self.shot(f"busy-day-{mode}-narrow.png", NARROW_SIZE)
         self.app.show("settings")
         self.app.session.wait_for_text("#account-list .account-name", MS_USER, timeout=10)
         self.shot(f"settings-{mode}.png", SETTINGS_SIZE)
+        self.shot_full(f"settings-{mode}-full.png", SETTINGS_SIZE[0])
         self.app.session.set_window_size(*DEFAULT_SIZE)
         self.app.show("dashboard")
 
