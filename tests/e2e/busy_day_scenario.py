@@ -126,6 +126,11 @@ class BusyDayScenario:
         self.shot(f"busy-day-{mode}-default.png", DEFAULT_SIZE)
         self.shot_full(f"busy-day-{mode}-full.png", DEFAULT_SIZE[0])
         self.shot(f"busy-day-{mode}-narrow.png", NARROW_SIZE)
+        # Narrower than that the window does not go (its minimum size).
+        self.app.session.set_window_size(NARROW_SIZE[0] - 60, NARROW_SIZE[1])
+        time.sleep(0.5)
+        width = self.app.session.execute("return window.innerWidth;")
+        check(width == NARROW_SIZE[0], f"asked for {NARROW_SIZE[0] - 60} px, the window is {width} px wide")
         self.app.show("settings")
         self.app.session.wait_for_text("#account-list .account-name", MS_USER, timeout=10)
         self.shot(f"settings-{mode}.png", SETTINGS_SIZE)
@@ -214,8 +219,8 @@ class BusyDayScenario:
             f.write("".join("-----\n" if i["type"] == "separator" else f"{i['label'][:120]}\n" for i in items))
         # Join items first, one per meeting that can be joined, naming it: the two under way,
         # then the one in 3 min.
-        joins = [x for x in labels[:3]]
-        check(re.fullmatch(rf"Join: {re.escape(bd.T_ONGOING_SHORT)} \(\d+ min left\)", joins[0] or "")
+        joins = labels[:3]
+        check(re.fullmatch(rf"Join: {re.escape(bd.T_ONGOING_SHORT)} \(\d+ min left\)", joins[0])
               and re.fullmatch(rf"Join: {re.escape(bd.T_ONGOING_LONG)} \(\d+ min left\)", joins[1])
               and re.fullmatch(rf"Join: {re.escape(bd.T_NEXT)} \(in \d+ min\)", joins[2]),
               f"the menu does not start with the three Join items: {labels[:4]}")
