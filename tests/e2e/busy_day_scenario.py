@@ -104,6 +104,11 @@ class BusyDayScenario:
         tall = min(int(self.app.session.execute("return document.documentElement.scrollHeight;")), 8000)
         return self.shot(name, (width, tall), check_height=True)
 
+    def opened_urls(self):
+        """Every URL the fake browser was given, in order."""
+        with open(self.opened_log) as f:
+            return f.read().splitlines()
+
     def cards(self):
         return self.app.session.execute(
             "return Array.from(document.querySelectorAll('.event'), li => ({"
@@ -281,13 +286,11 @@ class BusyDayScenario:
             "li.querySelector('.next-up-join').click();", bd.T_NEXT)
 
         def opened():
-            with open(self.opened_log) as f:
-                return [u for u in f.read().splitlines() if u == bd.ZOOM]
+            return [u for u in self.opened_urls() if u == bd.ZOOM]
         try:
             wait_until(f"{bd.ZOOM} to be opened by the next-up Join", opened, timeout=15)
         except TimeoutError as e:
-            with open(self.opened_log) as f:
-                raise AssertionError(f"{e}; URLs opened: {f.read().splitlines()}") from None
+            raise AssertionError(f"{e}; URLs opened: {self.opened_urls()}") from None
         time.sleep(0.5)
         check(len(opened()) == 1, f"the link was opened {len(opened())} times for one click")
 
@@ -390,6 +393,52 @@ class BusyDayScenario:
         check(not problems, f"'{bd.T_MERGED}': " + "; ".join(problems))
 
     # b7
+    def test_details(self):
+        """An invitation's details from each provider: my answer flagged, the organizer, the
+        attendees, and the provider's own page opened in the browser."""
+        app, s = self.app, self.app.session
+        app.show("dashboard")
+        problems = []
+        cases = [(bd.T_TENTATIVE, "tentative", "Adele Vance", 1, "https://outlook.office365.com/owa/?itemid="),
+                 (bd.T_UNANSWERED, "unanswered", "Chidi Okonkwo", 3, "https://www.google.com/calendar/event?eid=")]
+        for title, flag, organizer, attendees, web in cases:
+            card = next((c for c in self.cards() if c["title"] == title), None)
+            if not card:
+                problems.append(f"no card {title!r}")
+                continue
+            s.execute("document.querySelector(`.event[data-event-id=\"${arguments[0]}\"] .event-title`).click();",
+                      card["id"])
+            try:
+                s.wait_for("#event-details", visible=True, timeout=5)
+            except TimeoutError:
+                problems.append(f"{title!r}: no details panel")
+                continue
+            got = s.execute(
+                "const d = document.querySelector('#event-details');"
+                "return {flag: !!d.querySelector('.details-flag.' + arguments[0]),"
+                " organizer: (d.querySelector('.details-organizer') || {}).textContent || '',"
+                " attendees: d.querySelectorAll('.details-attendees li').length,"
+                " web: !!d.querySelector('.details-web-link')};", flag)
+            if not got["flag"]:
+                problems.append(f"{title!r}: no '{flag}' flag")
+            if organizer not in got["organizer"]:
+                problems.append(f"{title!r}: organizer {got['organizer']!r}")
+            if got["attendees"] != attendees:
+                problems.append(f"{title!r}: {got['attendees']} attendees listed, expected {attendees}")
+            if got["web"]:
+                s.find("#event-details .details-web-link").click()
+                try:
+                    wait_until(f"{web}… to be opened", lambda: any(
+                        u.startswith(web) for u in self.opened_urls()), timeout=10)
+                except TimeoutError:
+                    problems.append(f"{title!r}: the web link did not open {web}…")
+            else:
+                problems.append(f"{title!r}: no link to the event's page at the provider")
+            s.screenshot(os.path.join(h.ARTIFACTS, f"busy-day-details-{flag}.png"))
+            s.execute("document.querySelector('#event-details .details-close').click();")
+        check(not problems, "; ".join(problems))
+
+    # b8
     def test_dark_mode(self):
         """A second run on the same data with GTK's dark theme: the page must see dark."""
         h.quit_app(self.suite, self.app, "busy-day")
@@ -409,5 +458,7 @@ TESTS = [
     ("b4_busy_day_next_up_countdown_and_join", "test_next_up"),
     ("b5_busy_day_search_attendee_title_esc", "test_search"),
     ("b6_busy_day_merged_meeting_once", "test_merged"),
-    ("b7_busy_day_dark_mode_screenshots", "test_dark_mode"),
+    ("b7_busy_day_invitation_details_from_both_providers", "test_details"),
+    # Last: it starts the app again, in dark mode.
+    ("b8_busy_day_dark_mode_screenshots", "test_dark_mode"),
 ]
