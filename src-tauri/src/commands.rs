@@ -98,6 +98,17 @@ pub async fn set_calendar_enabled(
     Ok(())
 }
 
+/// Turns a calendar's reminders on or off (the engine's data-changed event makes the minute
+/// loop plan again at once).
+#[tauri::command]
+pub async fn set_calendar_reminders(state: State<'_, AppState>, id: i64, on: bool) -> Result<()> {
+    state
+        .engine
+        .set_calendar_reminders(id, on)
+        .await
+        .map_err(fail)
+}
+
 #[tauri::command]
 pub async fn set_calendar_color(state: State<'_, AppState>, id: i64, color: String) -> Result<()> {
     state
@@ -342,4 +353,29 @@ pub fn open_window(app: AppHandle, which: WindowName) {
 /// The managed state, for code outside commands.
 pub fn state(app: &AppHandle) -> State<'_, AppState> {
     app.state::<AppState>()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every command the build script generates a permission for is granted to the windows,
+    /// and nothing else is: a command left out of the capability fails in the webview.
+    #[test]
+    fn the_capability_grants_every_command() {
+        let build = include_str!("../build.rs");
+        let capability = include_str!("../capabilities/default.json");
+        let commands: Vec<&str> = build
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix("\","))
+            .collect();
+        assert!(commands.contains(&"set_calendar_reminders"), "{commands:?}");
+        for command in &commands {
+            let grant = format!("\"allow-{}\"", command.replace('_', "-"));
+            assert!(capability.contains(&grant), "{grant} is not granted");
+        }
+        assert_eq!(
+            capability.matches("\"allow-").count(),
+            commands.len(),
+            "a grant for a command that does not exist"
+        );
+    }
 }

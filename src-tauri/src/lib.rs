@@ -62,6 +62,7 @@ pub fn run() {
             commands::calendars,
             commands::set_calendar_enabled,
             commands::set_calendar_color,
+            commands::set_calendar_reminders,
             commands::connect_google,
             commands::connect_microsoft,
             commands::cancel_connect,

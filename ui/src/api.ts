@@ -26,6 +26,8 @@ export type Calendar = {
   primary: boolean;
   read_only: boolean;
   enabled: boolean;
+  /** Whether its events get reminders (on by default; the calendar stays shown when off). */
+  reminders: boolean;
   last_attempt_at: string | null;
   last_success_at: string | null;
   last_error: string | null;
@@ -75,6 +77,11 @@ export type Settings = {
     at_start: boolean;
     only_with_meeting_link: boolean;
     skip_declined: boolean;
+    /**
+     * Use each event's own reminder times (from the provider) where its calendar has them;
+     * absent from a shell whose engine does not read them, and then not shown.
+     */
+    use_event_reminders?: boolean;
   };
   google: { client_id: string | null; client_secret_set: boolean; from_environment: boolean };
   /**
@@ -149,6 +156,8 @@ export const accounts = () => call<Account[]>("accounts");
 export const calendars = () => call<Calendar[]>("calendars");
 export const setCalendarEnabled = (id: number, enabled: boolean) =>
   call<null>("set_calendar_enabled", { id, enabled });
+export const setCalendarReminders = (id: number, on: boolean) =>
+  call<null>("set_calendar_reminders", { id, on });
 export const setCalendarColor = (id: number, color: string) =>
   call<null>("set_calendar_color", { id, color });
 /** Long-running: resolves once the user signed in and the first sync finished. */

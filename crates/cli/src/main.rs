@@ -12,7 +12,7 @@ use calbuddy_engine::{Engine, EngineConfig, EngineError};
 use chrono::{Local, Utc};
 use clap::Parser;
 
-use args::{CalendarsAction, Cli, Command, SettingsAction};
+use args::{CalendarsAction, Cli, Command, OnOff, SettingsAction};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -136,6 +136,10 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
             action: Some(CalendarsAction::Disable { id }),
             ..
         } => engine.set_calendar_enabled(id, false).await?,
+        Command::Calendars {
+            action: Some(CalendarsAction::Reminders { id, state }),
+            ..
+        } => engine.set_calendar_reminders(id, state == OnOff::On).await?,
         Command::Sync { account_id } => {
             let progress = output::SyncProgressBar::start(&engine);
             let results = engine.sync(account_id, now).await?;

@@ -56,6 +56,14 @@ pub struct ReminderPlan {
     pub next_due: Option<DateTime<Utc>>,
 }
 
+/// The events whose calendar has reminders on (`muted` holds the calendars whose reminders the
+/// user turned off): the step before [`plan`] and [`plan_snoozed`], so a muted calendar
+/// neither reminds nor brings back a snooze.
+pub fn with_reminders_on(mut events: Vec<EventView>, muted: &HashSet<i64>) -> Vec<EventView> {
+    events.retain(|e| !muted.contains(&e.calendar_id));
+    events
+}
+
 /// Plans reminders for `events` (the upcoming occurrences, declined ones included).
 pub fn plan(
     events: &[EventView],
@@ -389,6 +397,17 @@ mod tests {
         );
         assert_eq!(keys(&p.due), [("Review".to_owned(), 1)]);
         assert_eq!(p.stale, vec![ReminderKey::for_event(&review[0], 10)]);
+    }
+
+    #[test]
+    fn a_calendar_with_reminders_off_reminds_of_nothing() {
+        let mut events = day();
+        events[1].calendar_id = 2;
+        let events = with_reminders_on(events, &[2].into());
+        let p = plan(&events, &settings(), &HashSet::new(), t("2026-11-25T10:00:00Z"));
+        assert_eq!(p.next_due, None, "the review's calendar is muted");
+        let p = plan(&events, &settings(), &HashSet::new(), t("2026-11-25T09:20:00Z"));
+        assert_eq!(keys(&p.due), [("Stand-up".to_owned(), 10)]);
     }
 
     #[test]

@@ -137,13 +137,14 @@ impl Out {
         let mut text = String::new();
         for c in calendars {
             let mark = if c.enabled { "on " } else { "off" };
+            let muted = if c.reminders { "" } else { "  (no reminders)" };
             let note = c
                 .last_error
                 .as_deref()
                 .map(|e| format!("  (error: {})", one_line(e)))
                 .unwrap_or_default();
             text.push_str(&format!(
-                "{:>3}  [{mark}]  {}{}  (account {}){note}\n",
+                "{:>3}  [{mark}]  {}{}  (account {}){muted}{note}\n",
                 c.id,
                 one_line(&c.name),
                 if c.primary { " *" } else { "" },

@@ -173,6 +173,33 @@ async fn connect_google_sync_and_read_back_through_the_json_contract() {
         .unwrap()
         .iter()
         .any(|c| c["enabled"] == false));
+    assert!(calendars
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["reminders"] == true));
+    cli.ok(&["calendars", "reminders", &team_id, "off"]).await;
+    let calendars = cli.json(&["calendars", "--json"]).await;
+    let team = calendars
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Team")
+        .unwrap();
+    assert_eq!(team["reminders"], false);
+    let text = cli.ok(&["calendars"]).await;
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Team") && l.ends_with("(no reminders)")),
+        "{text}"
+    );
+    cli.ok(&["calendars", "reminders", &team_id, "on"]).await;
+    let calendars = cli.json(&["calendars", "--json"]).await;
+    assert!(calendars
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["reminders"] == true));
 
     let out = cli.ok(&["sync"]).await;
     assert!(out.contains("synced"), "{out}");

@@ -40,6 +40,12 @@ const NOTIFY_FIELDS: Field[] = [
   { kind: "bool", id: "notify-skip-declined", label: "Skip events I declined",
     get: (s) => s.notifications.skip_declined, set: (s, v) => { s.notifications.skip_declined = v; } },
 ];
+/** Shown only when the shell's settings have the field (an engine that reads events' own reminders). */
+const USE_EVENT_REMINDERS: Field = {
+  kind: "bool", id: "notify-event-reminders", label: "Use each event's own reminder times when the calendar has them",
+  get: (s) => s.notifications.use_event_reminders ?? false,
+  set: (s, v) => { s.notifications.use_event_reminders = v; },
+};
 const SYNC_INTERVAL: Field = {
   kind: "number", id: "sync-interval", label: "Sync every", min: 1, max: 1440, unit: "min",
   hint: "Calendars are also synced when the app starts and when you press Sync now.",
@@ -194,7 +200,8 @@ export function createPreferences(state: SettingsState): PreferenceFields {
     render(s) {
       notifyFieldset = h("fieldset", { class: "subfields" },
         h("legend", { class: "sr-only" }, "Reminder options"),
-        NOTIFY_FIELDS.map((f) => renderField(f, s)));
+        NOTIFY_FIELDS.map((f) => renderField(f, s)),
+        s.notifications.use_event_reminders === undefined ? null : renderField(USE_EVENT_REMINDERS, s));
       return {
         notifications: [renderField(NOTIFY_ENABLED, s), notifyFieldset],
         sync: renderField(SYNC_INTERVAL, s),
