@@ -11,6 +11,7 @@ use std::future::Future;
 use calbuddy_engine::reminders::{self, Reminder, ReminderKey, ReminderPlan, Snooze, SnoozePlan};
 use calbuddy_engine::settings::NotificationSettings;
 use calbuddy_engine::store::EventView;
+use calbuddy_engine::time_format::{HourCycle, TimeFormat};
 use calbuddy_engine::{Engine, EngineError};
 use chrono::{DateTime, Utc};
 
@@ -22,6 +23,9 @@ const EVENTS: u32 = 500;
 /// What a reminder step reads and writes: the engine, or a stand-in in tests.
 pub trait ReminderSource: Sync {
     fn notification_settings(&self) -> Result<NotificationSettings, EngineError>;
+    /// How the body writes the start time: the tray's rule (`general.time_format`, else the
+    /// locale).
+    fn hour_cycle(&self) -> HourCycle;
     fn upcoming(
         &self,
         now: DateTime<Utc>,
@@ -42,6 +46,13 @@ pub trait ReminderSource: Sync {
 impl ReminderSource for Engine {
     fn notification_settings(&self) -> Result<NotificationSettings, EngineError> {
         Ok(self.settings()?.notifications)
+    }
+
+    fn hour_cycle(&self) -> HourCycle {
+        // Unreadable settings are reported by notification_settings; the locale still holds.
+        self.settings()
+            .map_or(TimeFormat::System, |s| s.general.time_format)
+            .hour_cycle()
     }
 
     async fn upcoming(&self, now: DateTime<Utc>) -> Result<Vec<EventView>, EngineError> {
@@ -101,8 +112,9 @@ pub async fn step(
                     SnoozePlan::default()
                 }
             };
-            for reminder in plan.due.iter().chain(&snoozed.due) {
-                notify(reminder);
+            let hours = source.hour_cycle();
+            for reminder in plan.due.into_iter().chain(snoozed.due) {
+                notify(&reminder.in_hours(hours));
             }
             match (plan.next_due, snoozed.next_due) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -176,6 +188,7 @@ mod tests {
         events: Vec<EventView>,
         fired: Mutex<HashSet<ReminderKey>>,
         snoozes: Mutex<Vec<Snooze>>,
+        hours: HourCycle,
         failing_reads: AtomicUsize,
         failing_writes: AtomicUsize,
     }
@@ -194,6 +207,10 @@ mod tests {
     impl ReminderSource for Source {
         fn notification_settings(&self) -> Result<NotificationSettings, EngineError> {
             Ok(NotificationSettings::default())
+        }
+
+        fn hour_cycle(&self) -> HourCycle {
+            self.hours
         }
 
         async fn upcoming(&self, _now: DateTime<Utc>) -> Result<Vec<EventView>, EngineError> {
@@ -237,6 +254,7 @@ mod tests {
             events: vec![review()],
             fired: Mutex::default(),
             snoozes: Mutex::default(),
+            hours: HourCycle::H24,
             failing_reads: AtomicUsize::new(failing_reads),
             failing_writes: AtomicUsize::new(failing_writes),
         }
@@ -308,6 +326,29 @@ mod tests {
             step(&source, before, |_| {}).await,
             Some("2026-11-25T13:50:00Z".parse().unwrap())
         );
+    }
+
+    #[tokio::test]
+    async fn the_body_follows_the_hour_cycle() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let start = at("2026-11-25T14:00:00Z")
+            .with_timezone(&chrono::Local)
+            .time();
+        for hours in [HourCycle::H12, HourCycle::H24] {
+            let source = Source {
+                hours,
+                ..source(0, 0)
+            };
+            let shown = Mutex::new(Vec::new());
+            step(&source, at("2026-11-25T13:50:00Z"), |r| {
+                shown.lock().unwrap().push(r.body.clone())
+            })
+            .await;
+            assert_eq!(
+                shown.into_inner().unwrap(),
+                [format!("Starts in 10 min · {}", hours.time(start))]
+            );
+        }
     }
 
     #[tokio::test]

@@ -8,6 +8,7 @@ mod password;
 
 use std::process::ExitCode;
 
+use calbuddy_engine::time_format::TimeFormat;
 use calbuddy_engine::{Engine, EngineConfig, EngineError};
 use chrono::{Local, Utc};
 use clap::Parser;
@@ -123,7 +124,13 @@ fn fail(message: &str) -> ExitCode {
 async fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let engine = Engine::open(EngineConfig::from_env()?).await?;
     let now = Utc::now();
-    let out = output::Out::new(cli.json());
+    // Unreadable settings do not stop a listing (the command that needs them says so); the
+    // locale still decides the clock.
+    let hours = engine
+        .settings()
+        .map_or(TimeFormat::System, |s| s.general.time_format)
+        .hour_cycle();
+    let out = output::Out::new(cli.json(), hours);
     match cli.command {
         Command::Connect { target } => return connect::run(&engine, target, &out, now).await,
         Command::Accounts { .. } => out.accounts(&engine.accounts().await?)?,

@@ -12,6 +12,7 @@ use crate::agenda::span;
 use crate::settings::NotificationSettings;
 use crate::store::EventView;
 use crate::text::one_line;
+use crate::time_format::HourCycle;
 
 mod snooze;
 pub use snooze::{plan_snoozed, Snooze, SnoozePlan, SNOOZE};
@@ -43,6 +44,24 @@ pub struct Reminder {
     pub body: String,
     pub meeting_url: Option<String>,
     pub start: DateTime<Utc>,
+}
+
+/// The parts of a reminder's body between which [`Reminder::in_hours`] finds the start time.
+const BODY_SEPARATOR: &str = " · ";
+
+impl Reminder {
+    /// The reminder with its start time written in `hours` ("2:00 PM" or "14:00"), as the
+    /// tray writes times; the plan writes it 24-hour. The time is always the body's second
+    /// part, after "Starts in …" or "Starting now" and before any place, whatever the place holds.
+    pub fn in_hours(mut self, hours: HourCycle) -> Reminder {
+        let mut parts: Vec<&str> = self.body.splitn(3, BODY_SEPARATOR).collect();
+        let time = hours.time(self.start.with_timezone(&chrono::Local).time());
+        if parts.len() >= 2 {
+            parts[1] = &time;
+            self.body = parts.join(BODY_SEPARATOR);
+        }
+        self
+    }
 }
 
 /// What to do now and when to look again.
@@ -162,7 +181,7 @@ fn reminder(
         key,
         event_id: event.id.clone(),
         title: one_line(&event.title),
-        body: parts.join(" · "),
+        body: parts.join(BODY_SEPARATOR),
         meeting_url: event.meeting_url.clone(),
         start,
     }
@@ -408,6 +427,32 @@ mod tests {
         assert_eq!(p.next_due, None, "the review's calendar is muted");
         let p = plan(&events, &settings(), &HashSet::new(), t("2026-11-25T09:20:00Z"));
         assert_eq!(keys(&p.due), [("Stand-up".to_owned(), 10)]);
+    }
+
+    #[test]
+    fn the_body_writes_the_start_time_in_the_chosen_hour_cycle() {
+        let mut review = day().remove(1);
+        review.location = Some("Room · 4".into());
+        let p = plan(
+            &[review],
+            &settings(),
+            &HashSet::new(),
+            t("2026-11-25T13:50:00Z"),
+        );
+        let local = t("2026-11-25T14:00:00Z")
+            .with_timezone(&chrono::Local)
+            .time();
+        let twelve = p.due[0].clone().in_hours(HourCycle::H12);
+        assert_eq!(
+            twelve.body,
+            format!(
+                "Starts in 10 min · {} · Room · 4",
+                HourCycle::H12.time(local)
+            )
+        );
+        assert!(twelve.body.contains(" PM ·") || twelve.body.contains(" AM ·"));
+        let back = twelve.in_hours(HourCycle::H24);
+        assert_eq!(back.body, p.due[0].body, "24-hour is what the plan writes");
     }
 
     #[test]

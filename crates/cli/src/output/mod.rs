@@ -14,6 +14,7 @@ use calbuddy_engine::settings::Settings;
 use calbuddy_engine::store::{Account, Calendar, EventView};
 use calbuddy_engine::sync::SyncReport;
 use calbuddy_engine::text::one_line;
+use calbuddy_engine::time_format::HourCycle;
 use calbuddy_engine::{Disconnected, Engine, EngineError, Status};
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use serde::Serialize;
@@ -39,6 +40,8 @@ pub fn error_line(message: &str) {
 
 pub struct Out {
     pub json: bool,
+    /// How listings write clock times.
+    pub hours: HourCycle,
 }
 
 const HOW_TO_CONNECT: &str = "No calendars connected yet.\n\
@@ -63,8 +66,9 @@ pub fn next(events: &[EventView], now: DateTime<Utc>, format: crate::args::NextF
 }
 
 impl Out {
-    pub fn new(json: bool) -> Self {
-        Out { json }
+    /// `hours`: the tray's rule (`general.time_format`, else the locale).
+    pub fn new(json: bool, hours: HourCycle) -> Self {
+        Out { json, hours }
     }
 
     pub fn no_accounts(&self) -> Written {
@@ -215,6 +219,7 @@ impl Out {
             now,
             first_day,
             zone: &Local,
+            hours: self.hours,
         };
         emit(&listing.text(events))
     }
