@@ -318,10 +318,7 @@ mod tests {
     async fn the_next_due_time_is_returned_and_nothing_on_failure() {
         let source = source(1, 0);
         let before: DateTime<Utc> = "2026-11-25T13:00:00Z".parse().unwrap();
-        assert_eq!(
-            step(&source, before, |_| {}).await,
-            None
-        );
+        assert_eq!(step(&source, before, |_| {}).await, None);
         assert_eq!(
             step(&source, before, |_| {}).await,
             Some("2026-11-25T13:50:00Z".parse().unwrap())

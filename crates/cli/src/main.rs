@@ -146,7 +146,11 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Calendars {
             action: Some(CalendarsAction::Reminders { id, state }),
             ..
-        } => engine.set_calendar_reminders(id, state == OnOff::On).await?,
+        } => {
+            engine
+                .set_calendar_reminders(id, state == OnOff::On)
+                .await?
+        }
         Command::Sync { account_id } => {
             let progress = output::SyncProgressBar::start(&engine);
             let results = engine.sync(account_id, now).await?;

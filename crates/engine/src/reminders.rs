@@ -423,9 +423,19 @@ mod tests {
         let mut events = day();
         events[1].calendar_id = 2;
         let events = with_reminders_on(events, &[2].into());
-        let p = plan(&events, &settings(), &HashSet::new(), t("2026-11-25T10:00:00Z"));
+        let p = plan(
+            &events,
+            &settings(),
+            &HashSet::new(),
+            t("2026-11-25T10:00:00Z"),
+        );
         assert_eq!(p.next_due, None, "the review's calendar is muted");
-        let p = plan(&events, &settings(), &HashSet::new(), t("2026-11-25T09:20:00Z"));
+        let p = plan(
+            &events,
+            &settings(),
+            &HashSet::new(),
+            t("2026-11-25T09:20:00Z"),
+        );
         assert_eq!(keys(&p.due), [("Stand-up".to_owned(), 10)]);
     }
 

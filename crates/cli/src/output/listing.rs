@@ -128,12 +128,7 @@ where
                 if s.date_naive() == en.date_naive() {
                     format!("{}–{}", self.clock(&s), self.clock(&en))
                 } else {
-                    format!(
-                        "{}–{} {}",
-                        self.clock(&s),
-                        en.format("%a"),
-                        self.clock(&en)
-                    )
+                    format!("{}–{} {}", self.clock(&s), en.format("%a"), self.clock(&en))
                 }
             }
             _ => String::new(),
@@ -312,11 +307,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[1].contains("now 11:00 PM–Mon 11:00 AM"), "{text}");
         assert!(lines[1].ends_with("· since Sun 11:00 PM"), "{text}");
-        assert_eq!(
-            lines[2],
-            "      12:00 PM–1:30 PM  Lunch  · Work",
-            "{text}"
-        );
+        assert_eq!(lines[2], "      12:00 PM–1:30 PM  Lunch  · Work", "{text}");
         assert_eq!(lines[3], format!("{}at Canteen", " ".repeat(24)), "{text}");
 
         let text = listing(&zone).text(&[night, lunch]);

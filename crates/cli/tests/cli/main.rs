@@ -83,13 +83,15 @@ async fn demo_calendar_shows_meeting_standup_and_all_day_events() {
 async fn upcoming_writes_times_as_the_clock_setting_says() {
     let cli = Cli::new().await;
     cli.ok(&["connect", "demo"]).await;
-    cli.ok(&["settings", "set", "general.time_format", "12h"]).await;
+    cli.ok(&["settings", "set", "general.time_format", "12h"])
+        .await;
     let twelve = cli.ok(&["upcoming"]).await;
     assert!(
         twelve.contains(" AM–") || twelve.contains(" PM–"),
         "{twelve}"
     );
-    cli.ok(&["settings", "set", "general.time_format", "24h"]).await;
+    cli.ok(&["settings", "set", "general.time_format", "24h"])
+        .await;
     let twenty_four = cli.ok(&["upcoming"]).await;
     assert!(
         !twenty_four.contains(" AM") && !twenty_four.contains(" PM"),

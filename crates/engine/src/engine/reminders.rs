@@ -47,16 +47,28 @@ mod tests {
         engine.connect_demo(now).await.unwrap();
         let demo = engine.calendars().await.unwrap().remove(0);
         assert!(demo.reminders);
-        assert!(!engine.reminder_events(now, 7, 500).await.unwrap().is_empty());
+        assert!(!engine
+            .reminder_events(now, 7, 500)
+            .await
+            .unwrap()
+            .is_empty());
 
         engine.set_calendar_reminders(demo.id, false).await.unwrap();
-        assert!(engine.reminder_events(now, 7, 500).await.unwrap().is_empty());
+        assert!(engine
+            .reminder_events(now, 7, 500)
+            .await
+            .unwrap()
+            .is_empty());
         assert!(!engine.upcoming(now, 7, 500, true).await.unwrap().is_empty());
         let demo = engine.calendars().await.unwrap().remove(0);
         assert!(!demo.reminders && demo.enabled);
 
         engine.set_calendar_reminders(demo.id, true).await.unwrap();
-        assert!(!engine.reminder_events(now, 7, 500).await.unwrap().is_empty());
+        assert!(!engine
+            .reminder_events(now, 7, 500)
+            .await
+            .unwrap()
+            .is_empty());
         assert!(matches!(
             engine.set_calendar_reminders(-1, false).await,
             Err(EngineError::NotFound("calendar", -1))

@@ -294,7 +294,11 @@ mod tests {
         store.reconcile_calendars(acc, &listing).await.unwrap();
         let cals = store.calendars(None).await.unwrap();
         assert!(cals.iter().all(|c| c.reminders));
-        assert!(store.calendars_without_reminders().await.unwrap().is_empty());
+        assert!(store
+            .calendars_without_reminders()
+            .await
+            .unwrap()
+            .is_empty());
 
         let team = cals[1].id;
         assert!(store.set_calendar_reminders(team, false).await.unwrap());
@@ -307,7 +311,11 @@ mod tests {
             [team].into()
         );
         assert!(store.set_calendar_reminders(team, true).await.unwrap());
-        assert!(store.calendars_without_reminders().await.unwrap().is_empty());
+        assert!(store
+            .calendars_without_reminders()
+            .await
+            .unwrap()
+            .is_empty());
         assert!(!store.set_calendar_reminders(999, false).await.unwrap());
     }
 
