@@ -12,6 +12,7 @@ use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
 
 use crate::settings_view::{apply, view, ClientsFromEnv, SettingsInput, SettingsView};
+use crate::shortcut::{self, ShortcutError, StartProblem};
 use crate::state::AppState;
 use crate::windows::{self, Window};
 
@@ -280,12 +281,16 @@ pub async fn add_demo(state: State<'_, AppState>) -> Result<Account> {
 }
 
 #[tauri::command]
-pub fn settings(state: State<'_, AppState>) -> Result<SettingsView> {
-    state
+pub fn settings(app: AppHandle, state: State<'_, AppState>) -> Result<SettingsView> {
+    let mut shown = state
         .engine
         .settings()
         .map(|s| view(s, ClientsFromEnv::read()))
-        .map_err(fail)
+        .map_err(fail)?;
+    if let Ok(problem) = app.state::<StartProblem>().0.lock() {
+        shown.join_shortcut_problem.clone_from(&problem);
+    }
+    Ok(shown)
 }
 
 /// Validates and saves the settings; they take effect at once (sync interval, reminders,
@@ -299,10 +304,16 @@ pub fn save_settings(
     let mut saved = state.engine.settings().map_err(fail)?;
     let env = ClientsFromEnv::read();
     let login_changed = saved.general.start_at_login != settings.general.start_at_login;
+    let old_shortcut = saved.general.join_shortcut.clone();
     apply(&mut saved, settings, &env).map_err(|e| fail(e.into()))?;
-    saved
-        .save(&state.engine.config().data_dir.config())
-        .map_err(|e| fail(e.into()))?;
+    // A shortcut that does not parse or cannot be registered is refused before anything is
+    // saved; the one registered before stays.
+    let new_shortcut = saved.general.join_shortcut.as_deref();
+    shortcut::replace(&app, old_shortcut.as_deref(), new_shortcut).map_err(shortcut_error)?;
+    if let Err(e) = saved.save(&state.engine.config().data_dir.config()) {
+        let _ = shortcut::replace(&app, new_shortcut, old_shortcut.as_deref());
+        return Err(fail(e.into()));
+    }
     if login_changed {
         let autostart = app.autolaunch();
         let applied = if saved.general.start_at_login {
@@ -315,6 +326,14 @@ pub fn save_settings(
     state.sync.reschedule();
     state.replan.notify_one();
     Ok(view(saved, env))
+}
+
+fn shortcut_error(e: ShortcutError) -> ErrorPayload {
+    let code = match e {
+        ShortcutError::Invalid(_) => "invalid_shortcut",
+        ShortcutError::Unavailable(_) => "shortcut_unavailable",
+    };
+    error(code, e.to_string())
 }
 
 /// Opens an http(s) link in the system browser; anything else is refused.

@@ -7,6 +7,7 @@ mod commands;
 mod notifications;
 mod reminders;
 mod settings_view;
+mod shortcut;
 mod state;
 #[cfg(target_os = "linux")]
 mod system_events;
@@ -45,6 +46,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(shortcut::plugin())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec!["--hidden"]),
@@ -85,6 +87,7 @@ pub fn run() {
                 async move { SyncService::spawn(engine) }
             });
             app.manage(AppState::new(engine.clone(), sync));
+            shortcut::start(&handle);
             tray::create(&handle)?;
             notifications::init(&handle);
             background::start(&handle);

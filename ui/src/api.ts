@@ -94,7 +94,15 @@ export type Settings = {
    * time_format: how clock times are written ("system" follows the locale); tray_all_day: the
    * tray lists all-day events (one line per day).
    */
-  general: { start_at_login: boolean; time_format: "system" | "12h" | "24h"; tray_all_day: boolean };
+  general: {
+    start_at_login: boolean;
+    time_format: "system" | "12h" | "24h";
+    tray_all_day: boolean;
+    /** The global "Join next meeting" shortcut, e.g. "CmdOrCtrl+Alt+J"; null (or absent): off. */
+    join_shortcut?: string | null;
+  };
+  /** Why the saved join shortcut could not be registered when the app started (another app has it). */
+  join_shortcut_problem?: string | null;
 };
 
 export type SettingsInput = Omit<Settings, "google" | "microsoft"> & {

@@ -509,6 +509,61 @@ describe("preferences", () => {
     expect(root.querySelector("#notify-event-reminders")).toBeNull();
   });
 
+  test("the join shortcut is off by default; turning it on saves CmdOrCtrl+Alt+J, an edit saves on change", async () => {
+    const calls = backend({
+      ...base,
+      save_settings: (args) => {
+        const s = (args as { settings: SettingsInput }).settings;
+        return { ...settings(), general: s.general };
+      },
+    });
+    await mount().ready;
+    const on = input("#join-shortcut-on");
+    const field = input("#join-shortcut");
+    expect(on.checked).toBe(false);
+    expect(field.disabled).toBe(true);
+    expect(field.value).toBe("CmdOrCtrl+Alt+J");
+    expect(root.querySelector('label[for="join-shortcut-on"]')?.textContent).toBe("Join the next meeting with a keyboard shortcut");
+    on.click();
+    await settle();
+    expect(field.disabled).toBe(false);
+    field.value = " Ctrl+Shift+M ";
+    field.dispatchEvent(new Event("change"));
+    await settle();
+    on.click();
+    await settle();
+    const saves = named(calls, "save_settings").map((c) => (c.args as { settings: SettingsInput }).settings.general.join_shortcut);
+    expect(saves).toEqual(["CmdOrCtrl+Alt+J", "Ctrl+Shift+M", null]);
+    expect(field.disabled).toBe(true);
+  });
+
+  test("a refused shortcut shows the shell's message inline and is not kept as saved", async () => {
+    backend({
+      ...base,
+      save_settings: () => Promise.reject({ code: "invalid_shortcut", message: "\"Ctrl+Banana\" is not a shortcut; write it like CmdOrCtrl+Alt+J" }),
+    });
+    await mount().ready;
+    const field = input("#join-shortcut");
+    field.value = "Ctrl+Banana";
+    input("#join-shortcut-on").click();
+    await settle();
+    expect($("#join-shortcut-error", root).textContent).toBe("\"Ctrl+Banana\" is not a shortcut; write it like CmdOrCtrl+Alt+J");
+    expect(input("#join-shortcut-on").checked).toBe(false);
+    expect(field.value).toBe("Ctrl+Banana");
+    expect(field.getAttribute("aria-invalid")).toBe("true");
+  });
+
+  test("a shortcut another app took at start is reported beside the field", async () => {
+    backend({
+      ...base,
+      settings: () => ({ ...settings(), general: { ...settings().general, join_shortcut: "CmdOrCtrl+Alt+J" },
+        join_shortcut_problem: "CmdOrCtrl+Alt+J cannot be used: another app may have it. Choose another shortcut." }),
+    });
+    await mount().ready;
+    expect(input("#join-shortcut-on").checked).toBe(true);
+    expect($("#join-shortcut-error", root).textContent).toContain("another app may have it");
+  });
+
   test("the clock choice and the tray's all-day events save at once, keeping each other", async () => {
     const calls = backend({
       ...base,
