@@ -111,7 +111,7 @@ fn perform(app: &AppHandle, action: Action, meeting_url: Option<&str>, snooze: O
 #[cfg(test)]
 pub(crate) mod tests {
     use calbuddy_engine::reminders::ReminderKey;
-    use chrono::DateTime;
+    use chrono::{DateTime, Utc};
 
     use super::*;
 

@@ -116,8 +116,8 @@ fn join_next(app: &AppHandle) {
                 Vec::new()
             }
         };
-        let opened = meeting_to_join(&events, now)
-            .is_some_and(|url| open_web_link(&app, &url).is_ok());
+        let opened =
+            meeting_to_join(&events, now).is_some_and(|url| open_web_link(&app, &url).is_ok());
         if !opened {
             windows::show(&app, Window::Dashboard);
         }
@@ -171,7 +171,12 @@ mod tests {
     fn the_shortcut_joins_the_meeting_the_tray_joins_first() {
         let now: DateTime<Utc> = "2026-11-25T14:10:00Z".parse().unwrap();
         let events = vec![
-            meeting("no link", "2026-11-25T14:00:00Z", "2026-11-25T15:00:00Z", None),
+            meeting(
+                "no link",
+                "2026-11-25T14:00:00Z",
+                "2026-11-25T15:00:00Z",
+                None,
+            ),
             meeting(
                 "under way",
                 "2026-11-25T14:00:00Z",

@@ -407,7 +407,11 @@ mod tests {
         s.general.join_shortcut = Some("CmdOrCtrl+Alt+J".into());
         s.save(&path).unwrap();
         assert_eq!(
-            Settings::load(&path).unwrap().general.join_shortcut.as_deref(),
+            Settings::load(&path)
+                .unwrap()
+                .general
+                .join_shortcut
+                .as_deref(),
             Some("CmdOrCtrl+Alt+J")
         );
     }
