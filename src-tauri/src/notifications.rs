@@ -1,8 +1,8 @@
 //! Native notifications for reminders, with Join and Snooze buttons where the notification
 //! server shows actions, under the app's own name and icon, critical at the start of an event.
-//! Linux sends the freedesktop `Notify` call itself ([`freedesktop`]), since the notification
+//! Linux sends the freedesktop `Notify` call itself (`freedesktop.rs`), since the notification
 //! plugin names the sender after the binary and sets no urgency; macOS and Windows use the
-//! plugin ([`plugin`]), where the bundle's identity (name and icon) is the sender and there is no
+//! plugin (`plugin.rs`), where the bundle's identity (name and icon) is the sender and there is no
 //! urgency to set. Both report what the user did to [`perform`].
 
 #[cfg(target_os = "linux")]
@@ -20,9 +20,6 @@ use tauri::AppHandle;
 
 use crate::commands::{open_web_link, state};
 use crate::windows::{self, Window};
-
-/// The sender's name on every notification (not the binary's name).
-pub const APP_NAME: &str = "Calendar Buddy";
 
 /// Action ids and their button titles (a reminder without a link has no Join).
 const JOIN: (&str, &str) = ("join", "Join");
@@ -47,16 +44,6 @@ impl Action {
             id if id == SNOOZE.0 => Some(Action::Snooze),
             _ => None,
         }
-    }
-}
-
-/// The freedesktop urgency of a reminder: critical (2) when the event starts, normal (1) for the
-/// ones ahead of it, so the at-start one stays on screen and breaks through do-not-disturb.
-fn urgency(reminder: &Reminder) -> u8 {
-    if reminder.key.lead_minutes == 0 {
-        2
-    } else {
-        1
     }
 }
 
@@ -127,13 +114,6 @@ pub(crate) mod tests {
             meeting_url: meeting_url.map(str::to_owned),
             start: "2026-11-25T14:00:00Z".parse::<DateTime<Utc>>().unwrap(),
         }
-    }
-
-    #[test]
-    fn the_at_start_reminder_is_critical_and_the_others_normal() {
-        assert_eq!(urgency(&reminder(0, None)), 2);
-        assert_eq!(urgency(&reminder(10, None)), 1);
-        assert_eq!(urgency(&reminder(1, None)), 1);
     }
 
     #[test]

@@ -15,7 +15,10 @@ use zbus::message::Type;
 use zbus::zvariant::Value;
 use zbus::{Connection, MatchRule, Message, MessageStream};
 
-use super::{buttons, perform, urgency, Action, APP_NAME};
+use super::{buttons, perform, Action};
+
+/// The sender's name on every notification (not the binary's name).
+const APP_NAME: &str = "Calendar Buddy";
 
 const BUS: &str = "org.freedesktop.Notifications";
 const PATH: &str = "/org/freedesktop/Notifications";
@@ -49,6 +52,16 @@ pub fn show(app: &AppHandle, reminder: &Reminder) {
             tracing::warn!("cannot show a notification: {e}");
         }
     });
+}
+
+/// The freedesktop urgency of a reminder: critical (2) when the event starts, normal (1) for the
+/// ones ahead of it, so the at-start one stays on screen and breaks through do-not-disturb.
+fn urgency(reminder: &Reminder) -> u8 {
+    if reminder.key.lead_minutes == 0 {
+        2
+    } else {
+        1
+    }
 }
 
 /// The arguments of one `Notify` call.
@@ -190,6 +203,13 @@ fn plain_body(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::notifications::tests::reminder;
+
+    #[test]
+    fn the_at_start_reminder_is_critical_and_the_others_normal() {
+        assert_eq!(urgency(&reminder(0, None)), 2);
+        assert_eq!(urgency(&reminder(10, None)), 1);
+        assert_eq!(urgency(&reminder(1, None)), 1);
+    }
 
     #[test]
     fn markup_in_the_body_is_escaped() {
