@@ -10,6 +10,7 @@ fn main() {
             "calendars",
             "set_calendar_enabled",
             "set_calendar_color",
+            "set_calendar_reminders",
             "connect_google",
             "connect_microsoft",
             "cancel_connect",

@@ -5,7 +5,7 @@
 
 use calbuddy_engine::EngineEvent;
 use chrono::{Duration, DurationRound, Utc};
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Emitter};
 
 use crate::commands::{state, sync_status_of};
 use crate::{notifications, reminders, tray};
@@ -69,8 +69,7 @@ async fn minute_loop(app: AppHandle) {
         }
         last_tick = now;
         tray::refresh(&app, now).await;
-        let snoozes = app.state::<reminders::Snoozes>();
-        let next_due = reminders::step(&*state(&app).engine, now, &snoozes, |reminder| {
+        let next_due = reminders::step(&*state(&app).engine, now, |reminder| {
             notifications::show(&app, reminder)
         })
         .await;

@@ -12,6 +12,7 @@ use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
 
 use crate::settings_view::{apply, view, ClientsFromEnv, SettingsInput, SettingsView};
+use crate::shortcut::{self, ShortcutError, StartProblem};
 use crate::state::AppState;
 use crate::windows::{self, Window};
 
@@ -96,6 +97,17 @@ pub async fn set_calendar_enabled(
         state.sync.sync_now();
     }
     Ok(())
+}
+
+/// Turns a calendar's reminders on or off (the engine's data-changed event makes the minute
+/// loop plan again at once).
+#[tauri::command]
+pub async fn set_calendar_reminders(state: State<'_, AppState>, id: i64, on: bool) -> Result<()> {
+    state
+        .engine
+        .set_calendar_reminders(id, on)
+        .await
+        .map_err(fail)
 }
 
 #[tauri::command]
@@ -269,12 +281,16 @@ pub async fn add_demo(state: State<'_, AppState>) -> Result<Account> {
 }
 
 #[tauri::command]
-pub fn settings(state: State<'_, AppState>) -> Result<SettingsView> {
-    state
+pub fn settings(app: AppHandle, state: State<'_, AppState>) -> Result<SettingsView> {
+    let mut shown = state
         .engine
         .settings()
         .map(|s| view(s, ClientsFromEnv::read()))
-        .map_err(fail)
+        .map_err(fail)?;
+    if let Ok(problem) = app.state::<StartProblem>().0.lock() {
+        shown.join_shortcut_problem.clone_from(&problem);
+    }
+    Ok(shown)
 }
 
 /// Validates and saves the settings; they take effect at once (sync interval, reminders,
@@ -288,10 +304,16 @@ pub fn save_settings(
     let mut saved = state.engine.settings().map_err(fail)?;
     let env = ClientsFromEnv::read();
     let login_changed = saved.general.start_at_login != settings.general.start_at_login;
+    let old_shortcut = saved.general.join_shortcut.clone();
     apply(&mut saved, settings, &env).map_err(|e| fail(e.into()))?;
-    saved
-        .save(&state.engine.config().data_dir.config())
-        .map_err(|e| fail(e.into()))?;
+    // A shortcut that does not parse or cannot be registered is refused before anything is
+    // saved; the one registered before stays.
+    let new_shortcut = saved.general.join_shortcut.as_deref();
+    shortcut::replace(&app, old_shortcut.as_deref(), new_shortcut).map_err(shortcut_error)?;
+    if let Err(e) = saved.save(&state.engine.config().data_dir.config()) {
+        let _ = shortcut::replace(&app, new_shortcut, old_shortcut.as_deref());
+        return Err(fail(e.into()));
+    }
     if login_changed {
         let autostart = app.autolaunch();
         let applied = if saved.general.start_at_login {
@@ -306,6 +328,14 @@ pub fn save_settings(
     // Open windows re-read what they show (the dashboard's time format, for one).
     let _ = app.emit("data-changed", ());
     Ok(view(saved, env))
+}
+
+fn shortcut_error(e: ShortcutError) -> ErrorPayload {
+    let code = match e {
+        ShortcutError::Invalid(_) => "invalid_shortcut",
+        ShortcutError::Unavailable(_) => "shortcut_unavailable",
+    };
+    error(code, e.to_string())
 }
 
 /// Opens an http(s) link in the system browser; anything else is refused.
@@ -380,5 +410,27 @@ mod tests {
             let e = web_link(refused).unwrap_err();
             assert_eq!(e.code, "bad_link", "{refused}");
         }
+    }
+
+    /// Every command the build script generates a permission for is granted to the windows,
+    /// and nothing else is: a command left out of the capability fails in the webview.
+    #[test]
+    fn the_capability_grants_every_command() {
+        let build = include_str!("../build.rs");
+        let capability = include_str!("../capabilities/default.json");
+        let commands: Vec<&str> = build
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix("\","))
+            .collect();
+        assert!(commands.contains(&"set_calendar_reminders"), "{commands:?}");
+        for command in &commands {
+            let grant = format!("\"allow-{}\"", command.replace('_', "-"));
+            assert!(capability.contains(&grant), "{grant} is not granted");
+        }
+        assert_eq!(
+            capability.matches("\"allow-").count(),
+            commands.len(),
+            "a grant for a command that does not exist"
+        );
     }
 }

@@ -8,6 +8,7 @@ mod commands;
 mod notifications;
 mod reminders;
 mod settings_view;
+mod shortcut;
 mod state;
 #[cfg(target_os = "linux")]
 mod system_events;
@@ -46,6 +47,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(shortcut::plugin())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec!["--hidden"]),
@@ -63,6 +65,7 @@ pub fn run() {
             commands::calendars,
             commands::set_calendar_enabled,
             commands::set_calendar_color,
+            commands::set_calendar_reminders,
             commands::connect_google,
             commands::connect_microsoft,
             commands::cancel_connect,
@@ -87,6 +90,7 @@ pub fn run() {
                 async move { SyncService::spawn(engine) }
             });
             app.manage(AppState::new(engine.clone(), sync));
+            shortcut::start(&handle);
             tray::create(&handle)?;
             notifications::init(&handle);
             background::start(&handle);

@@ -1,15 +1,17 @@
 //! The minute loop's reminder step: plan from the upcoming events, record the due (and stale)
 //! reminders as done, then show the due ones. Recording comes first: a reminder shown but not
 //! recorded would be shown again every minute, while one not recorded is not shown and is
-//! tried again next minute. Every failure is logged and never ends the loop.
+//! tried again next minute. Snoozes are kept in the engine's store, so one outlives a restart;
+//! a snooze is forgotten before its reminder is shown again, by the same rule. Every failure is
+//! logged and never ends the loop.
 
 use std::collections::HashSet;
 use std::future::Future;
-use std::sync::{Mutex, PoisonError};
 
-use calbuddy_engine::reminders::{self, Reminder, ReminderKey, ReminderPlan, Snooze};
+use calbuddy_engine::reminders::{self, Reminder, ReminderKey, ReminderPlan, Snooze, SnoozePlan};
 use calbuddy_engine::settings::NotificationSettings;
 use calbuddy_engine::store::EventView;
+use calbuddy_engine::time_format::{HourCycle, TimeFormat};
 use calbuddy_engine::{Engine, EngineError};
 use chrono::{DateTime, Utc};
 
@@ -21,6 +23,9 @@ const EVENTS: u32 = 500;
 /// What a reminder step reads and writes: the engine, or a stand-in in tests.
 pub trait ReminderSource: Sync {
     fn notification_settings(&self) -> Result<NotificationSettings, EngineError>;
+    /// How the body writes the start time: the tray's rule (`general.time_format`, else the
+    /// locale).
+    fn hour_cycle(&self) -> HourCycle;
     fn upcoming(
         &self,
         now: DateTime<Utc>,
@@ -31,6 +36,11 @@ pub trait ReminderSource: Sync {
         keys: &[ReminderKey],
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), EngineError>> + Send;
+    fn snoozes(&self) -> impl Future<Output = Result<Vec<Snooze>, EngineError>> + Send;
+    fn forget_snoozes(
+        &self,
+        keys: &[ReminderKey],
+    ) -> impl Future<Output = Result<(), EngineError>> + Send;
 }
 
 impl ReminderSource for Engine {
@@ -38,9 +48,17 @@ impl ReminderSource for Engine {
         Ok(self.settings()?.notifications)
     }
 
+    fn hour_cycle(&self) -> HourCycle {
+        // Unreadable settings are reported by notification_settings; the locale still holds.
+        self.settings()
+            .map_or(TimeFormat::System, |s| s.general.time_format)
+            .hour_cycle()
+    }
+
     async fn upcoming(&self, now: DateTime<Utc>) -> Result<Vec<EventView>, EngineError> {
-        // Declined events too: whether to skip them is a reminder setting.
-        Engine::upcoming(self, now, DAYS, EVENTS, true).await
+        // Declined events too (whether to skip them is a reminder setting); calendars with
+        // reminders off left out.
+        self.reminder_events(now, DAYS, EVENTS).await
     }
 
     async fn fired(&self) -> Result<HashSet<ReminderKey>, EngineError> {
@@ -49,6 +67,14 @@ impl ReminderSource for Engine {
 
     async fn record(&self, keys: &[ReminderKey], now: DateTime<Utc>) -> Result<(), EngineError> {
         Ok(self.store().mark_reminders_fired(keys, now).await?)
+    }
+
+    async fn snoozes(&self) -> Result<Vec<Snooze>, EngineError> {
+        Ok(self.store().snoozed_reminders().await?)
+    }
+
+    async fn forget_snoozes(&self, keys: &[ReminderKey]) -> Result<(), EngineError> {
+        Ok(self.store().remove_snoozes(keys).await?)
     }
 }
 
@@ -62,42 +88,33 @@ enum StepError {
     Fired(EngineError),
     #[error("cannot record reminders as shown, so they are not shown now: {0}")]
     Record(EngineError),
-}
-
-/// The reminders the user snoozed, waiting to come back (kept in memory: a snooze does not
-/// outlive the app).
-#[derive(Default)]
-pub struct Snoozes(Mutex<Vec<Snooze>>);
-
-impl Snoozes {
-    pub fn add(&self, snooze: Snooze) {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(snooze);
-    }
+    #[error("cannot read the snoozed reminders: {0}")]
+    Snoozes(EngineError),
+    #[error("cannot forget snoozes, so they are not shown now: {0}")]
+    ForgetSnoozes(EngineError),
 }
 
 /// Shows the reminders due at `now` through `notify` (once each) and returns when the next one
 /// falls due. On a failure nothing is shown, the failure is logged and `None` is returned: the
-/// loop looks again at the next minute.
+/// loop looks again at the next minute. Snoozes that cannot be read do not hold back the
+/// planned reminders.
 pub async fn step(
     source: &impl ReminderSource,
     now: DateTime<Utc>,
-    snoozes: &Snoozes,
     notify: impl Fn(&Reminder),
 ) -> Option<DateTime<Utc>> {
     match plan_and_record(source, now).await {
         Ok((plan, events)) => {
-            let snoozed = {
-                let mut waiting = snoozes.0.lock().unwrap_or_else(PoisonError::into_inner);
-                let snoozed = reminders::plan_snoozed(&events, &waiting, now);
-                // Taken out before they are shown: each snooze fires once.
-                waiting.clone_from(&snoozed.waiting);
-                snoozed
+            let snoozed = match snoozed_and_forgotten(source, &events, now).await {
+                Ok(snoozed) => snoozed,
+                Err(e) => {
+                    tracing::error!("reminders: {e}");
+                    SnoozePlan::default()
+                }
             };
-            for reminder in plan.due.iter().chain(&snoozed.due) {
-                notify(reminder);
+            let hours = source.hour_cycle();
+            for reminder in plan.due.into_iter().chain(snoozed.due) {
+                notify(&reminder.in_hours(hours));
             }
             match (plan.next_due, snoozed.next_due) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -109,6 +126,29 @@ pub async fn step(
             None
         }
     }
+}
+
+/// Plans the stored snoozes and forgets those done (due now, or whose event is gone, moved or
+/// over) before any is shown: each snooze fires once.
+async fn snoozed_and_forgotten(
+    source: &impl ReminderSource,
+    events: &[EventView],
+    now: DateTime<Utc>,
+) -> Result<SnoozePlan, StepError> {
+    let snoozes = source.snoozes().await.map_err(StepError::Snoozes)?;
+    let plan = reminders::plan_snoozed(events, &snoozes, now);
+    let done: Vec<ReminderKey> = snoozes
+        .into_iter()
+        .filter(|s| !plan.waiting.contains(s))
+        .map(|s| s.key)
+        .collect();
+    if !done.is_empty() {
+        source
+            .forget_snoozes(&done)
+            .await
+            .map_err(StepError::ForgetSnoozes)?;
+    }
+    Ok(plan)
 }
 
 async fn plan_and_record(
@@ -147,6 +187,8 @@ mod tests {
     struct Source {
         events: Vec<EventView>,
         fired: Mutex<HashSet<ReminderKey>>,
+        snoozes: Mutex<Vec<Snooze>>,
+        hours: HourCycle,
         failing_reads: AtomicUsize,
         failing_writes: AtomicUsize,
     }
@@ -165,6 +207,10 @@ mod tests {
     impl ReminderSource for Source {
         fn notification_settings(&self) -> Result<NotificationSettings, EngineError> {
             Ok(NotificationSettings::default())
+        }
+
+        fn hour_cycle(&self) -> HourCycle {
+            self.hours
         }
 
         async fn upcoming(&self, _now: DateTime<Utc>) -> Result<Vec<EventView>, EngineError> {
@@ -189,12 +235,26 @@ mod tests {
             self.fired.lock().unwrap().extend(keys.iter().cloned());
             Ok(())
         }
+
+        async fn snoozes(&self) -> Result<Vec<Snooze>, EngineError> {
+            Ok(self.snoozes.lock().unwrap().clone())
+        }
+
+        async fn forget_snoozes(&self, keys: &[ReminderKey]) -> Result<(), EngineError> {
+            self.snoozes
+                .lock()
+                .unwrap()
+                .retain(|s| !keys.contains(&s.key));
+            Ok(())
+        }
     }
 
     fn source(failing_reads: usize, failing_writes: usize) -> Source {
         Source {
             events: vec![review()],
             fired: Mutex::default(),
+            snoozes: Mutex::default(),
+            hours: HourCycle::H24,
             failing_reads: AtomicUsize::new(failing_reads),
             failing_writes: AtomicUsize::new(failing_writes),
         }
@@ -231,12 +291,9 @@ mod tests {
         let mut shown = Vec::new();
         for minute in 0..count {
             let this = Mutex::new(Vec::new());
-            step(
-                source,
-                start + Duration::minutes(minute),
-                &Snoozes::default(),
-                |r| this.lock().unwrap().push(r.title.clone()),
-            )
+            step(source, start + Duration::minutes(minute), |r| {
+                this.lock().unwrap().push(r.title.clone())
+            })
             .await;
             shown.push(this.into_inner().unwrap());
         }
@@ -263,24 +320,43 @@ mod tests {
     async fn the_next_due_time_is_returned_and_nothing_on_failure() {
         let source = source(1, 0);
         let before: DateTime<Utc> = "2026-11-25T13:00:00Z".parse().unwrap();
+        assert_eq!(step(&source, before, |_| {}).await, None);
         assert_eq!(
-            step(&source, before, &Snoozes::default(), |_| {}).await,
-            None
-        );
-        assert_eq!(
-            step(&source, before, &Snoozes::default(), |_| {}).await,
+            step(&source, before, |_| {}).await,
             Some("2026-11-25T13:50:00Z".parse().unwrap())
         );
     }
 
     #[tokio::test]
+    async fn the_body_follows_the_hour_cycle() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let start = at("2026-11-25T14:00:00Z")
+            .with_timezone(&chrono::Local)
+            .time();
+        for hours in [HourCycle::H12, HourCycle::H24] {
+            let source = Source {
+                hours,
+                ..source(0, 0)
+            };
+            let shown = Mutex::new(Vec::new());
+            step(&source, at("2026-11-25T13:50:00Z"), |r| {
+                shown.lock().unwrap().push(r.body.clone())
+            })
+            .await;
+            assert_eq!(
+                shown.into_inner().unwrap(),
+                [format!("Starts in 10 min · {}", hours.time(start))]
+            );
+        }
+    }
+
+    #[tokio::test]
     async fn a_snoozed_reminder_comes_back_once_and_sets_the_next_wake() {
         let source = source(0, 0);
-        let snoozes = Snoozes::default();
         let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
         let shown = Mutex::new(Vec::new());
-        step(&source, at("2026-11-25T13:50:00Z"), &snoozes, |r| {
-            snoozes.add(Snooze::new(
+        step(&source, at("2026-11-25T13:50:00Z"), |r| {
+            source.snoozes.lock().unwrap().push(Snooze::new(
                 r.key.clone(),
                 r.start,
                 at("2026-11-25T13:50:00Z"),
@@ -288,14 +364,14 @@ mod tests {
             shown.lock().unwrap().push(r.body.clone());
         })
         .await;
-        let next = step(&source, at("2026-11-25T13:51:00Z"), &snoozes, |_| {}).await;
+        let next = step(&source, at("2026-11-25T13:51:00Z"), |_| {}).await;
         assert_eq!(
             next,
             Some(at("2026-11-25T13:55:00Z")),
             "wakes for the snooze"
         );
         for minute in ["2026-11-25T13:55:00Z", "2026-11-25T13:56:00Z"] {
-            step(&source, at(minute), &snoozes, |r| {
+            step(&source, at(minute), |r| {
                 shown.lock().unwrap().push(r.body.clone())
             })
             .await;
@@ -303,5 +379,56 @@ mod tests {
         let shown = shown.into_inner().unwrap();
         assert_eq!(shown.len(), 2, "{shown:?}");
         assert!(shown[1].starts_with("Starts in 5 min"), "{shown:?}");
+    }
+
+    /// A snooze kept by one run of the app comes back in the next: snoozed, the engine closed
+    /// and opened again, the reminder shows at the snooze's time, once.
+    #[tokio::test]
+    async fn a_snooze_outlives_a_restart() {
+        use calbuddy_engine::EngineConfig;
+
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        let (snooze, title) = {
+            let engine = Engine::open(EngineConfig::in_dir(dir.path()))
+                .await
+                .unwrap();
+            engine.connect_demo(now).await.unwrap();
+            let events = engine.reminder_events(now, DAYS, EVENTS).await.unwrap();
+            let event = events
+                .iter()
+                .find(|e| {
+                    !e.all_day
+                        && calbuddy_engine::agenda::span(e, &Utc)
+                            .is_some_and(|s| s.start > now + Duration::minutes(20))
+                })
+                .expect("the demo has a meeting ahead");
+            let start = calbuddy_engine::agenda::span(event, &Utc).unwrap().start;
+            let key = ReminderKey::for_event(event, 10);
+            // Shown ten minutes before, then snoozed.
+            let shown_at = start - Duration::minutes(10);
+            engine
+                .store()
+                .mark_reminders_fired(std::slice::from_ref(&key), shown_at)
+                .await
+                .unwrap();
+            let snooze = Snooze::new(key, start, shown_at);
+            engine.store().add_snooze(&snooze).await.unwrap();
+            (snooze, event.title.clone())
+        };
+        let engine = Engine::open(EngineConfig::in_dir(dir.path()))
+            .await
+            .unwrap();
+        let shown = Mutex::new(Vec::new());
+        let record = |r: &Reminder| shown.lock().unwrap().push((r.title.clone(), r.key.clone()));
+        let early = step(&engine, snooze.until - Duration::seconds(30), record).await;
+        assert!(early.is_some_and(|due| due <= snooze.until));
+        step(&engine, snooze.until, record).await;
+        step(&engine, snooze.until + Duration::minutes(1), record).await;
+        let shown = shown.into_inner().unwrap();
+        let snoozed: Vec<_> = shown.iter().filter(|(_, k)| *k == snooze.key).collect();
+        assert_eq!(snoozed.len(), 1, "{shown:?}");
+        assert_eq!(snoozed[0].0, title);
+        assert!(engine.store().snoozed_reminders().await.unwrap().is_empty());
     }
 }

@@ -19,6 +19,10 @@ pub struct SettingsView {
     /// How the dashboard writes clock times: `general.time_format` with `system` resolved
     /// from the locale here, since the webview cannot read the process's `LC_TIME`.
     pub hour_cycle: HourCycle,
+    /// Why the saved join shortcut could not be registered when the app started, if it could
+    /// not (another app holds it); a refused change is the save's error instead.
+    #[serde(default)]
+    pub join_shortcut_problem: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -99,6 +103,7 @@ pub fn view(s: Settings, env: ClientsFromEnv) -> SettingsView {
         },
         hour_cycle: s.general.time_format.hour_cycle(),
         general: s.general,
+        join_shortcut_problem: None,
     }
 }
 

@@ -1,5 +1,6 @@
 """A minimal org.freedesktop.Notifications server on the session bus. Each Notify call is
-appended to a file as one JSON line ({app_name, summary, body, ..., at: Unix time}) so a test can assert on
+appended to a file as one JSON line ({app_name, app_icon, summary, body, actions, hints, ...,
+at: Unix time}; numeric hints such as urgency as numbers, the others as text) so a test can assert on
 the reminders the app shows. A test plays the user's click through the extra method
 org.calbuddy.E2E.InvokeAction(id, action_key): the server then emits ActionInvoked from
 /org/freedesktop/Notifications, as a real server does. Usage: notify_server.py OUT_FILE.
@@ -40,7 +41,10 @@ class Server(dbus.service.Object):
             self.next_id += 1
             nid = self.next_id
         self.shown.add(nid)
+        # dbus.Byte (urgency) and the other integer types are ints; strings and the rest as text.
+        plain_hints = {str(k): (int(v) if isinstance(v, int) else str(v)) for k, v in hints.items()}
         self._log({"method": "Notify", "id": nid, "app_name": str(app_name),
+                   "app_icon": str(app_icon), "hints": plain_hints,
                    "summary": str(summary), "body": str(body),
                    "actions": [str(a) for a in actions], "expire_timeout": int(expire_timeout)})
         return dbus.UInt32(nid)

@@ -500,6 +500,12 @@ class MainScenario:
                          lambda: self.notifications.notifies(T_REMINDER), timeout=30)
         n = got[0]
         check(n["body"].startswith("Starts in"), f"unexpected body {n['body']!r}")
+        # Sent under the app's name and icon; a lead-time reminder is of normal urgency (1;
+        # the one at the start is critical, 2).
+        check(n["app_name"] == "Calendar Buddy", f"sent as {n['app_name']!r}")
+        check(n["app_icon"] == "calbuddy-desktop", f"icon {n['app_icon']!r}")
+        check(n["hints"].get("urgency") == 1, f"urgency hint {n['hints']!r}")
+        check(n["hints"].get("desktop-entry") == "calbuddy-desktop", f"desktop-entry hint {n['hints']!r}")
         check(hhmm(self.t_reminder) in n["body"], f"start time {hhmm(self.t_reminder)} not in body {n['body']!r}")
         # Later syncs re-plan: still exactly one.
         check(len(got) == 1, f"{len(got)} notifications for {T_REMINDER!r}: {got}")

@@ -26,6 +26,8 @@ export type Calendar = {
   primary: boolean;
   read_only: boolean;
   enabled: boolean;
+  /** Whether its events get reminders (on by default; the calendar stays shown when off). */
+  reminders: boolean;
   last_attempt_at: string | null;
   last_success_at: string | null;
   last_error: string | null;
@@ -103,6 +105,11 @@ export type Settings = {
     at_start: boolean;
     only_with_meeting_link: boolean;
     skip_declined: boolean;
+    /**
+     * Use each event's own reminder times (from the provider) where its calendar has them;
+     * absent from a shell whose engine does not read them, and then not shown.
+     */
+    use_event_reminders?: boolean;
   };
   google: { client_id: string | null; client_secret_set: boolean; from_environment: boolean };
   /**
@@ -115,7 +122,15 @@ export type Settings = {
    * time_format: how clock times are written ("system" follows the locale); tray_all_day: the
    * tray lists all-day events (one line per day).
    */
-  general: { start_at_login: boolean; time_format: "system" | "12h" | "24h"; tray_all_day: boolean };
+  general: {
+    start_at_login: boolean;
+    time_format: "system" | "12h" | "24h";
+    tray_all_day: boolean;
+    /** The global "Join next meeting" shortcut, e.g. "CmdOrCtrl+Alt+J"; null (or absent): off. */
+    join_shortcut?: string | null;
+  };
+  /** Why the saved join shortcut could not be registered when the app started (another app has it). */
+  join_shortcut_problem?: string | null;
   /** time_format with "system" resolved by the shell from the locale (which the webview cannot read). */
   hour_cycle?: "12h" | "24h";
 };
@@ -179,6 +194,8 @@ export const accounts = () => call<Account[]>("accounts");
 export const calendars = () => call<Calendar[]>("calendars");
 export const setCalendarEnabled = (id: number, enabled: boolean) =>
   call<null>("set_calendar_enabled", { id, enabled });
+export const setCalendarReminders = (id: number, on: boolean) =>
+  call<null>("set_calendar_reminders", { id, on });
 export const setCalendarColor = (id: number, color: string) =>
   call<null>("set_calendar_color", { id, color });
 /** Long-running: resolves once the user signed in and the first sync finished. */

@@ -51,6 +51,7 @@ export function calendar(over: Partial<Calendar> = {}): Calendar {
     primary: true,
     read_only: false,
     enabled: true,
+    reminders: true,
     last_attempt_at: null,
     last_success_at: null,
     last_error: null,

@@ -29,7 +29,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List calendars, or turn one on or off.
+    /// List calendars, turn one on or off, or turn its reminders on or off.
     Calendars {
         /// Print JSON instead of text.
         #[arg(long)]
@@ -197,6 +197,21 @@ pub enum CalendarsAction {
         /// The calendar's id (see `calbuddy calendars`).
         id: i64,
     },
+    /// Turn the desktop reminders of this calendar's events on or off (it stays shown).
+    Reminders {
+        /// The calendar's id (see `calbuddy calendars`).
+        id: i64,
+        /// `on` or `off`.
+        #[arg(value_enum)]
+        state: OnOff,
+    },
+}
+
+/// A switch's position on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
 }
 
 #[derive(Debug, Subcommand)]

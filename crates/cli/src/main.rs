@@ -8,11 +8,12 @@ mod password;
 
 use std::process::ExitCode;
 
+use calbuddy_engine::time_format::TimeFormat;
 use calbuddy_engine::{Engine, EngineConfig, EngineError};
 use chrono::{Local, Utc};
 use clap::Parser;
 
-use args::{CalendarsAction, Cli, Command, SettingsAction};
+use args::{CalendarsAction, Cli, Command, OnOff, SettingsAction};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -123,7 +124,13 @@ fn fail(message: &str) -> ExitCode {
 async fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let engine = Engine::open(EngineConfig::from_env()?).await?;
     let now = Utc::now();
-    let out = output::Out::new(cli.json());
+    // Unreadable settings do not stop a listing (the command that needs them says so); the
+    // locale still decides the clock.
+    let hours = engine
+        .settings()
+        .map_or(TimeFormat::System, |s| s.general.time_format)
+        .hour_cycle();
+    let out = output::Out::new(cli.json(), hours);
     match cli.command {
         Command::Connect { target } => return connect::run(&engine, target, &out, now).await,
         Command::Accounts { .. } => out.accounts(&engine.accounts().await?)?,
@@ -136,6 +143,14 @@ async fn run(cli: Cli) -> Result<ExitCode, CliError> {
             action: Some(CalendarsAction::Disable { id }),
             ..
         } => engine.set_calendar_enabled(id, false).await?,
+        Command::Calendars {
+            action: Some(CalendarsAction::Reminders { id, state }),
+            ..
+        } => {
+            engine
+                .set_calendar_reminders(id, state == OnOff::On)
+                .await?
+        }
         Command::Sync { account_id } => {
             let progress = output::SyncProgressBar::start(&engine);
             let results = engine.sync(account_id, now).await?;

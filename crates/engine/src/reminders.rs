@@ -12,6 +12,7 @@ use crate::agenda::span;
 use crate::settings::NotificationSettings;
 use crate::store::EventView;
 use crate::text::one_line;
+use crate::time_format::HourCycle;
 
 mod snooze;
 pub use snooze::{plan_snoozed, Snooze, SnoozePlan, SNOOZE};
@@ -45,6 +46,24 @@ pub struct Reminder {
     pub start: DateTime<Utc>,
 }
 
+/// The parts of a reminder's body between which [`Reminder::in_hours`] finds the start time.
+const BODY_SEPARATOR: &str = " · ";
+
+impl Reminder {
+    /// The reminder with its start time written in `hours` ("2:00 PM" or "14:00"), as the
+    /// tray writes times; the plan writes it 24-hour. The time is always the body's second
+    /// part, after "Starts in …" or "Starting now" and before any place, whatever the place holds.
+    pub fn in_hours(mut self, hours: HourCycle) -> Reminder {
+        let mut parts: Vec<&str> = self.body.splitn(3, BODY_SEPARATOR).collect();
+        let time = hours.time(self.start.with_timezone(&chrono::Local).time());
+        if parts.len() >= 2 {
+            parts[1] = &time;
+            self.body = parts.join(BODY_SEPARATOR);
+        }
+        self
+    }
+}
+
 /// What to do now and when to look again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReminderPlan {
@@ -54,6 +73,19 @@ pub struct ReminderPlan {
     pub stale: Vec<ReminderKey>,
     /// The next time a reminder falls due, if any.
     pub next_due: Option<DateTime<Utc>>,
+}
+
+/// The events whose calendar has reminders on (`muted` holds the calendars whose reminders the
+/// user turned off): the step before [`plan`] and [`plan_snoozed`], so a muted calendar
+/// neither reminds nor brings back a snooze. A meeting shown once for several calendars
+/// (`also_in`) is reminded if any of them has reminders on.
+pub fn with_reminders_on(mut events: Vec<EventView>, muted: &HashSet<i64>) -> Vec<EventView> {
+    events.retain(|e| {
+        std::iter::once(e.calendar_id)
+            .chain(e.also_in.iter().map(|a| a.calendar_id))
+            .any(|id| !muted.contains(&id))
+    });
+    events
 }
 
 /// Plans reminders for `events` (the upcoming occurrences, declined ones included).
@@ -154,7 +186,7 @@ fn reminder(
         key,
         event_id: event.id.clone(),
         title: one_line(&event.title),
-        body: parts.join(" · "),
+        body: parts.join(BODY_SEPARATOR),
         meeting_url: event.meeting_url.clone(),
         start,
     }
@@ -434,6 +466,74 @@ mod tests {
         );
         assert_eq!(keys(&p.due), [("Review".to_owned(), 1)]);
         assert_eq!(p.stale, vec![ReminderKey::for_event(&review[0], 10)]);
+    }
+
+    #[test]
+    fn a_calendar_with_reminders_off_reminds_of_nothing() {
+        let mut events = day();
+        events[1].calendar_id = 2;
+        let events = with_reminders_on(events, &[2].into());
+        let p = plan(
+            &events,
+            &settings(),
+            &HashSet::new(),
+            t("2026-11-25T10:00:00Z"),
+        );
+        assert_eq!(p.next_due, None, "the review's calendar is muted");
+        let p = plan(
+            &events,
+            &settings(),
+            &HashSet::new(),
+            t("2026-11-25T09:20:00Z"),
+        );
+        assert_eq!(keys(&p.due), [("Stand-up".to_owned(), 10)]);
+    }
+
+    #[test]
+    fn a_meeting_in_two_calendars_is_reminded_while_either_has_reminders_on() {
+        let mut review = day().remove(1);
+        review.calendar_id = 2;
+        review.also_in = vec![crate::store::AlsoIn {
+            calendar_id: 3,
+            calendar_name: "Team".into(),
+            calendar_color: None,
+            account_id: 2,
+        }];
+        assert_eq!(
+            with_reminders_on(vec![review.clone()], &[2].into()).len(),
+            1
+        );
+        assert_eq!(
+            with_reminders_on(vec![review.clone()], &[3].into()).len(),
+            1
+        );
+        assert!(with_reminders_on(vec![review], &[2, 3].into()).is_empty());
+    }
+
+    #[test]
+    fn the_body_writes_the_start_time_in_the_chosen_hour_cycle() {
+        let mut review = day().remove(1);
+        review.location = Some("Room · 4".into());
+        let p = plan(
+            &[review],
+            &settings(),
+            &HashSet::new(),
+            t("2026-11-25T13:50:00Z"),
+        );
+        let local = t("2026-11-25T14:00:00Z")
+            .with_timezone(&chrono::Local)
+            .time();
+        let twelve = p.due[0].clone().in_hours(HourCycle::H12);
+        assert_eq!(
+            twelve.body,
+            format!(
+                "Starts in 10 min · {} · Room · 4",
+                HourCycle::H12.time(local)
+            )
+        );
+        assert!(twelve.body.contains(" PM ·") || twelve.body.contains(" AM ·"));
+        let back = twelve.in_hours(HourCycle::H24);
+        assert_eq!(back.body, p.due[0].body, "24-hour is what the plan writes");
     }
 
     #[test]

@@ -108,6 +108,9 @@ pub struct GeneralSettings {
     pub time_format: TimeFormat,
     /// List all-day events in the tray menu (on one line per day); off hides them.
     pub tray_all_day: bool,
+    /// The desktop app's global "Join next meeting" shortcut, e.g. `CmdOrCtrl+Alt+J`; none
+    /// (the default) is off. The desktop app checks and registers it.
+    pub join_shortcut: Option<String>,
 }
 
 impl Default for GeneralSettings {
@@ -116,6 +119,7 @@ impl Default for GeneralSettings {
             start_at_login: false,
             time_format: TimeFormat::System,
             tray_all_day: true,
+            join_shortcut: None,
         }
     }
 }
@@ -413,6 +417,27 @@ mod tests {
         let back = Settings::load(&path).unwrap();
         assert_eq!(back, s);
         assert_eq!(back.google.client_id.as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn the_join_shortcut_is_off_by_default_and_kept_in_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let mut s = Settings::load(&path).unwrap();
+        assert_eq!(s.general.join_shortcut, None);
+        s.save(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("join_shortcut"), "{text}");
+        s.general.join_shortcut = Some("CmdOrCtrl+Alt+J".into());
+        s.save(&path).unwrap();
+        assert_eq!(
+            Settings::load(&path)
+                .unwrap()
+                .general
+                .join_shortcut
+                .as_deref(),
+            Some("CmdOrCtrl+Alt+J")
+        );
     }
 
     #[test]

@@ -168,7 +168,7 @@ describe("connect Google", () => {
     expect(named(calls, "connect_google")).toHaveLength(1);
     const waiting = $("#connect-waiting", root);
     expect(waiting.hidden).toBe(false);
-    expect(waiting.textContent).toContain("Waiting for you to sign in in your browser…");
+    expect(waiting.textContent).toContain("Finish signing in using the browser window that opened…");
     expect(button("#connect-google").disabled).toBe(true);
 
     button("#connect-cancel").click();
@@ -302,6 +302,41 @@ describe("calendars", () => {
     color.dispatchEvent(new Event("change"));
     await settle();
     expect(named(calls, "set_calendar_color").map((c) => c.args)).toEqual([{ id: 11, color: "#aa3300" }]);
+  });
+
+  test("one row per calendar: Show, Reminders (a labelled bell) and colour; reminders save at once", async () => {
+    const calls = backend({ ...base, calendars: () => [
+      calendar({ id: 10, account_id: 1, name: "Work" }),
+      calendar({ id: 11, account_id: 1, name: "Family", primary: false, reminders: false }),
+      calendar({ id: 12, account_id: 1, name: "Hidden", primary: false, enabled: false }),
+    ] });
+    await mount().ready;
+    const row = $('.calendar[data-calendar-id="10"] .calendar-main', root);
+    expect([...row.querySelectorAll("input")].map((i) => i.className)).toEqual(["calendar-show", "calendar-remind", "color-input"]);
+    const bell = input("#calendar-reminders-10");
+    expect(bell.checked).toBe(true);
+    expect(root.querySelector('label[for="calendar-reminders-10"]')?.textContent).toContain("Reminders for Work");
+    expect(input("#calendar-reminders-11").checked).toBe(false);
+    expect(input("#calendar-reminders-12").disabled).toBe(true); // a hidden calendar reminds of nothing
+    bell.click();
+    input("#calendar-reminders-11").click();
+    await settle();
+    expect(named(calls, "set_calendar_reminders").map((c) => c.args)).toEqual([{ id: 10, on: false }, { id: 11, on: true }]);
+    expect(named(calls, "set_calendar_enabled")).toHaveLength(0);
+
+    input("#calendar-enabled-12").click();
+    await settle();
+    expect(input("#calendar-reminders-12").disabled).toBe(false);
+  });
+
+  test("a refused reminders toggle is undone and explained", async () => {
+    backend({ ...base, set_calendar_reminders: () => Promise.reject({ code: "not_found", message: "No such calendar" }) });
+    await mount().ready;
+    const bell = input("#calendar-reminders-10");
+    bell.click();
+    await settle();
+    expect(bell.checked).toBe(true);
+    expect($('.calendar[data-calendar-id="10"] .field-error', root).textContent).toBe("No such calendar");
   });
 
   test("a failed toggle is undone and explained", async () => {
@@ -443,6 +478,90 @@ describe("preferences", () => {
     expect(saves[1]!.notifications.enabled).toBe(false);
     expect(saves[1]!.general.start_at_login).toBe(true); // built on the first save's result
     expect((root.querySelector("fieldset.subfields") as HTMLFieldSetElement).disabled).toBe(true);
+  });
+
+  test("events' own reminder times: a checkbox when the shell has the setting, saved at once", async () => {
+    const withField = () => {
+      const s = settings();
+      return { ...s, notifications: { ...s.notifications, use_event_reminders: false } };
+    };
+    const calls = backend({
+      ...base,
+      settings: withField,
+      save_settings: (args) => ({ ...withField(), notifications: (args as { settings: SettingsInput }).settings.notifications }),
+    });
+    await mount().ready;
+    const box = input("#notify-event-reminders");
+    expect(box.checked).toBe(false);
+    expect(root.querySelector('label[for="notify-event-reminders"]')?.textContent)
+      .toBe("Use each event's own reminder times when the calendar has them");
+    expect(box.closest("fieldset.subfields")).not.toBeNull(); // off with reminders
+    box.click();
+    await settle();
+    const saves = named(calls, "save_settings").map((c) => (c.args as { settings: SettingsInput }).settings);
+    expect(saves.map((s) => s.notifications.use_event_reminders)).toEqual([true]);
+    expect(saves[0]!.notifications.lead_minutes).toBe(10);
+  });
+
+  test("no events' own reminder times checkbox when the shell's settings lack it", async () => {
+    backend(base);
+    await mount().ready;
+    expect(root.querySelector("#notify-event-reminders")).toBeNull();
+  });
+
+  test("the join shortcut is off by default; turning it on saves CmdOrCtrl+Alt+J, an edit saves on change", async () => {
+    const calls = backend({
+      ...base,
+      save_settings: (args) => {
+        const s = (args as { settings: SettingsInput }).settings;
+        return { ...settings(), general: s.general };
+      },
+    });
+    await mount().ready;
+    const on = input("#join-shortcut-on");
+    const field = input("#join-shortcut");
+    expect(on.checked).toBe(false);
+    expect(field.disabled).toBe(true);
+    expect(field.value).toBe("CmdOrCtrl+Alt+J");
+    expect(root.querySelector('label[for="join-shortcut-on"]')?.textContent).toBe("Join the next meeting with a keyboard shortcut");
+    on.click();
+    await settle();
+    expect(field.disabled).toBe(false);
+    field.value = " Ctrl+Shift+M ";
+    field.dispatchEvent(new Event("change"));
+    await settle();
+    on.click();
+    await settle();
+    const saves = named(calls, "save_settings").map((c) => (c.args as { settings: SettingsInput }).settings.general.join_shortcut);
+    expect(saves).toEqual(["CmdOrCtrl+Alt+J", "Ctrl+Shift+M", null]);
+    expect(field.disabled).toBe(true);
+  });
+
+  test("a refused shortcut shows the shell's message inline and is not kept as saved", async () => {
+    backend({
+      ...base,
+      save_settings: () => Promise.reject({ code: "invalid_shortcut", message: "\"Ctrl+Banana\" is not a shortcut; write it like CmdOrCtrl+Alt+J" }),
+    });
+    await mount().ready;
+    const field = input("#join-shortcut");
+    field.value = "Ctrl+Banana";
+    input("#join-shortcut-on").click();
+    await settle();
+    expect($("#join-shortcut-error", root).textContent).toBe("\"Ctrl+Banana\" is not a shortcut; write it like CmdOrCtrl+Alt+J");
+    expect(input("#join-shortcut-on").checked).toBe(false);
+    expect(field.value).toBe("Ctrl+Banana");
+    expect(field.getAttribute("aria-invalid")).toBe("true");
+  });
+
+  test("a shortcut another app took at start is reported beside the field", async () => {
+    backend({
+      ...base,
+      settings: () => ({ ...settings(), general: { ...settings().general, join_shortcut: "CmdOrCtrl+Alt+J" },
+        join_shortcut_problem: "CmdOrCtrl+Alt+J cannot be used: another app may have it. Choose another shortcut." }),
+    });
+    await mount().ready;
+    expect(input("#join-shortcut-on").checked).toBe(true);
+    expect($("#join-shortcut-error", root).textContent).toContain("another app may have it");
   });
 
   test("the clock choice and the tray's all-day events save at once, keeping each other", async () => {

@@ -4,13 +4,16 @@
 
 use calbuddy_engine::store::EventView;
 use calbuddy_engine::text::one_line;
+use calbuddy_engine::time_format::HourCycle;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
-/// Where and when a listing is read: `now`, the first day listed, and the reader's zone.
+/// Where and when a listing is read: `now`, the first day listed, the reader's zone, and how
+/// clock times are written (the tray's rule: `general.time_format`, else the locale).
 pub struct Listing<'a, Tz: TimeZone> {
     pub now: DateTime<Utc>,
     pub first_day: NaiveDate,
     pub zone: &'a Tz,
+    pub hours: HourCycle,
 }
 
 impl<Tz: TimeZone> Listing<'_, Tz>
@@ -24,6 +27,13 @@ where
             return "Nothing coming up.\n".into();
         }
         let today = self.now.with_timezone(self.zone).date_naive();
+        // The time column fits a same-day span ("09:00–10:00", "11:50 PM–12:30 AM"); the
+        // lines under an event start where its title does.
+        let width = match self.hours {
+            HourCycle::H24 => 13,
+            HourCycle::H12 => 17,
+        };
+        let indent = " ".repeat(width + 7);
         let mut text = String::new();
         let mut current_day: Option<NaiveDate> = None;
         for e in events {
@@ -35,7 +45,7 @@ where
             }
             let mark = if self.is_ongoing(e) { "now" } else { "   " };
             let when = self.time_span(e);
-            text.push_str(&format!("  {mark} {when:<13} {}", title(e)));
+            text.push_str(&format!("  {mark} {when:<width$} {}", title(e)));
             let mut extras = vec![calendars(e)];
             if e.my_response.as_deref() == Some("declined") {
                 extras.push("declined".into());
@@ -51,10 +61,10 @@ where
                 .map(one_line)
                 .filter(|l| !l.is_empty());
             if let Some(location) = location {
-                text.push_str(&format!("                    at {location}\n"));
+                text.push_str(&format!("{indent}at {location}\n"));
             }
             if let Some(url) = e.meeting_url.as_deref().map(one_line) {
-                text.push_str(&format!("                    join {url}\n"));
+                text.push_str(&format!("{indent}join {url}\n"));
             }
         }
         text
@@ -62,6 +72,10 @@ where
 
     fn local(&self, t: DateTime<Utc>) -> DateTime<Tz> {
         t.with_timezone(self.zone)
+    }
+
+    fn clock(&self, t: &DateTime<Tz>) -> String {
+        self.hours.time(t.time())
     }
 
     /// The local day an event starts on, if its start can be read.
@@ -75,7 +89,10 @@ where
     /// When an event began, for one that began before the day it is listed under.
     fn began(&self, e: &EventView) -> String {
         match parse_utc(&e.start) {
-            Some(t) if !e.all_day => self.local(t).format("%a %H:%M").to_string(),
+            Some(t) if !e.all_day => {
+                let t = self.local(t);
+                format!("{} {}", t.format("%a"), self.clock(&t))
+            }
             _ => self
                 .start_day(e)
                 .map(|d| d.format("%a %d %b").to_string())
@@ -109,14 +126,9 @@ where
             (Some(s), Some(en)) => {
                 let (s, en) = (self.local(s), self.local(en));
                 if s.date_naive() == en.date_naive() {
-                    format!("{}–{}", s.format("%H:%M"), en.format("%H:%M"))
+                    format!("{}–{}", self.clock(&s), self.clock(&en))
                 } else {
-                    format!(
-                        "{}–{} {}",
-                        s.format("%H:%M"),
-                        en.format("%a"),
-                        en.format("%H:%M")
-                    )
+                    format!("{}–{} {}", self.clock(&s), en.format("%a"), self.clock(&en))
                 }
             }
             _ => String::new(),
@@ -201,6 +213,7 @@ mod tests {
             now: "2026-11-30T15:00:00Z".parse().unwrap(),
             first_day: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
             zone,
+            hours: HourCycle::H24,
         }
     }
 
@@ -263,6 +276,7 @@ mod tests {
             now: "2026-12-01T12:00:00Z".parse().unwrap(),
             first_day: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
             zone: &Utc,
+            hours: HourCycle::H24,
         };
         let text = listing.text(&[review]);
         assert!(
@@ -278,6 +292,7 @@ mod tests {
             now: "2026-12-01T12:00:00Z".parse().unwrap(),
             first_day: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
             zone: &Utc,
+            hours: HourCycle::H24,
         };
         let text = listing.text(&[blank]);
         assert!(text.contains("15:00–16:00   (No title)  · Work"), "{text}");
@@ -316,5 +331,38 @@ mod tests {
         assert_eq!(text.lines().next(), Some("Thu 03 Dec"), "{text}");
         assert!(text.contains("Trip  · Work · since Tue 01 Dec"), "{text}");
         assert!(!text.contains("now"), "{text}");
+    }
+
+    #[test]
+    fn times_follow_the_hour_cycle_and_the_columns_stay_aligned() {
+        let zone = FixedOffset::west_opt(5 * 3600).unwrap();
+        let night = event(
+            "Night shift",
+            "2026-11-30T04:00:00Z",
+            "2026-11-30T16:00:00Z",
+            false,
+        );
+        let mut lunch = event(
+            "Lunch",
+            "2026-11-30T17:00:00Z",
+            "2026-11-30T18:30:00Z",
+            false,
+        );
+        lunch.location = Some("Canteen".into());
+        let mut twelve = listing(&zone);
+        twelve.hours = HourCycle::H12;
+        let text = twelve.text(&[night.clone(), lunch.clone()]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[1].contains("now 11:00 PM–Mon 11:00 AM"), "{text}");
+        assert!(lines[1].ends_with("· since Sun 11:00 PM"), "{text}");
+        assert_eq!(lines[2], "      12:00 PM–1:30 PM  Lunch  · Work", "{text}");
+        assert_eq!(lines[3], format!("{}at Canteen", " ".repeat(24)), "{text}");
+
+        let text = listing(&zone).text(&[night, lunch]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[1].contains("now 23:00–Mon 11:00"), "{text}");
+        assert_eq!(lines[2], "      12:00–13:30   Lunch  · Work", "{text}");
+        assert_eq!(lines[3], format!("{}at Canteen", " ".repeat(20)), "{text}");
+        assert!(!text.contains(" AM") && !text.contains(" PM"), "{text}");
     }
 }

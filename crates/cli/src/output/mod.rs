@@ -14,6 +14,7 @@ use calbuddy_engine::settings::Settings;
 use calbuddy_engine::store::{Account, Calendar, EventView};
 use calbuddy_engine::sync::SyncReport;
 use calbuddy_engine::text::one_line;
+use calbuddy_engine::time_format::HourCycle;
 use calbuddy_engine::{Disconnected, Engine, EngineError, Status};
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use serde::Serialize;
@@ -39,6 +40,8 @@ pub fn error_line(message: &str) {
 
 pub struct Out {
     pub json: bool,
+    /// How listings write clock times.
+    pub hours: HourCycle,
 }
 
 const HOW_TO_CONNECT: &str = "No calendars connected yet.\n\
@@ -63,8 +66,9 @@ pub fn next(events: &[EventView], now: DateTime<Utc>, format: crate::args::NextF
 }
 
 impl Out {
-    pub fn new(json: bool) -> Self {
-        Out { json }
+    /// `hours`: the tray's rule (`general.time_format`, else the locale).
+    pub fn new(json: bool, hours: HourCycle) -> Self {
+        Out { json, hours }
     }
 
     pub fn no_accounts(&self) -> Written {
@@ -137,13 +141,14 @@ impl Out {
         let mut text = String::new();
         for c in calendars {
             let mark = if c.enabled { "on " } else { "off" };
+            let muted = if c.reminders { "" } else { "  (no reminders)" };
             let note = c
                 .last_error
                 .as_deref()
                 .map(|e| format!("  (error: {})", one_line(e)))
                 .unwrap_or_default();
             text.push_str(&format!(
-                "{:>3}  [{mark}]  {}{}  (account {}){note}\n",
+                "{:>3}  [{mark}]  {}{}  (account {}){muted}{note}\n",
                 c.id,
                 one_line(&c.name),
                 if c.primary { " *" } else { "" },
@@ -214,6 +219,7 @@ impl Out {
             now,
             first_day,
             zone: &Local,
+            hours: self.hours,
         };
         emit(&listing.text(events))
     }

@@ -95,6 +95,27 @@ async fn demo_calendar_shows_meeting_standup_and_all_day_events() {
 }
 
 #[tokio::test]
+async fn upcoming_writes_times_as_the_clock_setting_says() {
+    let cli = Cli::new().await;
+    cli.ok(&["connect", "demo"]).await;
+    cli.ok(&["settings", "set", "general.time_format", "12h"])
+        .await;
+    let twelve = cli.ok(&["upcoming"]).await;
+    assert!(
+        twelve.contains(" AM–") || twelve.contains(" PM–"),
+        "{twelve}"
+    );
+    cli.ok(&["settings", "set", "general.time_format", "24h"])
+        .await;
+    let twenty_four = cli.ok(&["upcoming"]).await;
+    assert!(
+        !twenty_four.contains(" AM") && !twenty_four.contains(" PM"),
+        "{twenty_four}"
+    );
+    assert!(twenty_four.contains(':'), "{twenty_four}");
+}
+
+#[tokio::test]
 async fn connect_google_sync_and_read_back_through_the_json_contract() {
     let cli = Cli::new().await;
     cli.fake.add_calendar("team", "Team", "#336699");
@@ -188,6 +209,33 @@ async fn connect_google_sync_and_read_back_through_the_json_contract() {
         .unwrap()
         .iter()
         .any(|c| c["enabled"] == false));
+    assert!(calendars
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["reminders"] == true));
+    cli.ok(&["calendars", "reminders", &team_id, "off"]).await;
+    let calendars = cli.json(&["calendars", "--json"]).await;
+    let team = calendars
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Team")
+        .unwrap();
+    assert_eq!(team["reminders"], false);
+    let text = cli.ok(&["calendars"]).await;
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Team") && l.ends_with("(no reminders)")),
+        "{text}"
+    );
+    cli.ok(&["calendars", "reminders", &team_id, "on"]).await;
+    let calendars = cli.json(&["calendars", "--json"]).await;
+    assert!(calendars
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["reminders"] == true));
 
     let out = cli.ok(&["sync"]).await;
     assert!(out.contains("synced"), "{out}");

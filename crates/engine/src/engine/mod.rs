@@ -8,6 +8,7 @@ mod connect_caldav;
 mod connect_microsoft;
 mod providers;
 mod ranges;
+mod reminders;
 mod schedule;
 mod search;
 

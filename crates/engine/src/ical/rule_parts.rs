@@ -61,7 +61,7 @@ fn first_unknown_part(value: &str) -> Option<String> {
         .map(|part| part.split('=').next().unwrap_or(part).trim())
         .find(|name| {
             !(KNOWN_PARTS.iter().any(|k| k.eq_ignore_ascii_case(name))
-                || name.len() > 2 && name[..2].eq_ignore_ascii_case("X-"))
+                || name.len() > 2 && name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("X-")))
         })
         .map(super::short)
 }
@@ -81,6 +81,15 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found["bad"], "UNTL");
         assert_eq!(found["ex"], "COUNTT");
+    }
+
+    #[test]
+    fn a_part_that_starts_with_a_wide_character_is_unknown_not_a_panic() {
+        assert_eq!(
+            first_unknown_part("FREQ=DAILY;😀X=1").as_deref(),
+            Some("😀X")
+        );
+        assert_eq!(first_unknown_part("é=1").as_deref(), Some("é"));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The `calendars` table: the calendars of each account, whether the user wants them, and each
 //! one's sync state (cursor, window, last attempt, last success, last error).
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -19,6 +21,8 @@ pub struct Calendar {
     pub primary: bool,
     pub read_only: bool,
     pub enabled: bool,
+    /// Whether its events get reminders (on unless the user turned them off).
+    pub reminders: bool,
     pub last_attempt_at: Option<DateTime<Utc>>,
     pub last_success_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
@@ -86,7 +90,8 @@ impl Store {
             r#"SELECT id AS "id!", account_id, external_id, name,
                       COALESCE(color_override, color) AS "color: String", time_zone,
                       is_primary AS "is_primary: bool", read_only AS "read_only: bool",
-                      enabled AS "enabled: bool", last_attempt_at, last_success_at, last_error
+                      enabled AS "enabled: bool", reminders AS "reminders: bool",
+                      last_attempt_at, last_success_at, last_error
                FROM calendars
                WHERE ?1 IS NULL OR account_id = ?1
                ORDER BY account_id, is_primary DESC, name COLLATE NOCASE, id"#,
@@ -106,6 +111,7 @@ impl Store {
                     primary: r.is_primary,
                     read_only: r.read_only,
                     enabled: r.enabled,
+                    reminders: r.reminders,
                     last_attempt_at: parse_utc_opt(r.last_attempt_at),
                     last_success_at: parse_utc_opt(r.last_success_at),
                     last_error: r.last_error,
@@ -122,6 +128,23 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    /// Turns a calendar's reminders on or off; its events are still synced and shown. Returns
+    /// false if there is no such id.
+    pub async fn set_calendar_reminders(&self, id: i64, on: bool) -> Result<bool> {
+        let done = sqlx::query!("UPDATE calendars SET reminders = ? WHERE id = ?", on, id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The ids of the calendars whose reminders are off.
+    pub async fn calendars_without_reminders(&self) -> Result<HashSet<i64>> {
+        let ids = sqlx::query_scalar!(r#"SELECT id AS "id!" FROM calendars WHERE reminders = 0"#)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(ids.into_iter().collect())
     }
 
     /// Sets the user's own colour for a calendar (`#rrggbb`), kept across syncs. Returns false
@@ -257,6 +280,43 @@ mod tests {
             .unwrap();
         assert_eq!(store.calendars(None).await.unwrap().len(), 1);
         assert!(!store.set_calendar_enabled(team, true).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn reminders_are_on_by_default_and_kept_across_syncs() {
+        let store = Store::open_in_memory().await.unwrap();
+        let now = "2026-01-01T00:00:00Z".parse().unwrap();
+        let (acc, _) = store
+            .upsert_account("google", "me@x", "me@x", now)
+            .await
+            .unwrap();
+        let listing = [cal("me@x", "Me"), cal("team", "Team")];
+        store.reconcile_calendars(acc, &listing).await.unwrap();
+        let cals = store.calendars(None).await.unwrap();
+        assert!(cals.iter().all(|c| c.reminders));
+        assert!(store
+            .calendars_without_reminders()
+            .await
+            .unwrap()
+            .is_empty());
+
+        let team = cals[1].id;
+        assert!(store.set_calendar_reminders(team, false).await.unwrap());
+        store.reconcile_calendars(acc, &listing).await.unwrap();
+        let cals = store.calendars(None).await.unwrap();
+        assert!(cals[0].reminders && !cals[1].reminders);
+        assert!(cals[1].enabled, "muting reminders keeps the calendar shown");
+        assert_eq!(
+            store.calendars_without_reminders().await.unwrap(),
+            [team].into()
+        );
+        assert!(store.set_calendar_reminders(team, true).await.unwrap());
+        assert!(store
+            .calendars_without_reminders()
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(!store.set_calendar_reminders(999, false).await.unwrap());
     }
 
     #[tokio::test]

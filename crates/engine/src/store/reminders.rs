@@ -1,11 +1,13 @@
-//! The `fired_reminders` table: which (occurrence, lead time) reminders were already shown.
+//! The `fired_reminders` table: which (occurrence, lead time) reminders were already shown;
+//! and `snoozed_reminders`: the ones the user put off, waiting to come back (kept here so a
+//! snooze outlives a restart of the app).
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{fmt_utc, Result, Store};
-use crate::reminders::ReminderKey;
+use super::{fmt_utc, parse_utc, Result, Store};
+use crate::reminders::{ReminderKey, Snooze};
 
 /// How long a fired reminder is remembered (longer than any lead time plus any sync window
 /// drift).
@@ -56,6 +58,60 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Every snoozed reminder still waiting, soonest first.
+    pub async fn snoozed_reminders(&self) -> Result<Vec<Snooze>> {
+        let rows = sqlx::query!(
+            r#"SELECT occurrence_key, lead_minutes AS "lead_minutes: u32", until
+               FROM snoozed_reminders ORDER BY until, occurrence_key, lead_minutes"#
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Snooze {
+                    key: ReminderKey {
+                        occurrence: r.occurrence_key,
+                        lead_minutes: r.lead_minutes,
+                    },
+                    until: parse_utc(&r.until)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Keeps a snooze; snoozing the same reminder again moves it.
+    pub async fn add_snooze(&self, snooze: &Snooze) -> Result<()> {
+        let until = fmt_utc(snooze.until);
+        sqlx::query!(
+            "INSERT INTO snoozed_reminders (occurrence_key, lead_minutes, until) VALUES (?, ?, ?)
+             ON CONFLICT (occurrence_key, lead_minutes) DO UPDATE SET until = excluded.until",
+            snooze.key.occurrence,
+            snooze.key.lead_minutes,
+            until
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets snoozes: shown again, or their event is gone, moved or over.
+    pub async fn remove_snoozes(&self, keys: &[ReminderKey]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for key in keys {
+            sqlx::query!(
+                "DELETE FROM snoozed_reminders WHERE occurrence_key = ? AND lead_minutes = ?",
+                key.occurrence,
+                key.lead_minutes
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +143,47 @@ mod tests {
         assert_eq!(
             store.fired_reminders().await.unwrap(),
             [key("b", 10)].into()
+        );
+    }
+
+    #[tokio::test]
+    async fn snoozes_are_kept_moved_and_removed() {
+        let store = Store::open_in_memory().await.unwrap();
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let snooze = |o: &str, until: &str| Snooze {
+            key: ReminderKey {
+                occurrence: o.into(),
+                lead_minutes: 10,
+            },
+            until: at(until),
+        };
+        store
+            .add_snooze(&snooze("a", "2026-11-25T13:55:00Z"))
+            .await
+            .unwrap();
+        store
+            .add_snooze(&snooze("b", "2026-11-25T13:50:00Z"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.snoozed_reminders().await.unwrap(),
+            [
+                snooze("b", "2026-11-25T13:50:00Z"),
+                snooze("a", "2026-11-25T13:55:00Z")
+            ]
+        );
+        // Snoozed again: moved, not doubled.
+        store
+            .add_snooze(&snooze("b", "2026-11-25T14:00:00Z"))
+            .await
+            .unwrap();
+        store
+            .remove_snoozes(&[snooze("a", "2026-11-25T13:55:00Z").key])
+            .await
+            .unwrap();
+        assert_eq!(
+            store.snoozed_reminders().await.unwrap(),
+            [snooze("b", "2026-11-25T14:00:00Z")]
         );
     }
 }

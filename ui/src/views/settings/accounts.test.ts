@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import type { SignInUrl } from "../../api";
 import { $, account, backend, named, NOW, settings, settle } from "../../test-helpers";
 import type { MountedView } from "../dashboard";
+import { CANCELLED_NOTE_MS } from "./accounts";
 import { mountSettings } from "./index";
 
 // Query characters and markup-like text: it must show as text, never be parsed.
@@ -25,6 +26,7 @@ afterEach(() => {
   view = null;
   clearMocks();
   Reflect.deleteProperty(navigator, "clipboard");
+  vi.useRealTimers();
 });
 
 const button = (sel: string) => $(sel, root) as HTMLButtonElement;
@@ -100,7 +102,7 @@ describe("sign-in address while waiting", () => {
     expect(note.getAttribute("role")).toBe("status");
     expect(details().hidden).toBe(false);
     expect(details().getAttribute("aria-labelledby")).toBe("sign-in-note");
-    expect(waiting.textContent).toContain("Waiting for you to sign in in your browser…");
+    expect(waiting.textContent).toContain("Finish signing in using the browser window that opened…");
 
     const url = $("#sign-in-url", root);
     expect(waiting.contains(url)).toBe(true);
@@ -175,6 +177,34 @@ describe("sign-in address while waiting", () => {
     expect($("#connect-waiting", root).hidden).toBe(false);
     expect(details().hidden).toBe(true);
     expect(shell.listeners.size).toBe(1);
+  });
+
+  test("Sign-in cancelled. is neutral, not a success, and goes after 10 s or at the next action", async () => {
+    waitingBackend();
+    await startWaiting();
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const flush = async () => {
+      for (let i = 0; i < 5; i++) await vi.advanceTimersByTimeAsync(0);
+    };
+    button("#connect-cancel").click();
+    await flush();
+    const result = $("#connect-result", root);
+    expect(result.textContent).toBe("Sign-in cancelled.");
+    expect(result.classList.contains("field-status-neutral")).toBe(true);
+    await vi.advanceTimersByTimeAsync(CANCELLED_NOTE_MS - 1);
+    expect(result.textContent).toBe("Sign-in cancelled.");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(result.textContent).toBe("");
+
+    button("#connect-google").click();
+    await flush();
+    button("#connect-cancel").click();
+    await flush();
+    expect(result.textContent).toBe("Sign-in cancelled.");
+    button("#connect-google").click();
+    await flush();
+    expect(result.textContent).toBe("");
+    expect(result.classList.contains("field-status-neutral")).toBe(false);
   });
 
   test("success and errors end the listening too", async () => {

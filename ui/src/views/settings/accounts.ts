@@ -20,7 +20,7 @@ import type { CaldavForm } from "./caldav";
 import type { GoogleClientForm } from "./google-client";
 import type { MicrosoftClientForm } from "./microsoft-client";
 import { createSignInAddress } from "./sign-in-address";
-import type { SettingsState } from "./state";
+import type { SettingsState, Timer } from "./state";
 import type { SubscribeForm } from "./subscribe";
 
 const PROVIDERS: Record<string, string> = {
@@ -35,6 +35,8 @@ export const MICROSOFT_NOT_REVOKED =
   "Calendar Buddy's access is not revoked at Microsoft: remove it yourself at account.live.com/consent/Manage (personal accounts) or myapps.microsoft.com (work or school).";
 
 /** Under a calendar link whose refresh fails: it has no sign-in, so no Reconnect either. */
+/** How long "Sign-in cancelled." stays (it also goes at the next action). */
+export const CANCELLED_NOTE_MS = 10_000;
 export const ICS_ERROR_HINT = "Check the link, or remove it and subscribe again with a new one.";
 
 export type AccountsDeps = {
@@ -95,15 +97,24 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
   // not read out as part of an announcement.
   const waiting = h("div", { id: "connect-waiting", class: "waiting", hidden: true },
     h("span", { class: "spinner", "aria-hidden": "true" }),
-    h("span", { role: "status" }, "Waiting for you to sign in in your browser…"), cancelBtn,
+    h("span", { role: "status" }, "Finish signing in using the browser window that opened…"), cancelBtn,
     address.nodes);
   const connectResult = h("p", { id: "connect-result", class: "field-status", role: "status" });
+  let resultTimer: Timer | undefined;
+  /** Says what the last action did. A cancelled sign-in is neutral, not a success, and goes after a while. */
+  function showResult(text: string, neutral = false): void {
+    state.cancelLater(resultTimer);
+    resultTimer = undefined;
+    connectResult.textContent = text;
+    connectResult.classList.toggle("field-status-neutral", neutral);
+    if (neutral && text) resultTimer = state.later(() => showResult(""), CANCELLED_NOTE_MS);
+  }
   const connectError = h("p", { id: "connect-error", class: "field-error", role: "alert" });
 
   async function startConnect(provider: SignInProvider): Promise<void> {
     if (connecting || !state.saved) return;
     connectError.textContent = "";
-    connectResult.textContent = "";
+    showResult("");
     const form = provider === "google" ? client : microsoft;
     if (!state.saved[provider].client_id) {
       form.show(true);
@@ -126,12 +137,12 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
       if (cancelPending) throw new CommandError("sign_in_cancelled", "Sign-in was cancelled.");
       connectInvoked = true;
       const account = await (provider === "google" ? connectGoogle() : connectMicrosoft());
-      connectResult.textContent = `Connected ${account.name}.`;
+      showResult(`Connected ${account.name}.`);
       await reloadData();
     } catch (e) {
       const err = toCommandError(e);
       if (err.code === "sign_in_cancelled") {
-        connectResult.textContent = "Sign-in cancelled.";
+        showResult("Sign-in cancelled.", true);
       } else if (err.code === `no_${provider}_client`) {
         form.show(true);
         form.showError(err.message);
@@ -166,7 +177,7 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
     accountsError.textContent = "";
     try {
       const a = await addDemo();
-      connectResult.textContent = `Added ${a.name}.`;
+      showResult(`Added ${a.name}.`);
       await reloadData();
     } catch (e) {
       accountsError.textContent = errorMessage(e);
@@ -190,7 +201,7 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
     try {
       const done = await disconnect(a.id);
       const note = a.provider === "microsoft" && done?.revoke_error ? ` ${done.revoke_error}` : "";
-      connectResult.textContent = ics ? `Unsubscribed from ${a.name}.` : `Disconnected ${a.name}.${note}`;
+      showResult(ics ? `Unsubscribed from ${a.name}.` : `Disconnected ${a.name}.${note}`);
       await reloadData();
     } catch (e) {
       accountsError.textContent = errorMessage(e);
@@ -266,7 +277,7 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
     updateStatuses,
     startConnect,
     announce(message) {
-      connectResult.textContent = message;
+      showResult(message);
     },
     destroy: () => address.stop(),
   };

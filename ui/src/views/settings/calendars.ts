@@ -1,6 +1,8 @@
-// The Calendars section: calendars grouped by account, each with an enable checkbox and a colour
-// picker saved at once (undone and explained if the shell refuses), and its last sync error.
-import { errorMessage, setCalendarColor, setCalendarEnabled } from "../../api";
+// The Calendars section: calendars grouped by account, each in one row with a Show checkbox, a
+// Reminders checkbox (a bell; off while the calendar is hidden, which has no reminders anyway)
+// and a colour picker, each saved at once (undone and explained if the shell refuses), and its
+// last sync error.
+import { errorMessage, setCalendarColor, setCalendarEnabled, setCalendarReminders } from "../../api";
 import type { Calendar } from "../../api";
 import { colorDot, h, replace, safeColor } from "../../dom";
 import type { SettingsState } from "./state";
@@ -40,11 +42,16 @@ export function createCalendars(state: SettingsState): CalendarsSection {
     for (const li of list.querySelectorAll<HTMLElement>(".calendar")) {
       const c = calendars.find((x) => String(x.id) === li.dataset.calendarId);
       if (!c) continue;
-      const box = li.querySelector<HTMLInputElement>("input[type=checkbox]");
+      const box = li.querySelector<HTMLInputElement>("input.calendar-show");
+      const remind = li.querySelector<HTMLInputElement>("input.calendar-remind");
       const color = li.querySelector<HTMLInputElement>("input[type=color]");
       const dot = li.querySelector<HTMLElement>(".cal-dot");
       const note = li.querySelector<HTMLElement>(".calendar-note");
       if (box) box.checked = c.enabled;
+      if (remind) {
+        remind.checked = c.reminders;
+        remind.disabled = !c.enabled;
+      }
       const col = safeColor(c.color) ?? DEFAULT_COLOR;
       if (color && color.value.toLowerCase() !== col.toLowerCase()) color.value = col;
       dot?.style.setProperty("--cal", col);
@@ -60,15 +67,29 @@ function renderCalendar(c: Calendar): HTMLLIElement {
   const colorId = `calendar-color-${c.id}`;
   const errId = `calendar-error-${c.id}`;
   const err = h("span", { class: "field-error", id: errId, role: "alert" });
-  const box = h("input", { type: "checkbox", id: boxId, checked: c.enabled, "aria-describedby": errId });
+  const remindId = `calendar-reminders-${c.id}`;
+  const box = h("input", { type: "checkbox", id: boxId, class: "calendar-show", checked: c.enabled,
+    title: "Show this calendar", "aria-describedby": errId });
+  const remind = h("input", { type: "checkbox", id: remindId, class: "calendar-remind", checked: c.reminders,
+    disabled: !c.enabled, "aria-describedby": errId });
   const color = h("input", { type: "color", id: colorId, class: "color-input", value: safeColor(c.color) ?? DEFAULT_COLOR,
     "aria-label": `Colour for ${c.name}`, "aria-describedby": errId });
   box.addEventListener("change", () => {
     const want = box.checked;
     err.textContent = "";
     setCalendarEnabled(c.id, want).then(
-      () => { c.enabled = want; },
+      () => {
+        c.enabled = want;
+        remind.disabled = !want;
+      },
       (e) => { box.checked = !want; err.textContent = errorMessage(e); });
+  });
+  remind.addEventListener("change", () => {
+    const want = remind.checked;
+    err.textContent = "";
+    setCalendarReminders(c.id, want).then(
+      () => { c.reminders = want; },
+      (e) => { remind.checked = !want; err.textContent = errorMessage(e); });
   });
   let lastColor = color.value;
   color.addEventListener("change", () => {
@@ -93,6 +114,9 @@ function renderCalendar(c: Calendar): HTMLLIElement {
       h("label", { for: boxId, class: "calendar-label" }, colorDot(c.color ?? DEFAULT_COLOR),
         h("span", { class: "calendar-name" }, c.name),
         c.primary && h("span", { class: "badge" }, "Primary")),
+      remind,
+      h("label", { for: remindId, class: "calendar-bell", title: "Reminders" },
+        h("span", { "aria-hidden": "true" }, "🔔"), h("span", { class: "sr-only" }, `Reminders for ${c.name}`)),
       color),
     h("span", { class: "calendar-note small muted" }, c.last_error ?? ""),
     err);

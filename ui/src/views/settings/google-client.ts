@@ -34,7 +34,7 @@ export function createGoogleClientForm(state: SettingsState, hooks: GoogleClient
   const form = h("form", { id: "google-client-form", class: "card", hidden: true, novalidate: true,
     "aria-labelledby": "google-client-heading", onsubmit: (e: Event) => { e.preventDefault(); void save(); } },
     h("h3", { id: "google-client-heading" }, "Your Google OAuth client"),
-    h("p", { class: "muted" }, "Calendar Buddy signs in with your own Google Cloud OAuth client. Once:"),
+    h("p", { class: "muted" }, "Calendar Buddy signs in with your own Google Cloud OAuth client. One-time setup:"),
     h("ol", { class: "guide" },
       h("li", null, "In the Google Cloud console, create a project and enable the Google Calendar API."),
       h("li", null, "Set up the OAuth consent screen (External) and add yourself as a test user."),

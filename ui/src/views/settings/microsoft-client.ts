@@ -49,7 +49,7 @@ export function createMicrosoftClientForm(state: SettingsState, hooks: Microsoft
   const form = h("form", { id: "microsoft-client-form", class: "card", hidden: true, novalidate: true,
     "aria-labelledby": "microsoft-client-heading", onsubmit: (e: Event) => { e.preventDefault(); void save(); } },
     h("h3", { id: "microsoft-client-heading" }, "Your Microsoft app registration"),
-    h("p", { class: "muted" }, "Calendar Buddy signs in with your own app registration in Microsoft Entra. Once:"),
+    h("p", { class: "muted" }, "Calendar Buddy signs in with your own app registration in Microsoft Entra. One-time setup:"),
     h("ol", { class: "guide" },
       h("li", null, "In the Microsoft Entra admin center, go to App registrations → New registration."),
       h("li", null, "Authentication → Add a platform → “Mobile and desktop applications”, with the redirect URI http://localhost."),

@@ -13,7 +13,9 @@ type Field =
   | { kind: "choice"; id: string; label: string; hint?: string; options: [string, string][];
       get: (s: Editable) => string; set: (s: Editable, v: string) => void }
   | { kind: "minutes"; id: string; label: string; hint?: string; max: number; count: number;
-      get: (s: Editable) => number[]; set: (s: Editable, v: number[]) => void };
+      get: (s: Editable) => number[]; set: (s: Editable, v: number[]) => void }
+  | { kind: "shortcut"; id: string; label: string; hint?: string; fallback: string;
+      get: (s: Editable) => string | null; set: (s: Editable, v: string | null) => void };
 
 /** "10, 1" (commas or spaces) as minutes, or null when a part is not a whole number in range. */
 function parseMinutes(raw: string, max: number, count: number): number[] | null {
@@ -40,6 +42,12 @@ const NOTIFY_FIELDS: Field[] = [
   { kind: "bool", id: "notify-skip-declined", label: "Skip events I declined",
     get: (s) => s.notifications.skip_declined, set: (s, v) => { s.notifications.skip_declined = v; } },
 ];
+/** Shown only when the shell's settings have the field (an engine that reads events' own reminders). */
+const USE_EVENT_REMINDERS: Field = {
+  kind: "bool", id: "notify-event-reminders", label: "Use each event's own reminder times when the calendar has them",
+  get: (s) => s.notifications.use_event_reminders ?? false,
+  set: (s, v) => { s.notifications.use_event_reminders = v; },
+};
 const SYNC_INTERVAL: Field = {
   kind: "number", id: "sync-interval", label: "Sync every", min: 1, max: 1440, unit: "min",
   hint: "Calendars are also synced when the app starts and when you press Sync now.",
@@ -56,6 +64,12 @@ const TIME_FORMAT: Field = {
   hint: "For the dashboard, the tray and reminders.",
   get: (s) => s.general.time_format,
   set: (s, v) => { s.general.time_format = v === "12h" || v === "24h" ? v : "system"; },
+};
+/** Off (null) by default; the shell checks the shortcut and registers it, or refuses it with a message. */
+const JOIN_SHORTCUT: Field = {
+  kind: "shortcut", id: "join-shortcut", label: "Join the next meeting with a keyboard shortcut", fallback: "CmdOrCtrl+Alt+J",
+  hint: "Works from any app. CmdOrCtrl is Ctrl on Linux and Windows, Cmd on macOS.",
+  get: (s) => s.general.join_shortcut ?? null, set: (s, v) => { s.general.join_shortcut = v; },
 };
 const TRAY_ALL_DAY: Field = {
   kind: "bool", id: "tray-all-day", label: "Show all-day events in the tray menu",
@@ -75,7 +89,7 @@ export function createPreferences(state: SettingsState): PreferenceFields {
   let notifyFieldset: HTMLFieldSetElement | null = null;
 
   /** Saves one field's new value; shows "Saved" or the error next to it. Resolves true if saved. */
-  function saveField(f: Field, value: boolean | number | string | number[]): Promise<boolean> {
+  function saveField(f: Field, value: boolean | number | string | number[] | null): Promise<boolean> {
     const els = fieldEls.get(f.id);
     if (!els) return Promise.resolve(false);
     state.cancelLater(statusTimers.get(f.id));
@@ -83,6 +97,7 @@ export function createPreferences(state: SettingsState): PreferenceFields {
       if (f.kind === "bool") f.set(input, value as boolean);
       else if (f.kind === "choice") f.set(input, value as string);
       else if (f.kind === "minutes") f.set(input, value as number[]);
+      else if (f.kind === "shortcut") f.set(input, value as string | null);
       else f.set(input, value as number);
     }, (message) => showFieldError(f.id, message)).then((ok) => {
       if (state.destroyed) return ok;
@@ -90,6 +105,12 @@ export function createPreferences(state: SettingsState): PreferenceFields {
         // A checkbox shows what is saved; a number keeps the typed value next to its error.
         if (f.kind === "bool" && state.saved && els.input instanceof HTMLInputElement) els.input.checked = f.get(state.saved);
         if (f.kind === "choice" && state.saved) els.input.value = f.get(state.saved);
+        // The typed shortcut stays beside its error; the switch shows whether one is saved.
+        if (f.kind === "shortcut" && state.saved) {
+          const on = els.input.parentElement?.querySelector<HTMLInputElement>(`#${f.id}-on`);
+          if (on) on.checked = f.get(state.saved) !== null;
+          els.input.disabled = !on?.checked;
+        }
         return ok;
       }
       showFieldError(f.id, null);
@@ -130,6 +151,28 @@ export function createPreferences(state: SettingsState): PreferenceFields {
         f.options.map(([value, label]) => h("option", { value, selected: value === f.get(s) }, label)));
       fieldEls.set(f.id, { input: select, status: statusEl, error: errorEl });
       return h("div", { class: "field field-choice" }, h("label", { for: f.id }, f.label), select, statusEl, errorEl, hint);
+    }
+    if (f.kind === "shortcut") {
+      const saved = f.get(s);
+      const onId = `${f.id}-on`;
+      const input = h("input", { type: "text", id: f.id, value: saved ?? f.fallback, class: "shortcut-input",
+        autocomplete: "off", spellcheck: "false", disabled: saved === null, "aria-describedby": describedBy });
+      const on = h("input", { type: "checkbox", id: onId, checked: saved !== null, "aria-describedby": describedBy });
+      on.addEventListener("change", () => {
+        input.disabled = !on.checked;
+        showFieldError(f.id, null);
+        void saveField(f, on.checked ? input.value.trim() : null);
+      });
+      // Saved on change (Enter or leaving the field), as a shortcut is typed over several keys.
+      input.addEventListener("change", () => {
+        const value = input.value.trim();
+        if (!on.checked || (state.saved && value === f.get(state.saved))) return;
+        void saveField(f, value);
+      });
+      fieldEls.set(f.id, { input, status: statusEl, error: errorEl });
+      if (s.join_shortcut_problem) errorEl.textContent = s.join_shortcut_problem;
+      return h("div", { class: "field field-check field-shortcut" }, on, h("label", { for: onId }, f.label),
+        h("label", { for: f.id, class: "sr-only" }, "Shortcut"), input, statusEl, errorEl, hint);
     }
     if (f.kind === "minutes") {
       // Saved on change (Enter or leaving the field), as a list is typed over several keys.
@@ -194,11 +237,13 @@ export function createPreferences(state: SettingsState): PreferenceFields {
     render(s) {
       notifyFieldset = h("fieldset", { class: "subfields" },
         h("legend", { class: "sr-only" }, "Reminder options"),
-        NOTIFY_FIELDS.map((f) => renderField(f, s)));
+        NOTIFY_FIELDS.map((f) => renderField(f, s)),
+        s.notifications.use_event_reminders === undefined ? null : renderField(USE_EVENT_REMINDERS, s));
       return {
         notifications: [renderField(NOTIFY_ENABLED, s), notifyFieldset],
         sync: renderField(SYNC_INTERVAL, s),
-        general: [renderField(START_AT_LOGIN, s), renderField(TIME_FORMAT, s), renderField(TRAY_ALL_DAY, s)],
+        general: [renderField(START_AT_LOGIN, s), renderField(TIME_FORMAT, s), renderField(TRAY_ALL_DAY, s),
+          renderField(JOIN_SHORTCUT, s)],
       };
     },
     syncNotifyEnabled,

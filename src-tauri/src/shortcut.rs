@@ -1,0 +1,207 @@
+//! The global "Join next meeting" shortcut: off by default, set in Settings → General
+//! (`general.join_shortcut`, e.g. `CmdOrCtrl+Alt+J`), registered at start and whenever the
+//! settings are saved (tauri-plugin-global-shortcut: an X11 key grab on Linux, a system hotkey
+//! on macOS and Windows). Pressing it opens the meeting the tray's first Join item opens, or
+//! the dashboard when there is none. A shortcut that does not parse, or that another app holds,
+//! is refused with a clear message and the previous one stays.
+
+use std::str::FromStr;
+use std::sync::Mutex;
+
+use calbuddy_engine::agenda;
+use calbuddy_engine::store::EventView;
+use chrono::{DateTime, Local, Utc};
+use tauri::plugin::TauriPlugin;
+use tauri::{AppHandle, Manager, Wry};
+use tauri_plugin_global_shortcut::{Builder, GlobalShortcutExt, Shortcut, ShortcutState};
+
+use crate::commands::{open_web_link, state};
+use crate::windows::{self, Window};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShortcutError {
+    #[error("\"{0}\" is not a shortcut; write it like CmdOrCtrl+Alt+J")]
+    Invalid(String),
+    #[error("{0} cannot be used: another app may have it. Choose another shortcut.")]
+    Unavailable(String),
+}
+
+/// Why the saved shortcut could not be registered at start, for the settings window.
+#[derive(Default)]
+pub struct StartProblem(pub Mutex<Option<String>>);
+
+/// Reads a shortcut as the plugin does (`CmdOrCtrl+Alt+J`, `Ctrl+Shift+Space`).
+pub fn parse(text: &str) -> Result<Shortcut, ShortcutError> {
+    let text = text.trim();
+    Shortcut::from_str(text).map_err(|_| ShortcutError::Invalid(text.to_owned()))
+}
+
+/// The plugin, with the handler that joins on a press (not on the release).
+pub fn plugin() -> TauriPlugin<Wry> {
+    Builder::new()
+        .with_handler(|app, _shortcut, event| {
+            if event.state() == ShortcutState::Pressed {
+                join_next(app);
+            }
+        })
+        .build()
+}
+
+/// Registers the saved shortcut at start; a failure is logged and kept for the settings window.
+pub fn start(app: &AppHandle) {
+    app.manage(StartProblem::default());
+    let wanted = state(app)
+        .engine
+        .settings()
+        .ok()
+        .and_then(|s| s.general.join_shortcut);
+    if let Err(e) = replace(app, None, wanted.as_deref()) {
+        tracing::warn!("join shortcut: {e}");
+        if let Ok(mut problem) = app.state::<StartProblem>().0.lock() {
+            *problem = Some(e.to_string());
+        }
+    }
+}
+
+/// Puts `wanted` in place of `current` (either may be none: off). When `wanted` is refused,
+/// `current` stays registered.
+pub fn replace(
+    app: &AppHandle,
+    current: Option<&str>,
+    wanted: Option<&str>,
+) -> Result<(), ShortcutError> {
+    let wanted = wanted.map(parse).transpose()?;
+    let current = current.and_then(|c| parse(c).ok());
+    let shortcuts = app.global_shortcut();
+    if let Some(same) = wanted.filter(|w| Some(*w) == current) {
+        if shortcuts.is_registered(same) {
+            return Ok(());
+        }
+    }
+    if let Some(current) = current {
+        let _ = shortcuts.unregister(current);
+    }
+    if let Some(wanted) = wanted {
+        if shortcuts.register(wanted).is_err() {
+            if let Some(current) = current {
+                let _ = shortcuts.register(current);
+            }
+            return Err(ShortcutError::Unavailable(wanted.into_string()));
+        }
+    }
+    if let Ok(mut problem) = app.state::<StartProblem>().0.lock() {
+        *problem = None;
+    }
+    Ok(())
+}
+
+/// The link the tray's first Join item opens at `now`: the meeting under way or starting within
+/// 15 minutes, soonest first.
+fn meeting_to_join(events: &[EventView], now: DateTime<Utc>) -> Option<String> {
+    agenda::joins(events, now, &Local)
+        .into_iter()
+        .next()
+        .map(|join| join.meeting_url)
+}
+
+fn join_next(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let now = Utc::now();
+        // The events the tray reads.
+        let events = match state(&app).engine.upcoming(now, 2, 50, false).await {
+            Ok(events) => events,
+            Err(e) => {
+                tracing::warn!("join shortcut: cannot read upcoming events: {e}");
+                Vec::new()
+            }
+        };
+        let opened =
+            meeting_to_join(&events, now).is_some_and(|url| open_web_link(&app, &url).is_ok());
+        if !opened {
+            windows::show(&app, Window::Dashboard);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meeting(id: &str, start: &str, end: &str, url: Option<&str>) -> EventView {
+        EventView {
+            id: id.into(),
+            account_id: 1,
+            calendar_id: 1,
+            calendar_name: "Work".into(),
+            calendar_color: None,
+            provider: "google".into(),
+            external_id: id.into(),
+            title: id.into(),
+            description: None,
+            location: None,
+            start: start.into(),
+            end: end.into(),
+            all_day: false,
+            recurring: false,
+            status: "confirmed".into(),
+            my_response: None,
+            meeting_url: url.map(str::to_owned),
+            details: Default::default(),
+            also_in: Vec::new(),
+            sort_key: 0,
+        }
+    }
+
+    #[test]
+    fn shortcuts_parse_as_the_plugin_reads_them() {
+        assert!(parse("CmdOrCtrl+Alt+J").is_ok());
+        assert!(parse(" Ctrl+Shift+Space ").is_ok());
+        assert_eq!(parse("CmdOrCtrl+Alt+J"), parse("cmdorctrl+alt+j"));
+        assert_eq!(
+            parse("Ctrl+Banana"),
+            Err(ShortcutError::Invalid("Ctrl+Banana".into()))
+        );
+        assert!(parse("").is_err());
+        assert_eq!(
+            ShortcutError::Invalid("Ctrl+Banana".into()).to_string(),
+            "\"Ctrl+Banana\" is not a shortcut; write it like CmdOrCtrl+Alt+J"
+        );
+    }
+
+    #[test]
+    fn the_shortcut_joins_the_meeting_the_tray_joins_first() {
+        let now: DateTime<Utc> = "2026-11-25T14:10:00Z".parse().unwrap();
+        let events = vec![
+            meeting(
+                "no link",
+                "2026-11-25T14:00:00Z",
+                "2026-11-25T15:00:00Z",
+                None,
+            ),
+            meeting(
+                "under way",
+                "2026-11-25T14:00:00Z",
+                "2026-11-25T14:30:00Z",
+                Some("https://meet.google.com/aaa-bbbb-ccc"),
+            ),
+            meeting(
+                "in 5 min",
+                "2026-11-25T14:15:00Z",
+                "2026-11-25T15:00:00Z",
+                Some("https://zoom.us/j/1"),
+            ),
+        ];
+        let tray = agenda::joins(&events, now, &Local);
+        assert_eq!(
+            meeting_to_join(&events, now).as_deref(),
+            Some(tray[0].meeting_url.as_str())
+        );
+        assert_eq!(
+            meeting_to_join(&events, now).as_deref(),
+            Some("https://meet.google.com/aaa-bbbb-ccc")
+        );
+        let later: DateTime<Utc> = "2026-11-25T16:00:00Z".parse().unwrap();
+        assert_eq!(meeting_to_join(&events, later), None, "nothing to join");
+    }
+}
