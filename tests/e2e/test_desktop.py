@@ -1347,8 +1347,17 @@ def run_scenario(suite, scenario, setup_name, tests):
         scenario.teardown()
 
 
+SCENARIOS = ("main", "first_start", "failed_sync", "ics", "caldav", "microsoft", "busy_day")
+
+
 def main():
     t0 = time.monotonic()
+    only = [n for n in (sys.argv[1:] or os.environ.get("E2E_ONLY", "").split(",")) if n]
+    unknown = [n for n in only if n not in SCENARIOS]
+    if unknown:  # before the artefacts of the last run are cleared
+        log(f"e2e: unknown scenario(s) {', '.join(unknown)}; known: {', '.join(SCENARIOS)}")
+        log("e2e: 0 passed, 1 failed")
+        return 1
     os.makedirs(ARTIFACTS, exist_ok=True)
     for old in os.listdir(ARTIFACTS):
         if old != "session.log":  # written by tests/e2e/run while we run
@@ -1371,8 +1380,8 @@ def main():
 
     import busy_day_scenario  # after this module's definitions, which it uses
 
-    # Every scenario by name, in the order they run; `run NAME...` (or E2E_ONLY=NAME,NAME)
-    # runs only those.
+    # Every scenario of SCENARIOS by name, in the order they run; `run NAME...` (or
+    # E2E_ONLY=NAME,NAME) runs only those.
     scenarios = {
         "main": lambda: run_scenario(suite, MainScenario(suite, notifications), "setup_main_app", MAIN_TESTS),
         "first_start": lambda: suite.run("g_first_start_shows_demo", test_first_start_demo, suite),
@@ -1385,13 +1394,7 @@ def main():
         "busy_day": lambda: run_scenario(suite, busy_day_scenario.BusyDayScenario(suite, notifications),
                                          "setup_busy_day_app", busy_day_scenario.TESTS),
     }
-    only = [n for n in (sys.argv[1:] or os.environ.get("E2E_ONLY", "").split(",")) if n]
-    unknown = [n for n in only if n not in scenarios]
-    if unknown:
-        log(f"e2e: unknown scenario(s) {', '.join(unknown)}; known: {', '.join(scenarios)}")
-        log("e2e: 0 passed, 1 failed")
-        return 1
-
+    assert tuple(scenarios) == SCENARIOS, "SCENARIOS names every scenario, in order"
     workdir = tempfile.mkdtemp(prefix="calbuddy-e2e-")
     suite = Suite(workdir)
     try:
