@@ -119,6 +119,13 @@ def shown_title(raw, cap=1024):
     return " ".join(raw.split())
 
 
+def tray_title(raw, chars=60):
+    """A title as the tray shows it: shown_title cut at `chars` characters with "…" (menus do
+    not wrap; the engine's agenda::TITLE_CHARS)."""
+    shown = shown_title(raw)
+    return shown if len(shown) <= chars else shown[:chars].rstrip() + "…"
+
+
 class _Builder:
     def __init__(self, now):
         self.day = BusyDay(now=now.astimezone(dt.timezone.utc).replace(microsecond=0))

@@ -207,7 +207,7 @@ class BusyDayScenario:
     def test_tray(self):
         app = self.app
         day = self.day
-        hostile = f"{hhmm(day.starts(bd.HOSTILE_TITLE))}  {bd.shown_title(bd.HOSTILE_TITLE)}"
+        hostile = f"{hhmm(day.starts(bd.HOSTILE_TITLE))}  {bd.tray_title(bd.HOSTILE_TITLE)}"
 
         def ready():
             labels = app.menu().labels()
@@ -239,7 +239,7 @@ class BusyDayScenario:
             check(not any(x.endswith(f"  {title}") or x == title for x in labels),
                   f"the all-day {title!r} has a line of its own: {labels}")
         check(labels.index(all_day[0]) == labels.index("Today") + 1, f"the all-day line is not first: {labels}")
-        # The hostile title: its text, one line, no escapes (the engine cuts it at 1 KiB).
+        # The hostile title: its text, one line, no escapes, cut to fit a menu.
         check(hostile in labels, "the hostile title is not listed as plain text")
         check(not any("\x1b" in x or "[31m" in x or "pwned" in x for x in labels), "escapes in the tray menu")
         # The title: the two under way and the next ("Now: A, 20 min left · B, 35 min left ·

@@ -111,7 +111,7 @@ pub fn headline_in<Tz: TimeZone>(
             let now_mark = if i == 0 { "Now: " } else { "" };
             format!(
                 "{now_mark}{}, {} left",
-                one_line(&event.title),
+                shown_title(&event.title),
                 duration_words(s.end - now)
             )
         })
@@ -119,11 +119,25 @@ pub fn headline_in<Tz: TimeZone>(
     if let Some((event, s)) = next {
         parts.push(format!(
             "{} in {}",
-            one_line(&event.title),
+            shown_title(&event.title),
             duration_words(s.start - now)
         ));
     }
     (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// The most characters of a title the tray shows: menus and panel labels do not wrap, and a
+/// title of thousands of characters (an invitation is anybody's text) would widen the menu
+/// past the screen.
+const TITLE_CHARS: usize = 60;
+
+/// A title as the tray shows it: one inert line, cut at [`TITLE_CHARS`] with "…".
+fn shown_title(title: &str) -> String {
+    let line = one_line(title);
+    match line.char_indices().nth(TITLE_CHARS) {
+        Some((cut, _)) => format!("{}…", line[..cut].trim_end()),
+        None => line,
+    }
 }
 
 /// A "Join" item: a meeting under way or starting within [`JOIN_WITHIN`], with a link.
@@ -156,7 +170,7 @@ pub fn joins<Tz: TimeZone>(events: &[EventView], now: DateTime<Utc>, tz: &Tz) ->
             };
             Join {
                 event_id: event.id.clone(),
-                label: format!("Join: {} ({when})", one_line(&event.title)),
+                label: format!("Join: {} ({when})", shown_title(&event.title)),
                 meeting_url: url.clone(),
             }
         })
@@ -248,7 +262,7 @@ where
                 let names: Vec<String> = whole
                     .iter()
                     .take(ALL_DAY_NAMED)
-                    .map(|e| one_line(&e.title))
+                    .map(|e| shown_title(&e.title))
                     .collect();
                 let mut label = format!("All day: {}", names.join(", "));
                 if whole.len() > ALL_DAY_NAMED {
@@ -264,7 +278,7 @@ where
             for (event, s) in timed.iter().filter(|(_, s)| day_of(s) == day) {
                 let ongoing = s.start <= now;
                 let when = options.hours.time(s.start.with_timezone(tz).time());
-                let mut label = format!("{when}  {}", one_line(&event.title));
+                let mut label = format!("{when}  {}", shown_title(&event.title));
                 if ongoing {
                     label = format!("▶ {label} (now)");
                 }
@@ -604,6 +618,16 @@ pub(crate) mod tests {
         assert_eq!(headline_in(&past, now, &Utc), None);
         assert!(joins(&past, now, &Utc).is_empty());
         assert!(menu(&past, now, &Utc, H24).is_empty());
+    }
+
+    #[test]
+    fn a_long_title_is_cut_in_the_menu_and_the_title_without_splitting_a_character() {
+        assert_eq!(shown_title("Stand-up"), "Stand-up");
+        let long = format!("{}é{}", "a".repeat(58), "ü".repeat(2000));
+        let shown = shown_title(&long);
+        assert_eq!(shown.chars().count(), 61, "{shown}");
+        assert!(shown.ends_with("éü…"), "{shown}");
+        assert_eq!(shown_title(&"x".repeat(60)), "x".repeat(60));
     }
 
     #[test]
