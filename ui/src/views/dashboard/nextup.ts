@@ -4,7 +4,7 @@
 // the countdown) is announced to screen readers. Enter or Space on an item opens its card in
 // the list below.
 import { openLink, type EventView } from "../../api";
-import { colorDot, h, icon, ICONS, replace } from "../../dom";
+import { colorDot, h, icon, ICONS, inert, replace } from "../../dom";
 import { nextUp, startsInText, timeLeftText } from "../../countdown";
 import { dayKey, formatTime, formatTimeRange, isWebLink } from "../../format";
 import type { Act, DashboardState } from "./state";
@@ -94,7 +94,7 @@ export function createNextUp(state: DashboardState, hooks: NextUpHooks): NextUpA
     const spoken = JSON.stringify([ongoing.map((e) => e.id), next.map((e) => e.id)]);
     if (spoken !== spokenKey) {
       spokenKey = spoken;
-      live.textContent = announcement(ongoing, next);
+      live.textContent = inert(announcement(ongoing, next));
     }
   }
 
