@@ -6,6 +6,7 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import type { Attendee, EventView } from "../../api";
 import { $, backend, calendar, event, named, NOW, settings, settle, status } from "../../test-helpers";
+import { useStyles } from "../../test-styles";
 import { mountDashboard, type MountedView } from ".";
 import { responseCounts, splitLinks } from "./details";
 import { overlapping } from "./overlap";
@@ -158,6 +159,24 @@ test("the panel's times follow the 12/24-hour setting, as the cards do", async (
   await settle();
   card("e").click();
   expect(text(".details-when")).toMatch(/^Wednesday 25 November 2026 · 11:18\sam – 11:48\sam$/i);
+});
+
+test("an attendee's answer never breaks; a long name gives way", async () => {
+  const unstyle = useStyles(440);
+  try {
+    await mount([event({ id: "a", attendees: [person("Bartholomew-Maximilian Featherstonehaugh", "accepted")] })]);
+    card("a").click();
+    const person_ = $("#event-details .details-person", root);
+    const answer = $("#event-details .details-response", root);
+    expect(answer.textContent).toBe(" · accepted");
+    expect(getComputedStyle(answer).whiteSpace).toBe("nowrap");
+    expect(getComputedStyle(answer).flexShrink).toBe("0");
+    expect(getComputedStyle(person_).textOverflow).toBe("ellipsis");
+    expect(getComputedStyle(person_).minWidth).toBe("0");
+    expect(person_.getAttribute("title")).toBe(person_.textContent);
+  } finally {
+    unstyle();
+  }
 });
 
 test("web links name the provider's site", async () => {

@@ -153,7 +153,7 @@ export function createDetails(state: DashboardState, hooks: DetailsHooks): Detai
       const r = (a.response ? RESPONSES[a.response] : undefined) ?? NO_ANSWER;
       return h("li", { class: `details-attendee response-${a.response ?? "none"}` },
         h("span", { class: "details-mark", "aria-hidden": "true" }, r.mark),
-        h("span", { class: "details-person" }, personText(a)),
+        h("span", { class: "details-person", title: personText(a) }, personText(a)),
         h("span", { class: "details-response small muted" },
           [a.is_self ? " (you)" : "", a.optional ? " · optional" : "", ` · ${r.word}`].join("")));
     });
