@@ -19,5 +19,8 @@ export default defineConfig({
     include: ["src/**/*.test.ts"],
     // Pin the zone so local-day grouping is deterministic; tests pass their locale explicitly.
     env: { TZ: "UTC" },
+    // Style sheets imported with ?raw keep their text, so layout tests can apply them
+    // (src/test-styles.ts); plain imports stay empty as before.
+    css: { include: [/\.css\?raw$/] },
   },
 });

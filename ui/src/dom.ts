@@ -5,7 +5,12 @@
 // textContent, setAttribute (values only; attribute names are always our constants) or form
 // control properties. Never use innerHTML, outerHTML, insertAdjacentHTML or document.write with
 // data anywhere in the UI. The shell's CSP (script-src 'self', style-src 'self') is the second
-// line of defence, not the first.
+// line of defence, not the first. Every string h() puts into the page (text children and
+// attribute values) also goes through inert(): escape sequences and control characters never
+// reach the page, whichever view builds it.
+import { inert } from "./inert";
+
+export { inert };
 
 export type Child = Node | string | number | null | undefined | false | Child[];
 
@@ -35,7 +40,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
       } else if (value === true) {
         el.setAttribute(key, "");
       } else if (value !== false && value !== null && value !== undefined) {
-        el.setAttribute(key, String(value));
+        el.setAttribute(key, inert(String(value)));
       }
     }
   }
@@ -43,14 +48,22 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** Appends children (text as text nodes, never parsed). */
+/**
+ * Appends children (text as inert one-line text nodes, never parsed). For text of several lines
+ * (a description) pass lines(text).
+ */
 export function append(parent: Node, children: Child[]): void {
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
     if (Array.isArray(c)) append(parent, c);
     else if (c instanceof Node) parent.appendChild(c);
-    else parent.appendChild(document.createTextNode(String(c)));
+    else parent.appendChild(document.createTextNode(inert(String(c))));
   }
+}
+
+/** A text node keeping the line breaks of `text` (for an element shown with pre-wrap). */
+export function lines(text: string): Text {
+  return document.createTextNode(inert(text, true));
 }
 
 /** Replaces all children of `el`. */
@@ -112,7 +125,7 @@ export function askInDialog(dialog: HTMLDialogElement, message: string): Promise
   const msg = dialog.querySelector<HTMLElement>("#confirm-message");
   const yes = dialog.querySelector<HTMLButtonElement>("#confirm-yes");
   const no = dialog.querySelector<HTMLButtonElement>("#confirm-no");
-  if (msg) msg.textContent = message;
+  if (msg) msg.textContent = inert(message);
   return new Promise((resolve) => {
     const finish = (answer: boolean) => {
       yes?.removeEventListener("click", onYes);

@@ -5,7 +5,7 @@
 // opened, and × to dismiss it until a different error arrives. Redrawn only when what it says
 // changes, so focus stays on its buttons.
 import { connectGoogle, connectMicrosoft, toCommandError } from "../../api";
-import { h, replace } from "../../dom";
+import { h, lines, replace } from "../../dom";
 import { notices, type Notice } from "./notices";
 import type { DashboardState } from "./state";
 
@@ -104,7 +104,7 @@ export function createBanner(state: DashboardState, hooks: BannerHooks): Banner 
     if (n.detail) {
       const d = h("details", { class: "banner-details", open: openDetails.has(n.key) },
         h("summary", null, "Details"),
-        h("p", { class: "banner-detail" }, n.detail));
+        h("p", { class: "banner-detail" }, lines(n.detail)));
       d.addEventListener("toggle", () => {
         if (d.open) openDetails.add(n.key);
         else openDetails.delete(n.key);

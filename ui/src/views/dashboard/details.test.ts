@@ -5,9 +5,11 @@ import { emit } from "@tauri-apps/api/event";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import type { Attendee, EventView } from "../../api";
-import { $, backend, calendar, event, named, NOW, settle, status } from "../../test-helpers";
+import { $, backend, calendar, event, named, NOW, settings, settle, status } from "../../test-helpers";
+import { useStyles } from "../../test-styles";
 import { mountDashboard, type MountedView } from ".";
-import { overlapping, responseCounts, splitLinks } from "./details";
+import { responseCounts, splitLinks } from "./details";
+import { overlapping } from "./overlap";
 
 let view: MountedView | null = null;
 let root: HTMLElement;
@@ -121,6 +123,60 @@ test("hostile text is shown as text", async () => {
   // A link stops at "<": the markup is never part of what is opened.
   expect(text(".details-link")).toBe("https://x.example/");
   expect(document.querySelector("img")).toBeNull();
+});
+
+test("terminal escapes and controls never reach the panel; the description keeps its lines", async () => {
+  const hostile = "\u001b[31m<img src=x onerror=alert(1)>\u001b[0m Hostile \u001b]0;pwned\u0007title";
+  await mount([event({ id: "esc", title: hostile, location: "Room\u202E 4", calendar_name: "Work\u0007",
+    description: "Line one\r\nsee https://x.example/a\u001b[0m\n\u001b]8;;https://evil.example\u0007line three" })]);
+  expect($('[data-event-id="esc"] .event-title', root).textContent).toBe("<img src=x onerror=alert(1)> Hostile title");
+  card("esc").click();
+  expect(text(".details-title")).toBe("<img src=x onerror=alert(1)> Hostile title");
+  expect(text(".details-location")).toBe("Room 4");
+  expect(text(".details-calendar")).toBe("Work");
+  expect(text(".details-description")).toBe("Line one\nsee https://x.example/a\nline three");
+  expect(text(".details-link")).toBe("https://x.example/a");
+  expect(document.body.textContent).not.toMatch(/\u001b|\[31m|pwned/);
+  expect(document.querySelector("img")).toBeNull();
+});
+
+test("the panel's times follow the 12/24-hour setting, as the cards do", async () => {
+  const ev = event({ id: "e", start: "2026-11-25T11:18:00Z", end: "2026-11-25T11:48:00Z" });
+  const withFormat = (time_format: "12h" | "24h") =>
+    settings({ general: { start_at_login: false, time_format, tray_all_day: true } });
+  backend({ upcoming_events: () => [ev], sync_status: () => status(), settings: () => withFormat("24h"),
+    calendars: () => [calendar({ time_zone: "Asia/Tokyo" })] });
+  view = mountDashboard(root, { now: () => NOW, locale: "en-US" });
+  await view.ready;
+  await settle();
+  card("e").click();
+  expect(text(".details-when")).toBe("Wednesday November 25, 2026 · 11:18 – 11:48");
+  expect(text(".details-zone")).toBe("20:18 – 20:48 in Asia/Tokyo");
+  view.destroy();
+  backend({ upcoming_events: () => [ev], sync_status: () => status(), settings: () => withFormat("12h") });
+  view = mountDashboard(root, { now: () => NOW, locale: "en-GB" });
+  await view.ready;
+  await settle();
+  card("e").click();
+  expect(text(".details-when")).toMatch(/^Wednesday 25 November 2026 · 11:18\sam – 11:48\sam$/i);
+});
+
+test("an attendee's answer never breaks; a long name gives way", async () => {
+  const unstyle = useStyles(440);
+  try {
+    await mount([event({ id: "a", attendees: [person("Bartholomew-Maximilian Featherstonehaugh", "accepted")] })]);
+    card("a").click();
+    const person_ = $("#event-details .details-person", root);
+    const answer = $("#event-details .details-response", root);
+    expect(answer.textContent).toBe(" · accepted");
+    expect(getComputedStyle(answer).whiteSpace).toBe("nowrap");
+    expect(getComputedStyle(answer).flexShrink).toBe("0");
+    expect(getComputedStyle(person_).textOverflow).toBe("ellipsis");
+    expect(getComputedStyle(person_).minWidth).toBe("0");
+    expect(person_.getAttribute("title")).toBe(person_.textContent);
+  } finally {
+    unstyle();
+  }
 });
 
 test("web links name the provider's site", async () => {

@@ -5,8 +5,9 @@
 // text with its http(s) links as buttons that ask the shell to open them, and the event's page
 // at its provider. Esc, × or a click beside it closes it and gives focus back to the card.
 import { openLink, type Attendee, type EventView, type Person } from "../../api";
-import { colorDot, h, icon, ICONS, replace, type Child } from "../../dom";
+import { colorDot, h, icon, ICONS, inert, lines, replace, type Child } from "../../dom";
 import { formatEventWhen, isWebLink, parseEventTime, visibleLocation } from "../../format";
+import { overlapping } from "./overlap";
 import { longDate } from "./results";
 import type { Act, DashboardState } from "./state";
 
@@ -53,15 +54,6 @@ export function responseCounts(attendees: Attendee[]): string {
     counts.set(word, (counts.get(word) ?? 0) + 1);
   }
   return order.filter((w) => counts.has(w)).map((w) => `${counts.get(w)} ${w}`).join(", ");
-}
-
-/** The timed events of `context` that overlap `ev` (not itself, not declined or cancelled ones). */
-export function overlapping(ev: EventView, context: EventView[]): EventView[] {
-  if (ev.all_day) return [];
-  const s = new Date(ev.start).getTime();
-  const e = new Date(ev.end).getTime();
-  return context.filter((o) => o.id !== ev.id && !o.all_day && o.my_response !== "declined" &&
-    o.status !== "cancelled" && new Date(o.start).getTime() < e && s < new Date(o.end).getTime());
 }
 
 const LINK = /https?:\/\/[^\s<>"]+/gi;
@@ -137,12 +129,13 @@ export function createDetails(state: DashboardState, hooks: DetailsHooks): Detai
   function when(ev: EventView): Child[] {
     const start = parseEventTime(ev.start, ev.all_day);
     const date = longDate(start, state.locale);
-    const lines: Child[] = [h("p", { class: "details-when" }, `${date} · ${formatEventWhen(ev, state.locale)}`)];
+    const lines: Child[] = [h("p", { class: "details-when" }, `${date} · ${formatEventWhen(ev, state.locale, state.hours)}`)];
     const zone = hooks.zoneOf(ev.calendar_id);
     const local = new Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!ev.all_day && zone && zone !== local) {
       try {
-        const fmt = new Intl.DateTimeFormat(state.locale, { hour: "2-digit", minute: "2-digit", timeZone: zone });
+        const cycle = state.hours ? { hourCycle: state.hours === "12h" ? "h12" : "h23" } as const : {};
+        const fmt = new Intl.DateTimeFormat(state.locale, { hour: "2-digit", minute: "2-digit", timeZone: zone, ...cycle });
         lines.push(h("p", { class: "details-zone small muted" },
           `${fmt.format(start)} – ${fmt.format(new Date(ev.end))} in ${zone}`));
       } catch {
@@ -160,8 +153,8 @@ export function createDetails(state: DashboardState, hooks: DetailsHooks): Detai
       const r = (a.response ? RESPONSES[a.response] : undefined) ?? NO_ANSWER;
       return h("li", { class: `details-attendee response-${a.response ?? "none"}` },
         h("span", { class: "details-mark", "aria-hidden": "true" }, r.mark),
-        h("span", { class: "details-person" }, personText(a)),
-        h("span", { class: "small muted" },
+        h("span", { class: "details-person", title: personText(a) }, personText(a)),
+        h("span", { class: "details-response small muted" },
           [a.is_self ? " (you)" : "", a.optional ? " · optional" : "", ` · ${r.word}`].join("")));
     });
     const list = h("ul", { class: "details-attendees" }, items.slice(0, ATTENDEES_SHOWN));
@@ -179,8 +172,10 @@ export function createDetails(state: DashboardState, hooks: DetailsHooks): Detai
   }
 
   function description(text: string): HTMLElement {
-    return h("div", { class: "details-description" }, splitLinks(text).map((p) =>
-      p.link ? linkButton(p.text, p.text, "link-btn details-link") : p.text));
+    // Made inert before the links are found, so a link never carries an escape sequence; its
+    // lines are kept (the panel shows it with pre-wrap).
+    return h("div", { class: "details-description" }, splitLinks(inert(text, true)).map((p) =>
+      p.link ? linkButton(p.text, p.text, "link-btn details-link") : lines(p.text)));
   }
 
   function open(ev: EventView, from: HTMLElement | null, context: EventView[]): void {

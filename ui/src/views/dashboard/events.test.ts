@@ -6,6 +6,7 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { EventView, Settings } from "../../api";
 import { $, backend, event, named, NOW, settings, settle, status } from "../../test-helpers";
+import { useStyles } from "../../test-styles";
 import { mountDashboard, type MountedView } from "./index";
 
 let view: MountedView | null = null;
@@ -108,6 +109,63 @@ describe("answers", () => {
     expect(cls("acc").contains("declined")).toBe(false);
     for (const id of ["ten", "na", "st"]) expect(cls(id).contains("tentative")).toBe(true);
     expect(cls("dec").contains("declined")).toBe(true);
+  });
+});
+
+describe("badges", () => {
+  let unstyle: (() => void) | null = null;
+  afterEach(() => {
+    unstyle?.();
+    unstyle = null;
+  });
+
+  test("tentative and unanswered each name their answer and differ in their border", async () => {
+    unstyle = useStyles(420);
+    await mountWith([
+      event({ id: "acc", start: "2026-11-25T11:00:00Z", end: "2026-11-25T12:00:00Z" }),
+      event({ id: "ten", my_response: "tentative", start: "2026-11-25T12:00:00Z", end: "2026-11-25T13:00:00Z" }),
+      event({ id: "na", my_response: "needs_action", status: "tentative", start: "2026-11-25T13:00:00Z", end: "2026-11-25T14:00:00Z" }),
+      event({ id: "st", status: "tentative", start: "2026-11-25T14:00:00Z", end: "2026-11-25T15:00:00Z" }),
+      event({ id: "dec", my_response: "declined", start: "2026-11-25T15:00:00Z", end: "2026-11-25T16:00:00Z" }),
+    ]);
+    const badge = (id: string) => root.querySelector(`#content [data-event-id="${id}"] .answer-badge`)?.textContent ?? null;
+    expect(["acc", "ten", "na", "st", "dec"].map(badge)).toEqual([null, "Tentative", "Not answered", "Tentative", null]);
+    const border = (id: string) => getComputedStyle($(`#content [data-event-id="${id}"]`, root)).borderTopStyle;
+    expect(border("ten")).toBe("dashed");
+    expect(border("na")).toBe("dotted");
+    expect(border("acc")).not.toMatch(/dashed|dotted/);
+  });
+
+  test("a meeting that overlaps another is flagged on its card, naming it", async () => {
+    await mountWith([
+      event({ id: "one", title: "Planning" }),
+      event({ id: "two", title: "Design review", start: "2026-11-25T10:15:00Z", end: "2026-11-25T11:00:00Z" }),
+      event({ id: "gone", title: "Declined one", start: "2026-11-25T10:00:00Z", end: "2026-11-25T10:30:00Z", my_response: "declined" }),
+      event({ id: "off", title: "Cancelled one", start: "2026-11-25T10:00:00Z", end: "2026-11-25T10:30:00Z", status: "cancelled" }),
+      event({ id: "next", title: "Right after", start: "2026-11-25T11:00:00Z", end: "2026-11-25T11:30:00Z" }),
+      event({ id: "day", title: "Holiday", all_day: true, start: "2026-11-25", end: "2026-11-26" }),
+    ]);
+    const flag = (id: string) => root.querySelector<HTMLElement>(`#content [data-event-id="${id}"] .overlap-badge`);
+    expect(flag("one")?.getAttribute("title")).toBe("Overlaps with Design review");
+    expect(flag("one")?.textContent).toBe("OverlapsOverlaps with Design review");
+    expect(flag("one")?.querySelector(".sr-only")?.textContent).toBe("Overlaps with Design review");
+    expect(flag("two")?.getAttribute("title")).toBe("Overlaps with Planning");
+    for (const id of ["gone", "off", "next", "day"]) expect(flag(id), id).toBeNull();
+  });
+
+  test("a merged meeting names the other calendars after its own", async () => {
+    const cal = (calendar_id: number, calendar_name: string) => ({ calendar_id, calendar_name, calendar_color: null, account_id: 1 });
+    await mountWith([
+      event({ id: "m1", also_in: [cal(11, "Team")] }),
+      event({ id: "m2", start: "2026-11-25T11:00:00Z", end: "2026-11-25T11:30:00Z", also_in: [cal(11, "Team"), cal(12, "Home")] }),
+      event({ id: "solo", start: "2026-11-25T12:00:00Z", end: "2026-11-25T12:30:00Z" }),
+    ]);
+    const part = (id: string, sel: string) => root.querySelector(`#content [data-event-id="${id}"] ${sel}`);
+    expect(part("m1", ".event-calendar")?.textContent).toBe("Work(also in Team)");
+    expect(part("m1", ".event-calendar-name")?.textContent).toBe("Work");
+    expect(part("m2", ".event-also-in")?.textContent).toBe("(also in Team + 1)");
+    expect(part("m2", ".event-also-in")?.getAttribute("title")).toBe("Also in Team, Home");
+    expect(part("solo", ".event-also-in")).toBeNull();
   });
 });
 

@@ -3,7 +3,9 @@
 // "Now" badge, "Since yesterday 23:00" / "until 01:00" for one that began before today,
 // calendar, location and Join for web meeting links). Cards and all-day lines are focusable in
 // reading order and open the event's details on click, Enter or Space; tentative, unanswered and
-// declined invitations are marked by class. Focus on a card or its Join button survives a redraw.
+// declined invitations are marked by class, tentative and unanswered also by a word ("Tentative",
+// "Not answered"); a meeting that overlaps another gets "Overlaps", one in several calendars
+// "(also in Team)". Focus on a card or its Join button survives a redraw.
 import { openLink, type EventView } from "../../api";
 import { colorDot, h, icon, ICONS, replace } from "../../dom";
 import {
@@ -16,6 +18,7 @@ import {
   visibleLocation,
   type DayGroup,
 } from "../../format";
+import { overlapping, takesTime } from "./overlap";
 import type { Act, DashboardState } from "./state";
 
 export type EventList = {
@@ -25,12 +28,51 @@ export type EventList = {
   open(id: string): boolean;
 };
 
-/** The answer classes of a card: "tentative" (tentative or not yet answered), "declined", "cancelled". */
+/** An invitation still open: "tentative" (my answer or the event's status), "unanswered", or null. */
+export function openAnswer(ev: EventView): "tentative" | "unanswered" | null {
+  if (ev.status === "cancelled" || ev.my_response === "declined") return null;
+  if (ev.my_response === "needs_action") return "unanswered";
+  if (ev.my_response === "tentative" || ev.status === "tentative") return "tentative";
+  return null;
+}
+
+/**
+ * The answer classes of a card: "tentative" (tentative or not yet answered, plus "unanswered"
+ * for the latter), "declined", "cancelled".
+ */
 export function responseClass(ev: EventView): string {
   if (ev.status === "cancelled") return "cancelled";
   if (ev.my_response === "declined") return "declined";
-  if (ev.my_response === "tentative" || ev.my_response === "needs_action" || ev.status === "tentative") return "tentative";
-  return "";
+  const open = openAnswer(ev);
+  return open === "unanswered" ? "tentative unanswered" : open ?? "";
+}
+
+/** The word for an open invitation, as a badge a screen reader reads too (null: none). */
+export function answerBadge(ev: EventView): HTMLSpanElement | null {
+  const open = openAnswer(ev);
+  if (!open) return null;
+  return h("span", { class: `badge answer-badge ${open}` }, open === "tentative" ? "Tentative" : "Not answered");
+}
+
+/** "Overlaps" on a card whose meeting takes up time shared with others, naming them. */
+function overlapBadge(ev: EventView, context: EventView[]): HTMLSpanElement | null {
+  const others = takesTime(ev) ? overlapping(ev, context) : [];
+  if (others.length === 0) return null;
+  const names = `Overlaps with ${others.map(titleOf).join(", ")}`;
+  return h("span", { class: "badge overlap-badge", title: names },
+    h("span", { "aria-hidden": "true" }, "Overlaps"), h("span", { class: "sr-only" }, names));
+}
+
+/** "Also in Team, Home": every other calendar, for the tooltip. */
+function alsoInTitle(ev: EventView): string {
+  return `Also in ${(ev.also_in ?? []).map((c) => c.calendar_name).join(", ")}`;
+}
+
+/** "(also in Team)" or "(also in Team + 2)" for a meeting merged from several calendars. */
+export function alsoInText(ev: EventView): string | null {
+  const names = (ev.also_in ?? []).map((c) => c.calendar_name.trim() || "(unnamed)");
+  if (names.length === 0) return null;
+  return names.length === 1 ? `(also in ${names[0]})` : `(also in ${names[0]} + ${names.length - 1})`;
 }
 
 function titleOf(ev: EventView): string {
@@ -101,6 +143,7 @@ export function createEvents(state: DashboardState, act: Act, content: HTMLEleme
       : null;
     const classes = ["event", "timed", ongoing ? "ongoing" : "", responseClass(ev)].filter(Boolean).join(" ");
     const when = since ? formatUntil(ev, t, state.locale, state.hours) : formatEventWhen(ev, state.locale, state.hours);
+    const alsoIn = alsoInText(ev);
     const card = h("li", { class: classes, "data-event-id": ev.id, tabindex: 0 },
       h("div", { class: "event-time" }, when),
       h("div", { class: "event-main" },
@@ -109,8 +152,11 @@ export function createEvents(state: DashboardState, act: Act, content: HTMLEleme
           ongoing && h("span", { class: "badge-now" }, "Now")),
         since && h("div", { class: "event-since small" }, since),
         h("div", { class: "event-meta" },
+          answerBadge(ev),
+          overlapBadge(ev, state.events ?? []),
           h("span", { class: "event-calendar" }, colorDot(ev.calendar_color),
-            h("span", { class: "event-calendar-name" }, ev.calendar_name)),
+            h("span", { class: "event-calendar-name" }, ev.calendar_name),
+            alsoIn && h("span", { class: "event-also-in", title: alsoInTitle(ev) }, alsoIn)),
           location && h("span", { class: "event-location" }, icon(ICONS.pin), location))),
       join);
     opener(card, ev);

@@ -5,6 +5,7 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import type { EventView } from "../../api";
 import { $, backend, event, named, NOW, settle, status } from "../../test-helpers";
+import { useStyles } from "../../test-styles";
 import { mountDashboard, type MountedView } from "./index";
 
 let view: MountedView | null = null;
@@ -36,6 +37,48 @@ const rows = () => items().map((i) => [
   i.classList.contains("ongoing"),
 ]);
 const url = "https://meet.example.com/abc";
+
+describe("next up in a narrow window", () => {
+  let unstyle: (() => void) | null = null;
+  afterEach(() => {
+    unstyle?.();
+    unstyle = null;
+  });
+  const ev = event({ id: "d", title: "Design review with Fabrikam", start: "2026-11-25T10:00:00Z", end: "2026-11-25T10:30:00Z" });
+
+  test("at 360 px the countdown goes under the title, which may take two lines", async () => {
+    unstyle = useStyles(360);
+    await mountWith([ev]);
+    const style = (sel: string) => getComputedStyle($(`#next-up ${sel}`, root));
+    expect(style(".next-up-title").whiteSpace).toBe("normal");
+    expect(style(".next-up-title").getPropertyValue("-webkit-line-clamp")).toBe("2");
+    // A column of its own under the title (the grid has two: the label and the title).
+    expect(style(".next-up-when").gridColumn).toBe("2");
+    expect(style(".next-up-time").gridColumn).toBe("2");
+  });
+
+  test("in a wider window they share the line", async () => {
+    unstyle = useStyles(480);
+    await mountWith([ev]);
+    const style = (sel: string) => getComputedStyle($(`#next-up ${sel}`, root));
+    expect(style(".next-up-title").whiteSpace).toBe("nowrap");
+    expect(style(".next-up-when").gridColumn).toBe("");
+  });
+
+  test("an open invitation says so, in words and by its border", async () => {
+    unstyle = useStyles(480);
+    await mountWith([
+      event({ id: "t", title: "Maybe", my_response: "tentative", start: "2026-11-25T09:30:00Z", end: "2026-11-25T10:15:00Z" }),
+      event({ id: "n", title: "Unanswered", my_response: "needs_action", start: "2026-11-25T10:00:00Z", end: "2026-11-25T10:30:00Z" }),
+    ]);
+    const item = (id: string) => $(`#next-up [data-event-id="${id}"]`, root);
+    expect(item("t").querySelector(".answer-badge")?.textContent).toBe("Tentative");
+    expect(item("n").querySelector(".answer-badge")?.textContent).toBe("Not answered");
+    expect(getComputedStyle(item("n")).borderTopStyle).toBe("dotted");
+    // Under way: the accent border stays, but the word is there.
+    expect(item("t").classList.contains("ongoing")).toBe(true);
+  });
+});
 
 describe("next up", () => {
   test("a region at the top, before the day list", async () => {

@@ -1,12 +1,14 @@
 // The "next up" area at the top of the dashboard: the meeting(s) under way with the time left,
-// then the next one with a countdown, each with Join when it has a web meeting link; a calm
+// then the next one with a countdown (under the title in a narrow window), a "Tentative" or
+// "Not answered" word on an open invitation, each with Join when it has a web meeting link; a calm
 // line when nothing is left. Updated in place each minute; only a change of meetings (not of
 // the countdown) is announced to screen readers. Enter or Space on an item opens its card in
 // the list below.
 import { openLink, type EventView } from "../../api";
-import { colorDot, h, icon, ICONS, replace } from "../../dom";
+import { colorDot, h, icon, ICONS, inert, replace } from "../../dom";
 import { nextUp, startsInText, timeLeftText } from "../../countdown";
 import { dayKey, formatTime, formatTimeRange, isWebLink } from "../../format";
+import { answerBadge, openAnswer } from "./events";
 import type { Act, DashboardState } from "./state";
 
 export type NextUpHooks = {
@@ -34,14 +36,15 @@ export function createNextUp(state: DashboardState, hooks: NextUpHooks): NextUpA
     const title = titleOf(ev);
     const url = ev.meeting_url?.trim() ?? "";
     const when = ongoing ? timeLeftText(ev, t) : startsInText(ev, t, state.locale, state.hours);
-    const item = h("li", { class: ongoing ? "next-up-item ongoing" : "next-up-item", "data-event-id": ev.id, tabindex: 0 },
+    const classes = ["next-up-item", ongoing ? "ongoing" : "", openAnswer(ev) ?? ""].filter(Boolean).join(" ");
+    const item = h("li", { class: classes, "data-event-id": ev.id, tabindex: 0 },
       colorDot(ev.calendar_color),
       h("div", { class: "next-up-main" },
         h("span", { class: "next-up-label small" }, ongoing ? "Now" : "Next"),
         h("span", { class: "next-up-title", title }, title),
         h("span", { class: "next-up-when" }, when),
         h("span", { class: "next-up-time small" },
-          formatTimeRange(new Date(ev.start), new Date(ev.end), state.locale, state.hours))),
+          formatTimeRange(new Date(ev.start), new Date(ev.end), state.locale, state.hours), answerBadge(ev))),
       isWebLink(url) && h("button", {
         type: "button", class: "btn btn-primary btn-small next-up-join", "aria-label": `Join ${title}`,
         onclick: () => void hooks.act(() => openLink(url), url),
@@ -94,7 +97,7 @@ export function createNextUp(state: DashboardState, hooks: NextUpHooks): NextUpA
     const spoken = JSON.stringify([ongoing.map((e) => e.id), next.map((e) => e.id)]);
     if (spoken !== spokenKey) {
       spokenKey = spoken;
-      live.textContent = announcement(ongoing, next);
+      live.textContent = inert(announcement(ongoing, next));
     }
   }
 
