@@ -51,6 +51,11 @@ describe("times", () => {
     expect(formatTimeRange(s, e, "en-GB")).toBe("09:30 – 10:00");
     expect(formatTimeRange(s, e, "en-US")).toMatch(/^9:30\sAM – 10:00\sAM$/);
   });
+  test("a time in another zone keeps the hour cycle's padding rule", () => {
+    const s = new Date("2026-11-25T18:18:00Z");
+    expect(formatTime(s, "en-GB", "12h", "America/New_York")).toMatch(/^1:18\s(PM|pm)$/);
+    expect(formatTime(s, "en-US", "24h", "Asia/Tokyo")).toBe("03:18");
+  });
   test("the shell's hour cycle overrides the locale's", () => {
     const s = new Date("2026-11-25T23:50:00Z");
     const e = new Date("2026-11-26T00:20:00Z");

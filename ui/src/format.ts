@@ -65,9 +65,15 @@ export function hourCycleOf(settings: Settings | null | undefined): HourCycle | 
   return pick(settings.hour_cycle) ?? pick(settings.general?.time_format);
 }
 
-/** Local clock time, e.g. "09:30" (en-GB, 24-hour clocks pad the hour) or "9:30 AM" (en-US). */
-export function formatTime(d: Date, locale?: string, hours?: HourCycle): string {
-  const chosen: Intl.DateTimeFormatOptions = hours ? { hourCycle: hours === "12h" ? "h12" : "h23" } : {};
+/**
+ * Clock time, e.g. "09:30" (en-GB, 24-hour clocks pad the hour) or "9:30 AM" (en-US); local
+ * unless `timeZone` names another zone.
+ */
+export function formatTime(d: Date, locale?: string, hours?: HourCycle, timeZone?: string): string {
+  const chosen: Intl.DateTimeFormatOptions = {
+    ...(hours ? { hourCycle: hours === "12h" ? "h12" : "h23" } : {}),
+    ...(timeZone ? { timeZone } : {}),
+  };
   const cycle = new Intl.DateTimeFormat(locale, { hour: "numeric", ...chosen }).resolvedOptions().hourCycle;
   const hour = cycle === "h23" || cycle === "h24" ? "2-digit" : "numeric";
   return new Intl.DateTimeFormat(locale, { hour, minute: "2-digit", ...chosen }).format(d);

@@ -6,7 +6,7 @@
 // at its provider. Esc, × or a click beside it closes it and gives focus back to the card.
 import { openLink, type Attendee, type EventView, type Person } from "../../api";
 import { colorDot, h, icon, ICONS, inert, lines, replace, type Child } from "../../dom";
-import { formatEventWhen, isWebLink, parseEventTime, visibleLocation } from "../../format";
+import { formatEventWhen, formatTime, isWebLink, parseEventTime, visibleLocation } from "../../format";
 import { overlapping } from "./overlap";
 import { longDate } from "./results";
 import type { Act, DashboardState } from "./state";
@@ -134,10 +134,9 @@ export function createDetails(state: DashboardState, hooks: DetailsHooks): Detai
     const local = new Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!ev.all_day && zone && zone !== local) {
       try {
-        const cycle = state.hours ? { hourCycle: state.hours === "12h" ? "h12" : "h23" } as const : {};
-        const fmt = new Intl.DateTimeFormat(state.locale, { hour: "2-digit", minute: "2-digit", timeZone: zone, ...cycle });
+        const at = (d: Date) => formatTime(d, state.locale, state.hours, zone);
         lines.push(h("p", { class: "details-zone small muted" },
-          `${fmt.format(start)} – ${fmt.format(new Date(ev.end))} in ${zone}`));
+          `${at(start)} – ${at(new Date(ev.end))} in ${zone}`));
       } catch {
         /* a zone this webview does not know: the local times above still hold */
       }
