@@ -140,8 +140,30 @@ class BusyDayScenario:
         self.app.session.wait_for_text("#account-list .account-name", MS_USER, timeout=10)
         self.shot(f"settings-{mode}.png", SETTINGS_SIZE)
         self.shot_full(f"settings-{mode}-full.png", SETTINGS_SIZE[0])
+        if mode == "dark":
+            # WebKitGTK draws the spin buttons itself: on the dark theme they must be dark too.
+            light = self.spinner_lightness("#sync-interval")
+            check(light < 0.35, f"the number field's spin buttons are light ({light:.2f}) on the dark theme")
         self.app.session.set_window_size(*DEFAULT_SIZE)
         self.app.show("dashboard")
+
+    def spinner_lightness(self, selector):
+        """How light (0 black .. 1 white, the mean grey) a number field's spin buttons are drawn:
+        its right 16 px inside the border, from a screenshot of the window."""
+        s = self.app.session
+        rect = s.execute(
+            "const e = document.querySelector(arguments[0]); e.scrollIntoView({block: 'center'});"
+            "const r = e.getBoundingClientRect();"
+            "return [Math.round(r.right), Math.round(r.top), Math.round(r.height)];", selector)
+        time.sleep(0.5)  # let WebKit paint the scrolled page
+        path = os.path.join(h.ARTIFACTS, "settings-spinner.png")
+        s.screenshot(path)
+        right, top, height = rect
+        crop = f"12x{height - 12}+{right - 18}+{top + 6}"
+        out = subprocess.run(["convert", path, "-crop", crop, "-colorspace", "Gray", "-format", "%[fx:mean]", "info:"],
+                             capture_output=True, text=True, timeout=20)
+        check(out.returncode == 0, f"convert could not read the spinner: {out.stderr.strip()}")
+        return float(out.stdout)
 
     def dark(self):
         return self.app.session.execute("return matchMedia('(prefers-color-scheme: dark)').matches;")
