@@ -3,7 +3,8 @@
 //! settings are saved (tauri-plugin-global-shortcut: an X11 key grab on Linux, a system hotkey
 //! on macOS and Windows). Pressing it opens the meeting the tray's first Join item opens, or
 //! the dashboard when there is none. A shortcut that does not parse, or that another app holds,
-//! is refused with a clear message and the previous one stays.
+//! is refused with a clear message and the previous one stays; a saved one another app held at
+//! start is kept (and reported) without refusing every other setting saved meanwhile.
 
 use std::str::FromStr;
 use std::sync::Mutex;
@@ -13,7 +14,9 @@ use calbuddy_engine::store::EventView;
 use chrono::{DateTime, Local, Utc};
 use tauri::plugin::TauriPlugin;
 use tauri::{AppHandle, Manager, Wry};
-use tauri_plugin_global_shortcut::{Builder, GlobalShortcutExt, Shortcut, ShortcutState};
+use tauri_plugin_global_shortcut::{
+    Builder, GlobalShortcut, GlobalShortcutExt, Shortcut, ShortcutState,
+};
 
 use crate::commands::{open_web_link, state};
 use crate::windows::{self, Window};
@@ -72,27 +75,69 @@ pub fn replace(
 ) -> Result<(), ShortcutError> {
     let wanted = wanted.map(parse).transpose()?;
     let current = current.and_then(|c| parse(c).ok());
-    let shortcuts = app.global_shortcut();
-    if let Some(same) = wanted.filter(|w| Some(*w) == current) {
+    if swap(app.global_shortcut(), current, wanted)? == Swapped::InPlace {
+        if let Ok(mut problem) = app.state::<StartProblem>().0.lock() {
+            *problem = None;
+        }
+    }
+    Ok(())
+}
+
+/// What [`swap`] needs of the plugin, so its rules are tested without a display.
+trait Registrar {
+    fn is_registered(&self, shortcut: Shortcut) -> bool;
+    /// Whether the system gave us the shortcut.
+    fn register(&self, shortcut: Shortcut) -> bool;
+    fn unregister(&self, shortcut: Shortcut);
+}
+
+impl Registrar for GlobalShortcut<Wry> {
+    fn is_registered(&self, shortcut: Shortcut) -> bool {
+        GlobalShortcut::is_registered(self, shortcut)
+    }
+    fn register(&self, shortcut: Shortcut) -> bool {
+        GlobalShortcut::register(self, shortcut).is_ok()
+    }
+    fn unregister(&self, shortcut: Shortcut) {
+        let _ = GlobalShortcut::unregister(self, shortcut);
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Swapped {
+    /// `wanted` is registered (or off, as wanted).
+    InPlace,
+    /// `wanted` is the shortcut already saved, still held by another app since the start: kept
+    /// as it is, so saving another setting is not refused for it (the start problem stays).
+    StillHeld,
+}
+
+fn swap(
+    shortcuts: &impl Registrar,
+    current: Option<Shortcut>,
+    wanted: Option<Shortcut>,
+) -> Result<Swapped, ShortcutError> {
+    let unchanged = wanted.is_some() && wanted == current;
+    if let Some(same) = wanted.filter(|_| unchanged) {
         if shortcuts.is_registered(same) {
-            return Ok(());
+            return Ok(Swapped::InPlace);
         }
     }
     if let Some(current) = current {
-        let _ = shortcuts.unregister(current);
+        shortcuts.unregister(current);
     }
     if let Some(wanted) = wanted {
-        if shortcuts.register(wanted).is_err() {
+        if !shortcuts.register(wanted) {
+            if unchanged {
+                return Ok(Swapped::StillHeld);
+            }
             if let Some(current) = current {
-                let _ = shortcuts.register(current);
+                shortcuts.register(current);
             }
             return Err(ShortcutError::Unavailable(wanted.into_string()));
         }
     }
-    if let Ok(mut problem) = app.state::<StartProblem>().0.lock() {
-        *problem = None;
-    }
-    Ok(())
+    Ok(Swapped::InPlace)
 }
 
 /// The link the tray's first Join item opens at `now`: the meeting under way or starting within
@@ -151,6 +196,86 @@ mod tests {
             also_in: Vec::new(),
             sort_key: 0,
         }
+    }
+
+    /// A system where the shortcuts in `held` belong to another app.
+    #[derive(Default)]
+    struct FakeSystem {
+        held: Vec<Shortcut>,
+        ours: std::cell::RefCell<Vec<Shortcut>>,
+    }
+
+    impl Registrar for FakeSystem {
+        fn is_registered(&self, shortcut: Shortcut) -> bool {
+            self.ours.borrow().contains(&shortcut)
+        }
+        fn register(&self, shortcut: Shortcut) -> bool {
+            if self.held.contains(&shortcut) || self.is_registered(shortcut) {
+                return false;
+            }
+            self.ours.borrow_mut().push(shortcut);
+            true
+        }
+        fn unregister(&self, shortcut: Shortcut) {
+            self.ours.borrow_mut().retain(|s| *s != shortcut);
+        }
+    }
+
+    fn key(text: &str) -> Shortcut {
+        parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_new_shortcut_replaces_the_old_and_off_removes_it() {
+        let system = FakeSystem::default();
+        assert_eq!(
+            swap(&system, None, Some(key("Ctrl+Alt+J"))),
+            Ok(Swapped::InPlace)
+        );
+        assert_eq!(
+            swap(&system, Some(key("Ctrl+Alt+J")), Some(key("Ctrl+Alt+K"))),
+            Ok(Swapped::InPlace)
+        );
+        assert_eq!(*system.ours.borrow(), vec![key("Ctrl+Alt+K")]);
+        assert_eq!(
+            swap(&system, Some(key("Ctrl+Alt+K")), None),
+            Ok(Swapped::InPlace)
+        );
+        assert!(system.ours.borrow().is_empty());
+    }
+
+    #[test]
+    fn a_shortcut_another_app_holds_is_refused_and_the_old_one_stays() {
+        let system = FakeSystem {
+            held: vec![key("Ctrl+Alt+K")],
+            ..Default::default()
+        };
+        swap(&system, None, Some(key("Ctrl+Alt+J"))).unwrap();
+        assert_eq!(
+            swap(&system, Some(key("Ctrl+Alt+J")), Some(key("Ctrl+Alt+K"))),
+            Err(ShortcutError::Unavailable(key("Ctrl+Alt+K").into_string()))
+        );
+        assert_eq!(*system.ours.borrow(), vec![key("Ctrl+Alt+J")]);
+    }
+
+    #[test]
+    fn a_saved_shortcut_held_since_the_start_does_not_block_saving_other_settings() {
+        // At start another app had it; saving the sync interval keeps the same shortcut.
+        let system = FakeSystem {
+            held: vec![key("Ctrl+Alt+J")],
+            ..Default::default()
+        };
+        assert_eq!(
+            swap(&system, Some(key("Ctrl+Alt+J")), Some(key("Ctrl+Alt+J"))),
+            Ok(Swapped::StillHeld)
+        );
+        // Once the other app lets go, the next save takes it.
+        let system = FakeSystem::default();
+        assert_eq!(
+            swap(&system, Some(key("Ctrl+Alt+J")), Some(key("Ctrl+Alt+J"))),
+            Ok(Swapped::InPlace)
+        );
+        assert_eq!(*system.ours.borrow(), vec![key("Ctrl+Alt+J")]);
     }
 
     #[test]

@@ -140,8 +140,30 @@ class BusyDayScenario:
         self.app.session.wait_for_text("#account-list .account-name", MS_USER, timeout=10)
         self.shot(f"settings-{mode}.png", SETTINGS_SIZE)
         self.shot_full(f"settings-{mode}-full.png", SETTINGS_SIZE[0])
+        if mode == "dark":
+            # WebKitGTK draws the spin buttons itself: on the dark theme they must be dark too.
+            light = self.spinner_lightness("#sync-interval")
+            check(light < 0.35, f"the number field's spin buttons are light ({light:.2f}) on the dark theme")
         self.app.session.set_window_size(*DEFAULT_SIZE)
         self.app.show("dashboard")
+
+    def spinner_lightness(self, selector):
+        """How light (0 black .. 1 white, the mean grey) a number field's spin buttons are drawn:
+        its right 16 px inside the border, from a screenshot of the window."""
+        s = self.app.session
+        rect = s.execute(
+            "const e = document.querySelector(arguments[0]); e.scrollIntoView({block: 'center'});"
+            "const r = e.getBoundingClientRect();"
+            "return [Math.round(r.right), Math.round(r.top), Math.round(r.height)];", selector)
+        time.sleep(0.5)  # let WebKit paint the scrolled page
+        path = os.path.join(h.ARTIFACTS, "settings-spinner.png")
+        s.screenshot(path)
+        right, top, height = rect
+        crop = f"12x{height - 12}+{right - 18}+{top + 6}"
+        out = subprocess.run(["convert", path, "-crop", crop, "-colorspace", "Gray", "-format", "%[fx:mean]", "info:"],
+                             capture_output=True, text=True, timeout=20)
+        check(out.returncode == 0, f"convert could not read the spinner: {out.stderr.strip()}")
+        return float(out.stdout)
 
     def dark(self):
         return self.app.session.execute("return matchMedia('(prefers-color-scheme: dark)').matches;")
@@ -293,6 +315,58 @@ class BusyDayScenario:
             raise AssertionError(f"{e}; URLs opened: {self.opened_urls()}") from None
         time.sleep(0.5)
         check(len(opened()) == 1, f"the link was opened {len(opened())} times for one click")
+
+    def _set_join_shortcut(self, on):
+        """Turns the join shortcut on (with the field's CmdOrCtrl+Alt+J) or off in Settings →
+        General, as a user does, and waits until the shell has saved it."""
+        app, s = self.app, self.app.session
+        app.show("settings")
+        box = s.wait_for("#join-shortcut-on", timeout=10)
+        field = s.execute("return document.querySelector('#join-shortcut').value;")
+        check(field == "CmdOrCtrl+Alt+J", f"the shortcut field offers {field!r}, expected CmdOrCtrl+Alt+J")
+        if s.execute("return document.querySelector('#join-shortcut-on').checked;") != on:
+            box.click()
+        try:
+            wait_until("the shortcut setting to be saved", lambda: s.execute(
+                "const f = document.querySelector('#join-shortcut').closest('.field');"
+                "return f.querySelector('.field-status').textContent === 'Saved';"), timeout=10)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; error: {s.texts('#join-shortcut-error')}") from None
+        saved = s.execute("return document.querySelector('#join-shortcut-on').checked;")
+        check(saved == on, f"the shortcut switch reads {saved} after saving {on}")
+
+    def _press_join_shortcut(self):
+        """Ctrl+Alt+J on the app's X display (xvfb-run's), as a keyboard would send it: the
+        app's root-window key grab takes it whichever window has the focus."""
+        out = subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+alt+j"],
+                             capture_output=True, text=True, timeout=10)
+        check(out.returncode == 0, f"xdotool key ctrl+alt+j failed: {out.stderr.strip()}")
+
+    # b4b
+    def test_join_shortcut(self):
+        """The global "Join next meeting" shortcut: set in Settings → General, Ctrl+Alt+J opens
+        the tray's first Join meeting (the one under way with the least time left) once; turned
+        off, the same keys open nothing."""
+        first = self.app.menu().labels()[0]
+        check(first.startswith(f"Join: {bd.T_ONGOING_SHORT} "), f"the tray's first item is {first!r}")
+        self._set_join_shortcut(True)
+        before = self.opened_urls()
+        self._press_join_shortcut()
+        try:
+            wait_until(f"{bd.MEET} to be opened by Ctrl+Alt+J", lambda: len(self.opened_urls()) > len(before),
+                       timeout=10)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; URLs opened: {self.opened_urls()}") from None
+        time.sleep(1.0)  # a second opening (a press seen twice) would land by now
+        new = self.opened_urls()[len(before):]
+        check(new == [bd.MEET], f"Ctrl+Alt+J opened {new}, expected the first Join meeting {bd.MEET} once")
+
+        self._set_join_shortcut(False)
+        before = self.opened_urls()
+        self._press_join_shortcut()
+        time.sleep(2.0)  # the press above was seen within a second
+        new = self.opened_urls()[len(before):]
+        check(new == [], f"Ctrl+Alt+J opened {new} with the shortcut turned off")
 
     def _search(self, text):
         s = self.app.session
@@ -456,6 +530,7 @@ TESTS = [
     ("b2b_busy_day_hostile_title_is_plain_text", "test_hostile_title"),
     ("b3_busy_day_tray_joins_all_day_title_hostile", "test_tray"),
     ("b4_busy_day_next_up_countdown_and_join", "test_next_up"),
+    ("b4b_busy_day_join_shortcut_opens_first_join_once", "test_join_shortcut"),
     ("b5_busy_day_search_attendee_title_esc", "test_search"),
     ("b6_busy_day_merged_meeting_once", "test_merged"),
     ("b7_busy_day_invitation_details_from_both_providers", "test_details"),

@@ -251,3 +251,47 @@ describe("sign-in address while waiting", () => {
     expect(shell.listeners.size).toBe(0);
   });
 });
+
+describe("the account list's look", () => {
+  test("the Connect buttons are primary only until the first account exists", async () => {
+    let list = [] as ReturnType<typeof account>[];
+    backend({
+      settings: () => settings(),
+      accounts: () => list,
+      calendars: () => [],
+      connect_google: () => {
+        list = [account()];
+        return account();
+      },
+    });
+    view = mountSettings(root, { now: () => NOW });
+    await view.ready;
+    const primary = () => ["#connect-google", "#connect-microsoft"].map((sel) => button(sel).classList.contains("btn-primary"));
+    expect(primary()).toEqual([true, true]);
+    button("#connect-google").click();
+    await settle();
+    expect($("#connect-result", root).textContent).toBe("Connected me@example.com.");
+    expect(primary()).toEqual([false, false]);
+    expect(button("#connect-google").classList.contains("btn")).toBe(true);
+  });
+
+  test("a display name under the account is plain text; only an address is monospace", async () => {
+    backend({
+      settings: () => settings(),
+      accounts: () => [
+        account({ id: 7, provider: "microsoft", name: "megan@contoso.example", detail: "Megan Bowen" }),
+        account({ id: 8, provider: "ics", name: "Holidays", detail: "https://example.com/…" }),
+        account({ id: 9, provider: "caldav", name: "me@fastmail.com", detail: "caldav.fastmail.com" }),
+      ],
+      calendars: () => [],
+    });
+    view = mountSettings(root, { now: () => NOW });
+    await view.ready;
+    const detail = (id: number) => $(`.account[data-account-id="${id}"] .account-detail`, root);
+    expect(detail(7).textContent).toBe("Megan Bowen");
+    expect(detail(7).classList.contains("account-address")).toBe(false);
+    expect(detail(8).classList.contains("account-address")).toBe(true);
+    expect(detail(9).classList.contains("account-address")).toBe(true);
+    expect($('.account[data-account-id="7"] .account-name', root).classList.contains("account-address")).toBe(false);
+  });
+});

@@ -39,6 +39,12 @@ export const MICROSOFT_NOT_REVOKED =
 export const CANCELLED_NOTE_MS = 10_000;
 export const ICS_ERROR_HINT = "Check the link, or remove it and subscribe again with a new one.";
 
+/** Whether the account's detail is an address (a calendar link, a CalDAV server's host), shown in
+ * a monospace font; other details (a Microsoft account's display name) are a person's words. */
+function detailIsAddress(a: Account): boolean {
+  return a.provider === "ics" || a.provider === "caldav";
+}
+
 export type AccountsDeps = {
   client: GoogleClientForm;
   microsoft: MicrosoftClientForm;
@@ -211,6 +217,11 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
   function renderConnect(): void {
     connectBtn.disabled = connecting;
     connectMicrosoftBtn.disabled = connecting;
+    // The first account is the one thing to do, so its buttons are primary; once any account
+    // exists they are plain like the others, so nothing on the page shouts.
+    const first = state.accounts.length === 0;
+    connectBtn.classList.toggle("btn-primary", first);
+    connectMicrosoftBtn.classList.toggle("btn-primary", first);
     waiting.hidden = !connecting;
     address.render();
     demoBtn.hidden = state.accounts.some((a) => a.provider === "demo");
@@ -239,7 +250,8 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
       h("div", { class: "account-info" },
         h("span", { class: "account-name" }, a.name),
         h("span", { class: "account-provider badge" }, PROVIDERS[a.provider] ?? a.provider),
-        a.detail && h("span", { class: "account-detail small" }, a.detail),
+        a.detail && h("span", { class: detailIsAddress(a) ? "account-detail account-address small" : "account-detail small" },
+          a.detail),
         h("span", { class: "account-status small" }),
         ics && h("span", { class: "account-hint small", hidden: true }, ICS_ERROR_HINT)),
       h("div", { class: "account-actions" },
