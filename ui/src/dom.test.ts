@@ -2,7 +2,7 @@
 // the dashboard and settings views.
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, test } from "vitest";
-import { colorDot, h, safeColor } from "./dom";
+import { colorDot, h, safeColor, setText } from "./dom";
 import { account, backend, calendar, event, NOW, settings, status } from "./test-helpers";
 import { mountDashboard, type MountedView } from "./views/dashboard";
 import { mountSettings } from "./views/settings";
@@ -87,5 +87,23 @@ describe("hostile text is rendered as text", () => {
     expect(document.querySelector("img")).toBeNull();
     await new Promise((r) => setTimeout(r, 20));
     expect(window.__pwned).toBeUndefined();
+  });
+
+  test("errors and calendar notes set after the first draw are inert too", async () => {
+    const root = document.createElement("div");
+    document.body.replaceChildren(root);
+    const hostile = "\u001b[31mServer said no\u001b]0;pwned\u0007\u202e";
+    backend({
+      settings: () => settings(),
+      accounts: () => [account()],
+      calendars: () => [calendar({ last_error: hostile })],
+    });
+    view = mountSettings(root, { now: () => NOW });
+    await view.ready;
+    const note = root.querySelector(".calendar-note")!.textContent ?? "";
+    expect(note).toBe("Server said no");
+    const el = document.createElement("p");
+    setText(el, hostile);
+    expect(el.textContent).toBe("Server said no");
   });
 });

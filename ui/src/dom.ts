@@ -61,6 +61,11 @@ export function append(parent: Node, children: Child[]): void {
   }
 }
 
+/** Sets an element's text, made inert (for text that changes after h() built the element). */
+export function setText(el: Node, text: string): void {
+  el.textContent = inert(text);
+}
+
 /** A text node keeping the line breaks of `text` (for an element shown with pre-wrap). */
 export function lines(text: string): Text {
   return document.createTextNode(inert(text, true));
@@ -114,6 +119,7 @@ export const ICONS = {
   sync: ["M21 12a9 9 0 0 1-15.5 6.2L3 16", "M3 12a9 9 0 0 1 15.5-6.2L21 8", "M21 3v5h-5", "M3 21v-5h5"],
   video: ["M15 10l5-3v10l-5-3z", "M3 7h12v10H3z"],
   pin: ["M12 21s-7-6.2-7-11a7 7 0 0 1 14 0c0 4.8-7 11-7 11z", "M12 12.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5z"],
+  bell: ["M6 16V11a6 6 0 0 1 12 0v5l2 2H4z", "M10 20a2 2 0 0 0 4 0"],
 };
 
 /**

@@ -3,7 +3,7 @@
 // lists, next-up and search results (they stay synced and stored); the choice is kept in
 // localStorage across restarts and summed up as "2 calendars hidden" with Show all.
 import { calendars as loadCalendars, type Calendar, type EventView } from "../../api";
-import { colorDot, h, replace } from "../../dom";
+import { colorDot, h, replace, setText } from "../../dom";
 
 const STORAGE_KEY = "calbuddy.dashboard.hiddenCalendars";
 
@@ -73,7 +73,7 @@ export function createFilter(hooks: FilterHooks): Filter {
   function renderNote(): void {
     const n = hiddenCount();
     note.hidden = n === 0;
-    noteText.textContent = `${n} calendar${n === 1 ? "" : "s"} hidden`;
+    setText(noteText, `${n} calendar${n === 1 ? "" : "s"} hidden`);
     button.classList.toggle("filtering", n > 0);
   }
 

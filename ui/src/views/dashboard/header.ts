@@ -2,7 +2,7 @@
 // progress while a sync runs) and the Settings button, plus the screen-reader line that announces
 // when a sync starts and ends.
 import { openWindow, syncNow, syncStatus, toCommandError } from "../../api";
-import { h, icon, ICONS } from "../../dom";
+import { h, icon, ICONS, setText } from "../../dom";
 import { lastSyncedText, syncProgressText } from "../../format";
 import type { Act, DashboardState } from "./state";
 
@@ -79,11 +79,11 @@ export function createHeader(state: DashboardState, hooks: HeaderHooks): Header 
     syncBtn.disabled = syncing;
     syncBtn.setAttribute("aria-busy", String(syncing));
     syncBtn.classList.toggle("syncing", syncing);
-    syncLabel.textContent = syncing ? syncProgressText(status?.syncing ? status.progress : null) : "Sync now";
-    lastSynced.textContent = status ? lastSyncedText(status.last_synced_at, now()) : "";
+    setText(syncLabel, syncing ? syncProgressText(status?.syncing ? status.progress : null) : "Sync now");
+    setText(lastSynced, status ? lastSyncedText(status.last_synced_at, now()) : "");
     // Announce start and end only, not every progress tick.
     const live = syncing ? "Syncing…" : status ? lastSyncedText(status.last_synced_at, now()) : "";
-    if (liveStatus.textContent !== live) liveStatus.textContent = live;
+    if (liveStatus.textContent !== live) setText(liveStatus, live);
   }
 
   return { topbar, liveStatus, render, sync: () => (syncBtn.disabled ? Promise.resolve() : doSyncNow()) };

@@ -4,7 +4,7 @@
 // place of the upcoming list with "Back to upcoming". Keyboard: arrow keys move between days
 // (roving tabindex), PageUp/PageDown change month, Enter picks, Esc closes.
 import { errorMessage, eventsOnDays, type EventView } from "../../api";
-import { h, replace } from "../../dom";
+import { h, replace, setText } from "../../dom";
 import { addDays, dayKey, dayLabel, parseEventTime, parseLocalDate, startOfDay } from "../../format";
 import { groupFromDay, longDate, type Cards, type MainArea } from "./results";
 import type { DashboardState } from "./state";
@@ -138,8 +138,8 @@ export function createMonth(state: DashboardState, hooks: MonthHooks): Month {
     const from = gridStart(year, month);
     const counts = countByDay(hooks.visible(monthEvents), from, GRID_DAYS);
     const refocus = grid.contains(document.activeElement);
-    title.textContent = new Intl.DateTimeFormat(state.locale, { month: "long", year: "numeric" })
-      .format(new Date(year, month, 1));
+    setText(title, new Intl.DateTimeFormat(state.locale, { month: "long", year: "numeric" })
+      .format(new Date(year, month, 1)));
     const weekdays = h("div", { role: "row", class: "month-row month-weekdays" },
       Array.from({ length: 7 }, (_, i) => {
         const d = addDays(from, i);

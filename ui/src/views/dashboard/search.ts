@@ -3,7 +3,7 @@
 // #search-results with the count in #search-count; "No events match …" when none do. Esc or ×
 // clears it and gives the list back. Answers to an older query never replace a newer one's.
 import { errorMessage, searchEvents, type EventView } from "../../api";
-import { h } from "../../dom";
+import { h, setText } from "../../dom";
 import { startOfDay } from "../../format";
 import { groupFromDay, type Cards, type MainArea } from "./results";
 import type { DashboardState } from "./state";
@@ -97,11 +97,11 @@ export function createSearch(state: DashboardState, hooks: SearchHooks): Search 
     const results = h("section", { id: "search-results", class: "search-results", "aria-label": "Search results" },
       count, list);
     if (error !== null) {
-      count.textContent = `Couldn't search: ${error}`;
+      setText(count, `Couldn't search: ${error}`);
     } else {
       const matches = hooks.visible(events ?? []);
       const n = matches.length;
-      count.textContent = `${n} result${n === 1 ? "" : "s"}`;
+      setText(count, `${n} result${n === 1 ? "" : "s"}`);
       if (n === 0) {
         // Say so when the calendar filter hid every match, or "no match" would be wrong.
         const where = (events ?? []).length > 0 ? " in the calendars shown" : "";

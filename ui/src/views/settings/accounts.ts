@@ -14,7 +14,7 @@ import {
   toCommandError,
 } from "../../api";
 import type { Account } from "../../api";
-import { askInDialog, h, replace } from "../../dom";
+import { askInDialog, h, replace, setText } from "../../dom";
 import { accountStatusText } from "../../format";
 import type { CaldavForm } from "./caldav";
 import type { GoogleClientForm } from "./google-client";
@@ -111,7 +111,7 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
   function showResult(text: string, neutral = false): void {
     state.cancelLater(resultTimer);
     resultTimer = undefined;
-    connectResult.textContent = text;
+    setText(connectResult, text);
     connectResult.classList.toggle("field-status-neutral", neutral);
     if (neutral && text) resultTimer = state.later(() => showResult(""), CANCELLED_NOTE_MS);
   }
@@ -119,7 +119,7 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
 
   async function startConnect(provider: SignInProvider): Promise<void> {
     if (connecting || !state.saved) return;
-    connectError.textContent = "";
+    setText(connectError, "");
     showResult("");
     const form = provider === "google" ? client : microsoft;
     if (!state.saved[provider].client_id) {
@@ -153,7 +153,7 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
         form.show(true);
         form.showError(err.message);
       } else {
-        connectError.textContent = err.message;
+        setText(connectError, err.message);
       }
     }
     address.stop();
@@ -173,20 +173,20 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
     try {
       await cancelConnect();
     } catch (e) {
-      connectError.textContent = errorMessage(e);
+      setText(connectError, errorMessage(e));
       cancelBtn.disabled = false;
     }
   }
 
   async function doAddDemo(): Promise<void> {
     demoBtn.disabled = true;
-    accountsError.textContent = "";
+    setText(accountsError, "");
     try {
       const a = await addDemo();
       showResult(`Added ${a.name}.`);
       await reloadData();
     } catch (e) {
-      accountsError.textContent = errorMessage(e);
+      setText(accountsError, errorMessage(e));
     }
     demoBtn.disabled = false;
     renderConnect();
@@ -201,16 +201,16 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
         : ics
         ? `Unsubscribe from ${a.name}? Its events are removed from this computer.`
         : `Disconnect ${a.name}? Its events are removed from this computer.`;
-    confirmYes.textContent = ics ? "Unsubscribe" : "Disconnect";
+    setText(confirmYes, ics ? "Unsubscribe" : "Disconnect");
     if (!(await askInDialog(dialog, what))) return;
-    accountsError.textContent = "";
+    setText(accountsError, "");
     try {
       const done = await disconnect(a.id);
       const note = a.provider === "microsoft" && done?.revoke_error ? ` ${done.revoke_error}` : "";
       showResult(ics ? `Unsubscribed from ${a.name}.` : `Disconnected ${a.name}.${note}`);
       await reloadData();
     } catch (e) {
-      accountsError.textContent = errorMessage(e);
+      setText(accountsError, errorMessage(e));
     }
   }
 
@@ -272,7 +272,7 @@ export function createAccounts(state: SettingsState, { client, microsoft, subscr
       if (!a || !el) continue;
       const syncing = state.syncingAccount === a.id;
       const text = syncing ? "Syncing…" : accountStatusText(a, t);
-      if (el.textContent !== text) el.textContent = text;
+      if (el.textContent !== text) setText(el, text);
       const failing = a.needs_reauth || (!!a.last_error && !syncing);
       el.classList.toggle("warn", failing);
       const hint = li.querySelector<HTMLElement>(".account-hint");

@@ -7,7 +7,7 @@
 // back only when something other than the password was refused.
 import { connectCaldav, connectIcloud, openLink, reconnectCaldav, toCommandError } from "../../api";
 import type { Account } from "../../api";
-import { h } from "../../dom";
+import { h, setText } from "../../dom";
 import type { SettingsState } from "./state";
 
 export const APPLE_ACCOUNT_URL = "https://account.apple.com/";
@@ -99,27 +99,27 @@ export function createCaldavForm(state: SettingsState, { reloadData, announce }:
     mode = next;
     reconnecting = next === "reconnect" ? (account ?? null) : null;
     const icloud = next === "icloud" || (next === "reconnect" && account?.detail?.endsWith("icloud.com") === true);
-    heading.textContent = next === "icloud" ? "Add iCloud"
+    setText(heading, next === "icloud" ? "Add iCloud"
       : next === "caldav" ? "Add CalDAV account"
-        : `Reconnect ${account?.name ?? "account"}`;
-    intro.textContent = next === "icloud"
+        : `Reconnect ${account?.name ?? "account"}`);
+    setText(intro, next === "icloud"
       ? "Your iCloud calendars, read from Apple's CalDAV server with your Apple ID."
       : next === "caldav"
         ? "Fastmail, Nextcloud, mailbox.org, Synology, Radicale or any other CalDAV server. The address may be the server's, your account's or one calendar's."
-        : `The server no longer accepts the saved password${account?.detail ? ` for ${account.detail}` : ""}. Enter it again.`;
+        : `The server no longer accepts the saved password${account?.detail ? ` for ${account.detail}` : ""}. Enter it again.`);
     appleHint.hidden = !icloud;
     urlField.hidden = next !== "caldav";
     userField.hidden = next === "reconnect";
-    userLabel.textContent = next === "icloud" ? "Apple ID" : "User name";
+    setText(userLabel, next === "icloud" ? "Apple ID" : "User name");
     user.type = next === "icloud" ? "email" : "text";
     user.placeholder = next === "icloud" ? "name@icloud.com" : "";
-    passwordLabel.textContent = icloud ? "App-specific password" : "Password";
+    setText(passwordLabel, icloud ? "App-specific password" : "Password");
     password.placeholder = icloud ? "xxxx-xxxx-xxxx-xxxx" : "";
-    submit.textContent = next === "reconnect" ? "Reconnect" : "Add account";
+    setText(submit, next === "reconnect" ? "Reconnect" : "Add account");
     url.value = "";
     user.value = "";
     password.value = "";
-    status.textContent = "";
+    setText(status, "");
     clearErrors();
     form.hidden = false;
     (next === "caldav" ? url : next === "icloud" ? user : password).focus();
@@ -133,31 +133,31 @@ export function createCaldavForm(state: SettingsState, { reloadData, announce }:
 
   function clearErrors(): void {
     for (const [input, error] of [[url, urlError], [user, userError], [password, passwordError]] as const) {
-      error.textContent = "";
+      setText(error, "");
       input.removeAttribute("aria-invalid");
     }
-    errorText.textContent = "";
-    errorDetail.textContent = "";
+    setText(errorText, "");
+    setText(errorDetail, "");
     errorDetails.open = false;
     errorDetails.hidden = true;
   }
 
   function mark(input: HTMLInputElement, error: HTMLElement, problem: string): void {
-    error.textContent = problem;
+    setText(error, problem);
     input.setAttribute("aria-invalid", "true");
   }
 
   function showError(message: string, detail: string | null): void {
-    errorText.textContent = message;
-    errorDetail.textContent = detail ?? "";
+    setText(errorText, message);
+    setText(errorDetail, detail ?? "");
     errorDetails.hidden = !detail;
   }
 
   function setBusy(on: boolean): void {
     busy = on;
     for (const el of [url, user, password, submit, cancel]) el.disabled = on;
-    submit.textContent = on ? (mode === "reconnect" ? "Reconnecting…" : "Connecting…")
-      : mode === "reconnect" ? "Reconnect" : "Add account";
+    setText(submit, on ? (mode === "reconnect" ? "Reconnecting…" : "Connecting…")
+      : mode === "reconnect" ? "Reconnect" : "Add account");
     spinner.hidden = !on;
     if (on) form.setAttribute("aria-busy", "true");
     else form.removeAttribute("aria-busy");
@@ -184,7 +184,7 @@ export function createCaldavForm(state: SettingsState, { reloadData, announce }:
     if (busy) return;
     url.value = url.value.trim();
     user.value = user.value.trim();
-    status.textContent = "";
+    setText(status, "");
     clearErrors();
     const empty = missing();
     if (empty) {
@@ -195,7 +195,7 @@ export function createCaldavForm(state: SettingsState, { reloadData, announce }:
     const secret = password.value;
     password.value = "";
     setBusy(true);
-    status.textContent = mode === "reconnect" ? "Reconnecting…" : "Connecting and finding your calendars…";
+    setText(status, mode === "reconnect" ? "Reconnecting…" : "Connecting and finding your calendars…");
     try {
       const account = mode === "icloud" ? await connectIcloud(user.value, secret)
         : mode === "caldav" ? await connectCaldav(url.value, user.value, secret)
@@ -209,7 +209,7 @@ export function createCaldavForm(state: SettingsState, { reloadData, announce }:
       if (state.destroyed) return;
       const err = toCommandError(e);
       setBusy(false);
-      status.textContent = "";
+      setText(status, "");
       // Only a refused password has to be typed again.
       if (err.code !== "wrong_password") password.value = secret;
       const human = caldavErrorText(err.code, mode);

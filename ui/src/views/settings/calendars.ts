@@ -4,7 +4,7 @@
 // last sync error.
 import { errorMessage, setCalendarColor, setCalendarEnabled, setCalendarReminders } from "../../api";
 import type { Calendar } from "../../api";
-import { colorDot, h, replace, safeColor } from "../../dom";
+import { colorDot, h, icon, ICONS, replace, safeColor, setText } from "../../dom";
 import type { SettingsState } from "./state";
 
 const DEFAULT_COLOR = "#4f7cff";
@@ -55,7 +55,7 @@ export function createCalendars(state: SettingsState): CalendarsSection {
       const col = safeColor(c.color) ?? DEFAULT_COLOR;
       if (color && color.value.toLowerCase() !== col.toLowerCase()) color.value = col;
       dot?.style.setProperty("--cal", col);
-      if (note) note.textContent = c.last_error ?? "";
+      if (note) setText(note, c.last_error ?? "");
     }
   }
 
@@ -76,25 +76,25 @@ function renderCalendar(c: Calendar): HTMLLIElement {
     "aria-label": `Colour for ${c.name}`, "aria-describedby": errId });
   box.addEventListener("change", () => {
     const want = box.checked;
-    err.textContent = "";
+    setText(err, "");
     setCalendarEnabled(c.id, want).then(
       () => {
         c.enabled = want;
         remind.disabled = !want;
       },
-      (e) => { box.checked = !want; err.textContent = errorMessage(e); });
+      (e) => { box.checked = !want; setText(err, errorMessage(e)); });
   });
   remind.addEventListener("change", () => {
     const want = remind.checked;
-    err.textContent = "";
+    setText(err, "");
     setCalendarReminders(c.id, want).then(
       () => { c.reminders = want; },
-      (e) => { remind.checked = !want; err.textContent = errorMessage(e); });
+      (e) => { remind.checked = !want; setText(err, errorMessage(e)); });
   });
   let lastColor = color.value;
   color.addEventListener("change", () => {
     const value = safeColor(color.value);
-    err.textContent = "";
+    setText(err, "");
     if (!value) return;
     const before = lastColor;
     lastColor = value;
@@ -105,7 +105,7 @@ function renderCalendar(c: Calendar): HTMLLIElement {
         lastColor = before;
         color.value = before;
         li.querySelector<HTMLElement>(".cal-dot")?.style.setProperty("--cal", before);
-        err.textContent = errorMessage(e);
+        setText(err, errorMessage(e));
       });
   });
   const li = h("li", { class: "calendar", "data-calendar-id": c.id },
@@ -116,7 +116,7 @@ function renderCalendar(c: Calendar): HTMLLIElement {
         c.primary && h("span", { class: "badge" }, "Primary")),
       remind,
       h("label", { for: remindId, class: "calendar-bell", title: "Reminders" },
-        h("span", { "aria-hidden": "true" }, "🔔"), h("span", { class: "sr-only" }, `Reminders for ${c.name}`)),
+        icon(ICONS.bell), h("span", { class: "sr-only" }, `Reminders for ${c.name}`)),
       color),
     h("span", { class: "calendar-note small muted" }, c.last_error ?? ""),
     err);

@@ -1,7 +1,7 @@
 // The Google OAuth client form: the one-time setup guide with the console link, client ID and
 // secret fields, saving them (then connecting, or not), and the "Change Google OAuth client" link.
 import { errorMessage, openLink } from "../../api";
-import { h } from "../../dom";
+import { h, setText } from "../../dom";
 import type { SettingsState } from "./state";
 
 export const GOOGLE_CONSOLE_URL = "https://console.cloud.google.com/apis/credentials";
@@ -40,7 +40,7 @@ export function createGoogleClientForm(state: SettingsState, hooks: GoogleClient
       h("li", null, "Set up the OAuth consent screen (External) and add yourself as a test user."),
       h("li", null, "Create credentials → OAuth client ID → Desktop app, and paste its ID and secret below.")),
     h("p", null, h("button", { type: "button", class: "link-btn", id: "open-console",
-      onclick: () => void openLink(GOOGLE_CONSOLE_URL).catch((e) => { clientError.textContent = errorMessage(e); }) },
+      onclick: () => void openLink(GOOGLE_CONSOLE_URL).catch((e) => { setText(clientError, errorMessage(e)); }) },
       "Open the Google Cloud console")),
     h("div", { class: "field field-stack" }, h("label", { for: "google-client-id" }, "Client ID"), clientId),
     h("div", { class: "field field-stack" }, h("label", { for: "google-client-secret" }, "Client secret"), clientSecret),
@@ -52,11 +52,11 @@ export function createGoogleClientForm(state: SettingsState, hooks: GoogleClient
 
   function show(thenConnect: boolean): void {
     connectAfterSave = thenConnect;
-    clientSubmit.textContent = thenConnect ? "Save and connect" : "Save";
+    setText(clientSubmit, thenConnect ? "Save and connect" : "Save");
     clientId.value = state.saved?.google.client_id ?? "";
     clientSecret.value = "";
     clientSecret.placeholder = state.saved?.google.client_secret_set ? "saved" : "";
-    clientError.textContent = "";
+    setText(clientError, "");
     form.hidden = false;
     editButton.hidden = true;
     clientId.focus();
@@ -77,14 +77,14 @@ export function createGoogleClientForm(state: SettingsState, hooks: GoogleClient
     if (!saved) return;
     const id = clientId.value.trim();
     const secret = clientSecret.value.trim();
-    clientError.textContent = "";
+    setText(clientError, "");
     if (!id) {
-      clientError.textContent = "Enter the client ID.";
+      setText(clientError, "Enter the client ID.");
       clientId.focus();
       return;
     }
     if (!secret && !saved.google.client_secret_set) {
-      clientError.textContent = "Enter the client secret.";
+      setText(clientError, "Enter the client secret.");
       clientSecret.focus();
       return;
     }
@@ -92,7 +92,7 @@ export function createGoogleClientForm(state: SettingsState, hooks: GoogleClient
     const ok = await state.enqueueSave((input) => {
       input.google = { client_id: id, client_secret: secret || null };
     }, (message) => {
-      clientError.textContent = message;
+      setText(clientError, message);
     });
     clientSubmit.disabled = false;
     if (!ok || state.destroyed) return;
@@ -107,7 +107,7 @@ export function createGoogleClientForm(state: SettingsState, hooks: GoogleClient
     editButton,
     show,
     showError(message) {
-      clientError.textContent = message;
+      setText(clientError, message);
     },
     refresh() {
       if (form.hidden) editButton.hidden = !editable();

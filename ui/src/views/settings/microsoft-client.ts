@@ -2,7 +2,7 @@
 // client ID and the tenant (who may sign in), saving them (then connecting, or not), and the
 // "Change Microsoft app registration" link. The engine checks the tenant; its refusal shows here.
 import { errorMessage, openLink } from "../../api";
-import { h } from "../../dom";
+import { h, setText } from "../../dom";
 import type { SettingsState } from "./state";
 
 export const ENTRA_ADMIN_URL = "https://entra.microsoft.com/";
@@ -57,7 +57,7 @@ export function createMicrosoftClientForm(state: SettingsState, hooks: Microsoft
       h("li", null, "API permissions: Microsoft Graph Calendars.Read, User.Read and offline_access."),
       h("li", null, "Paste the Application (client) ID below.")),
     h("p", null, h("button", { type: "button", class: "link-btn", id: "open-entra",
-      onclick: () => void openLink(ENTRA_ADMIN_URL).catch((e) => { clientError.textContent = errorMessage(e); }) },
+      onclick: () => void openLink(ENTRA_ADMIN_URL).catch((e) => { setText(clientError, errorMessage(e)); }) },
       "Open the Entra admin center")),
     h("div", { class: "field field-stack" }, h("label", { for: "microsoft-client-id" }, "Application (client) ID"), clientId, clientNote),
     h("div", { class: "field field-stack" }, h("label", { for: "microsoft-tenant" }, "Who can sign in"), tenant, tenantOther),
@@ -74,18 +74,18 @@ export function createMicrosoftClientForm(state: SettingsState, hooks: Microsoft
   function show(thenConnect: boolean): void {
     const saved = state.saved?.microsoft;
     connectAfterSave = thenConnect;
-    clientSubmit.textContent = thenConnect ? "Save and connect" : "Save";
+    setText(clientSubmit, thenConnect ? "Save and connect" : "Save");
     clientId.value = saved?.client_id ?? "";
     // A client ID from CALBUDDY_MICROSOFT_CLIENT_ID is shown but not editable; the tenant is.
     clientId.readOnly = Boolean(saved?.from_environment);
-    clientNote.textContent = saved?.from_environment ? "Set by CALBUDDY_MICROSOFT_CLIENT_ID." : "";
+    setText(clientNote, saved?.from_environment ? "Set by CALBUDDY_MICROSOFT_CLIENT_ID." : "");
     clientNote.hidden = !saved?.from_environment;
     const savedTenant = saved?.tenant ?? "common";
     const keyword = TENANT_KEYWORDS.some(([value]) => value === savedTenant);
     tenant.value = keyword ? savedTenant : ONE_TENANT;
     tenantOther.value = keyword ? "" : savedTenant;
     renderTenant();
-    clientError.textContent = "";
+    setText(clientError, "");
     form.hidden = false;
     editButton.hidden = true;
     (clientId.readOnly ? tenant : clientId).focus();
@@ -101,14 +101,14 @@ export function createMicrosoftClientForm(state: SettingsState, hooks: Microsoft
     if (!saved) return;
     const id = clientId.value.trim();
     const chosen = tenant.value === ONE_TENANT ? tenantOther.value.trim() : tenant.value;
-    clientError.textContent = "";
+    setText(clientError, "");
     if (!id) {
-      clientError.textContent = "Enter the application (client) ID.";
+      setText(clientError, "Enter the application (client) ID.");
       clientId.focus();
       return;
     }
     if (!chosen) {
-      clientError.textContent = "Enter the tenant ID or domain.";
+      setText(clientError, "Enter the tenant ID or domain.");
       tenantOther.focus();
       return;
     }
@@ -116,7 +116,7 @@ export function createMicrosoftClientForm(state: SettingsState, hooks: Microsoft
     const ok = await state.enqueueSave((input) => {
       input.microsoft = { client_id: id, tenant: chosen };
     }, (message) => {
-      clientError.textContent = message;
+      setText(clientError, message);
     });
     clientSubmit.disabled = false;
     if (!ok || state.destroyed) return;
@@ -130,7 +130,7 @@ export function createMicrosoftClientForm(state: SettingsState, hooks: Microsoft
     editButton,
     show,
     showError(message) {
-      clientError.textContent = message;
+      setText(clientError, message);
     },
     refresh() {
       if (form.hidden) editButton.hidden = !state.saved?.microsoft.client_id;

@@ -2,7 +2,7 @@
 // as it changes (numbers after a debounce pause or on change), with "Saved" or the shell's error
 // beside the field; turning reminders off disables their options.
 import type { Settings } from "../../api";
-import { h } from "../../dom";
+import { h, setText } from "../../dom";
 import type { SettingsState, Timer } from "./state";
 
 type Editable = Omit<Settings, "google" | "microsoft">;
@@ -114,8 +114,8 @@ export function createPreferences(state: SettingsState): PreferenceFields {
         return ok;
       }
       showFieldError(f.id, null);
-      els.status.textContent = "Saved";
-      statusTimers.set(f.id, state.later(() => { els.status.textContent = ""; }, 2500));
+      setText(els.status, "Saved");
+      statusTimers.set(f.id, state.later(() => { setText(els.status, ""); }, 2500));
       if (f === NOTIFY_ENABLED) syncNotifyEnabled();
       return ok;
     });
@@ -124,9 +124,9 @@ export function createPreferences(state: SettingsState): PreferenceFields {
   function showFieldError(id: string, message: string | null): void {
     const els = fieldEls.get(id);
     if (!els) return;
-    els.error.textContent = message ?? "";
+    setText(els.error, message ?? "");
     if (message) {
-      els.status.textContent = "";
+      setText(els.status, "");
       els.input.setAttribute("aria-invalid", "true");
     } else {
       els.input.removeAttribute("aria-invalid");
@@ -170,7 +170,7 @@ export function createPreferences(state: SettingsState): PreferenceFields {
         void saveField(f, value);
       });
       fieldEls.set(f.id, { input, status: statusEl, error: errorEl });
-      if (s.join_shortcut_problem) errorEl.textContent = s.join_shortcut_problem;
+      if (s.join_shortcut_problem) setText(errorEl, s.join_shortcut_problem);
       return h("div", { class: "field field-check field-shortcut" }, on, h("label", { for: onId }, f.label),
         h("label", { for: f.id, class: "sr-only" }, "Shortcut"), input, statusEl, errorEl, hint);
     }

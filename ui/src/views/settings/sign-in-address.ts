@@ -3,7 +3,7 @@
 // Open in browser and Copy.
 import { errorMessage, onSignInUrl, openLink } from "../../api";
 import type { SignInUrl, UnlistenFn } from "../../api";
-import { h } from "../../dom";
+import { h, setText } from "../../dom";
 
 export type SignInAddressHooks = {
   /** A sign-in is waiting and the view is alive: addresses are taken and shown. */
@@ -79,12 +79,12 @@ export function createSignInAddress({ active, focusBack }: SignInAddressHooks): 
   function render(): void {
     const show = active() && signIn !== null && !signIn.opened;
     const text = show ? "Your browser did not open. Open this address to sign in:" : "";
-    if (note.textContent !== text) note.textContent = text;
+    if (note.textContent !== text) setText(note, text);
     const address = show && signIn ? signIn.url : "";
     if (url.textContent !== address) {
-      url.textContent = address;
-      feedback.textContent = "";
-      error.textContent = "";
+      setText(url, address);
+      setText(feedback, "");
+      setText(error, "");
     }
     if (details.hidden === show) {
       if (!show && details.contains(document.activeElement) && active()) focusBack();
@@ -95,24 +95,24 @@ export function createSignInAddress({ active, focusBack }: SignInAddressHooks): 
 
   async function doOpen(): Promise<void> {
     if (!signIn) return;
-    error.textContent = "";
+    setText(error, "");
     try {
       await openLink(signIn.url);
     } catch (e) {
-      error.textContent = errorMessage(e);
+      setText(error, errorMessage(e));
     }
   }
 
   async function doCopy(): Promise<void> {
     const write = clipboardWrite();
     if (!signIn || !write) return;
-    feedback.textContent = "";
-    error.textContent = "";
+    setText(feedback, "");
+    setText(error, "");
     try {
       await write(signIn.url);
-      feedback.textContent = "Address copied.";
+      setText(feedback, "Address copied.");
     } catch {
-      error.textContent = "Couldn't copy the address. Select it and copy it instead.";
+      setText(error, "Couldn't copy the address. Select it and copy it instead.");
     }
   }
 

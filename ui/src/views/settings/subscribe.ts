@@ -3,7 +3,7 @@
 // waiting state, the confirmation, and a human message for each refusal with the shell's own
 // message behind a disclosure.
 import { connectIcs, toCommandError } from "../../api";
-import { h } from "../../dom";
+import { h, setText } from "../../dom";
 import type { SettingsState } from "./state";
 
 export type SubscribeDeps = {
@@ -99,7 +99,7 @@ export function createSubscribeForm(state: SettingsState, { reloadData }: Subscr
     name.disabled = on;
     submit.disabled = on;
     dismiss.disabled = on;
-    submit.textContent = on ? "Subscribing…" : "Subscribe";
+    setText(submit, on ? "Subscribing…" : "Subscribe");
     spinner.hidden = !on;
     if (on) form.setAttribute("aria-busy", "true");
     else form.removeAttribute("aria-busy");
@@ -107,8 +107,8 @@ export function createSubscribeForm(state: SettingsState, { reloadData }: Subscr
 
   function dismissError(refocus: boolean): void {
     const hadFocus = errorExtra.contains(document.activeElement);
-    errorText.textContent = "";
-    errorDetail.textContent = "";
+    setText(errorText, "");
+    setText(errorDetail, "");
     errorDetails.open = false;
     errorExtra.hidden = true;
     // Dismiss goes away with the error: focus goes back to the link rather than being lost.
@@ -116,14 +116,14 @@ export function createSubscribeForm(state: SettingsState, { reloadData }: Subscr
   }
 
   function showError(message: string, detail: string | null): void {
-    errorText.textContent = message;
-    errorDetail.textContent = detail ?? "";
+    setText(errorText, message);
+    setText(errorDetail, detail ?? "");
     errorDetails.hidden = !detail;
     errorExtra.hidden = false;
   }
 
   function markLink(problem: string | null): void {
-    linkError.textContent = problem ?? "";
+    setText(linkError, problem ?? "");
     if (problem) link.setAttribute("aria-invalid", "true");
     else link.removeAttribute("aria-invalid");
   }
@@ -134,7 +134,7 @@ export function createSubscribeForm(state: SettingsState, { reloadData }: Subscr
     const label = name.value.trim();
     link.value = url;
     name.value = label;
-    status.textContent = "";
+    setText(status, "");
     dismissError(false);
     const problem = linkProblem(url);
     markLink(problem);
@@ -144,21 +144,21 @@ export function createSubscribeForm(state: SettingsState, { reloadData }: Subscr
     }
     const hadFocus = form.contains(document.activeElement);
     setBusy(true);
-    status.textContent = "Subscribing…";
+    setText(status, "Subscribing…");
     try {
       const account = await connectIcs(url, label || null);
       if (state.destroyed) return;
       link.value = "";
       name.value = "";
       setBusy(false);
-      status.textContent = `Subscribed to ${account.name}.`;
+      setText(status, `Subscribed to ${account.name}.`);
       if (hadFocus) link.focus();
       await reloadData();
     } catch (e) {
       if (state.destroyed) return;
       const err = toCommandError(e);
       setBusy(false);
-      status.textContent = "";
+      setText(status, "");
       const human = subscribeErrorText(err.code);
       showError(human ?? err.message, human && err.message !== human ? err.message : null);
       if (err.code === "invalid_url") link.setAttribute("aria-invalid", "true");
