@@ -15,6 +15,9 @@ mod system_events;
 mod tray;
 mod windows;
 
+#[cfg(test)]
+mod test_events;
+
 use std::sync::Arc;
 
 use calbuddy_engine::sync::SyncService;

@@ -182,6 +182,7 @@ mod tests {
     use chrono::Duration;
 
     use super::*;
+    use crate::test_events::meeting;
 
     /// One event at 14:00 and a store whose reads and writes fail on demand.
     struct Source {
@@ -261,28 +262,9 @@ mod tests {
     }
 
     fn review() -> EventView {
-        EventView {
-            id: "1".into(),
-            account_id: 1,
-            calendar_id: 1,
-            calendar_name: "Work".into(),
-            calendar_color: None,
-            provider: "google".into(),
-            external_id: "1".into(),
-            title: "Review".into(),
-            description: None,
-            location: None,
-            start: "2026-11-25T14:00:00Z".into(),
-            end: "2026-11-25T15:00:00Z".into(),
-            all_day: false,
-            recurring: false,
-            status: "confirmed".into(),
-            my_response: None,
-            meeting_url: None,
-            details: Default::default(),
-            also_in: Vec::new(),
-            sort_key: 0,
-        }
+        let mut review = meeting("1", "2026-11-25T14:00:00Z", "2026-11-25T15:00:00Z", None);
+        review.title = "Review".into();
+        review
     }
 
     /// Runs one step per minute from 13:50 and returns the titles shown at each.

@@ -172,31 +172,7 @@ fn join_next(app: &AppHandle) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn meeting(id: &str, start: &str, end: &str, url: Option<&str>) -> EventView {
-        EventView {
-            id: id.into(),
-            account_id: 1,
-            calendar_id: 1,
-            calendar_name: "Work".into(),
-            calendar_color: None,
-            provider: "google".into(),
-            external_id: id.into(),
-            title: id.into(),
-            description: None,
-            location: None,
-            start: start.into(),
-            end: end.into(),
-            all_day: false,
-            recurring: false,
-            status: "confirmed".into(),
-            my_response: None,
-            meeting_url: url.map(str::to_owned),
-            details: Default::default(),
-            also_in: Vec::new(),
-            sort_key: 0,
-        }
-    }
+    use crate::test_events::meeting;
 
     /// A system where the shortcuts in `held` belong to another app.
     #[derive(Default)]
