@@ -1,6 +1,7 @@
 // Test-only helpers (never imported by the app): fixtures in the shapes the Rust side sends
 // and a fake backend over mockIPC that records every command call.
-import { mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, vi } from "vitest";
 import type { Account, Calendar, EventView, Settings, SyncStatus } from "./api";
 
 export const NOW = new Date("2026-11-25T09:45:00Z"); // a Wednesday; tests run with TZ=UTC
@@ -114,4 +115,28 @@ export function $(sel: string, root: ParentNode = document): HTMLElement {
   const el = root.querySelector<HTMLElement>(sel);
   if (!el) throw new Error(`no element matches ${sel}`);
   return el;
+}
+
+/** Where a test mounts its view: a fresh root element, and the view to destroy afterwards. */
+export type Page<V extends { destroy(): void }> = { root: HTMLElement; view: V | null };
+
+/**
+ * Gives each test of the calling file a fresh root element in an empty document and empty local
+ * storage; after each test the view kept in `page.view` is destroyed, the IPC mocks cleared and
+ * real timers restored.
+ */
+export function usePage<V extends { destroy(): void }>(): Page<V> {
+  const page: Page<V> = { root: document.createElement("div"), view: null };
+  beforeEach(() => {
+    page.root = document.createElement("div");
+    document.body.replaceChildren(page.root);
+    localStorage.clear();
+  });
+  afterEach(() => {
+    page.view?.destroy();
+    page.view = null;
+    clearMocks();
+    vi.useRealTimers();
+  });
+  return page;
 }

@@ -1,38 +1,25 @@
 // Dashboard view against a mocked shell: loading, empty, error, events, re-auth, sync progress.
 import { emit } from "@tauri-apps/api/event";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import type { SyncStatus } from "../api";
-import { $, account, backend, event, named, NOW, settle, status } from "../test-helpers";
+import { $, account, backend, event, named, NOW, settle, status, usePage } from "../test-helpers";
 import { mountDashboard, type MountedView } from "./dashboard";
 
-let view: MountedView | null = null;
-let root: HTMLElement;
+const page = usePage<MountedView>();
 
 function mount(): MountedView {
-  view = mountDashboard(root, { now: () => NOW, locale: "en-GB" });
-  return view;
+  page.view = mountDashboard(page.root, { now: () => NOW, locale: "en-GB" });
+  return page.view;
 }
 
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.replaceChildren(root);
-});
-
-afterEach(() => {
-  view?.destroy();
-  view = null;
-  clearMocks();
-});
-
-const texts = (sel: string) => [...root.querySelectorAll(sel)].map((e) => e.textContent);
+const texts = (sel: string) => [...page.root.querySelectorAll(sel)].map((e) => e.textContent);
 
 describe("states", () => {
   test("loading until the first answer", async () => {
     backend({ upcoming_events: () => new Promise(() => {}), sync_status: () => status() });
     mount();
     await settle();
-    const loading = $("#loading", root);
+    const loading = $("#loading", page.root);
     expect(loading.getAttribute("role")).toBe("status");
     expect(loading.textContent).toBe("Loading…");
   });
@@ -40,23 +27,23 @@ describe("states", () => {
   test("empty with no account: call to action opens settings", async () => {
     const calls = backend({ upcoming_events: () => [], sync_status: () => status({ accounts: [], last_synced_at: null }) });
     await mount().ready;
-    const empty = $("#empty-state", root);
+    const empty = $("#empty-state", page.root);
     expect(empty.textContent).toContain("No calendars connected");
     expect(empty.textContent).toContain("Microsoft 365 / Outlook");
-    expect(root.querySelector("#loading")).toBeNull();
+    expect(page.root.querySelector("#loading")).toBeNull();
     const cta = [...empty.querySelectorAll("button")].find((b) => b.textContent === "Connect a calendar");
     expect(cta).toBeDefined();
     cta!.click();
     await settle();
     expect(named(calls, "open_window").map((c) => c.args)).toEqual([{ which: "settings" }]);
-    expect($("#last-synced", root).textContent).toBe("Not synced yet");
+    expect($("#last-synced", page.root).textContent).toBe("Not synced yet");
   });
 
   test("empty with accounts: nothing in the next 7 days", async () => {
     backend({ upcoming_events: () => [], sync_status: () => status() });
     await mount().ready;
-    expect($("#empty-state", root).textContent).toContain("Nothing in the next 7 days");
-    expect($("#error-banner", root).hidden).toBe(true);
+    expect($("#empty-state", page.root).textContent).toContain("Nothing in the next 7 days");
+    expect($("#error-banner", page.root).hidden).toBe(true);
   });
 
   test("a failing command shows the error banner", async () => {
@@ -65,18 +52,18 @@ describe("states", () => {
       sync_status: () => status(),
     });
     await mount().ready;
-    const banner = $("#error-banner", root);
+    const banner = $("#error-banner", page.root);
     expect(banner.getAttribute("role")).toBe("alert");
     expect(banner.hidden).toBe(false);
     expect(banner.textContent).toContain("The database is locked");
-    expect($("#retry", root)).toBeTruthy();
+    expect($("#retry", page.root)).toBeTruthy();
   });
 
   test("sync_status.last_error shows in the banner", async () => {
     backend({ upcoming_events: () => [event()], sync_status: () => status({ last_error: "Google answered 500" }) });
     await mount().ready;
-    expect($("#error-banner", root).textContent).toContain("Google answered 500");
-    expect(root.querySelectorAll(".event")).toHaveLength(1);
+    expect($("#error-banner", page.root).textContent).toContain("Google answered 500");
+    expect(page.root.querySelectorAll(".event")).toHaveLength(1);
   });
 });
 
@@ -96,51 +83,51 @@ describe("events", () => {
     backend({ upcoming_events: () => events, sync_status: () => status() });
     await mount().ready;
     expect(texts(".day > h2")).toEqual(["Today", "Tomorrow", "Friday 27 November"]);
-    const today = root.querySelectorAll(".day")[0]!;
+    const today = page.root.querySelectorAll(".day")[0]!;
     expect([...today.querySelectorAll(".event")].map((e) => e.getAttribute("data-event-id"))).toEqual(["holiday", "now", "later"]);
     expect(texts(".event-title")).toEqual(["Team day", "Stand-up", "Review", "1:1", "Retro"]);
-    expect($('[data-event-id="now"] .event-time', root).textContent).toBe("09:30 – 10:00");
-    expect($('[data-event-id="holiday"] .event-time', root).textContent).toBe("All day");
-    expect($('[data-event-id="later"] .event-calendar', root).textContent).toBe("Work");
-    expect($('[data-event-id="later"] .cal-dot', root).style.getPropertyValue("--cal")).toBe("#3366ff");
-    expect($('[data-event-id="holiday"] .cal-dot', root).style.getPropertyValue("--cal")).toBe("");
+    expect($('[data-event-id="now"] .event-time', page.root).textContent).toBe("09:30 – 10:00");
+    expect($('[data-event-id="holiday"] .event-time', page.root).textContent).toBe("All day");
+    expect($('[data-event-id="later"] .event-calendar', page.root).textContent).toBe("Work");
+    expect($('[data-event-id="later"] .cal-dot', page.root).style.getPropertyValue("--cal")).toBe("#3366ff");
+    expect($('[data-event-id="holiday"] .cal-dot', page.root).style.getPropertyValue("--cal")).toBe("");
     // location equal to the meeting link is not repeated; a real one is shown
-    expect(root.querySelector('[data-event-id="now"] .event-location')).toBeNull();
-    expect($('[data-event-id="tmrw"] .event-location', root).textContent).toBe("Room 4");
+    expect(page.root.querySelector('[data-event-id="now"] .event-location')).toBeNull();
+    expect($('[data-event-id="tmrw"] .event-location', page.root).textContent).toBe("Room 4");
     // the description is not on the card: opening the card shows it in the details panel, as text
-    expect($('[data-event-id="tmrw"]', root).textContent).not.toContain("Agenda");
-    $('[data-event-id="tmrw"]', root).click();
-    expect($("#event-details .details-description", root).textContent).toBe("Agenda:\n- things");
+    expect($('[data-event-id="tmrw"]', page.root).textContent).not.toContain("Agenda");
+    $('[data-event-id="tmrw"]', page.root).click();
+    expect($("#event-details .details-description", page.root).textContent).toBe("Agenda:\n- things");
   });
 
   test("an event under way since yesterday is under Today and says when it began", async () => {
     const overnight = event({ id: "overnight", title: "Release", start: "2026-11-24T23:00:00Z", end: "2026-11-25T11:00:00Z" });
     backend({ upcoming_events: () => [overnight, ...events], sync_status: () => status() });
     await mount().ready;
-    const today = root.querySelectorAll(".day")[0]!;
+    const today = page.root.querySelectorAll(".day")[0]!;
     expect(today.querySelector("h2")?.textContent).toBe("Today");
     const card = $('[data-event-id="overnight"]', today);
     expect(card.querySelector(".event-since")?.textContent).toBe("Since yesterday 23:00");
     expect(card.classList.contains("ongoing")).toBe(true);
     // events that start today say nothing of the kind
-    expect(root.querySelectorAll(".event-since")).toHaveLength(1);
+    expect(page.root.querySelectorAll(".event-since")).toHaveLength(1);
   });
 
   test("the ongoing event is highlighted with a Now badge", async () => {
     backend({ upcoming_events: () => events, sync_status: () => status() });
     await mount().ready;
-    const ongoing = root.querySelectorAll(".event.ongoing");
+    const ongoing = page.root.querySelectorAll(".event.ongoing");
     expect(ongoing).toHaveLength(1);
     expect(ongoing[0]!.getAttribute("data-event-id")).toBe("now");
     expect(ongoing[0]!.querySelector(".badge-now")?.textContent).toBe("Now");
-    expect(root.querySelectorAll(".badge-now")).toHaveLength(1);
+    expect(page.root.querySelectorAll(".badge-now")).toHaveLength(1);
   });
 
   test("Join opens the meeting link through open_link", async () => {
     const calls = backend({ upcoming_events: () => events, sync_status: () => status() });
     await mount().ready;
-    expect(root.querySelectorAll(".join")).toHaveLength(1);
-    const join = $('[data-event-id="now"] .join', root) as HTMLButtonElement;
+    expect(page.root.querySelectorAll(".join")).toHaveLength(1);
+    const join = $('[data-event-id="now"] .join', page.root) as HTMLButtonElement;
     expect(join.getAttribute("aria-label")).toBe("Join Stand-up");
     join.click();
     await settle();
@@ -150,7 +137,7 @@ describe("events", () => {
   test("no Join button for a non-web link", async () => {
     backend({ upcoming_events: () => [event({ meeting_url: "javascript:alert(1)" })], sync_status: () => status() });
     await mount().ready;
-    expect(root.querySelector(".join")).toBeNull();
+    expect(page.root.querySelector(".join")).toBeNull();
   });
 
   test("asks for 7 days", async () => {
@@ -169,14 +156,14 @@ describe("re-auth", () => {
       connect_google: () => new Promise((r) => { resolveConnect = r; }),
     });
     await mount().ready;
-    const banner = $("#error-banner", root);
+    const banner = $("#error-banner", page.root);
     expect(banner.hidden).toBe(false);
     expect(banner.textContent).toContain("Work needs you to sign in again");
-    const btn = $("#reconnect", root) as HTMLButtonElement;
+    const btn = $("#reconnect", page.root) as HTMLButtonElement;
     btn.click();
     await settle();
     expect(named(calls, "connect_google")).toHaveLength(1);
-    expect(($("#reconnect", root) as HTMLButtonElement).disabled).toBe(true);
+    expect(($("#reconnect", page.root) as HTMLButtonElement).disabled).toBe(true);
     resolveConnect(account({ name: "Work" }));
     await settle();
     expect(named(calls, "upcoming_events").length).toBeGreaterThanOrEqual(2);
@@ -191,8 +178,8 @@ describe("re-auth of a Microsoft account", () => {
       connect_microsoft: () => account({ provider: "microsoft", name: "me@contoso.com" }),
     });
     await mount().ready;
-    expect($("#error-banner", root).textContent).toContain("me@contoso.com needs you to sign in again");
-    ($("#reconnect", root) as HTMLButtonElement).click();
+    expect($("#error-banner", page.root).textContent).toContain("me@contoso.com needs you to sign in again");
+    ($("#reconnect", page.root) as HTMLButtonElement).click();
     await settle();
     expect(named(calls, "connect_microsoft")).toHaveLength(1);
     expect(named(calls, "connect_google")).toHaveLength(0);
@@ -207,11 +194,11 @@ describe("re-auth of a calendar link", () => {
       sync_status: () => status({ accounts: [account({ provider: "ics", name: "Team rota", needs_reauth: true })] }),
     });
     await mount().ready;
-    const banner = $("#error-banner", root);
+    const banner = $("#error-banner", page.root);
     expect(banner.hidden).toBe(false);
     expect(banner.textContent).toContain("Team rota: the calendar link needs a login or is no longer valid");
     expect(banner.textContent).not.toContain("sign in again");
-    expect(root.querySelector(".reconnect")).toBeNull();
+    expect(page.root.querySelector(".reconnect")).toBeNull();
   });
 });
 
@@ -221,7 +208,7 @@ describe("sync", () => {
     let current = syncing;
     const calls = backend({ upcoming_events: () => [], sync_status: () => current });
     await mount().ready;
-    const btn = $("#sync-now", root) as HTMLButtonElement;
+    const btn = $("#sync-now", page.root) as HTMLButtonElement;
     expect(btn.disabled).toBe(true);
     expect(btn.textContent).toBe("Syncing Work… 120 events");
 
@@ -234,7 +221,7 @@ describe("sync", () => {
     await settle();
     expect(btn.disabled).toBe(false);
     expect(btn.textContent).toBe("Sync now");
-    expect($("#last-synced", root).textContent).toBe("Last synced just now");
+    expect($("#last-synced", page.root).textContent).toBe("Last synced just now");
     expect(named(calls, "upcoming_events").length).toBe(before + 1);
   });
 
@@ -246,8 +233,8 @@ describe("sync", () => {
       sync_now: () => new Promise((r) => { finish = r; }),
     });
     await mount().ready;
-    const btn = $("#sync-now", root) as HTMLButtonElement;
-    expect($("#last-synced", root).textContent).toBe("Last synced 3 min ago");
+    const btn = $("#sync-now", page.root) as HTMLButtonElement;
+    expect($("#last-synced", page.root).textContent).toBe("Last synced 3 min ago");
     btn.click();
     await settle();
     expect(named(calls, "sync_now")).toHaveLength(1);
@@ -263,7 +250,7 @@ describe("sync", () => {
     let current = status();
     backend({ upcoming_events: () => [], sync_status: () => current, sync_now: () => null });
     await mount().ready;
-    const btn = $("#sync-now", root) as HTMLButtonElement;
+    const btn = $("#sync-now", page.root) as HTMLButtonElement;
     btn.click();
     current = status({ syncing: true });
     await emit("sync-state", current);
@@ -275,7 +262,7 @@ describe("sync", () => {
     await settle();
     expect(btn.disabled).toBe(false);
     expect(btn.textContent).toBe("Sync now");
-    const banner = $("#error-banner", root);
+    const banner = $("#error-banner", page.root);
     expect(banner.hidden).toBe(false);
     expect(banner.textContent).toContain(message);
   });
@@ -288,7 +275,7 @@ describe("sync", () => {
     await emit("data-changed", null);
     await settle();
     expect(named(calls, "upcoming_events")).toHaveLength(2);
-    expect(root.querySelectorAll(".event")).toHaveLength(2);
+    expect(page.root.querySelectorAll(".event")).toHaveLength(2);
   });
 
   test("the minute timer updates the last-synced line", async () => {
@@ -296,12 +283,12 @@ describe("sync", () => {
     try {
       let t = NOW;
       backend({ upcoming_events: () => [], sync_status: () => status() });
-      view = mountDashboard(root, { now: () => t, locale: "en-GB" });
-      await view.ready;
-      expect($("#last-synced", root).textContent).toBe("Last synced 3 min ago");
+      page.view = mountDashboard(page.root, { now: () => t, locale: "en-GB" });
+      await page.view.ready;
+      expect($("#last-synced", page.root).textContent).toBe("Last synced 3 min ago");
       t = new Date(NOW.getTime() + 60_000);
       vi.advanceTimersByTime(60_000);
-      expect($("#last-synced", root).textContent).toBe("Last synced 4 min ago");
+      expect($("#last-synced", page.root).textContent).toBe("Last synced 4 min ago");
     } finally {
       vi.useRealTimers();
     }

@@ -1,32 +1,18 @@
 // Settings view against a mocked shell: accounts, disconnect confirmation, Google connect flow,
 // the OAuth client form, calendars and saving preferences.
 import { emit } from "@tauri-apps/api/event";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import type { SettingsInput } from "../api";
-import { $, account, backend, calendar, named, NOW, settings, settle } from "../test-helpers";
+import { $, account, backend, calendar, named, NOW, settings, settle, usePage } from "../test-helpers";
 import type { MountedView } from "./dashboard";
 import { mountSettings } from "./settings";
 
-let view: MountedView | null = null;
-let root: HTMLElement;
+const page = usePage<MountedView>();
 
 function mount(): MountedView {
-  view = mountSettings(root, { now: () => NOW });
-  return view;
+  page.view = mountSettings(page.root, { now: () => NOW });
+  return page.view;
 }
-
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.replaceChildren(root);
-});
-
-afterEach(() => {
-  view?.destroy();
-  view = null;
-  clearMocks();
-  vi.useRealTimers();
-});
 
 const base = {
   settings: () => settings(),
@@ -41,17 +27,17 @@ const base = {
   ],
 };
 
-const input = (sel: string) => $(sel, root) as HTMLInputElement;
-const button = (sel: string) => $(sel, root) as HTMLButtonElement;
+const input = (sel: string) => $(sel, page.root) as HTMLInputElement;
+const button = (sel: string) => $(sel, page.root) as HTMLButtonElement;
 
 describe("layout", () => {
   test("sections with headings and a label for every input", async () => {
     backend(base);
     await mount().ready;
-    expect([...root.querySelectorAll("section > h2")].map((h) => h.textContent))
+    expect([...page.root.querySelectorAll("section > h2")].map((h) => h.textContent))
       .toEqual(["Accounts", "Calendars", "Notifications", "Sync", "General"]);
-    for (const el of root.querySelectorAll("input")) {
-      const labelled = el.getAttribute("aria-label") || (el.id && root.querySelector(`label[for="${el.id}"]`));
+    for (const el of page.root.querySelectorAll("input")) {
+      const labelled = el.getAttribute("aria-label") || (el.id && page.root.querySelector(`label[for="${el.id}"]`));
       expect(labelled, `input #${el.id}`).toBeTruthy();
     }
     expect(input("#notify-lead").value).toBe("10");
@@ -66,18 +52,18 @@ describe("accounts", () => {
   test("lists accounts with provider, status and the right buttons", async () => {
     backend(base);
     await mount().ready;
-    const items = root.querySelectorAll("#account-list .account");
+    const items = page.root.querySelectorAll("#account-list .account");
     expect([...items].map((a) => a.getAttribute("data-account-id"))).toEqual(["1", "2", "3"]);
-    const first = $('.account[data-account-id="1"]', root);
+    const first = $('.account[data-account-id="1"]', page.root);
     expect(first.querySelector(".account-name")?.textContent).toBe("me@example.com");
     expect(first.querySelector(".account-provider")?.textContent).toBe("Google");
     expect(first.querySelector(".account-status")?.textContent).toBe("Synced 5 min ago");
     expect(first.querySelector(".reconnect")).toBeNull();
-    expect($('.account[data-account-id="2"] .account-status', root).textContent).toBe("Not synced yet");
-    const stale = $('.account[data-account-id="3"]', root);
+    expect($('.account[data-account-id="2"] .account-status', page.root).textContent).toBe("Not synced yet");
+    const stale = $('.account[data-account-id="3"]', page.root);
     expect(stale.querySelector(".account-status")?.textContent).toBe("Needs sign-in");
     expect(stale.querySelector(".reconnect")).not.toBeNull();
-    expect(root.querySelectorAll(".disconnect")).toHaveLength(3);
+    expect(page.root.querySelectorAll(".disconnect")).toHaveLength(3);
     // a demo account exists, so no "Add demo calendar"
     expect(button("#add-demo").hidden).toBe(true);
   });
@@ -87,7 +73,7 @@ describe("accounts", () => {
     let list = base.accounts();
     backend({ ...base, accounts: () => list });
     await mount().ready;
-    const statusLine = () => $('.account[data-account-id="1"] .account-status', root);
+    const statusLine = () => $('.account[data-account-id="1"] .account-status', page.root);
 
     await emit("sync-state", { syncing: true, last_synced_at: null, accounts: list, last_error: null,
       progress: { account_id: 1, calendar: "Work", fetched: 0 } });
@@ -105,7 +91,7 @@ describe("accounts", () => {
     let list = base.accounts();
     const calls = backend({ ...base, accounts: () => list });
     await mount().ready;
-    const dialog = $("#confirm-dialog", root) as HTMLDialogElement;
+    const dialog = $("#confirm-dialog", page.root) as HTMLDialogElement;
     expect(dialog.tagName).toBe("DIALOG");
     expect(dialog.open).toBe(false);
 
@@ -127,7 +113,7 @@ describe("accounts", () => {
     await settle();
     expect(named(calls, "disconnect").map((c) => c.args)).toEqual([{ accountId: 1 }]);
     expect(dialog.open).toBe(false);
-    expect(root.querySelector('.account[data-account-id="1"]')).toBeNull();
+    expect(page.root.querySelector('.account[data-account-id="1"]')).toBeNull();
   });
 
   test("add demo calendar when there is none", async () => {
@@ -145,7 +131,7 @@ describe("accounts", () => {
     button("#add-demo").click();
     await settle();
     expect(named(calls, "add_demo")).toHaveLength(1);
-    expect(root.querySelector('.account[data-account-id="2"]')).not.toBeNull();
+    expect(page.root.querySelector('.account[data-account-id="2"]')).not.toBeNull();
     expect(button("#add-demo").hidden).toBe(true);
   });
 });
@@ -162,11 +148,11 @@ describe("connect Google", () => {
       },
     });
     await mount().ready;
-    expect($("#connect-waiting", root).hidden).toBe(true);
+    expect($("#connect-waiting", page.root).hidden).toBe(true);
     button("#connect-google").click();
     await settle();
     expect(named(calls, "connect_google")).toHaveLength(1);
-    const waiting = $("#connect-waiting", root);
+    const waiting = $("#connect-waiting", page.root);
     expect(waiting.hidden).toBe(false);
     expect(waiting.textContent).toContain("Finish signing in using the browser window that opened…");
     expect(button("#connect-google").disabled).toBe(true);
@@ -176,7 +162,7 @@ describe("connect Google", () => {
     expect(named(calls, "cancel_connect")).toHaveLength(1);
     expect(waiting.hidden).toBe(true);
     expect(button("#connect-google").disabled).toBe(false);
-    expect($("#connect-error", root).textContent).toBe("");
+    expect($("#connect-error", page.root).textContent).toBe("");
   });
 
   test("success shows the new account", async () => {
@@ -192,9 +178,9 @@ describe("connect Google", () => {
     await mount().ready;
     button("#connect-google").click();
     await settle();
-    expect($("#connect-waiting", root).hidden).toBe(true);
-    expect(root.querySelector('.account[data-account-id="5"]')?.textContent).toContain("new@example.com");
-    expect($("#connect-result", root).textContent).toBe("Connected new@example.com.");
+    expect($("#connect-waiting", page.root).hidden).toBe(true);
+    expect(page.root.querySelector('.account[data-account-id="5"]')?.textContent).toContain("new@example.com");
+    expect($("#connect-result", page.root).textContent).toBe("Connected new@example.com.");
   });
 
   test("a failure shows the AppError message", async () => {
@@ -202,10 +188,10 @@ describe("connect Google", () => {
     await mount().ready;
     button("#connect-google").click();
     await settle();
-    const err = $("#connect-error", root);
+    const err = $("#connect-error", page.root);
     expect(err.getAttribute("role")).toBe("alert");
     expect(err.textContent).toBe("You denied access at Google.");
-    expect($("#connect-waiting", root).hidden).toBe(true);
+    expect($("#connect-waiting", page.root).hidden).toBe(true);
   });
 
   test("without a client ID, the client form comes first, then connect", async () => {
@@ -221,7 +207,7 @@ describe("connect Google", () => {
       connect_google: () => account({ id: 9 }),
     });
     await mount().ready;
-    const form = $("#google-client-form", root);
+    const form = $("#google-client-form", page.root);
     expect(form.hidden).toBe(true);
     button("#connect-google").click();
     await settle();
@@ -235,7 +221,7 @@ describe("connect Google", () => {
     // an empty ID is refused before any call
     (form as HTMLFormElement).requestSubmit();
     await settle();
-    expect($("#google-client-error", root).textContent).toBe("Enter the client ID.");
+    expect($("#google-client-error", page.root).textContent).toBe("Enter the client ID.");
     expect(named(calls, "save_settings")).toHaveLength(0);
 
     input("#google-client-id").value = " 123-abc.apps.googleusercontent.com ";
@@ -265,7 +251,7 @@ describe("connect Google", () => {
     button("#google-client-edit").click();
     expect(input("#google-client-secret").placeholder).toBe("saved");
     expect(input("#google-client-id").value).toBe("client.apps.googleusercontent.com");
-    ($("#google-client-form", root) as HTMLFormElement).requestSubmit();
+    ($("#google-client-form", page.root) as HTMLFormElement).requestSubmit();
     await settle();
     const saved = named(calls, "save_settings")[0]!.args as { settings: SettingsInput };
     expect(saved.settings.google).toEqual({ client_id: "client.apps.googleusercontent.com", client_secret: null });
@@ -278,7 +264,7 @@ describe("connect Google", () => {
     expect(button("#google-client-edit").hidden).toBe(true);
     button("#connect-google").click();
     await settle();
-    expect(($("#google-client-form", root) as HTMLFormElement).hidden).toBe(true);
+    expect(($("#google-client-form", page.root) as HTMLFormElement).hidden).toBe(true);
     expect(named(calls, "connect_google")).toHaveLength(1);
   });
 });
@@ -287,11 +273,11 @@ describe("calendars", () => {
   test("toggle calls set_calendar_enabled; colour calls set_calendar_color", async () => {
     const calls = backend(base);
     await mount().ready;
-    const cals = root.querySelectorAll(".calendar");
+    const cals = page.root.querySelectorAll(".calendar");
     expect([...cals].map((c) => c.getAttribute("data-calendar-id"))).toEqual(["10", "11"]);
     const box = input('.calendar[data-calendar-id="10"] input[type=checkbox]');
     expect(box.checked).toBe(true);
-    expect(root.querySelector(`label[for="${box.id}"]`)?.textContent).toContain("Work");
+    expect(page.root.querySelector(`label[for="${box.id}"]`)?.textContent).toContain("Work");
     box.click();
     await settle();
     expect(named(calls, "set_calendar_enabled").map((c) => c.args)).toEqual([{ id: 10, enabled: false }]);
@@ -311,11 +297,11 @@ describe("calendars", () => {
       calendar({ id: 12, account_id: 1, name: "Hidden", primary: false, enabled: false }),
     ] });
     await mount().ready;
-    const row = $('.calendar[data-calendar-id="10"] .calendar-main', root);
+    const row = $('.calendar[data-calendar-id="10"] .calendar-main', page.root);
     expect([...row.querySelectorAll("input")].map((i) => i.className)).toEqual(["calendar-show", "calendar-remind", "color-input"]);
     const bell = input("#calendar-reminders-10");
     expect(bell.checked).toBe(true);
-    expect(root.querySelector('label[for="calendar-reminders-10"]')?.textContent).toContain("Reminders for Work");
+    expect(page.root.querySelector('label[for="calendar-reminders-10"]')?.textContent).toContain("Reminders for Work");
     expect(input("#calendar-reminders-11").checked).toBe(false);
     expect(input("#calendar-reminders-12").disabled).toBe(true); // a hidden calendar reminds of nothing
     bell.click();
@@ -336,7 +322,7 @@ describe("calendars", () => {
     bell.click();
     await settle();
     expect(bell.checked).toBe(true);
-    expect($('.calendar[data-calendar-id="10"] .field-error', root).textContent).toBe("No such calendar");
+    expect($('.calendar[data-calendar-id="10"] .field-error', page.root).textContent).toBe("No such calendar");
   });
 
   test("a failed toggle is undone and explained", async () => {
@@ -346,7 +332,7 @@ describe("calendars", () => {
     box.click();
     await settle();
     expect(box.checked).toBe(true);
-    expect($('.calendar[data-calendar-id="10"] .field-error', root).textContent).toBe("Could not save");
+    expect($('.calendar[data-calendar-id="10"] .field-error', page.root).textContent).toBe("Could not save");
   });
 
   test("data-changed reloads accounts and calendars", async () => {
@@ -357,7 +343,7 @@ describe("calendars", () => {
     await emit("data-changed", null);
     await settle();
     expect(named(calls, "calendars")).toHaveLength(2);
-    expect(root.querySelector('.calendar[data-calendar-id="12"]')).not.toBeNull();
+    expect(page.root.querySelector('.calendar[data-calendar-id="12"]')).not.toBeNull();
   });
 });
 
@@ -428,7 +414,7 @@ describe("preferences", () => {
       more.value = bad;
       more.dispatchEvent(new Event("change"));
       await settle();
-      expect($("#notify-more-leads-error", root).textContent).toBe(
+      expect($("#notify-more-leads-error", page.root).textContent).toBe(
         "Enter up to 4 whole numbers from 0 to 1440, separated by commas.",
       );
     }
@@ -443,7 +429,7 @@ describe("preferences", () => {
     interval.dispatchEvent(new Event("change"));
     await settle();
     expect(named(calls, "save_settings")).toHaveLength(0);
-    expect($("#sync-interval-error", root).textContent).toBe("Enter a whole number from 1 to 1440.");
+    expect($("#sync-interval-error", page.root).textContent).toBe("Enter a whole number from 1 to 1440.");
     expect(interval.getAttribute("aria-invalid")).toBe("true");
   });
 
@@ -454,7 +440,7 @@ describe("preferences", () => {
     interval.value = "30";
     interval.dispatchEvent(new Event("change"));
     await settle();
-    const err = $("#sync-interval-error", root);
+    const err = $("#sync-interval-error", page.root);
     expect(err.getAttribute("role")).toBe("alert");
     expect(err.textContent).toBe("sync.interval_minutes must be 1–1440");
   });
@@ -477,7 +463,7 @@ describe("preferences", () => {
     expect(saves[0]!.general.start_at_login).toBe(true);
     expect(saves[1]!.notifications.enabled).toBe(false);
     expect(saves[1]!.general.start_at_login).toBe(true); // built on the first save's result
-    expect((root.querySelector("fieldset.subfields") as HTMLFieldSetElement).disabled).toBe(true);
+    expect((page.root.querySelector("fieldset.subfields") as HTMLFieldSetElement).disabled).toBe(true);
   });
 
   test("events' own reminder times: a checkbox when the shell has the setting, saved at once", async () => {
@@ -493,7 +479,7 @@ describe("preferences", () => {
     await mount().ready;
     const box = input("#notify-event-reminders");
     expect(box.checked).toBe(false);
-    expect(root.querySelector('label[for="notify-event-reminders"]')?.textContent)
+    expect(page.root.querySelector('label[for="notify-event-reminders"]')?.textContent)
       .toBe("Use each event's own reminder times when the calendar has them");
     expect(box.closest("fieldset.subfields")).not.toBeNull(); // off with reminders
     box.click();
@@ -506,7 +492,7 @@ describe("preferences", () => {
   test("no events' own reminder times checkbox when the shell's settings lack it", async () => {
     backend(base);
     await mount().ready;
-    expect(root.querySelector("#notify-event-reminders")).toBeNull();
+    expect(page.root.querySelector("#notify-event-reminders")).toBeNull();
   });
 
   test("the join shortcut is off by default; turning it on saves CmdOrCtrl+Alt+J, an edit saves on change", async () => {
@@ -523,7 +509,7 @@ describe("preferences", () => {
     expect(on.checked).toBe(false);
     expect(field.disabled).toBe(true);
     expect(field.value).toBe("CmdOrCtrl+Alt+J");
-    expect(root.querySelector('label[for="join-shortcut-on"]')?.textContent).toBe("Join the next meeting with a keyboard shortcut");
+    expect(page.root.querySelector('label[for="join-shortcut-on"]')?.textContent).toBe("Join the next meeting with a keyboard shortcut");
     on.click();
     await settle();
     expect(field.disabled).toBe(false);
@@ -547,7 +533,7 @@ describe("preferences", () => {
     field.value = "Ctrl+Banana";
     input("#join-shortcut-on").click();
     await settle();
-    expect($("#join-shortcut-error", root).textContent).toBe("\"Ctrl+Banana\" is not a shortcut; write it like CmdOrCtrl+Alt+J");
+    expect($("#join-shortcut-error", page.root).textContent).toBe("\"Ctrl+Banana\" is not a shortcut; write it like CmdOrCtrl+Alt+J");
     expect(input("#join-shortcut-on").checked).toBe(false);
     expect(field.value).toBe("Ctrl+Banana");
     expect(field.getAttribute("aria-invalid")).toBe("true");
@@ -561,7 +547,7 @@ describe("preferences", () => {
     });
     await mount().ready;
     expect(input("#join-shortcut-on").checked).toBe(true);
-    expect($("#join-shortcut-error", root).textContent).toContain("another app may have it");
+    expect($("#join-shortcut-error", page.root).textContent).toContain("another app may have it");
   });
 
   test("the clock choice and the tray's all-day events save at once, keeping each other", async () => {
@@ -573,7 +559,7 @@ describe("preferences", () => {
       },
     });
     await mount().ready;
-    const clock = $("#time-format", root) as HTMLSelectElement;
+    const clock = $("#time-format", page.root) as HTMLSelectElement;
     expect(clock.value).toBe("system");
     expect([...clock.options].map((o) => o.value)).toEqual(["system", "12h", "24h"]);
     clock.value = "12h";
@@ -604,7 +590,7 @@ describe("failed saves", () => {
     await mount().ready;
     input("#start-at-login").click();
     await settle();
-    expect($("#start-at-login-error", root).textContent).toBe("cannot change start at login: denied");
+    expect($("#start-at-login-error", page.root).textContent).toBe("cannot change start at login: denied");
     expect(named(calls, "settings")).toHaveLength(2);
     expect(input("#start-at-login").checked).toBe(true);
     // the next save starts from the re-read settings

@@ -1,33 +1,23 @@
 // The error banner: human sentences first with the raw text behind "Details", the action that
 // fixes each problem, Dismiss until a different error, and Copy link when no browser opened.
 import { emit } from "@tauri-apps/api/event";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { $, account, backend, event, named, NOW, settle, status } from "../../test-helpers";
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { $, account, backend, event, named, NOW, settle, status, usePage } from "../../test-helpers";
 import { mountDashboard, type MountedView } from "./index";
 import { classify, notices } from "./notices";
 
-let view: MountedView | null = null;
-let root: HTMLElement;
-
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.replaceChildren(root);
-});
+const page = usePage<MountedView>();
 
 afterEach(() => {
-  view?.destroy();
-  view = null;
-  clearMocks();
   vi.unstubAllGlobals();
 });
 
 async function mount() {
-  view = mountDashboard(root, { now: () => NOW, locale: "en-GB" });
-  await view.ready;
+  page.view = mountDashboard(page.root, { now: () => NOW, locale: "en-GB" });
+  await page.view.ready;
 }
 
-const lines = () => [...root.querySelectorAll<HTMLElement>("#error-banner .banner-line")];
+const lines = () => [...page.root.querySelectorAll<HTMLElement>("#error-banner .banner-line")];
 const sentences = () => lines().map((l) => l.querySelector(".banner-text")?.textContent);
 
 describe("what errors say", () => {
@@ -59,7 +49,7 @@ describe("the banner", () => {
   test("a human sentence first, the raw text behind Details", async () => {
     backend({ upcoming_events: () => [], sync_status: () => status({ last_error: "rate limited by the server (429 Too Many Requests)" }) });
     await mount();
-    const banner = $("#error-banner", root);
+    const banner = $("#error-banner", page.root);
     expect(banner.hidden).toBe(false);
     expect(sentences()).toEqual(["The calendar server asked to slow down. It will sync again shortly."]);
     const details = $("details.banner-details", banner) as HTMLDetailsElement;
@@ -73,15 +63,15 @@ describe("the banner", () => {
   test("text from outside stays text", async () => {
     backend({ upcoming_events: () => [], sync_status: () => status({ last_error: "<img src=x onerror=alert(1)>" }) });
     await mount();
-    expect(root.querySelector("#error-banner img")).toBeNull();
-    expect($(".banner-detail", root).textContent).toBe("<img src=x onerror=alert(1)>");
+    expect(page.root.querySelector("#error-banner img")).toBeNull();
+    expect($(".banner-detail", page.root).textContent).toBe("<img src=x onerror=alert(1)>");
   });
 
   test("Try again syncs", async () => {
     const calls = backend({ upcoming_events: () => [], sync_status: () => status({ last_error: "could not reach the server: dns error" }), sync_now: () => null });
     await mount();
     expect(sentences()).toEqual(["Couldn't reach the calendar server. Check your internet connection."]);
-    ($(".banner-retry", root) as HTMLButtonElement).click();
+    ($(".banner-retry", page.root) as HTMLButtonElement).click();
     await settle();
     expect(named(calls, "sync_now")).toHaveLength(1);
   });
@@ -91,7 +81,7 @@ describe("the banner", () => {
       sync_status: () => status({ accounts: [account({ provider: "caldav", name: "Fastmail", needs_reauth: true, last_error: "wrong user name or password" })] }) });
     await mount();
     expect(sentences()).toEqual(["Fastmail needs you to sign in again."]);
-    const btn = $(".banner-action", root) as HTMLButtonElement;
+    const btn = $(".banner-action", page.root) as HTMLButtonElement;
     expect(btn.textContent).toBe("Reconnect");
     btn.click();
     await settle();
@@ -102,19 +92,19 @@ describe("the banner", () => {
     let current = status({ last_error: "could not reach the server: dns error" });
     backend({ upcoming_events: () => [], sync_status: () => current });
     await mount();
-    const dismiss = $(".banner-dismiss", root) as HTMLButtonElement;
+    const dismiss = $(".banner-dismiss", page.root) as HTMLButtonElement;
     expect(dismiss.getAttribute("aria-label")).toBe("Dismiss");
     dismiss.click();
-    expect($("#error-banner", root).hidden).toBe(true);
+    expect($("#error-banner", page.root).hidden).toBe(true);
     // the next sync fails the same way: still hidden
     await emit("sync-state", current);
     await settle();
-    expect($("#error-banner", root).hidden).toBe(true);
+    expect($("#error-banner", page.root).hidden).toBe(true);
     // a different error shows
     current = status({ last_error: "the server refused the request: 403" });
     await emit("sync-state", current);
     await settle();
-    expect($("#error-banner", root).hidden).toBe(false);
+    expect($("#error-banner", page.root).hidden).toBe(false);
     expect(sentences()).toEqual(["Couldn't sync your calendars."]);
   });
 
@@ -128,16 +118,16 @@ describe("the banner", () => {
       open_link: () => Promise.reject({ code: "open_link", message: raw }),
     });
     await mount();
-    ($(".join", root) as HTMLButtonElement).click();
+    ($(".join", page.root) as HTMLButtonElement).click();
     await settle();
     expect(sentences()).toEqual(["Couldn't open your web browser. Copy the link and open it in your browser."]);
-    expect($(".banner-detail", root).textContent).toBe(raw);
-    const copy = $(".banner-copy", root) as HTMLButtonElement;
+    expect($(".banner-detail", page.root).textContent).toBe(raw);
+    const copy = $(".banner-copy", page.root) as HTMLButtonElement;
     expect(copy.textContent).toBe("Copy link");
     copy.click();
     await settle();
     expect(writeText).toHaveBeenCalledWith(url);
-    expect($(".banner-copy", root).textContent).toBe("Copied");
+    expect($(".banner-copy", page.root).textContent).toBe("Copied");
   });
 
   test("when the clipboard refuses, the link is shown selected in a read-only field", async () => {
@@ -149,11 +139,11 @@ describe("the banner", () => {
       open_link: () => Promise.reject({ code: "open_link", message: raw }),
     });
     await mount();
-    ($(".join", root) as HTMLButtonElement).click();
+    ($(".join", page.root) as HTMLButtonElement).click();
     await settle();
-    ($(".banner-copy", root) as HTMLButtonElement).click();
+    ($(".banner-copy", page.root) as HTMLButtonElement).click();
     await settle();
-    const input = $(".banner-link", root) as HTMLInputElement;
+    const input = $(".banner-link", page.root) as HTMLInputElement;
     expect(input.readOnly).toBe(true);
     expect(input.value).toBe(url);
     expect(document.activeElement).toBe(input);
@@ -174,9 +164,9 @@ describe("the banner", () => {
     // a sign-in started elsewhere (the settings window) is not the dashboard's to offer
     await emit("sign-in-url", { url: signInUrl, opened: false });
     await settle();
-    expect(root.querySelector(".banner-copy")).toBeNull();
+    expect(page.root.querySelector(".banner-copy")).toBeNull();
 
-    ($("#reconnect", root) as HTMLButtonElement).click();
+    ($("#reconnect", page.root) as HTMLButtonElement).click();
     await settle();
     await emit("sign-in-url", { url: signInUrl, opened: false });
     await settle();
@@ -184,11 +174,11 @@ describe("the banner", () => {
       "Work needs you to sign in again.",
       "Couldn't open your web browser for the sign-in. Copy the link and open it in your browser.",
     ]);
-    ($(".banner-copy", root) as HTMLButtonElement).click();
+    ($(".banner-copy", page.root) as HTMLButtonElement).click();
     await settle();
     expect(writeText).toHaveBeenCalledWith(signInUrl);
     finish(account({ name: "Work" }));
     await settle();
-    expect(root.querySelector(".banner-copy")).toBeNull();
+    expect(page.root.querySelector(".banner-copy")).toBeNull();
   });
 });

@@ -2,29 +2,15 @@
 // newer fields, hostile text, description links (only http(s), opened by the shell), the
 // overlap flag, tentative / unanswered marks, and Esc giving focus back to the card.
 import { emit } from "@tauri-apps/api/event";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { Attendee, EventView } from "../../api";
-import { $, backend, calendar, event, named, NOW, settings, settle, status } from "../../test-helpers";
+import { $, backend, calendar, event, named, NOW, settings, settle, status, usePage } from "../../test-helpers";
 import { useStyles } from "../../test-styles";
 import { mountDashboard, type MountedView } from ".";
 import { responseCounts, splitLinks } from "./details";
 import { overlapping } from "./overlap";
 
-let view: MountedView | null = null;
-let root: HTMLElement;
-
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.replaceChildren(root);
-  localStorage.clear();
-});
-
-afterEach(() => {
-  view?.destroy();
-  view = null;
-  clearMocks();
-});
+const page = usePage<MountedView>();
 
 const EVIL = "<img src=x onerror=alert(1)>";
 const person = (name: string, response: Attendee["response"], over: Partial<Attendee> = {}): Attendee =>
@@ -50,15 +36,15 @@ async function mount(events: EventView[]) {
     upcoming_events: () => events, sync_status: () => status(),
     calendars: () => [calendar({ time_zone: "Asia/Tokyo" }), calendar({ id: 12, name: "Home", time_zone: "UTC" })],
   });
-  view = mountDashboard(root, { now: () => NOW, locale: "en-GB" });
-  await view.ready;
+  page.view = mountDashboard(page.root, { now: () => NOW, locale: "en-GB" });
+  await page.view.ready;
   await settle();
   return calls;
 }
 
-const card = (id: string) => $(`#content [data-event-id="${id}"]`, root);
-const panel = () => $("#event-details", root);
-const text = (sel: string) => $(`#event-details ${sel}`, root).textContent;
+const card = (id: string) => $(`#content [data-event-id="${id}"]`, page.root);
+const panel = () => $("#event-details", page.root);
+const text = (sel: string) => $(`#event-details ${sel}`, page.root).textContent;
 
 test("the panel shows every field, and its links go through the shell", async () => {
   const calls = await mount([full]);
@@ -75,22 +61,22 @@ test("the panel shows every field, and its links go through the shell", async ()
   expect(text(".details-location")).toBe("Room 4");
   expect(text(".details-organizer")).toBe("Organizer: Ann <ann@example.com>");
   expect(text(".details-counts")).toBe("8 accepted, 1 tentative, 1 declined, 2 no answer");
-  const items = () => [...root.querySelectorAll("#event-details .details-attendees li")];
+  const items = () => [...page.root.querySelectorAll("#event-details .details-attendees li")];
   expect(items()).toHaveLength(10);
   expect(items()[1]?.textContent).toBe("?Me <me@example.com> (you) · tentative");
   expect(items()[2]?.textContent).toBe("✗Bo <bo@example.com> · declined");
   expect(items()[3]?.textContent).toBe("–Cy <cy@example.com> · optional · no answer");
-  $("#event-details .details-more", root).click();
+  $("#event-details .details-more", page.root).click();
   expect(items()).toHaveLength(12);
-  expect(root.querySelector("#event-details .details-more")).toBeNull();
+  expect(page.root.querySelector("#event-details .details-more")).toBeNull();
   expect(text(".details-omitted")).toBe("and 3 more not listed");
   expect(text(".details-my-response")).toBe("Your response: Tentative");
   expect(text(".details-flags")).toBe("Tentative");
   expect(text(".details-description")).toBe(full.description);
 
-  $("#event-details .details-meeting .join", root).click();
-  $("#event-details .details-web-link", root).click();
-  const links = [...root.querySelectorAll<HTMLElement>("#event-details .details-link")];
+  $("#event-details .details-meeting .join", page.root).click();
+  $("#event-details .details-web-link", page.root).click();
+  const links = [...page.root.querySelectorAll<HTMLElement>("#event-details .details-link")];
   expect(links.map((l) => [l.tagName, l.textContent])).toEqual([["BUTTON", "https://docs.example.com/a?b=1"]]);
   links[0]!.click();
   await settle();
@@ -98,7 +84,7 @@ test("the panel shows every field, and its links go through the shell", async ()
   expect(named(calls, "open_link").map((c) => c.args?.url)).toEqual([
     "https://meet.google.com/abc-defg-hij", "https://calendar.google.com/event?eid=xyz", "https://docs.example.com/a?b=1",
   ]);
-  expect(root.querySelector("#event-details a[href]")).toBeNull();
+  expect(page.root.querySelector("#event-details a[href]")).toBeNull();
 });
 
 test("without the engine's newer fields the panel shows what there is", async () => {
@@ -107,7 +93,7 @@ test("without the engine's newer fields the panel shows what there is", async ()
   expect(text(".details-title")).toBe("Planning");
   for (const sel of [".details-organizer", ".details-attendees", ".details-also-in", ".details-web-link",
     ".details-my-response", ".details-description", ".details-meeting", ".details-zone", ".details-overlap"]) {
-    expect(root.querySelector(`#event-details ${sel}`), sel).toBeNull();
+    expect(page.root.querySelector(`#event-details ${sel}`), sel).toBeNull();
   }
 });
 
@@ -129,7 +115,7 @@ test("terminal escapes and controls never reach the panel; the description keeps
   const hostile = "\u001b[31m<img src=x onerror=alert(1)>\u001b[0m Hostile \u001b]0;pwned\u0007title";
   await mount([event({ id: "esc", title: hostile, location: "Room\u202E 4", calendar_name: "Work\u0007",
     description: "Line one\r\nsee https://x.example/a\u001b[0m\n\u001b]8;;https://evil.example\u0007line three" })]);
-  expect($('[data-event-id="esc"] .event-title', root).textContent).toBe("<img src=x onerror=alert(1)> Hostile title");
+  expect($('[data-event-id="esc"] .event-title', page.root).textContent).toBe("<img src=x onerror=alert(1)> Hostile title");
   card("esc").click();
   expect(text(".details-title")).toBe("<img src=x onerror=alert(1)> Hostile title");
   expect(text(".details-location")).toBe("Room 4");
@@ -146,16 +132,16 @@ test("the panel's times follow the 12/24-hour setting, as the cards do", async (
     settings({ general: { start_at_login: false, time_format, tray_all_day: true } });
   backend({ upcoming_events: () => [ev], sync_status: () => status(), settings: () => withFormat("24h"),
     calendars: () => [calendar({ time_zone: "Asia/Tokyo" })] });
-  view = mountDashboard(root, { now: () => NOW, locale: "en-US" });
-  await view.ready;
+  page.view = mountDashboard(page.root, { now: () => NOW, locale: "en-US" });
+  await page.view.ready;
   await settle();
   card("e").click();
   expect(text(".details-when")).toBe("Wednesday November 25, 2026 · 11:18 – 11:48");
   expect(text(".details-zone")).toBe("20:18 – 20:48 in Asia/Tokyo");
-  view.destroy();
+  page.view.destroy();
   backend({ upcoming_events: () => [ev], sync_status: () => status(), settings: () => withFormat("12h") });
-  view = mountDashboard(root, { now: () => NOW, locale: "en-GB" });
-  await view.ready;
+  page.view = mountDashboard(page.root, { now: () => NOW, locale: "en-GB" });
+  await page.view.ready;
   await settle();
   card("e").click();
   expect(text(".details-when")).toMatch(/^Wednesday 25 November 2026 · 11:18\sam – 11:48\sam$/i);
@@ -166,8 +152,8 @@ test("an attendee's answer never breaks; a long name gives way", async () => {
   try {
     await mount([event({ id: "a", attendees: [person("Bartholomew-Maximilian Featherstonehaugh", "accepted")] })]);
     card("a").click();
-    const person_ = $("#event-details .details-person", root);
-    const answer = $("#event-details .details-response", root);
+    const person_ = $("#event-details .details-person", page.root);
+    const answer = $("#event-details .details-response", page.root);
     expect(answer.textContent).toBe(" · accepted");
     expect(getComputedStyle(answer).whiteSpace).toBe("nowrap");
     expect(getComputedStyle(answer).flexShrink).toBe("0");
@@ -189,7 +175,7 @@ test("web links name the provider's site", async () => {
   card("dav").click();
   expect(text(".details-web-link")).toBe("Open event page");
   card("bad").click();
-  expect(root.querySelector("#event-details .details-web-link")).toBeNull();
+  expect(page.root.querySelector("#event-details .details-web-link")).toBeNull();
 });
 
 test("overlapping meetings are flagged; unanswered invitations marked", async () => {
@@ -218,15 +204,15 @@ test("Enter opens the panel; Esc closes it and focus goes back to the card", asy
   expect(panel().hidden).toBe(true);
   expect(document.activeElement).toBe(card("full"));
   // Join on the card joins; it does not open the panel.
-  $('#content [data-event-id="full"] .join', root).click();
+  $('#content [data-event-id="full"] .join', page.root).click();
   expect(panel().hidden).toBe(true);
 });
 
 test("focus on a card survives a redraw of the list", async () => {
   let events = [full];
   backend({ upcoming_events: () => events, sync_status: () => status() });
-  view = mountDashboard(root, { now: () => NOW, locale: "en-GB" });
-  await view.ready;
+  page.view = mountDashboard(page.root, { now: () => NOW, locale: "en-GB" });
+  await page.view.ready;
   card("full").focus();
   events = [{ ...full, title: "Design review (moved)" }];
   await emit("data-changed", null);

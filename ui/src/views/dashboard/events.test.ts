@@ -2,31 +2,18 @@
 // start and again when the window gets focus), answer styles, keyboard reach and opening,
 // Ctrl/Cmd+R and focus after Sync now.
 import { emit } from "@tauri-apps/api/event";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 import type { EventView, Settings } from "../../api";
-import { $, backend, event, named, NOW, settings, settle, status } from "../../test-helpers";
+import { $, backend, event, named, NOW, settings, settle, status, usePage } from "../../test-helpers";
 import { useStyles } from "../../test-styles";
 import { mountDashboard, type MountedView } from "./index";
 
-let view: MountedView | null = null;
-let root: HTMLElement;
-
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.replaceChildren(root);
-});
-
-afterEach(() => {
-  view?.destroy();
-  view = null;
-  clearMocks();
-});
+const page = usePage<MountedView>();
 
 async function mountWith(events: EventView[], extra: Record<string, (a: Record<string, unknown> | undefined) => unknown> = {}) {
   const calls = backend({ upcoming_events: () => events, sync_status: () => status(), ...extra });
-  view = mountDashboard(root, { now: () => NOW, locale: "en-GB" });
-  await view.ready;
+  page.view = mountDashboard(page.root, { now: () => NOW, locale: "en-GB" });
+  await page.view.ready;
   return calls;
 }
 
@@ -39,7 +26,7 @@ describe("all-day lines", () => {
       event({ id: "conf", title: "RustConf", all_day: true, start: "2026-11-25", end: "2026-11-28" }),
       event({ id: "t", title: "Talk", start: "2026-11-26T10:00:00Z", end: "2026-11-26T11:00:00Z" }),
     ]);
-    const days = [...root.querySelectorAll(".day")];
+    const days = [...page.root.querySelectorAll(".day")];
     expect(days.map((d) => d.querySelector("h2")?.textContent)).toEqual(["Today", "Tomorrow", "Friday 27 November"]);
     const lines = days.map((d) => [...d.querySelectorAll(".allday-line")].map((l) => l.textContent));
     expect(lines).toEqual([["All dayRustConfday 1 of 3"], ["All dayRustConfday 2 of 3"], ["All dayRustConfday 3 of 3"]]);
@@ -52,7 +39,7 @@ describe("all-day lines", () => {
 
   test("a one-day all-day event has no day count", async () => {
     await mountWith([event({ id: "h", title: "Holiday", all_day: true, start: "2026-11-25", end: "2026-11-26" })]);
-    expect($(".allday-line", root).textContent).toBe("All dayHoliday");
+    expect($(".allday-line", page.root).textContent).toBe("All dayHoliday");
   });
 });
 
@@ -61,37 +48,37 @@ describe("time format from the settings", () => {
 
   test("12h", async () => {
     await mountWith([ev], { settings: () => withFormat("12h") });
-    expect($('[data-event-id="e"] .event-time', root).textContent).toMatch(/^2:00\spm – 3:30\spm$/i);
-    expect($(".next-up-when", root).textContent).toBe("in 4 h 15 min");
+    expect($('[data-event-id="e"] .event-time', page.root).textContent).toMatch(/^2:00\spm – 3:30\spm$/i);
+    expect($(".next-up-when", page.root).textContent).toBe("in 4 h 15 min");
   });
 
   test("24h in a 12-hour locale", async () => {
     backend({ upcoming_events: () => [ev, event({ id: "tm", start: "2026-11-26T15:00:00Z", end: "2026-11-26T16:00:00Z" })],
       sync_status: () => status(), settings: () => withFormat("24h") });
-    view = mountDashboard(root, { now: () => NOW, locale: "en-US" });
-    await view.ready;
-    expect($('[data-event-id="e"] .event-time', root).textContent).toBe("14:00 – 15:30");
-    expect($('[data-event-id="tm"] .event-time', root).textContent).toBe("15:00 – 16:00");
+    page.view = mountDashboard(page.root, { now: () => NOW, locale: "en-US" });
+    await page.view.ready;
+    expect($('[data-event-id="e"] .event-time', page.root).textContent).toBe("14:00 – 15:30");
+    expect($('[data-event-id="tm"] .event-time', page.root).textContent).toBe("15:00 – 16:00");
   });
 
   test("the shell's resolved hour cycle wins over system", async () => {
     await mountWith([ev], { settings: () => ({ ...withFormat("system"), hour_cycle: "12h" }) });
-    expect($('[data-event-id="e"] .event-time', root).textContent).toMatch(/pm/i);
+    expect($('[data-event-id="e"] .event-time', page.root).textContent).toMatch(/pm/i);
   });
 
   test("read again when the window gets focus and on data-changed", async () => {
     let current = withFormat("24h");
     const tomorrow = event({ id: "t", title: "Early", start: "2026-11-26T09:00:00Z", end: "2026-11-26T09:30:00Z" });
     await mountWith([ev, tomorrow], { settings: () => current });
-    expect($('[data-event-id="e"] .event-time', root).textContent).toBe("14:00 – 15:30");
+    expect($('[data-event-id="e"] .event-time', page.root).textContent).toBe("14:00 – 15:30");
     current = withFormat("12h");
     window.dispatchEvent(new Event("focus"));
     await settle();
-    expect($('[data-event-id="e"] .event-time', root).textContent).toMatch(/^2:00\spm/i);
+    expect($('[data-event-id="e"] .event-time', page.root).textContent).toMatch(/^2:00\spm/i);
     current = withFormat("24h");
     await emit("data-changed", null);
     await settle();
-    expect($('[data-event-id="e"] .event-time', root).textContent).toBe("14:00 – 15:30");
+    expect($('[data-event-id="e"] .event-time', page.root).textContent).toBe("14:00 – 15:30");
   });
 });
 
@@ -104,7 +91,7 @@ describe("answers", () => {
       event({ id: "st", status: "tentative", start: "2026-11-25T14:00:00Z", end: "2026-11-25T15:00:00Z" }),
       event({ id: "dec", my_response: "declined", start: "2026-11-25T15:00:00Z", end: "2026-11-25T16:00:00Z" }),
     ]);
-    const cls = (id: string) => $(`[data-event-id="${id}"]`, root).classList;
+    const cls = (id: string) => $(`[data-event-id="${id}"]`, page.root).classList;
     expect(cls("acc").contains("tentative")).toBe(false);
     expect(cls("acc").contains("declined")).toBe(false);
     for (const id of ["ten", "na", "st"]) expect(cls(id).contains("tentative")).toBe(true);
@@ -128,9 +115,9 @@ describe("badges", () => {
       event({ id: "st", status: "tentative", start: "2026-11-25T14:00:00Z", end: "2026-11-25T15:00:00Z" }),
       event({ id: "dec", my_response: "declined", start: "2026-11-25T15:00:00Z", end: "2026-11-25T16:00:00Z" }),
     ]);
-    const badge = (id: string) => root.querySelector(`#content [data-event-id="${id}"] .answer-badge`)?.textContent ?? null;
+    const badge = (id: string) => page.root.querySelector(`#content [data-event-id="${id}"] .answer-badge`)?.textContent ?? null;
     expect(["acc", "ten", "na", "st", "dec"].map(badge)).toEqual([null, "Tentative", "Not answered", "Tentative", null]);
-    const border = (id: string) => getComputedStyle($(`#content [data-event-id="${id}"]`, root)).borderTopStyle;
+    const border = (id: string) => getComputedStyle($(`#content [data-event-id="${id}"]`, page.root)).borderTopStyle;
     expect(border("ten")).toBe("dashed");
     expect(border("na")).toBe("dotted");
     expect(border("acc")).not.toMatch(/dashed|dotted/);
@@ -145,7 +132,7 @@ describe("badges", () => {
       event({ id: "next", title: "Right after", start: "2026-11-25T11:00:00Z", end: "2026-11-25T11:30:00Z" }),
       event({ id: "day", title: "Holiday", all_day: true, start: "2026-11-25", end: "2026-11-26" }),
     ]);
-    const flag = (id: string) => root.querySelector<HTMLElement>(`#content [data-event-id="${id}"] .overlap-badge`);
+    const flag = (id: string) => page.root.querySelector<HTMLElement>(`#content [data-event-id="${id}"] .overlap-badge`);
     expect(flag("one")?.getAttribute("title")).toBe("Overlaps with Design review");
     expect(flag("one")?.textContent).toBe("OverlapsOverlaps with Design review");
     expect(flag("one")?.querySelector(".sr-only")?.textContent).toBe("Overlaps with Design review");
@@ -160,7 +147,7 @@ describe("badges", () => {
       event({ id: "m2", start: "2026-11-25T11:00:00Z", end: "2026-11-25T11:30:00Z", also_in: [cal(11, "Team"), cal(12, "Home")] }),
       event({ id: "solo", start: "2026-11-25T12:00:00Z", end: "2026-11-25T12:30:00Z" }),
     ]);
-    const part = (id: string, sel: string) => root.querySelector(`#content [data-event-id="${id}"] ${sel}`);
+    const part = (id: string, sel: string) => page.root.querySelector(`#content [data-event-id="${id}"] ${sel}`);
     expect(part("m1", ".event-calendar")?.textContent).toBe("Work(also in Team)");
     expect(part("m1", ".event-calendar-name")?.textContent).toBe("Work");
     expect(part("m2", ".event-also-in")?.textContent).toBe("(also in Team + 1)");
@@ -179,7 +166,7 @@ describe("keyboard", () => {
 
   /** What Tab visits, in order: focusable elements in document order (none has a positive tabindex). */
   function tabOrder(): string[] {
-    const all = [...root.querySelectorAll<HTMLElement>("button, summary, [tabindex]")]
+    const all = [...page.root.querySelectorAll<HTMLElement>("button, summary, [tabindex]")]
       .filter((el) => !(el as HTMLButtonElement).disabled && el.tabIndex >= 0 && !el.closest("[hidden]"));
     expect(all.every((el) => el.tabIndex === 0)).toBe(true);
     return all.map((el) => {
@@ -200,19 +187,19 @@ describe("keyboard", () => {
 
   test("Enter or Space on a card opens its details; Enter on a next-up item opens its card", async () => {
     await mountWith(events);
-    const card = $('[data-event-id="desc"].event', root);
-    const panel = $("#event-details", root);
+    const card = $('[data-event-id="desc"].event', page.root);
+    const panel = $("#event-details", page.root);
     for (const key of ["Enter", " "]) {
       card.focus();
       card.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
       expect(panel.hidden).toBe(false);
-      expect($("#details-title", root).textContent).toBe(card.querySelector(".event-title")?.textContent);
+      expect($("#details-title", page.root).textContent).toBe(card.querySelector(".event-title")?.textContent);
       panel.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }));
       expect(panel.hidden).toBe(true);
       expect(document.activeElement).toBe(card);
     }
 
-    const item = $('#next-up [data-event-id="desc"]', root);
+    const item = $('#next-up [data-event-id="desc"]', page.root);
     item.focus();
     item.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true }));
     expect(panel.hidden).toBe(false);
@@ -223,11 +210,11 @@ describe("keyboard", () => {
   test("focus on a card survives a redraw", async () => {
     let list = events;
     await mountWith([], { upcoming_events: () => list });
-    $('[data-event-id="desc"].event', root).focus();
+    $('[data-event-id="desc"].event', page.root).focus();
     list = [...events, event({ id: "new", start: "2026-11-25T11:00:00Z", end: "2026-11-25T11:30:00Z" })];
     await emit("data-changed", null);
     await settle();
-    expect(root.querySelectorAll(".event")).toHaveLength(4);
+    expect(page.root.querySelectorAll(".event")).toHaveLength(4);
     expect((document.activeElement as HTMLElement).dataset.eventId).toBe("desc");
   });
 
@@ -252,7 +239,7 @@ describe("keyboard", () => {
   test("after Sync now, focus is back on Sync now", async () => {
     let finish: (v: unknown) => void = () => {};
     await mountWith([], { sync_now: () => new Promise((r) => { finish = r; }) });
-    const btn = $("#sync-now", root) as HTMLButtonElement;
+    const btn = $("#sync-now", page.root) as HTMLButtonElement;
     btn.focus();
     btn.click();
     await settle();

@@ -1,25 +1,11 @@
 // The month view against a mocked shell: dots on days with events, moving between months,
 // picking a day (any date) and Back to upcoming, and the grid's keyboard.
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, expect, test } from "vitest";
-import { $, backend, event, named, NOW, settle, status } from "../../test-helpers";
+import { expect, test } from "vitest";
+import { $, backend, event, named, NOW, settle, status, usePage } from "../../test-helpers";
 import { mountDashboard, type MountedView } from ".";
 import { countByDay, gridStart } from "./month";
 
-let view: MountedView | null = null;
-let root: HTMLElement;
-
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.replaceChildren(root);
-  localStorage.clear();
-});
-
-afterEach(() => {
-  view?.destroy();
-  view = null;
-  clearMocks();
-});
+const page = usePage<MountedView>();
 
 const month = [
   event({ id: "a", title: "Planning" }),
@@ -39,13 +25,13 @@ async function mount() {
       return from.startsWith("2026-10") ? month : [];
     },
   });
-  view = mountDashboard(root, { now: () => NOW, locale: "en-GB" });
-  await view.ready;
+  page.view = mountDashboard(page.root, { now: () => NOW, locale: "en-GB" });
+  await page.view.ready;
   await settle();
   return calls;
 }
 
-const day = (d: string) => $(`#month-grid button[data-date="${d}"]`, root);
+const day = (d: string) => $(`#month-grid button[data-date="${d}"]`, page.root);
 const key = (target: Element, k: string) =>
   target.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
 
@@ -61,14 +47,14 @@ test("the grid starts on the Monday before the 1st and counts the days each even
 
 test("opening the month view asks for its six weeks and puts dots on days with events", async () => {
   const calls = await mount();
-  const button = $("#month-button", root);
+  const button = $("#month-button", page.root);
   button.click();
   await settle();
   expect(button.getAttribute("aria-expanded")).toBe("true");
-  expect($("#month-title", root).textContent).toBe("November 2026");
+  expect($("#month-title", page.root).textContent).toBe("November 2026");
   expect(named(calls, "events_on_days").map((c) => c.args)).toEqual([{ from: "2026-10-26", to: "2026-12-06" }]);
-  expect($("#month-grid", root).getAttribute("role")).toBe("grid");
-  expect(root.querySelectorAll("#month-grid button[data-date]")).toHaveLength(42);
+  expect($("#month-grid", page.root).getAttribute("role")).toBe("grid");
+  expect(page.root.querySelectorAll("#month-grid button[data-date]")).toHaveLength(42);
   expect(day("2026-11-25").querySelector(".month-dot")).not.toBeNull();
   expect(day("2026-11-25").getAttribute("aria-label")).toBe("Wednesday 25 November 2026, 2 events");
   expect(day("2026-11-28").querySelector(".month-dot")).not.toBeNull();
@@ -77,42 +63,42 @@ test("opening the month view asks for its six weeks and puts dots on days with e
   // Today has the roving tab stop.
   expect(day("2026-11-25").tabIndex).toBe(0);
   expect(day("2026-11-24").tabIndex).toBe(-1);
-  $("#month-next", root).click();
+  $("#month-next", page.root).click();
   await settle();
-  expect($("#month-title", root).textContent).toBe("December 2026");
+  expect($("#month-title", page.root).textContent).toBe("December 2026");
   expect(named(calls, "events_on_days").at(-1)?.args).toEqual({ from: "2026-11-30", to: "2027-01-10" });
-  $("#month-today", root).click();
+  $("#month-today", page.root).click();
   await settle();
-  expect($("#month-title", root).textContent).toBe("November 2026");
+  expect($("#month-title", page.root).textContent).toBe("November 2026");
 });
 
 test("picking a day shows its events, any date, with Back to upcoming", async () => {
   const calls = await mount();
-  $("#month-button", root).click();
+  $("#month-button", page.root).click();
   await settle();
-  $("#month-next", root).click();
-  $("#month-next", root).click();
+  $("#month-next", page.root).click();
+  $("#month-next", page.root).click();
   await settle();
   day("2027-01-14").click();
   await settle();
   expect(named(calls, "events_on_days").at(-1)?.args).toEqual({ from: "2027-01-14", to: "2027-01-14" });
-  const results = $("#content #day-results", root);
+  const results = $("#content #day-results", page.root);
   expect(results.querySelector(".day-heading")?.textContent).toBe("Thursday 14 January");
   expect([...results.querySelectorAll(".event-title")].map((e) => e.textContent)).toEqual(["Kick-off 2027"]);
-  expect(root.querySelector('#content [data-event-id="up"]')).toBeNull();
+  expect(page.root.querySelector('#content [data-event-id="up"]')).toBeNull();
   expect(day("2027-01-14").classList.contains("picked")).toBe(true);
   // A day with nothing says so.
   day("2027-01-15").click();
   await settle();
-  expect($("#day-results", root).textContent).toContain("Nothing on this day");
-  $("#back-to-upcoming", root).click();
-  expect(root.querySelector("#day-results")).toBeNull();
-  expect([...root.querySelectorAll("#content .event-title")].map((e) => e.textContent)).toEqual(["Upcoming one"]);
+  expect($("#day-results", page.root).textContent).toContain("Nothing on this day");
+  $("#back-to-upcoming", page.root).click();
+  expect(page.root.querySelector("#day-results")).toBeNull();
+  expect([...page.root.querySelectorAll("#content .event-title")].map((e) => e.textContent)).toEqual(["Upcoming one"]);
 });
 
 test("arrow keys move between days (across months), Enter picks, Esc closes", async () => {
   const calls = await mount();
-  const button = $("#month-button", root);
+  const button = $("#month-button", page.root);
   button.click();
   await settle();
   expect(document.activeElement).toBe(day("2026-11-25"));
@@ -128,19 +114,19 @@ test("arrow keys move between days (across months), Enter picks, Esc closes", as
   key(day("2026-11-18"), "ArrowDown");
   key(day("2026-11-25"), "ArrowDown");
   await settle();
-  expect($("#month-title", root).textContent).toBe("December 2026");
+  expect($("#month-title", page.root).textContent).toBe("December 2026");
   expect(document.activeElement).toBe(day("2026-12-02"));
   key(day("2026-12-02"), "PageUp");
   await settle();
-  expect($("#month-title", root).textContent).toBe("November 2026");
+  expect($("#month-title", page.root).textContent).toBe("November 2026");
   expect(document.activeElement).toBe(day("2026-11-02"));
   key(day("2026-11-02"), "Enter");
   await settle();
   expect(named(calls, "events_on_days").at(-1)?.args).toEqual({ from: "2026-11-02", to: "2026-11-02" });
-  expect(root.querySelector("#day-results")).not.toBeNull();
+  expect(page.root.querySelector("#day-results")).not.toBeNull();
   const esc = new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true });
   day("2026-11-02").dispatchEvent(esc);
   expect(esc.defaultPrevented).toBe(true);
-  expect($("#month-view", root).hidden).toBe(true);
+  expect($("#month-view", page.root).hidden).toBe(true);
   expect(document.activeElement).toBe(button);
 });

@@ -1,36 +1,22 @@
 // The next-up area of the dashboard: the states of a day (nothing on, in a meeting with the
 // next in 3 min, overlapping meetings, midnight with all-day items), the minute countdown and
 // the screen-reader line that speaks only when the meetings change.
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import type { EventView } from "../../api";
-import { $, backend, event, named, NOW, settle, status } from "../../test-helpers";
+import { $, backend, event, named, NOW, settle, status, usePage } from "../../test-helpers";
 import { useStyles } from "../../test-styles";
 import { mountDashboard, type MountedView } from "./index";
 
-let view: MountedView | null = null;
-let root: HTMLElement;
-
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.replaceChildren(root);
-});
-
-afterEach(() => {
-  view?.destroy();
-  view = null;
-  clearMocks();
-  vi.useRealTimers();
-});
+const page = usePage<MountedView>();
 
 async function mountWith(events: EventView[], now: () => Date = () => NOW) {
   const calls = backend({ upcoming_events: () => events, sync_status: () => status() });
-  view = mountDashboard(root, { now, locale: "en-GB" });
-  await view.ready;
+  page.view = mountDashboard(page.root, { now, locale: "en-GB" });
+  await page.view.ready;
   return calls;
 }
 
-const items = () => [...root.querySelectorAll<HTMLElement>("#next-up .next-up-item")];
+const items = () => [...page.root.querySelectorAll<HTMLElement>("#next-up .next-up-item")];
 const rows = () => items().map((i) => [
   i.querySelector(".next-up-title")?.textContent,
   i.querySelector(".next-up-when")?.textContent,
@@ -49,7 +35,7 @@ describe("next up in a narrow window", () => {
   test("at 360 px the countdown goes under the title, which may take two lines", async () => {
     unstyle = useStyles(360);
     await mountWith([ev]);
-    const style = (sel: string) => getComputedStyle($(`#next-up ${sel}`, root));
+    const style = (sel: string) => getComputedStyle($(`#next-up ${sel}`, page.root));
     expect(style(".next-up-title").whiteSpace).toBe("normal");
     expect(style(".next-up-title").getPropertyValue("-webkit-line-clamp")).toBe("2");
     // A column of its own under the title (the grid has two: the label and the title).
@@ -60,7 +46,7 @@ describe("next up in a narrow window", () => {
   test("in a wider window they share the line", async () => {
     unstyle = useStyles(480);
     await mountWith([ev]);
-    const style = (sel: string) => getComputedStyle($(`#next-up ${sel}`, root));
+    const style = (sel: string) => getComputedStyle($(`#next-up ${sel}`, page.root));
     expect(style(".next-up-title").whiteSpace).toBe("nowrap");
     expect(style(".next-up-when").gridColumn).toBe("");
   });
@@ -71,7 +57,7 @@ describe("next up in a narrow window", () => {
       event({ id: "t", title: "Maybe", my_response: "tentative", start: "2026-11-25T09:30:00Z", end: "2026-11-25T10:15:00Z" }),
       event({ id: "n", title: "Unanswered", my_response: "needs_action", start: "2026-11-25T10:00:00Z", end: "2026-11-25T10:30:00Z" }),
     ]);
-    const item = (id: string) => $(`#next-up [data-event-id="${id}"]`, root);
+    const item = (id: string) => $(`#next-up [data-event-id="${id}"]`, page.root);
     expect(item("t").querySelector(".answer-badge")?.textContent).toBe("Tentative");
     expect(item("n").querySelector(".answer-badge")?.textContent).toBe("Not answered");
     expect(getComputedStyle(item("n")).borderTopStyle).toBe("dotted");
@@ -83,19 +69,19 @@ describe("next up in a narrow window", () => {
 describe("next up", () => {
   test("a region at the top, before the day list", async () => {
     await mountWith([event({ start: "2026-11-25T13:00:00Z", end: "2026-11-25T14:00:00Z" })]);
-    const area = $("#next-up", root);
+    const area = $("#next-up", page.root);
     expect(area.tagName).toBe("SECTION");
     expect(area.getAttribute("role")).toBe("region");
     expect(area.getAttribute("aria-label")).toBe("Next up");
     expect(area.hidden).toBe(false);
-    expect(area.compareDocumentPosition($("#content", root)) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(area.compareDocumentPosition($("#content", page.root)) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
   test("nothing ongoing: the next meeting with its countdown", async () => {
     await mountWith([event({ id: "p", title: "Planning", start: "2026-11-25T11:05:00Z", end: "2026-11-25T12:00:00Z" })]);
     expect(rows()).toEqual([["Planning", "in 1 h 20 min", false]]);
-    expect(root.querySelector(".next-up-none")).toBeNull();
-    expect(root.querySelector(".next-up-join")).toBeNull(); // no meeting link, no Join
+    expect(page.root.querySelector(".next-up-none")).toBeNull();
+    expect(page.root.querySelector(".next-up-join")).toBeNull(); // no meeting link, no Join
   });
 
   test("nothing left in the loaded days: a calm line, not an empty box", async () => {
@@ -105,12 +91,12 @@ describe("next up", () => {
       event({ id: "c", status: "cancelled", start: "2026-11-25T12:00:00Z", end: "2026-11-25T13:00:00Z" }),
     ]);
     expect(items()).toHaveLength(0);
-    expect($(".next-up-none", root).textContent).toBe("No more meetings in the next 7 days");
+    expect($(".next-up-none", page.root).textContent).toBe("No more meetings in the next 7 days");
   });
 
   test("nothing more today: says so above tomorrow's first meeting", async () => {
     await mountWith([event({ title: "Early", start: "2026-11-26T08:00:00Z", end: "2026-11-26T08:30:00Z" })]);
-    expect($(".next-up-none", root).textContent).toBe("No more meetings today");
+    expect($(".next-up-none", page.root).textContent).toBe("No more meetings today");
     expect(rows()).toEqual([["Early", "tomorrow 08:00", false]]);
   });
 
@@ -121,7 +107,7 @@ describe("next up", () => {
       event({ id: "later", title: "Lunch", start: "2026-11-25T12:00:00Z", end: "2026-11-25T13:00:00Z" }),
     ]);
     expect(rows()).toEqual([["Stand-up", "20 min left", true], ["Design review", "in 3 min", false]]);
-    const joins = root.querySelectorAll<HTMLButtonElement>("#next-up .next-up-join");
+    const joins = page.root.querySelectorAll<HTMLButtonElement>("#next-up .next-up-join");
     expect([...joins].map((b) => b.getAttribute("aria-label"))).toEqual(["Join Stand-up", "Join Design review"]);
     joins[1]!.click();
     await settle();
@@ -152,12 +138,12 @@ describe("next up", () => {
       event({ id: "m2", title: "On-call sync", start: "2026-11-25T23:30:00Z", end: "2026-11-26T00:30:00Z" }),
     ], () => midnight);
     expect(rows()).toEqual([["Release", "1 h left", true], ["On-call sync", "30 min left", true]]);
-    const today = root.querySelectorAll(".day")[0]!;
+    const today = page.root.querySelectorAll(".day")[0]!;
     expect(today.querySelectorAll(".allday-line")).toHaveLength(4);
     expect([...today.querySelectorAll(".allday-line")].every((l) => l.querySelector("details") === null)).toBe(true);
     expect($('[data-event-id="h3"].allday-line', today).textContent).toContain("day 2 of 3");
     // the next-up area is above the all-day lines
-    const first = $("#next-up", root);
+    const first = $("#next-up", page.root);
     expect(first.compareDocumentPosition(today.querySelector(".allday-line")!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     expect($('[data-event-id="m1"] .event-since', today).textContent).toBe("Since yesterday 23:00");
     expect($('[data-event-id="m1"] .event-time', today).textContent).toBe("until 01:00");
@@ -185,7 +171,7 @@ describe("the minute", () => {
       event({ id: "a", title: "Planning", start: "2026-11-25T09:47:00Z", end: "2026-11-25T10:00:00Z" }),
       event({ id: "b", title: "Review", start: "2026-11-25T11:00:00Z", end: "2026-11-25T12:00:00Z" }),
     ], () => t);
-    const live = $("#next-up [aria-live]", root);
+    const live = $("#next-up [aria-live]", page.root);
     expect(live.getAttribute("aria-live")).toBe("polite");
     expect(live.textContent).toBe("Next: Planning at 09:47.");
     const set = vi.fn();
@@ -200,6 +186,6 @@ describe("the minute", () => {
     await settle(1);
     expect(live.textContent).toBe("Now: Planning. Next: Review at 11:00.");
     // the region itself is not live: its countdowns are not read out each minute
-    expect($("#next-up", root).hasAttribute("aria-live")).toBe(false);
+    expect($("#next-up", page.root).hasAttribute("aria-live")).toBe(false);
   });
 });

@@ -1,29 +1,15 @@
 // The search box against a mocked shell: debounced queries, results grouped by day with a
 // count, the empty answer, stale answers, Esc / × and the keyboard shortcuts.
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { EventView } from "../../api";
-import { $, backend, calendar, event, named, NOW, settle, status } from "../../test-helpers";
+import { $, backend, calendar, event, named, NOW, settle, status, usePage } from "../../test-helpers";
 import { mountDashboard, type MountedView } from ".";
 import { SEARCH_DEBOUNCE_MS } from "./search";
 
-let view: MountedView | null = null;
-let root: HTMLElement;
-
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.replaceChildren(root);
-  localStorage.clear();
-});
-
-afterEach(() => {
-  view?.destroy();
-  view = null;
-  clearMocks();
-});
+const page = usePage<MountedView>();
 
 const upcoming = [event({ id: "up", title: "Planning" })];
-const texts = (sel: string) => [...root.querySelectorAll(sel)].map((e) => e.textContent);
+const texts = (sel: string) => [...page.root.querySelectorAll(sel)].map((e) => e.textContent);
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function mount(search: (args: Record<string, unknown> | undefined) => unknown) {
@@ -31,14 +17,14 @@ async function mount(search: (args: Record<string, unknown> | undefined) => unkn
     upcoming_events: () => upcoming, sync_status: () => status(), search_events: search,
     calendars: () => [calendar(), calendar({ id: 11, name: "Personal" })],
   });
-  view = mountDashboard(root, { now: () => NOW, locale: "en-GB" });
-  await view.ready;
+  page.view = mountDashboard(page.root, { now: () => NOW, locale: "en-GB" });
+  await page.view.ready;
   await settle();
   return calls;
 }
 
 function type(text: string): void {
-  const input = $("#search", root) as HTMLInputElement;
+  const input = $("#search", page.root) as HTMLInputElement;
   input.value = text;
   input.dispatchEvent(new Event("input"));
 }
@@ -57,26 +43,26 @@ const found = [
 
 test("typing shows the matches grouped by day with a count, in place of the upcoming list", async () => {
   const calls = await mount(() => found);
-  const input = $("#search", root) as HTMLInputElement;
+  const input = $("#search", page.root) as HTMLInputElement;
   expect(input.type).toBe("search");
   type("d");
   type("de");
   await typed("design");
   // Debounced: one query for the whole word, with the default span.
   expect(named(calls, "search_events").map((c) => c.args)).toEqual([{ query: "design", from: null, to: null }]);
-  const results = $("#content #search-results", root);
+  const results = $("#content #search-results", page.root);
   expect($("#search-count", results).textContent).toBe("3 results");
   expect(texts("#search-results .day > h2")).toEqual(["Today", "Wednesday 2 December"]);
   expect([...results.querySelectorAll(".event")].map((e) => e.getAttribute("data-event-id"))).toEqual(["b", "c", "a"]);
-  expect(root.querySelector('#content [data-event-id="up"]')).toBeNull();
+  expect(page.root.querySelector('#content [data-event-id="up"]')).toBeNull();
 });
 
 test("no match says so, with the query shown as text", async () => {
   await mount(() => []);
   const evil = "<img src=x onerror=alert(1)>";
   await typed(evil);
-  expect($("#search-count", root).textContent).toBe("0 results");
-  expect($(".search-empty", root).textContent).toBe(`No events match “${evil}”`);
+  expect($("#search-count", page.root).textContent).toBe("0 results");
+  expect($(".search-empty", page.root).textContent).toBe(`No events match “${evil}”`);
   expect(document.querySelector("img")).toBeNull();
 });
 
@@ -92,37 +78,37 @@ test("an answer to an older query never replaces a newer one's", async () => {
   answerOld(found);
   await settle();
   expect(texts("#search-results .event-title")).toEqual(["Design review"]);
-  expect($("#search-count", root).textContent).toBe("1 result");
+  expect($("#search-count", page.root).textContent).toBe("1 result");
 });
 
 test("Esc and × clear the search and bring the upcoming list back", async () => {
   await mount(() => found);
-  const input = $("#search", root) as HTMLInputElement;
+  const input = $("#search", page.root) as HTMLInputElement;
   await typed("design");
-  expect(root.querySelector("#search-results")).not.toBeNull();
+  expect(page.root.querySelector("#search-results")).not.toBeNull();
   const esc = new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true });
   input.dispatchEvent(esc);
   expect(esc.defaultPrevented).toBe(true);
   expect(input.value).toBe("");
-  expect(root.querySelector("#search-results")).toBeNull();
+  expect(page.root.querySelector("#search-results")).toBeNull();
   expect(texts(".event-title")).toEqual(["Planning"]);
 
   await typed("design");
-  $("#search-clear", root).click();
+  $("#search-clear", page.root).click();
   expect(input.value).toBe("");
   expect(document.activeElement).toBe(input);
   expect(texts(".event-title")).toEqual(["Planning"]);
   // Clearing while a query is still waiting: its answer is dropped.
   type("design");
-  $("#search-clear", root).click();
+  $("#search-clear", page.root).click();
   await wait(SEARCH_DEBOUNCE_MS + 30);
   await settle();
-  expect(root.querySelector("#search-results")).toBeNull();
+  expect(page.root.querySelector("#search-results")).toBeNull();
 });
 
 test("Ctrl+F, Cmd+F and / (outside a text field) focus the search box", async () => {
   await mount(() => []);
-  const input = $("#search", root) as HTMLInputElement;
+  const input = $("#search", page.root) as HTMLInputElement;
   const press = (init: KeyboardEventInit, target: EventTarget = document.body) =>
     target.dispatchEvent(new KeyboardEvent("keydown", { bubbles: true, cancelable: true, ...init }));
   press({ key: "f", ctrlKey: true });
@@ -145,9 +131,9 @@ test("matches in a hidden calendar are left out", async () => {
   const home = event({ id: "p", title: "Design at home", calendar_id: 11, calendar_name: "Personal" });
   await mount((args) => (args?.query === "home" ? [home] : [...found, home]));
   await typed("design");
-  expect($("#search-count", root).textContent).toBe("3 results");
-  expect(root.querySelector('[data-event-id="p"]')).toBeNull();
+  expect($("#search-count", page.root).textContent).toBe("3 results");
+  expect(page.root.querySelector('[data-event-id="p"]')).toBeNull();
   await typed("home");
-  expect($("#search-count", root).textContent).toBe("0 results");
-  expect($(".search-empty", root).textContent).toBe("No events match “home” in the calendars shown");
+  expect($("#search-count", page.root).textContent).toBe("0 results");
+  expect($(".search-empty", page.root).textContent).toBe("No events match “home” in the calendars shown");
 });

@@ -1,10 +1,9 @@
 // Connect Google against a mocked shell: the sign-in address offered while waiting when no browser
 // could be opened (the "sign-in-url" event), and its listener's lifetime.
 import { emit } from "@tauri-apps/api/event";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import type { SignInUrl } from "../../api";
-import { $, account, backend, named, NOW, settings, settle } from "../../test-helpers";
+import { $, account, backend, named, NOW, settings, settle, usePage } from "../../test-helpers";
 import type { MountedView } from "../dashboard";
 import { CANCELLED_NOTE_MS } from "./accounts";
 import { mountSettings } from "./index";
@@ -13,23 +12,13 @@ import { mountSettings } from "./index";
 const SIGN_IN_URL = "https://accounts.google.com/o/oauth2/v2/auth?client_id=x&redirect_uri=http%3A%2F%2F127.0.0.1%3A5000&state=<b>s</b>";
 const NOTE = "Your browser did not open. Open this address to sign in:";
 
-let view: MountedView | null = null;
-let root: HTMLElement;
-
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.replaceChildren(root);
-});
+const page = usePage<MountedView>();
 
 afterEach(() => {
-  view?.destroy();
-  view = null;
-  clearMocks();
   Reflect.deleteProperty(navigator, "clipboard");
-  vi.useRealTimers();
 });
 
-const button = (sel: string) => $(sel, root) as HTMLButtonElement;
+const button = (sel: string) => $(sel, page.root) as HTMLButtonElement;
 
 /** A backend whose connect_google waits until cancel_connect (or `finish`) ends it. */
 function waitingBackend(extra: Record<string, (args: Record<string, unknown> | undefined) => unknown> = {}) {
@@ -66,11 +55,11 @@ function waitingBackend(extra: Record<string, (args: Record<string, unknown> | u
 }
 
 async function startWaiting(): Promise<void> {
-  view = mountSettings(root, { now: () => NOW });
-  await view.ready;
+  page.view = mountSettings(page.root, { now: () => NOW });
+  await page.view.ready;
   button("#connect-google").click();
   await settle();
-  expect($("#connect-waiting", root).hidden).toBe(false);
+  expect($("#connect-waiting", page.root).hidden).toBe(false);
 }
 
 const sendSignIn = async (payload: SignInUrl) => {
@@ -78,7 +67,7 @@ const sendSignIn = async (payload: SignInUrl) => {
   await settle();
 };
 
-const details = () => $(".sign-in-details", root);
+const details = () => $(".sign-in-details", page.root);
 
 describe("sign-in address while waiting", () => {
   test("listens before connect_google, so an early address is not missed", async () => {
@@ -92,11 +81,11 @@ describe("sign-in address while waiting", () => {
     const shell = waitingBackend();
     await startWaiting();
     expect(details().hidden).toBe(true);
-    expect($("#sign-in-note", root).textContent).toBe("");
+    expect($("#sign-in-note", page.root).textContent).toBe("");
 
     await sendSignIn({ url: SIGN_IN_URL, opened: false });
-    const waiting = $("#connect-waiting", root);
-    const note = $("#sign-in-note", root);
+    const waiting = $("#connect-waiting", page.root);
+    const note = $("#sign-in-note", page.root);
     expect(waiting.contains(note)).toBe(true);
     expect(note.textContent).toBe(NOTE);
     expect(note.getAttribute("role")).toBe("status");
@@ -104,11 +93,11 @@ describe("sign-in address while waiting", () => {
     expect(details().getAttribute("aria-labelledby")).toBe("sign-in-note");
     expect(waiting.textContent).toContain("Finish signing in using the browser window that opened…");
 
-    const url = $("#sign-in-url", root);
+    const url = $("#sign-in-url", page.root);
     expect(waiting.contains(url)).toBe(true);
     expect(url.textContent).toBe(SIGN_IN_URL);
     expect(url.children).toHaveLength(0); // text, never HTML
-    expect(root.querySelector("b")).toBeNull();
+    expect(page.root.querySelector("b")).toBeNull();
 
     button("#sign-in-open").click();
     await settle();
@@ -123,7 +112,7 @@ describe("sign-in address while waiting", () => {
     await sendSignIn({ url: SIGN_IN_URL, opened: false });
     button("#sign-in-open").click();
     await settle();
-    const err = $("#sign-in-error", root);
+    const err = $("#sign-in-error", page.root);
     expect(err.getAttribute("role")).toBe("alert");
     expect(err.textContent).toBe("cannot open the browser: none");
   });
@@ -140,7 +129,7 @@ describe("sign-in address while waiting", () => {
     copy.click();
     await settle();
     expect(writeText).toHaveBeenCalledWith(SIGN_IN_URL);
-    expect($("#sign-in-feedback", root).textContent).toBe("Address copied.");
+    expect($("#sign-in-feedback", page.root).textContent).toBe("Address copied.");
   });
 
   test("browser opened: nothing extra appears", async () => {
@@ -148,9 +137,9 @@ describe("sign-in address while waiting", () => {
     await startWaiting();
     await sendSignIn({ url: SIGN_IN_URL, opened: true });
     expect(details().hidden).toBe(true);
-    expect($("#sign-in-note", root).textContent).toBe("");
-    expect($("#sign-in-url", root).textContent).toBe("");
-    expect($("#connect-waiting", root).textContent).not.toContain(SIGN_IN_URL);
+    expect($("#sign-in-note", page.root).textContent).toBe("");
+    expect($("#sign-in-url", page.root).textContent).toBe("");
+    expect($("#connect-waiting", page.root).textContent).not.toContain(SIGN_IN_URL);
   });
 
   test("cancel removes the block and the listener", async () => {
@@ -162,19 +151,19 @@ describe("sign-in address while waiting", () => {
     button("#connect-cancel").click();
     await settle();
     expect(named(shell.calls, "cancel_connect")).toHaveLength(1);
-    expect($("#connect-waiting", root).hidden).toBe(true);
+    expect($("#connect-waiting", page.root).hidden).toBe(true);
     expect(details().hidden).toBe(true);
-    expect($("#sign-in-note", root).textContent).toBe("");
-    expect($("#sign-in-url", root).textContent).toBe("");
-    expect($("#connect-result", root).textContent).toBe("Sign-in cancelled.");
+    expect($("#sign-in-note", page.root).textContent).toBe("");
+    expect($("#sign-in-url", page.root).textContent).toBe("");
+    expect($("#connect-result", page.root).textContent).toBe("Sign-in cancelled.");
     expect(shell.listeners.size).toBe(0);
 
     // A late event changes nothing, and a new attempt starts without the old address.
     await sendSignIn({ url: SIGN_IN_URL, opened: false });
-    expect($("#sign-in-url", root).textContent).toBe("");
+    expect($("#sign-in-url", page.root).textContent).toBe("");
     button("#connect-google").click();
     await settle();
-    expect($("#connect-waiting", root).hidden).toBe(false);
+    expect($("#connect-waiting", page.root).hidden).toBe(false);
     expect(details().hidden).toBe(true);
     expect(shell.listeners.size).toBe(1);
   });
@@ -188,7 +177,7 @@ describe("sign-in address while waiting", () => {
     };
     button("#connect-cancel").click();
     await flush();
-    const result = $("#connect-result", root);
+    const result = $("#connect-result", page.root);
     expect(result.textContent).toBe("Sign-in cancelled.");
     expect(result.classList.contains("field-status-neutral")).toBe(true);
     await vi.advanceTimersByTimeAsync(CANCELLED_NOTE_MS - 1);
@@ -213,7 +202,7 @@ describe("sign-in address while waiting", () => {
     await sendSignIn({ url: SIGN_IN_URL, opened: false });
     shell.finish(account({ id: 5, name: "new@example.com" }));
     await settle();
-    expect($("#connect-result", root).textContent).toBe("Connected new@example.com.");
+    expect($("#connect-result", page.root).textContent).toBe("Connected new@example.com.");
     expect(details().hidden).toBe(true);
     expect(shell.listeners.size).toBe(0);
 
@@ -222,22 +211,22 @@ describe("sign-in address while waiting", () => {
     await sendSignIn({ url: SIGN_IN_URL, opened: false });
     shell.fail({ code: "sign_in_denied", message: "You denied access at Google." });
     await settle();
-    expect($("#connect-error", root).textContent).toBe("You denied access at Google.");
-    expect($("#connect-waiting", root).hidden).toBe(true);
+    expect($("#connect-error", page.root).textContent).toBe("You denied access at Google.");
+    expect($("#connect-waiting", page.root).hidden).toBe(true);
     expect(details().hidden).toBe(true);
     expect(shell.listeners.size).toBe(0);
   });
 
   test("Cancel pressed before connect_google was sent: it is never sent", async () => {
     const shell = waitingBackend();
-    view = mountSettings(root, { now: () => NOW });
-    await view.ready;
+    page.view = mountSettings(page.root, { now: () => NOW });
+    await page.view.ready;
     button("#connect-google").click();
     button("#connect-cancel").click(); // the listener is still being set up
     await settle();
     expect(named(shell.calls, "connect_google")).toHaveLength(0);
-    expect($("#connect-waiting", root).hidden).toBe(true);
-    expect($("#connect-result", root).textContent).toBe("Sign-in cancelled.");
+    expect($("#connect-waiting", page.root).hidden).toBe(true);
+    expect($("#connect-result", page.root).textContent).toBe("Sign-in cancelled.");
     expect(shell.listeners.size).toBe(0);
   });
 
@@ -245,8 +234,8 @@ describe("sign-in address while waiting", () => {
     const shell = waitingBackend();
     await startWaiting();
     expect(shell.listeners.size).toBe(1);
-    view?.destroy();
-    view = null;
+    page.view?.destroy();
+    page.view = null;
     await settle();
     expect(shell.listeners.size).toBe(0);
   });
@@ -264,13 +253,13 @@ describe("the account list's look", () => {
         return account();
       },
     });
-    view = mountSettings(root, { now: () => NOW });
-    await view.ready;
+    page.view = mountSettings(page.root, { now: () => NOW });
+    await page.view.ready;
     const primary = () => ["#connect-google", "#connect-microsoft"].map((sel) => button(sel).classList.contains("btn-primary"));
     expect(primary()).toEqual([true, true]);
     button("#connect-google").click();
     await settle();
-    expect($("#connect-result", root).textContent).toBe("Connected me@example.com.");
+    expect($("#connect-result", page.root).textContent).toBe("Connected me@example.com.");
     expect(primary()).toEqual([false, false]);
     expect(button("#connect-google").classList.contains("btn")).toBe(true);
   });
@@ -285,13 +274,13 @@ describe("the account list's look", () => {
       ],
       calendars: () => [],
     });
-    view = mountSettings(root, { now: () => NOW });
-    await view.ready;
-    const detail = (id: number) => $(`.account[data-account-id="${id}"] .account-detail`, root);
+    page.view = mountSettings(page.root, { now: () => NOW });
+    await page.view.ready;
+    const detail = (id: number) => $(`.account[data-account-id="${id}"] .account-detail`, page.root);
     expect(detail(7).textContent).toBe("Megan Bowen");
     expect(detail(7).classList.contains("account-address")).toBe(false);
     expect(detail(8).classList.contains("account-address")).toBe(true);
     expect(detail(9).classList.contains("account-address")).toBe(true);
-    expect($('.account[data-account-id="7"] .account-name', root).classList.contains("account-address")).toBe(false);
+    expect($('.account[data-account-id="7"] .account-name', page.root).classList.contains("account-address")).toBe(false);
   });
 });

@@ -1,34 +1,21 @@
 // Add iCloud, Add CalDAV account and Reconnect against a mocked shell: the form in each mode, the
 // checks made before any call, the commands with their arguments, the waiting state, success,
 // each refusal, and where the password is (never left in the page after a refused one).
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { Account } from "../../api";
-import { $, account, backend, calendar, named, NOW, settings, settle } from "../../test-helpers";
+import { $, account, backend, calendar, named, NOW, settings, settle, usePage } from "../../test-helpers";
 import type { MountedView } from "../dashboard";
 import { APPLE_ACCOUNT_URL } from "./caldav";
 import { mountSettings } from "./index";
 
 const HOSTILE = "<img src=x onerror=alert(1)>";
 
-let view: MountedView | null = null;
-let root: HTMLElement;
+const page = usePage<MountedView>();
 
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.replaceChildren(root);
-});
-
-afterEach(() => {
-  view?.destroy();
-  view = null;
-  clearMocks();
-});
-
-const input = (sel: string) => $(sel, root) as HTMLInputElement;
-const button = (sel: string) => $(sel, root) as HTMLButtonElement;
-const form = () => $("#caldav-form", root) as HTMLFormElement;
-const visible = (sel: string) => !($(sel, root).closest("[hidden]"));
+const input = (sel: string) => $(sel, page.root) as HTMLInputElement;
+const button = (sel: string) => $(sel, page.root) as HTMLButtonElement;
+const form = () => $("#caldav-form", page.root) as HTMLFormElement;
+const visible = (sel: string) => !($(sel, page.root).closest("[hidden]"));
 
 function davAccount(over: Partial<Account> = {}): Account {
   return account({ id: 9, provider: "caldav", name: "alice", detail: "caldav.fastmail.com", ...over });
@@ -58,8 +45,8 @@ function shell(answer: Answer, start: Account[] = []) {
 }
 
 async function mount(): Promise<void> {
-  view = mountSettings(root, { now: () => NOW });
-  await view.ready;
+  page.view = mountSettings(page.root, { now: () => NOW });
+  await page.view.ready;
 }
 
 describe("Add CalDAV account", () => {
@@ -69,11 +56,11 @@ describe("Add CalDAV account", () => {
     expect(form().hidden).toBe(true);
     button("#add-caldav").click();
     expect(form().hidden).toBe(false);
-    expect($("#caldav-heading", root).textContent).toBe("Add CalDAV account");
+    expect($("#caldav-heading", page.root).textContent).toBe("Add CalDAV account");
     expect(form().closest("section")?.querySelector("h2")?.textContent).toBe("Accounts");
-    expect(root.querySelector('label[for="caldav-url"]')?.textContent).toBe("Server address");
-    expect(root.querySelector('label[for="caldav-user"]')?.textContent).toBe("User name");
-    expect(root.querySelector('label[for="caldav-password"]')?.textContent).toBe("Password");
+    expect(page.root.querySelector('label[for="caldav-url"]')?.textContent).toBe("Server address");
+    expect(page.root.querySelector('label[for="caldav-user"]')?.textContent).toBe("User name");
+    expect(page.root.querySelector('label[for="caldav-password"]')?.textContent).toBe("Password");
     expect(input("#caldav-password").type).toBe("password");
     expect(visible("#caldav-url")).toBe(true);
     expect(visible("#caldav-apple-hint")).toBe(false);
@@ -88,9 +75,9 @@ describe("Add CalDAV account", () => {
     form().requestSubmit();
     await settle();
     expect(named(calls, "connect_caldav")).toHaveLength(0);
-    expect($("#caldav-url-error", root).textContent).toBe("Enter the server's address.");
-    expect($("#caldav-password-error", root).textContent).toBe("Enter the password.");
-    expect($("#caldav-user-error", root).textContent).toBe("");
+    expect($("#caldav-url-error", page.root).textContent).toBe("Enter the server's address.");
+    expect($("#caldav-password-error", page.root).textContent).toBe("Enter the password.");
+    expect($("#caldav-user-error", page.root).textContent).toBe("");
     expect(input("#caldav-url").getAttribute("aria-invalid")).toBe("true");
     expect(document.activeElement).toBe(input("#caldav-url"));
   });
@@ -118,8 +105,8 @@ describe("Add CalDAV account", () => {
     finish(davAccount());
     await settle();
     expect(form().hidden).toBe(true);
-    expect($("#connect-result", root).textContent).toBe("Connected alice.");
-    const item = $('.account[data-account-id="9"]', root);
+    expect($("#connect-result", page.root).textContent).toBe("Connected alice.");
+    const item = $('.account[data-account-id="9"]', page.root);
     expect(item.querySelector(".account-provider")?.textContent).toBe("CalDAV");
     expect(item.querySelector(".account-detail")?.textContent).toBe("caldav.fastmail.com");
     expect(item.querySelector(".reconnect")).toBeNull();
@@ -144,10 +131,10 @@ describe("Add CalDAV account", () => {
     input("#caldav-password").value = "secret";
     form().requestSubmit();
     await settle();
-    expect($("#caldav-error", root).textContent).toBe(text);
-    expect($("#caldav-error-detail", root).textContent).toBe(detail);
-    expect(root.querySelector("#caldav-form img")).toBeNull();
-    expect(document.activeElement).toBe($(focus, root));
+    expect($("#caldav-error", page.root).textContent).toBe(text);
+    expect($("#caldav-error-detail", page.root).textContent).toBe(detail);
+    expect(page.root.querySelector("#caldav-form img")).toBeNull();
+    expect(document.activeElement).toBe($(focus, page.root));
     expect(input("#caldav-url").value).toBe("https://dav.example.com/");
     expect(input("#caldav-user").value).toBe("alice");
     // only a refused password has to be typed again
@@ -165,9 +152,9 @@ describe("Add CalDAV account", () => {
     input("#caldav-password").value = "secret";
     form().requestSubmit();
     await settle();
-    expect($("#caldav-error", root).textContent).toBe(HOSTILE);
-    expect(root.querySelector("#caldav-form img")).toBeNull();
-    expect($("#caldav-error-details", root).hidden).toBe(true);
+    expect($("#caldav-error", page.root).textContent).toBe(HOSTILE);
+    expect(page.root.querySelector("#caldav-form img")).toBeNull();
+    expect($("#caldav-error-details", page.root).hidden).toBe(true);
   });
 
   test("Cancel closes the form and forgets the password", async () => {
@@ -186,12 +173,12 @@ describe("Add iCloud", () => {
     const { calls } = shell(() => davAccount({ name: "jo@icloud.com", detail: "caldav.icloud.com" }));
     await mount();
     button("#add-icloud").click();
-    expect($("#caldav-heading", root).textContent).toBe("Add iCloud");
+    expect($("#caldav-heading", page.root).textContent).toBe("Add iCloud");
     expect(visible("#caldav-url")).toBe(false);
     expect(visible("#caldav-apple-hint")).toBe(true);
-    expect($("#caldav-apple-hint", root).textContent).toContain("App-Specific Passwords");
-    expect(root.querySelector('label[for="caldav-user"]')?.textContent).toBe("Apple ID");
-    expect(root.querySelector('label[for="caldav-password"]')?.textContent).toBe("App-specific password");
+    expect($("#caldav-apple-hint", page.root).textContent).toContain("App-Specific Passwords");
+    expect(page.root.querySelector('label[for="caldav-user"]')?.textContent).toBe("Apple ID");
+    expect(page.root.querySelector('label[for="caldav-password"]')?.textContent).toBe("App-specific password");
     expect(document.activeElement).toBe(input("#caldav-user"));
 
     button("#caldav-apple-link").click();
@@ -205,7 +192,7 @@ describe("Add iCloud", () => {
     expect(named(calls, "connect_icloud").map((c) => c.args))
       .toEqual([{ username: "jo@icloud.com", password: "abcd-efgh-ijkl-mnop" }]);
     expect(named(calls, "connect_caldav")).toHaveLength(0);
-    expect($("#connect-result", root).textContent).toBe("Connected jo@icloud.com.");
+    expect($("#connect-result", page.root).textContent).toBe("Connected jo@icloud.com.");
   });
 
   test("a refused password says to use an app-specific one", async () => {
@@ -216,7 +203,7 @@ describe("Add iCloud", () => {
     input("#caldav-password").value = "my-apple-id-password";
     form().requestSubmit();
     await settle();
-    expect($("#caldav-error", root).textContent).toContain("app-specific password");
+    expect($("#caldav-error", page.root).textContent).toContain("app-specific password");
     expect(input("#caldav-password").getAttribute("aria-invalid")).toBe("true");
   });
 });
@@ -226,12 +213,12 @@ describe("Reconnect a CalDAV account", () => {
     const broken = davAccount({ needs_reauth: true, last_error: "wrong user name or password" });
     const { calls } = shell(() => davAccount(), [broken]);
     await mount();
-    const item = $('.account[data-account-id="9"]', root);
+    const item = $('.account[data-account-id="9"]', page.root);
     const reconnect = item.querySelector(".reconnect") as HTMLButtonElement;
     expect(reconnect.getAttribute("aria-label")).toBe("Reconnect alice");
     reconnect.click();
-    expect($("#caldav-heading", root).textContent).toBe("Reconnect alice");
-    expect($("#caldav-intro", root).textContent).toContain("caldav.fastmail.com");
+    expect($("#caldav-heading", page.root).textContent).toBe("Reconnect alice");
+    expect($("#caldav-intro", page.root).textContent).toContain("caldav.fastmail.com");
     expect(visible("#caldav-url")).toBe(false);
     expect(visible("#caldav-user")).toBe(false);
     expect(document.activeElement).toBe(input("#caldav-password"));
@@ -239,15 +226,15 @@ describe("Reconnect a CalDAV account", () => {
     form().requestSubmit();
     await settle();
     expect(named(calls, "reconnect_caldav").map((c) => c.args)).toEqual([{ accountId: 9, password: "new secret" }]);
-    expect($("#connect-result", root).textContent).toBe("Reconnected alice.");
-    expect(root.querySelector('.account[data-account-id="9"] .reconnect')).toBeNull();
+    expect($("#connect-result", page.root).textContent).toBe("Reconnected alice.");
+    expect(page.root.querySelector('.account[data-account-id="9"] .reconnect')).toBeNull();
   });
 
   test("an iCloud account's Reconnect asks for an app-specific password", async () => {
     shell(() => davAccount(), [davAccount({ name: "jo@icloud.com", detail: "p42-caldav.icloud.com", needs_reauth: true })]);
     await mount();
-    ($('.account[data-account-id="9"] .reconnect', root) as HTMLButtonElement).click();
+    ($('.account[data-account-id="9"] .reconnect', page.root) as HTMLButtonElement).click();
     expect(visible("#caldav-apple-hint")).toBe(true);
-    expect(root.querySelector('label[for="caldav-password"]')?.textContent).toBe("App-specific password");
+    expect(page.root.querySelector('label[for="caldav-password"]')?.textContent).toBe("App-specific password");
   });
 });

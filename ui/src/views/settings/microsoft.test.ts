@@ -2,10 +2,9 @@
 // app registration form (guide, Entra link, tenant choices, saving, a tenant the engine refuses),
 // success, Reconnect, the Disconnect wording and account names shown as text.
 import { emit } from "@tauri-apps/api/event";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { Account, Settings, SettingsInput } from "../../api";
-import { $, account, backend, named, NOW, settings, settle } from "../../test-helpers";
+import { $, account, backend, named, NOW, settings, settle, usePage } from "../../test-helpers";
 import type { MountedView } from "../dashboard";
 import { MICROSOFT_NOT_REVOKED } from "./accounts";
 import { mountSettings } from "./index";
@@ -14,29 +13,17 @@ const CLIENT_ID = "11111111-2222-3333-4444-555555555555";
 const NO_CLIENT: Settings["microsoft"] = { client_id: null, tenant: "common", from_environment: false };
 const ENGINE_NOTE = "Microsoft has no way for an app to revoke its own access; the tokens were deleted from this computer. Remove Calendar Buddy at https://account.live.com/consent/Manage (personal accounts) or https://myapps.microsoft.com (work or school)";
 
-let view: MountedView | null = null;
-let root: HTMLElement;
+const page = usePage<MountedView>();
 
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.replaceChildren(root);
-});
-
-afterEach(() => {
-  view?.destroy();
-  view = null;
-  clearMocks();
-});
-
-const button = (sel: string) => $(sel, root) as HTMLButtonElement;
-const input = (sel: string) => $(sel, root) as HTMLInputElement;
-const select = (sel: string) => $(sel, root) as HTMLSelectElement;
-const form = () => $("#microsoft-client-form", root) as HTMLFormElement;
+const button = (sel: string) => $(sel, page.root) as HTMLButtonElement;
+const input = (sel: string) => $(sel, page.root) as HTMLInputElement;
+const select = (sel: string) => $(sel, page.root) as HTMLSelectElement;
+const form = () => $("#microsoft-client-form", page.root) as HTMLFormElement;
 const msAccount = (over: Partial<Account> = {}) => account({ id: 7, provider: "microsoft", name: "me@contoso.com", ...over });
 
 async function mount(): Promise<void> {
-  view = mountSettings(root, { now: () => NOW });
-  await view.ready;
+  page.view = mountSettings(page.root, { now: () => NOW });
+  await page.view.ready;
 }
 
 /** A shell whose save_settings keeps what it is given (or refuses it with `refuse`). */
@@ -86,7 +73,7 @@ describe("Connect Microsoft 365 / Outlook", () => {
     await settle();
     expect(named(calls, "connect_microsoft")).toHaveLength(1);
     expect(named(calls, "connect_google")).toHaveLength(0);
-    expect($("#connect-waiting", root).hidden).toBe(false);
+    expect($("#connect-waiting", page.root).hidden).toBe(false);
     // One sign-in at a time: neither connect button can start another.
     expect(button("#connect-microsoft").disabled).toBe(true);
     expect(button("#connect-google").disabled).toBe(true);
@@ -94,14 +81,14 @@ describe("Connect Microsoft 365 / Outlook", () => {
     const url = "https://login.microsoftonline.com/common/oauth2/v2.0/authorize?client_id=x&state=<b>s</b>";
     await emit("sign-in-url", { url, opened: false });
     await settle();
-    expect($("#sign-in-url", root).textContent).toBe(url);
-    expect(root.querySelector("b")).toBeNull();
+    expect($("#sign-in-url", page.root).textContent).toBe(url);
+    expect(page.root.querySelector("b")).toBeNull();
 
     button("#connect-cancel").click();
     await settle();
     expect(named(calls, "cancel_connect")).toHaveLength(1);
-    expect($("#connect-waiting", root).hidden).toBe(true);
-    expect($("#connect-result", root).textContent).toBe("Sign-in cancelled.");
+    expect($("#connect-waiting", page.root).hidden).toBe(true);
+    expect($("#connect-result", page.root).textContent).toBe("Sign-in cancelled.");
     expect(button("#connect-microsoft").disabled).toBe(false);
   });
 
@@ -119,10 +106,10 @@ describe("Connect Microsoft 365 / Outlook", () => {
     await mount();
     button("#connect-microsoft").click();
     await settle();
-    expect($("#connect-result", root).textContent).toBe("Connected me@contoso.com.");
+    expect($("#connect-result", page.root).textContent).toBe("Connected me@contoso.com.");
     expect(named(calls, "accounts").length).toBeGreaterThanOrEqual(2);
-    expect($('.account[data-account-id="7"] .account-provider', root).textContent).toBe("Microsoft");
-    expect($("#connect-waiting", root).hidden).toBe(true);
+    expect($('.account[data-account-id="7"] .account-provider', page.root).textContent).toBe("Microsoft");
+    expect($("#connect-waiting", page.root).hidden).toBe(true);
   });
 
   test("a failed sign-in shows the engine's message", async () => {
@@ -135,7 +122,7 @@ describe("Connect Microsoft 365 / Outlook", () => {
     await mount();
     button("#connect-microsoft").click();
     await settle();
-    expect($("#connect-error", root).textContent).toBe("You denied access at Microsoft.");
+    expect($("#connect-error", page.root).textContent).toBe("You denied access at Microsoft.");
   });
 });
 
@@ -149,7 +136,7 @@ describe("the Microsoft app registration form", () => {
     expect(form().hidden).toBe(false);
     expect(document.activeElement).toBe(input("#microsoft-client-id"));
     expect(input("#microsoft-client-id").readOnly).toBe(false);
-    expect($("#microsoft-client-note", root).hidden).toBe(true);
+    expect($("#microsoft-client-note", page.root).hidden).toBe(true);
     const guide = form().textContent ?? "";
     for (const step of ["App registrations → New registration", "Mobile and desktop applications", "http://localhost",
       "Allow public client flows", "Calendars.Read", "User.Read", "offline_access"]) {
@@ -172,8 +159,8 @@ describe("the Microsoft app registration form", () => {
     button("#connect-microsoft").click();
     await settle();
     expect(form().hidden).toBe(false);
-    expect($("#microsoft-client-error", root).textContent).toBe(message);
-    expect($("#connect-error", root).textContent).toBe("");
+    expect($("#microsoft-client-error", page.root).textContent).toBe(message);
+    expect($("#connect-error", page.root).textContent).toBe("");
   });
 
   test("the tenant choices, common first", async () => {
@@ -203,7 +190,7 @@ describe("the Microsoft app registration form", () => {
     expect(button("#microsoft-client-save").textContent).toBe("Save and connect");
     form().requestSubmit();
     await settle();
-    expect($("#microsoft-client-error", root).textContent).toBe("Enter the application (client) ID.");
+    expect($("#microsoft-client-error", page.root).textContent).toBe("Enter the application (client) ID.");
     expect(named(calls, "save_settings")).toHaveLength(0);
 
     input("#microsoft-client-id").value = ` ${CLIENT_ID} `;
@@ -216,7 +203,7 @@ describe("the Microsoft app registration form", () => {
       .toEqual({ client_id: "client.apps.googleusercontent.com", client_secret: null });
     expect(form().hidden).toBe(true);
     expect(named(calls, "connect_microsoft")).toHaveLength(1);
-    expect($("#connect-result", root).textContent).toBe("Connected me@contoso.com.");
+    expect($("#connect-result", page.root).textContent).toBe("Connected me@contoso.com.");
   });
 
   test("one organisation: its ID or domain is required and saved", async () => {
@@ -229,7 +216,7 @@ describe("the Microsoft app registration form", () => {
     select("#microsoft-tenant").dispatchEvent(new Event("change"));
     form().requestSubmit();
     await settle();
-    expect($("#microsoft-client-error", root).textContent).toBe("Enter the tenant ID or domain.");
+    expect($("#microsoft-client-error", page.root).textContent).toBe("Enter the tenant ID or domain.");
     expect(named(calls, "save_settings")).toHaveLength(0);
     input("#microsoft-tenant-other").value = " contoso.onmicrosoft.com ";
     form().requestSubmit();
@@ -252,7 +239,7 @@ describe("the Microsoft app registration form", () => {
     form().requestSubmit();
     await settle();
     expect(savedMicrosoft(calls)).toEqual([{ client_id: CLIENT_ID, tenant: "x/../y" }]);
-    const err = $("#microsoft-client-error", root);
+    const err = $("#microsoft-client-error", page.root);
     expect(err.textContent).toBe(message);
     expect(err.getAttribute("role")).toBe("alert");
     expect(form().hidden).toBe(false);
@@ -275,7 +262,7 @@ describe("the Microsoft app registration form", () => {
     await settle();
     expect(savedMicrosoft(calls)).toEqual([{ client_id: CLIENT_ID, tenant: "consumers" }]);
     expect(named(calls, "connect_microsoft")).toHaveLength(0);
-    expect($("#connect-result", root).textContent).toBe("Microsoft app registration saved.");
+    expect($("#connect-result", page.root).textContent).toBe("Microsoft app registration saved.");
     expect(edit.hidden).toBe(false);
   });
 
@@ -291,8 +278,8 @@ describe("the Microsoft app registration form", () => {
     button("#microsoft-client-edit").click();
     expect(input("#microsoft-client-id").value).toBe("env-id");
     expect(input("#microsoft-client-id").readOnly).toBe(true);
-    expect($("#microsoft-client-note", root).textContent).toBe("Set by CALBUDDY_MICROSOFT_CLIENT_ID.");
-    expect($("#microsoft-client-note", root).hidden).toBe(false);
+    expect($("#microsoft-client-note", page.root).textContent).toBe("Set by CALBUDDY_MICROSOFT_CLIENT_ID.");
+    expect($("#microsoft-client-note", page.root).hidden).toBe(false);
     expect(document.activeElement).toBe(select("#microsoft-tenant"));
   });
 });
@@ -329,7 +316,7 @@ describe("Microsoft accounts in the list", () => {
     await mount();
     button('.account[data-account-id="7"] .disconnect').click();
     await settle();
-    const dialog = $("#confirm-dialog", root);
+    const dialog = $("#confirm-dialog", page.root);
     expect(dialog.textContent).toContain("Disconnect me@contoso.com? Its events are removed from this computer.");
     expect(dialog.textContent).toContain(MICROSOFT_NOT_REVOKED);
     expect(MICROSOFT_NOT_REVOKED).toContain("account.live.com/consent/Manage");
@@ -338,7 +325,7 @@ describe("Microsoft accounts in the list", () => {
     button("#confirm-yes").click();
     await settle();
     expect(named(calls, "disconnect").map((c) => c.args)).toEqual([{ accountId: 7 }]);
-    expect($("#connect-result", root).textContent).toBe(`Disconnected me@contoso.com. ${ENGINE_NOTE}`);
+    expect($("#connect-result", page.root).textContent).toBe(`Disconnected me@contoso.com. ${ENGINE_NOTE}`);
   });
 
   test("hostile account names stay text in the list, the Reconnect label and the dialog", async () => {
@@ -349,11 +336,11 @@ describe("Microsoft accounts in the list", () => {
       calendars: () => [],
     });
     await mount();
-    expect($(".account-name", root).textContent).toBe(name);
+    expect($(".account-name", page.root).textContent).toBe(name);
     expect(button(".reconnect").getAttribute("aria-label")).toBe(`Reconnect ${name}`);
     button(".disconnect").click();
     await settle();
-    expect($("#confirm-message", root).textContent).toContain(`Disconnect ${name}?`);
-    expect(root.querySelector("img, b, i")).toBeNull();
+    expect($("#confirm-message", page.root).textContent).toContain(`Disconnect ${name}?`);
+    expect(page.root.querySelector("img, b, i")).toBeNull();
   });
 });

@@ -1,10 +1,9 @@
 // Subscribe to a calendar link against a mocked shell: the form, the checks made before any call,
 // connect_ics with its waiting state, success and each refusal, and how a calendar link is listed
 // among the accounts (its address, no Reconnect, Unsubscribe behind the confirmation).
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { Account } from "../../api";
-import { $, account, backend, calendar, named, NOW, settings, settle } from "../../test-helpers";
+import { $, account, backend, calendar, named, NOW, settings, settle, usePage } from "../../test-helpers";
 import type { MountedView } from "../dashboard";
 import { ICS_ERROR_HINT } from "./accounts";
 import { mountSettings } from "./index";
@@ -14,23 +13,11 @@ const FEED = "webcal://calendar.example.org/team/rota.ics?token=s3cret";
 const DETAIL = "https://calendar.example.org/team/…/rota.ics";
 const HOSTILE = "<img src=x onerror=alert(1)>";
 
-let view: MountedView | null = null;
-let root: HTMLElement;
+const page = usePage<MountedView>();
 
-beforeEach(() => {
-  root = document.createElement("div");
-  document.body.replaceChildren(root);
-});
-
-afterEach(() => {
-  view?.destroy();
-  view = null;
-  clearMocks();
-});
-
-const input = (sel: string) => $(sel, root) as HTMLInputElement;
-const button = (sel: string) => $(sel, root) as HTMLButtonElement;
-const form = () => $("#subscribe-form", root) as HTMLFormElement;
+const input = (sel: string) => $(sel, page.root) as HTMLInputElement;
+const button = (sel: string) => $(sel, page.root) as HTMLButtonElement;
+const form = () => $("#subscribe-form", page.root) as HTMLFormElement;
 
 function icsAccount(over: Partial<Account> = {}): Account {
   return account({ id: 7, provider: "ics", name: "Team rota", detail: DETAIL, ...over });
@@ -55,8 +42,8 @@ function shell(answer: (args: Record<string, unknown> | undefined) => unknown) {
 }
 
 async function mount(): Promise<void> {
-  view = mountSettings(root, { now: () => NOW });
-  await view.ready;
+  page.view = mountSettings(page.root, { now: () => NOW });
+  await page.view.ready;
 }
 
 async function fill(url: string, name = ""): Promise<void> {
@@ -72,19 +59,19 @@ describe("subscribe to a calendar link", () => {
     await mount();
     const f = form();
     expect(f.closest("section")?.querySelector("h2")?.textContent).toBe("Accounts");
-    expect($("#subscribe-heading", root).textContent).toBe("Subscribe to a calendar link");
+    expect($("#subscribe-heading", page.root).textContent).toBe("Subscribe to a calendar link");
     expect(f.getAttribute("aria-labelledby")).toBe("subscribe-heading");
     const url = input("#subscribe-url");
     expect(url.type).toBe("url");
     expect(url.placeholder).toBe("https://… or webcal://…");
-    expect(root.querySelector('label[for="subscribe-url"]')?.textContent).toBe("Calendar link");
-    expect(root.querySelector('label[for="subscribe-name"]')?.textContent).toBe("Name (optional)");
+    expect(page.root.querySelector('label[for="subscribe-url"]')?.textContent).toBe("Calendar link");
+    expect(page.root.querySelector('label[for="subscribe-name"]')?.textContent).toBe("Name (optional)");
     expect(button("#subscribe-submit").type).toBe("submit");
     expect(button("#subscribe-submit").textContent).toBe("Subscribe");
-    expect($("#subscribe-status", root).getAttribute("role")).toBe("status");
-    expect($("#subscribe-error", root).getAttribute("role")).toBe("alert");
-    expect($("#subscribe-url-error", root).getAttribute("role")).toBe("alert");
-    expect($("#subscribe-error-extra", root).hidden).toBe(true);
+    expect($("#subscribe-status", page.root).getAttribute("role")).toBe("status");
+    expect($("#subscribe-error", page.root).getAttribute("role")).toBe("alert");
+    expect($("#subscribe-url-error", page.root).getAttribute("role")).toBe("alert");
+    expect($("#subscribe-error-extra", page.root).hidden).toBe(true);
   });
 
   test("an empty, ftp:// or other non-web link is refused without calling connect_ics", async () => {
@@ -93,23 +80,23 @@ describe("subscribe to a calendar link", () => {
     const url = input("#subscribe-url");
 
     await fill("   ");
-    expect($("#subscribe-url-error", root).textContent).toBe("Paste the calendar's link.");
+    expect($("#subscribe-url-error", page.root).textContent).toBe("Paste the calendar's link.");
     expect(url.getAttribute("aria-invalid")).toBe("true");
     expect(document.activeElement).toBe(url);
 
     for (const bad of [" ftp://example.org/cal.ics ", "javascript:alert(1)", "calendar.example.org/rota.ics",
       "mailto:me@example.org", "file:///etc/passwd"]) {
       await fill(bad);
-      expect($("#subscribe-url-error", root).textContent, bad).toContain("That isn't a web address.");
+      expect($("#subscribe-url-error", page.root).textContent, bad).toContain("That isn't a web address.");
       expect(url.value, "trimmed, kept to correct").toBe(bad.trim());
     }
     await fill("https://");
-    expect($("#subscribe-url-error", root).textContent).toContain("looks incomplete");
+    expect($("#subscribe-url-error", page.root).textContent).toContain("looks incomplete");
     expect(named(calls, "connect_ics")).toHaveLength(0);
 
     // a good link clears the mark
     await fill(FEED);
-    expect($("#subscribe-url-error", root).textContent).toBe("");
+    expect($("#subscribe-url-error", page.root).textContent).toBe("");
     expect(url.hasAttribute("aria-invalid")).toBe(false);
     expect(named(calls, "connect_ics")).toHaveLength(1);
   });
@@ -152,7 +139,7 @@ describe("subscribe to a calendar link", () => {
     expect(input("#subscribe-name").disabled).toBe(true);
     expect(button("#subscribe-submit").disabled).toBe(true);
     expect(button("#subscribe-submit").textContent).toBe("Subscribing…");
-    expect($("#subscribe-status", root).textContent).toBe("Subscribing…");
+    expect($("#subscribe-status", page.root).textContent).toBe("Subscribing…");
     expect(f.getAttribute("aria-busy")).toBe("true");
 
     // a second submit (Enter pressed again) is not a second subscription
@@ -173,14 +160,14 @@ describe("subscribe to a calendar link", () => {
     await mount();
     expect(named(calls, "accounts")).toHaveLength(1);
     await fill(FEED, "Team rota");
-    expect($("#subscribe-status", root).textContent).toBe("Subscribed to Team rota.");
+    expect($("#subscribe-status", page.root).textContent).toBe("Subscribed to Team rota.");
     expect(input("#subscribe-url").value).toBe("");
     expect(input("#subscribe-name").value).toBe("");
-    expect($("#subscribe-error", root).textContent).toBe("");
+    expect($("#subscribe-error", page.root).textContent).toBe("");
     expect(named(calls, "accounts")).toHaveLength(2);
     expect(named(calls, "calendars")).toHaveLength(2);
 
-    const item = $('.account[data-account-id="7"]', root);
+    const item = $('.account[data-account-id="7"]', page.root);
     expect(item.querySelector(".account-name")?.textContent).toBe("Team rota");
     expect(item.querySelector(".account-provider")?.textContent).toBe("Calendar link");
     expect(item.querySelector(".account-detail")?.textContent).toBe(DETAIL);
@@ -191,9 +178,9 @@ describe("subscribe to a calendar link", () => {
     expect(remove.textContent).toBe("Unsubscribe");
     expect(remove.getAttribute("aria-label")).toBe("Unsubscribe from Team rota");
     // the read-only calendar is listed under it
-    expect(root.querySelector('.calendar[data-calendar-id="70"]')).not.toBeNull();
+    expect(page.root.querySelector('.calendar[data-calendar-id="70"]')).not.toBeNull();
     // a Google account has no detail line
-    expect(root.querySelector('.account[data-account-id="1"] .account-detail')).toBeNull();
+    expect(page.root.querySelector('.account[data-account-id="1"] .account-detail')).toBeNull();
   });
 
   const refusals: [string, string][] = [
@@ -210,25 +197,25 @@ describe("subscribe to a calendar link", () => {
     await mount();
     input("#subscribe-url").focus();
     await fill(FEED, "Team rota");
-    expect($("#subscribe-error", root).textContent).toBe(text);
-    expect($("#subscribe-status", root).textContent).toBe("");
+    expect($("#subscribe-error", page.root).textContent).toBe(text);
+    expect($("#subscribe-status", page.root).textContent).toBe("");
     expect(input("#subscribe-url").value).toBe(FEED);
     expect(input("#subscribe-name").value).toBe("Team rota");
     expect(input("#subscribe-url").disabled).toBe(false);
     expect(document.activeElement).toBe(input("#subscribe-url"));
     expect(input("#subscribe-url").getAttribute("aria-invalid")).toBe(code === "invalid_url" ? "true" : null);
 
-    const extra = $("#subscribe-error-extra", root);
+    const extra = $("#subscribe-error-extra", page.root);
     expect(extra.hidden).toBe(false);
     const details = extra.querySelector("details") as HTMLDetailsElement;
     expect(details.hidden).toBe(false);
     expect(details.open).toBe(false);
     expect(details.querySelector("summary")?.textContent).toBe("Details");
-    expect($("#subscribe-error-detail", root).textContent).toBe(detail);
+    expect($("#subscribe-error-detail", page.root).textContent).toBe(detail);
 
     button("#subscribe-dismiss").focus();
     button("#subscribe-dismiss").click();
-    expect($("#subscribe-error", root).textContent).toBe("");
+    expect($("#subscribe-error", page.root).textContent).toBe("");
     expect(extra.hidden).toBe(true);
     expect(document.activeElement).toBe(input("#subscribe-url"));
     expect(input("#subscribe-url").value).toBe(FEED);
@@ -238,8 +225,8 @@ describe("subscribe to a calendar link", () => {
     shell(() => Promise.reject({ code: "db", message: "database is locked" }));
     await mount();
     await fill(FEED);
-    expect($("#subscribe-error", root).textContent).toBe("database is locked");
-    expect(($("#subscribe-error-extra", root).querySelector("details") as HTMLElement).hidden).toBe(true);
+    expect($("#subscribe-error", page.root).textContent).toBe("database is locked");
+    expect(($("#subscribe-error-extra", page.root).querySelector("details") as HTMLElement).hidden).toBe(true);
     expect(button("#subscribe-dismiss").hidden).toBe(false);
   });
 
@@ -248,13 +235,13 @@ describe("subscribe to a calendar link", () => {
     shell(() => (fail ? Promise.reject({ code: "network", message: "timed out" }) : icsAccount()));
     await mount();
     await fill(FEED);
-    expect($("#subscribe-error", root).textContent).toContain("Couldn't reach");
+    expect($("#subscribe-error", page.root).textContent).toContain("Couldn't reach");
     fail = false;
     form().requestSubmit();
     await settle();
-    expect($("#subscribe-error", root).textContent).toBe("");
-    expect($("#subscribe-error-extra", root).hidden).toBe(true);
-    expect($("#subscribe-status", root).textContent).toBe("Subscribed to Team rota.");
+    expect($("#subscribe-error", page.root).textContent).toBe("");
+    expect($("#subscribe-error-extra", page.root).hidden).toBe(true);
+    expect($("#subscribe-status", page.root).textContent).toBe("Subscribed to Team rota.");
   });
 
   test("a feed name or message with HTML shows as text", async () => {
@@ -262,15 +249,15 @@ describe("subscribe to a calendar link", () => {
     shell(() => (fail ? Promise.reject({ code: "feed_not_calendar", message: `got ${HOSTILE}` }) : icsAccount({ name: HOSTILE, detail: `https://x.example/${HOSTILE}` })));
     await mount();
     await fill(FEED);
-    expect($("#subscribe-error-detail", root).textContent).toBe(`got ${HOSTILE}`);
+    expect($("#subscribe-error-detail", page.root).textContent).toBe(`got ${HOSTILE}`);
     fail = false;
     form().requestSubmit();
     await settle();
-    expect($("#subscribe-status", root).textContent).toBe(`Subscribed to ${HOSTILE}.`);
-    const item = $('.account[data-account-id="7"]', root);
+    expect($("#subscribe-status", page.root).textContent).toBe(`Subscribed to ${HOSTILE}.`);
+    const item = $('.account[data-account-id="7"]', page.root);
     expect(item.querySelector(".account-name")?.textContent).toBe(HOSTILE);
     expect(item.querySelector(".account-detail")?.textContent).toBe(`https://x.example/${HOSTILE}`);
-    expect(root.querySelector("img")).toBeNull();
+    expect(page.root.querySelector("img")).toBeNull();
     expect(document.querySelector("img")).toBeNull();
   });
 });
@@ -286,7 +273,7 @@ describe("a calendar link among the accounts", () => {
       calendars: () => [],
     });
     await mount();
-    const gone = $('.account[data-account-id="7"]', root);
+    const gone = $('.account[data-account-id="7"]', page.root);
     expect(gone.querySelector(".account-status")?.textContent).toBe("the feed answered 404");
     expect(gone.querySelector(".account-status")?.classList.contains("warn")).toBe(true);
     const hint = gone.querySelector(".account-hint") as HTMLElement;
@@ -295,7 +282,7 @@ describe("a calendar link among the accounts", () => {
     expect(ICS_ERROR_HINT).toBe("Check the link, or remove it and subscribe again with a new one.");
     expect(gone.querySelector(".reconnect")).toBeNull();
 
-    const login = $('.account[data-account-id="8"]', root);
+    const login = $('.account[data-account-id="8"]', page.root);
     expect(login.querySelector(".account-status")?.textContent).toBe("The link needs a login or is no longer valid");
     expect(login.querySelector(".account-status")?.textContent).not.toContain("sign-in");
     expect((login.querySelector(".account-hint") as HTMLElement).hidden).toBe(false);
@@ -307,12 +294,12 @@ describe("a calendar link among the accounts", () => {
     let list = [account({ id: 1, name: "me@example.com" }), icsAccount()];
     const calls = backend({ settings: () => settings(), accounts: () => list, calendars: () => [] });
     await mount();
-    const dialog = $("#confirm-dialog", root) as HTMLDialogElement;
+    const dialog = $("#confirm-dialog", page.root) as HTMLDialogElement;
 
     button('.account[data-account-id="7"] .disconnect').click();
     await settle();
     expect(dialog.open).toBe(true);
-    expect($("#confirm-message", root).textContent).toBe("Unsubscribe from Team rota? Its events are removed from this computer.");
+    expect($("#confirm-message", page.root).textContent).toBe("Unsubscribe from Team rota? Its events are removed from this computer.");
     expect(button("#confirm-yes").textContent).toBe("Unsubscribe");
     expect(document.activeElement).toBe(button("#confirm-no"));
     button("#confirm-no").click();
@@ -325,14 +312,14 @@ describe("a calendar link among the accounts", () => {
     button("#confirm-yes").click();
     await settle();
     expect(named(calls, "disconnect").map((c) => c.args)).toEqual([{ accountId: 7 }]);
-    expect(root.querySelector('.account[data-account-id="7"]')).toBeNull();
-    expect($("#connect-result", root).textContent).toBe("Unsubscribed from Team rota.");
+    expect(page.root.querySelector('.account[data-account-id="7"]')).toBeNull();
+    expect($("#connect-result", page.root).textContent).toBe("Unsubscribed from Team rota.");
 
     // a Google account's confirmation still says Disconnect
     button('.account[data-account-id="1"] .disconnect').click();
     await settle();
     expect(button("#confirm-yes").textContent).toBe("Disconnect");
-    expect($("#confirm-message", root).textContent).toContain("Disconnect me@example.com?");
+    expect($("#confirm-message", page.root).textContent).toContain("Disconnect me@example.com?");
     button("#confirm-no").click();
     await settle();
   });
