@@ -3,13 +3,17 @@
 
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
+pub mod engine_queries;
+
+pub use engine_queries::browser;
+
 use std::time::Duration;
 
 use calbuddy_engine::http::RetryPolicy;
 use calbuddy_engine::paths::DataDir;
 use calbuddy_engine::provider::google::GoogleEndpoints;
 use calbuddy_engine::secrets::SecretStore;
-use calbuddy_engine::store::{EventFilter, EventView, QueryRange};
+use calbuddy_engine::store::EventView;
 use calbuddy_engine::{Engine, EngineConfig};
 use chrono::{DateTime, Utc};
 use fake_google::{FakeGoogle, CLIENT_ID, CLIENT_SECRET};
@@ -69,15 +73,6 @@ pub async fn world_with(retry: RetryPolicy) -> World {
     World { fake, engine, dir }
 }
 
-/// Plays the user's browser: follows the authorization URL (the fake approves and redirects
-/// to the engine's loopback listener).
-pub fn browser(url: &str) {
-    let url = url.to_owned();
-    tokio::spawn(async move {
-        let _ = reqwest::get(url).await;
-    });
-}
-
 impl World {
     /// Connects the fake's user; returns the account id.
     pub async fn connect(&self) -> i64 {
@@ -91,33 +86,16 @@ impl World {
     }
 
     pub async fn sync(&self, account: i64) -> calbuddy_engine::sync::SyncReport {
-        let mut results = self.engine.sync(Some(account), Utc::now()).await.unwrap();
-        results.remove(0).unwrap()
+        engine_queries::sync(&self.engine, account).await
     }
 
-    /// Every occurrence in the 30 days around now, declined ones included.
+    /// Every occurrence from 30 days back to 90 ahead, declined ones included.
     pub async fn events(&self) -> Vec<EventView> {
-        let now = Utc::now();
-        let range = QueryRange::new(
-            now - chrono::Duration::days(30),
-            now + chrono::Duration::days(90),
-            &Utc,
-        );
-        let filter = EventFilter {
-            include_declined: true,
-            limit: None,
-        };
-        self.engine
-            .store()
-            .events_between(range, filter)
-            .await
-            .unwrap()
+        engine_queries::events(&self.engine).await
     }
 
     pub async fn titles(&self) -> Vec<String> {
-        let mut titles: Vec<String> = self.events().await.into_iter().map(|e| e.title).collect();
-        titles.sort();
-        titles
+        engine_queries::titles(&self.engine).await
     }
 
     /// Requests for events listings since the log was last cleared.

@@ -4,13 +4,20 @@
 
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
+// The same file as common's: binaries that load both (provider_conformance) get two copies.
+#[allow(clippy::duplicate_mod)]
+#[path = "../common/engine_queries.rs"]
+pub mod engine_queries;
+
+pub use engine_queries::browser;
+
 use std::time::Duration;
 
 use calbuddy_engine::http::RetryPolicy;
 use calbuddy_engine::paths::DataDir;
 use calbuddy_engine::provider::microsoft::MicrosoftEndpoints;
 use calbuddy_engine::secrets::SecretStore;
-use calbuddy_engine::store::{EventFilter, EventView, QueryRange};
+use calbuddy_engine::store::EventView;
 use calbuddy_engine::{Engine, EngineConfig};
 use chrono::{DateTime, Utc};
 use fake_microsoft::FakeMicrosoft;
@@ -71,15 +78,6 @@ pub async fn world_with(retry: RetryPolicy) -> MsWorld {
     MsWorld { fake, engine, dir }
 }
 
-/// Plays the user's browser: follows the authorization URL (the fake approves and redirects
-/// to the engine's loopback listener on `localhost`).
-pub fn browser(url: &str) {
-    let url = url.to_owned();
-    tokio::spawn(async move {
-        let _ = reqwest::get(url).await;
-    });
-}
-
 impl MsWorld {
     /// Connects the fake's user; returns the account id.
     pub async fn connect(&self) -> i64 {
@@ -93,33 +91,16 @@ impl MsWorld {
     }
 
     pub async fn sync(&self, account: i64) -> calbuddy_engine::sync::SyncReport {
-        let mut results = self.engine.sync(Some(account), Utc::now()).await.unwrap();
-        results.remove(0).unwrap()
+        engine_queries::sync(&self.engine, account).await
     }
 
     /// Every occurrence from 30 days back to 90 ahead, declined ones included.
     pub async fn events(&self) -> Vec<EventView> {
-        let now = Utc::now();
-        let range = QueryRange::new(
-            now - chrono::Duration::days(30),
-            now + chrono::Duration::days(90),
-            &Utc,
-        );
-        let filter = EventFilter {
-            include_declined: true,
-            limit: None,
-        };
-        self.engine
-            .store()
-            .events_between(range, filter)
-            .await
-            .unwrap()
+        engine_queries::events(&self.engine).await
     }
 
     pub async fn titles(&self) -> Vec<String> {
-        let mut titles: Vec<String> = self.events().await.into_iter().map(|e| e.title).collect();
-        titles.sort();
-        titles
+        engine_queries::titles(&self.engine).await
     }
 
     /// calendarView delta requests since the log was last cleared.
