@@ -17,8 +17,7 @@ import type { Account } from "../../api";
 import { askInDialog, h, replace, setText } from "../../dom";
 import { accountStatusText } from "../../format";
 import type { CaldavForm } from "./caldav";
-import type { GoogleClientForm } from "./google-client";
-import type { MicrosoftClientForm } from "./microsoft-client";
+import type { ClientForm } from "./client-form";
 import { createSignInAddress } from "./sign-in-address";
 import type { SettingsState, Timer } from "./state";
 import type { SubscribeForm } from "./subscribe";
@@ -46,8 +45,8 @@ function detailIsAddress(a: Account): boolean {
 }
 
 export type AccountsDeps = {
-  client: GoogleClientForm;
-  microsoft: MicrosoftClientForm;
+  client: ClientForm;
+  microsoft: ClientForm;
   subscribe: SubscribeForm;
   caldav: CaldavForm;
   /** Fetches accounts and calendars again and re-renders them. */

@@ -2,28 +2,12 @@
 // secret fields, saving them (then connecting, or not), and the "Change Google OAuth client" link.
 import { errorMessage, openLink } from "../../api";
 import { h, setText } from "../../dom";
+import type { ClientForm, ClientFormHooks } from "./client-form";
 import type { SettingsState } from "./state";
 
 export const GOOGLE_CONSOLE_URL = "https://console.cloud.google.com/apis/credentials";
 
-export type GoogleClientHooks = {
-  /** Starts the Google sign-in (after "Save and connect"). */
-  connect: () => void;
-  /** Shows a result line under the connect buttons. */
-  announce: (message: string) => void;
-};
-
-export type GoogleClientForm = {
-  form: HTMLFormElement;
-  editButton: HTMLButtonElement;
-  /** Opens the form filled from the saved settings; `thenConnect` makes it "Save and connect". */
-  show(thenConnect: boolean): void;
-  showError(message: string): void;
-  /** While the form is closed, the edit link shows only if a client is saved. */
-  refresh(): void;
-};
-
-export function createGoogleClientForm(state: SettingsState, hooks: GoogleClientHooks): GoogleClientForm {
+export function createGoogleClientForm(state: SettingsState, hooks: ClientFormHooks): ClientForm {
   const clientId = h("input", { id: "google-client-id", type: "text", autocomplete: "off", spellcheck: "false",
     placeholder: "1234567890-abc.apps.googleusercontent.com", "aria-describedby": "google-client-error" });
   const clientSecret = h("input", { id: "google-client-secret", type: "password", autocomplete: "off",

@@ -3,6 +3,7 @@
 // "Change Microsoft app registration" link. The engine checks the tenant; its refusal shows here.
 import { errorMessage, openLink } from "../../api";
 import { h, setText } from "../../dom";
+import type { ClientForm, ClientFormHooks } from "./client-form";
 import type { SettingsState } from "./state";
 
 export const ENTRA_ADMIN_URL = "https://entra.microsoft.com/";
@@ -16,24 +17,7 @@ const TENANT_KEYWORDS: [string, string][] = [
 /** The select's value for "one tenant's ID or domain", typed into the field beside it. */
 const ONE_TENANT = "tenant";
 
-export type MicrosoftClientHooks = {
-  /** Starts the Microsoft sign-in (after "Save and connect"). */
-  connect: () => void;
-  /** Shows a result line under the connect buttons. */
-  announce: (message: string) => void;
-};
-
-export type MicrosoftClientForm = {
-  form: HTMLFormElement;
-  editButton: HTMLButtonElement;
-  /** Opens the form filled from the saved settings; `thenConnect` makes it "Save and connect". */
-  show(thenConnect: boolean): void;
-  showError(message: string): void;
-  /** While the form is closed, the edit link shows only if a client ID is known. */
-  refresh(): void;
-};
-
-export function createMicrosoftClientForm(state: SettingsState, hooks: MicrosoftClientHooks): MicrosoftClientForm {
+export function createMicrosoftClientForm(state: SettingsState, hooks: ClientFormHooks): ClientForm {
   const clientId = h("input", { id: "microsoft-client-id", type: "text", autocomplete: "off", spellcheck: "false",
     placeholder: "00000000-0000-0000-0000-000000000000", "aria-describedby": "microsoft-client-note microsoft-client-error" });
   const clientNote = h("p", { id: "microsoft-client-note", class: "muted small" });
