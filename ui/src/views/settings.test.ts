@@ -7,6 +7,14 @@ import { $, account, backend, calendar, named, NOW, settings, settle, usePage } 
 import type { MountedView } from "./dashboard";
 import { mountSettings } from "./settings";
 
+/** A save_settings handler answering with the defaults and the saved values of `sections`. */
+function echoSaved(...sections: ("notifications" | "general")[]) {
+  return (args: Record<string, unknown> | undefined) => {
+    const saved = (args as { settings: SettingsInput }).settings;
+    return { ...settings(), ...Object.fromEntries(sections.map((k) => [k, saved[k]])) };
+  };
+}
+
 const page = usePage<MountedView>();
 
 function mount(): MountedView {
@@ -351,10 +359,7 @@ describe("preferences", () => {
   test("lead time saves after a 300 ms pause with the whole settings", async () => {
     const calls = backend({
       ...base,
-      save_settings: (args) => {
-        const s = (args as { settings: SettingsInput }).settings;
-        return { ...settings(), notifications: s.notifications };
-      },
+      save_settings: echoSaved("notifications"),
     });
     await mount().ready;
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
@@ -387,10 +392,7 @@ describe("preferences", () => {
   test("several lead times are typed as a list and saved as numbers", async () => {
     const calls = backend({
       ...base,
-      save_settings: (args) => {
-        const s = (args as { settings: SettingsInput }).settings;
-        return { ...settings(), notifications: s.notifications };
-      },
+      save_settings: echoSaved("notifications"),
     });
     await mount().ready;
     const more = input("#notify-more-leads");
@@ -448,10 +450,7 @@ describe("preferences", () => {
   test("checkboxes save at once; turning reminders off disables their options", async () => {
     const calls = backend({
       ...base,
-      save_settings: (args) => {
-        const s = (args as { settings: SettingsInput }).settings;
-        return { ...settings(), notifications: s.notifications, general: s.general };
-      },
+      save_settings: echoSaved("notifications", "general"),
     });
     await mount().ready;
     input("#start-at-login").click();
@@ -498,10 +497,7 @@ describe("preferences", () => {
   test("the join shortcut is off by default; turning it on saves CmdOrCtrl+Alt+J, an edit saves on change", async () => {
     const calls = backend({
       ...base,
-      save_settings: (args) => {
-        const s = (args as { settings: SettingsInput }).settings;
-        return { ...settings(), general: s.general };
-      },
+      save_settings: echoSaved("general"),
     });
     await mount().ready;
     const on = input("#join-shortcut-on");
@@ -553,10 +549,7 @@ describe("preferences", () => {
   test("the clock choice and the tray's all-day events save at once, keeping each other", async () => {
     const calls = backend({
       ...base,
-      save_settings: (args) => {
-        const s = (args as { settings: SettingsInput }).settings;
-        return { ...settings(), notifications: s.notifications, general: s.general };
-      },
+      save_settings: echoSaved("notifications", "general"),
     });
     await mount().ready;
     const clock = $("#time-format", page.root) as HTMLSelectElement;
