@@ -110,12 +110,7 @@ class BusyDayScenario:
             return f.read().splitlines()
 
     def cards(self):
-        return self.app.session.execute(
-            "return Array.from(document.querySelectorAll('.event'), li => ({"
-            " id: li.dataset.eventId, title: li.querySelector('.event-title').textContent,"
-            " calendar: (li.querySelector('.event-calendar-name') || {}).textContent || '',"
-            " ongoing: li.classList.contains('ongoing'), allDay: li.classList.contains('all-day'),"
-            " line: li.classList.contains('allday-line')}));")
+        return self.app.cards()
 
     def wait_dashboard(self):
         want = {bd.T_ONGOING_SHORT, bd.T_ONGOING_LONG, bd.T_NEXT, bd.T_MERGED, bd.T_TENTATIVE,

@@ -261,6 +261,24 @@ class App:
     def titles(self):
         return self.session.texts(".event .event-title")
 
+    def wait_for_titles(self, want, what):
+        """Waits until every title in `want` is on the dashboard (`what` names them in errors)."""
+        try:
+            wait_until(f"{what} in the dashboard", lambda: want <= set(self.titles()), timeout=15)
+        except TimeoutError as e:
+            raise AssertionError(f"{e}; shown: {self.titles()}") from None
+
+    def cards(self):
+        """The dashboard's events as drawn: id, title, time, Join, calendar and classes."""
+        return self.session.execute(
+            "return Array.from(document.querySelectorAll('.event'), li => ({"
+            " id: li.dataset.eventId, title: li.querySelector('.event-title').textContent,"
+            " time: (li.querySelector('.event-time') || {}).textContent || '',"
+            " join: !!li.querySelector('.join'),"
+            " calendar: (li.querySelector('.event-calendar-name') || {}).textContent || '',"
+            " ongoing: li.classList.contains('ongoing'), allDay: li.classList.contains('all-day'),"
+            " line: li.classList.contains('allday-line')}));")
+
     def menu(self, timeout=15.0):
         """The app's tray menu over D-Bus (found once, found again if it went away)."""
         if self._menu is not None:
@@ -823,16 +841,8 @@ class IcsScenario:
         app, s = self.app, self.app.session
         app.show("dashboard")
         want = {T_FEED_SOON, T_FEED_ALLDAY, T_FEED_WEEKLY}
-        try:
-            wait_until("the feed's events in the dashboard", lambda: want <= set(app.titles()), timeout=15)
-        except TimeoutError as e:
-            raise AssertionError(f"{e}; shown: {app.titles()}") from None
-        cards = s.execute(
-            "return Array.from(document.querySelectorAll('.event'), li => ({"
-            " title: li.querySelector('.event-title').textContent,"
-            " time: li.querySelector('.event-time').textContent,"
-            " join: !!li.querySelector('.join'), allDay: li.classList.contains('all-day'),"
-            " calendar: (li.querySelector('.event-calendar-name') || {}).textContent}));")
+        app.wait_for_titles(want, "the feed's events")
+        cards = app.cards()
         by_title = {c["title"]: c for c in cards}
         soon, allday, weekly = by_title[T_FEED_SOON], by_title[T_FEED_ALLDAY], by_title[T_FEED_WEEKLY]
         check(time_shown(soon["time"], self.t_soon), f"{T_FEED_SOON!r} shows {soon['time']!r}")
@@ -1048,14 +1058,8 @@ class CalDavScenario:
         app = self.app
         app.show("dashboard")
         want = {T_DAV_SOON, T_DAV_WEEKLY, T_DAV_MOVED}
-        try:
-            wait_until("the CalDAV events in the dashboard", lambda: want <= set(app.titles()), timeout=15)
-        except TimeoutError as e:
-            raise AssertionError(f"{e}; shown: {app.titles()}") from None
-        cards = app.session.execute(
-            "return Array.from(document.querySelectorAll('.event'), li => ({"
-            " title: li.querySelector('.event-title').textContent,"
-            " time: li.querySelector('.event-time').textContent, join: !!li.querySelector('.join')}));")
+        app.wait_for_titles(want, "the CalDAV events")
+        cards = app.cards()
         by_title = {c["title"]: c for c in cards}
         check(by_title[T_DAV_SOON]["join"], f"no Join button on {T_DAV_SOON!r}")
         check(time_shown(by_title[T_DAV_MOVED]["time"], self.t_moved), f"moved instance shows {by_title[T_DAV_MOVED]}")
@@ -1226,15 +1230,8 @@ class MicrosoftScenario:
         app = self.app
         app.show("dashboard")
         want = {T_MS_SOON, T_MS_LATER, T_MS_ALLDAY}
-        try:
-            wait_until("the Outlook events in the dashboard", lambda: want <= set(app.titles()), timeout=15)
-        except TimeoutError as e:
-            raise AssertionError(f"{e}; shown: {app.titles()}") from None
-        cards = app.session.execute(
-            "return Array.from(document.querySelectorAll('.event'), li => ({"
-            " title: li.querySelector('.event-title').textContent,"
-            " time: li.querySelector('.event-time').textContent, join: !!li.querySelector('.join'),"
-            " allDay: li.classList.contains('all-day')}));")
+        app.wait_for_titles(want, "the Outlook events")
+        cards = app.cards()
         by_title = {c["title"]: c for c in cards}
         check(by_title[T_MS_SOON]["join"], f"no Join button on the Teams meeting: {by_title[T_MS_SOON]}")
         check(time_shown(by_title[T_MS_SOON]["time"], self.t_soon), f"{T_MS_SOON!r} shows {by_title[T_MS_SOON]}")
