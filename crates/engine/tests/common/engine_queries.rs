@@ -1,10 +1,26 @@
-//! What the engine's integration tests ask of any engine, whichever fake it talks to: a
-//! "browser" that follows the sign-in URL, one account's sync, and every stored occurrence.
+//! What the engine's integration tests ask of any engine, whichever fake it talks to: quick
+//! retries, a "browser" that follows the sign-in URL, one account's sync, and every stored
+//! occurrence.
 
+use std::time::Duration;
+
+use calbuddy_engine::http::RetryPolicy;
 use calbuddy_engine::store::{EventFilter, EventView, QueryRange};
 use calbuddy_engine::sync::SyncReport;
 use calbuddy_engine::Engine;
 use chrono::Utc;
+
+/// Retries quick enough for tests, and a short request timeout.
+pub fn quick_retries() -> RetryPolicy {
+    RetryPolicy {
+        retries: 3,
+        min_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(50),
+        max_retry_after: Duration::from_secs(2),
+        timeout: Duration::from_secs(2),
+        sync_deadline: Duration::from_secs(120),
+    }
+}
 
 /// Plays the user's browser: follows the authorization URL (the fake approves and redirects
 /// to the engine's loopback listener).

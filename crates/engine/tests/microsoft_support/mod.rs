@@ -9,14 +9,12 @@
 #[path = "../common/engine_queries.rs"]
 pub mod engine_queries;
 
-pub use engine_queries::browser;
+pub use engine_queries::{browser, quick_retries};
 
 use std::time::Duration;
 
 use calbuddy_engine::http::RetryPolicy;
-use calbuddy_engine::paths::DataDir;
 use calbuddy_engine::provider::microsoft::MicrosoftEndpoints;
-use calbuddy_engine::secrets::SecretStore;
 use calbuddy_engine::store::EventView;
 use calbuddy_engine::{Engine, EngineConfig};
 use chrono::{DateTime, Utc};
@@ -35,18 +33,6 @@ pub struct MsWorld {
     pub dir: TempDir,
 }
 
-/// Retries quick enough for tests, and a short request timeout.
-pub fn quick_retries() -> RetryPolicy {
-    RetryPolicy {
-        retries: 3,
-        min_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(50),
-        max_retry_after: Duration::from_secs(2),
-        timeout: Duration::from_secs(2),
-        sync_deadline: Duration::from_secs(120),
-    }
-}
-
 pub async fn world() -> MsWorld {
     world_with(quick_retries()).await
 }
@@ -55,13 +41,7 @@ pub async fn world() -> MsWorld {
 pub async fn world_with(retry: RetryPolicy) -> MsWorld {
     let fake = FakeMicrosoft::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let data_dir = DataDir::new(dir.path());
     let config = EngineConfig {
-        secrets: SecretStore::File {
-            path: data_dir.secrets_file(),
-        },
-        data_dir,
-        google: Default::default(),
         microsoft: MicrosoftEndpoints {
             auth_url: fake.auth_url(),
             token_url: fake.token_url(),
@@ -69,7 +49,7 @@ pub async fn world_with(retry: RetryPolicy) -> MsWorld {
         },
         retry,
         sign_in_timeout: Duration::from_secs(10),
-        icloud_url: calbuddy_engine::ICLOUD_URL.to_owned(),
+        ..EngineConfig::in_dir(dir.path())
     };
     let engine = Engine::open(config).await.unwrap();
     engine
